@@ -1,0 +1,106 @@
+"""Hybrid retrieval (混合检索): BM25 and dense candidates fused by reciprocal rank (k=60).
+
+Filters (document, issuer, date range) narrow both retrievers before ranking, not after, so a
+filtered search still returns ``k`` passages when the allowed documents have them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from assistant.fusion import reciprocal_rank_fusion
+from assistant.types import Hit
+from index.knowledge_base import KnowledgeBase
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """Search filters (检索过滤): any document key (id, file name or title fragment), issuer, dates."""
+
+    docs: tuple[str, ...] = ()
+    issuer: str | None = None
+    date_from: str | None = None  # ISO yyyy-mm-dd, inclusive
+    date_to: str | None = None
+
+    @property
+    def empty(self) -> bool:
+        return not (self.docs or self.issuer or self.date_from or self.date_to)
+
+
+class HybridRetriever:
+    def __init__(
+        self, kb: KnowledgeBase, *, candidates: int = 50, rrf_k: int = 60, mode: str = "hybrid"
+    ) -> None:
+        if mode not in ("hybrid", "bm25", "dense"):
+            raise ValueError(f"unknown retrieval mode {mode!r}")
+        self.kb = kb
+        self.candidates = candidates
+        self.rrf_k = rrf_k
+        self.mode = mode
+
+    def allowed_docs(self, filters: Filters) -> list[str] | None:
+        """Doc ids that pass the filters, or None when there are no filters."""
+        if filters.empty:
+            return None
+        allowed = []
+        for d in self.kb.documents():
+            if filters.docs and not any(
+                key in (d.doc_id, d.source) or key in d.title for key in filters.docs
+            ):
+                continue
+            if filters.issuer and filters.issuer not in d.issuer:
+                continue
+            if filters.date_from and (not d.date or d.date < filters.date_from):
+                continue
+            if filters.date_to and (not d.date or d.date > filters.date_to):
+                continue
+            allowed.append(d.doc_id)
+        return allowed
+
+    def retrieve(
+        self,
+        question: str,
+        k: int = 10,
+        filters: Filters | None = None,
+        doc_weights: Mapping[str, float] | None = None,
+    ) -> list[Hit]:
+        """Top ``k`` passages. ``doc_weights`` multiplies the fused score of a document's passages."""
+        allowed_docs = self.allowed_docs(filters or Filters())
+        if allowed_docs is not None and not allowed_docs:
+            return []
+        allowed_chunks = (
+            {cid for d in allowed_docs for cid in self.kb.catalog.chunk_ids(d)}
+            if allowed_docs is not None
+            else None
+        )
+        keyword = (
+            self.kb.keyword_search(question, self.candidates, allowed_chunks) if self.mode != "dense" else []
+        )
+        dense = self.kb.dense_search(question, self.candidates, allowed_docs) if self.mode != "bm25" else []
+        if allowed_chunks is None:
+            known = set(self.kb.bm25.ids)
+            dense = [(cid, s) for cid, s in dense if cid in known]  # orphan vectors never surface
+        fused = reciprocal_rank_fusion([[c for c, _ in keyword], [c for c, _ in dense]], k=self.rrf_k)
+        bm25_rank = {cid: i for i, (cid, _) in enumerate(keyword, start=1)}
+        dense_rank = {cid: i for i, (cid, _) in enumerate(dense, start=1)}
+        stored = self.kb.chunks([cid for cid, _ in fused])
+        hits = []
+        for cid, score in fused:
+            s = stored.get(cid)
+            if s is None:
+                continue
+            weight = doc_weights.get(s.chunk.doc_id, 1.0) if doc_weights else 1.0
+            hits.append(
+                Hit(
+                    s.chunk,
+                    s.title,
+                    s.issuer,
+                    s.date,
+                    score * weight,
+                    bm25_rank.get(cid),
+                    dense_rank.get(cid),
+                )
+            )
+        hits.sort(key=lambda h: -h.score)
+        return hits[:k]

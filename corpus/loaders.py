@@ -1,0 +1,278 @@
+"""File loading (文档加载): bytes on disk → :class:`SourceDoc` with metadata and skip ranges.
+
+This is the only module that touches the third-party document parsers (BeautifulSoup/lxml,
+python-docx, pypdf); their exceptions are translated here into :mod:`corpus.errors` whose message
+starts with the file name and says what to do.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from corpus.clean import boilerplate_spans, merge_spans
+from corpus.decode import decode_bytes
+from corpus.errors import CorpusError, CorruptFile, EmptyDocument, FileTooLarge, UnsupportedFormat
+from corpus.metadata import derive_meta, merge_meta, parse_header
+from corpus.types import LoadFailure, SourceDoc
+
+if TYPE_CHECKING:
+    from docx.table import Table
+
+__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED", "iter_files", "load_file", "load_paths"]
+
+SUPPORTED: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+_FORMATS = {".txt": "txt", ".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+_FORMATS |= {".docx": "docx", ".pdf": "pdf"}
+
+# A .docx is a zip: a few KB can inflate to gigabytes (zip bomb), so the declared sizes are checked
+# against this multiple of the file-size limit before anything is decompressed.
+_MAX_INFLATION = 50
+# Entity declarations enable "billion laughs"; real Word files never contain them.
+_XML_BOMB = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+
+_HTML_DROP = ("script", "style", "nav", "header", "footer", "noscript", "iframe", "template", "svg")
+_HTML_BLOCKS = (
+    "p", "div", "section", "article", "main", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
+    "ol", "dl", "dt", "dd", "table", "tr", "blockquote", "pre", "address", "figure", "figcaption", "hr",
+    "center", "caption", "body",
+)  # fmt: skip
+# In HTML every run of source whitespace is layout; structure comes only from the markers below.
+_HTML_SPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u3000]+")
+_LINE_BREAK, _CELL_BREAK = "\x1e", "\x1f"
+# Only the prolog can declare a DOCTYPE, so the head of each XML part is enough to scan.
+_XML_SCAN_BYTES = 64 * 1024
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def _extract_html(data: bytes, name: str) -> tuple[str, str]:
+    """Visible text of a web page, one block per line, and its ``<title>`` (网页正文与标题)."""
+    from bs4 import BeautifulSoup
+
+    markup, _ = decode_bytes(data, name)
+    soup = BeautifulSoup(markup, "lxml")
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    for tag in soup(list(_HTML_DROP)):
+        tag.decompose()
+    if soup.head:
+        soup.head.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with(_LINE_BREAK)
+    for cell in soup.find_all(["td", "th"]):
+        cell.insert_after(_CELL_BREAK)  # table cells stay on their row, as in the .docx extraction
+    for block in soup.find_all(list(_HTML_BLOCKS)):
+        block.insert_before(_LINE_BREAK)
+        block.insert_after(_LINE_BREAK)
+    flat = _HTML_SPACE.sub(" ", soup.get_text())
+    lines = (
+        "\t".join(cell.strip() for cell in line.split(_CELL_BREAK)).strip()
+        for line in flat.split(_LINE_BREAK)
+    )
+    return "\n".join(line for line in lines if line), title
+
+
+def _check_docx_zip(data: bytes, name: str, max_bytes: int) -> None:
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+        raise CorruptFile(
+            f"{name}: 不是有效的 .docx（zip 结构损坏：{exc}）；请用 Word 重新另存为 .docx"
+        ) from exc
+    with archive:
+        infos = archive.infolist()
+        inflated = sum(info.file_size for info in infos)
+        if inflated > _MAX_INFLATION * max_bytes:
+            raise CorruptFile(
+                f"{name}: 解压后 {_mb(inflated)}，超过上限 {_mb(_MAX_INFLATION * max_bytes)}（疑似 zip 炸弹），已拒绝"
+            )
+        if "word/document.xml" not in archive.namelist():
+            raise CorruptFile(f"{name}: 不是 Word 文档（缺少 word/document.xml）")
+        for info in infos:
+            if not info.filename.endswith((".xml", ".rels")):
+                continue
+            try:
+                with archive.open(info) as part:
+                    head = part.read(_XML_SCAN_BYTES)
+            except Exception as exc:  # bad CRC, truncated deflate stream, unsupported compression
+                raise CorruptFile(
+                    f"{name}: .docx 中的 {info.filename} 已损坏（{type(exc).__name__}: {exc}）"
+                ) from exc
+            if _XML_BOMB.search(head):
+                raise CorruptFile(
+                    f"{name}: XML 中声明了 DOCTYPE/ENTITY（{info.filename}），出于安全原因拒绝解析"
+                )
+
+
+def _extract_docx(data: bytes, name: str, max_bytes: int) -> str:
+    """Paragraphs and table rows (cells joined by a tab) in document order (Word 正文)."""
+    import docx
+    from docx.table import Table
+
+    _check_docx_zip(data, name, max_bytes)
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        for item in document.iter_inner_content():
+            if isinstance(item, Table):
+                lines.extend(_table_rows(item))
+            else:
+                lines.append(item.text)
+    except CorpusError:
+        raise
+    except Exception as exc:  # python-docx/lxml raise many types for a malformed part
+        raise CorruptFile(f"{name}: .docx 内容无法解析（{type(exc).__name__}: {exc}）") from exc
+    return "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _table_rows(table: Table) -> list[str]:
+    rows: list[str] = []
+    for row in table.rows:
+        cells: list[str] = []
+        previous = None
+        for cell in row.cells:
+            if cell._tc is previous:
+                continue  # a horizontally merged cell is returned once per grid column
+            previous = cell._tc
+            cells.append(" ".join(p.text.strip() for p in cell.paragraphs if p.text.strip()))
+        rows.append("\t".join(cells))
+    return rows
+
+
+def _extract_pdf(data: bytes, name: str) -> str:
+    """Text layer of every page; pages separated by a blank line (PDF 文本层)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise CorruptFile(f"{name}: PDF 已加密，需要密码；请提供未加密的版本")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except CorpusError:
+        raise
+    except PdfReadError as exc:
+        raise CorruptFile(f"{name}: PDF 文件已损坏（{exc}）") from exc
+    except Exception as exc:  # pypdf raises assorted errors on malformed objects
+        raise CorruptFile(f"{name}: PDF 无法解析（{type(exc).__name__}: {exc}）") from exc
+    text = "\n\n".join(page.strip("\n") for page in pages).replace("\r\n", "\n").replace("\r", "\n")
+    if not text.strip():
+        raise CorruptFile(f"{name}: 没有文本层（扫描件），需要先做 OCR")
+    return text
+
+
+def _read(path: Path, max_bytes: int) -> bytes:
+    name = path.name
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise FileTooLarge(
+                f"{name}: 文件过大（{size} 字节，约 {_mb(size)}），上限为 {max_bytes} 字节（{_mb(max_bytes)}）"
+            )
+        if size == 0:
+            raise EmptyDocument(f"{name}: 空文件（0 字节）")
+        return path.read_bytes()
+    except OSError as exc:
+        raise CorpusError(f"{name}: 无法读取文件（{exc.strerror or exc}）") from exc
+
+
+def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> SourceDoc:
+    """Load one file into a :class:`SourceDoc` (加载单个文件); raises a :class:`CorpusError`."""
+    name = path.name
+    ext = path.suffix.lower()
+    if ext not in SUPPORTED:
+        shown = ext or "（无扩展名）"
+        hint = "；请用 Word/WPS 另存为 .docx" if ext in {".doc", ".wps", ".rtf"} else ""
+        raise UnsupportedFormat(
+            f"{name}: 不支持的文件格式 {shown}；支持 {', '.join(sorted(SUPPORTED))}{hint}"
+        )
+    data = _read(path, max_bytes)
+    fmt = _FORMATS[ext]
+    html_title = ""
+    if fmt == "html":
+        text, html_title = _extract_html(data, name)
+    elif fmt == "docx":
+        text = _extract_docx(data, name, max_bytes)
+    elif fmt == "pdf":
+        text = _extract_pdf(data, name)
+    else:
+        text, _ = decode_bytes(data, name)
+    if not text.strip():
+        raise EmptyDocument(f"{name}: 文档没有文字内容")
+
+    header, body_start = parse_header(text)
+    if html_title and not header.title:
+        header = dataclasses.replace(header, title=html_title)
+    meta = merge_meta(header, derive_meta(text, body_start, fallback_title=path.stem))
+    skip = merge_spans(([(0, body_start)] if body_start else []) + boilerplate_spans(text, body_start))
+    if not _has_content(text, skip):
+        raise EmptyDocument(f"{name}: 去掉元数据头和网页模板后没有正文")
+    return SourceDoc(source=source or name, path=str(path), fmt=fmt, text=text, meta=meta, skip=tuple(skip))
+
+
+def _has_content(text: str, skip: list[tuple[int, int]]) -> bool:
+    pos = 0
+    for start, end in [*skip, (len(text), len(text))]:
+        if text[pos:start].strip():
+            return True
+        pos = max(pos, end)
+    return False
+
+
+def _hidden(part: str) -> bool:
+    return part.startswith(".")
+
+
+def iter_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders recursively (sorted; hidden files/dirs and unsupported extensions skipped).
+
+    Files named explicitly are kept whatever their extension, so that an unsupported one is
+    reported by :func:`load_paths` rather than silently ignored. Duplicates are dropped.
+    """
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if not _hidden(d))
+            found.extend(
+                Path(root, f) for f in sorted(files) if not _hidden(f) and Path(f).suffix.lower() in SUPPORTED
+            )
+    return list(dict.fromkeys(found))
+
+
+def load_paths(
+    paths: Iterable[Path], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[SourceDoc], list[LoadFailure]]:
+    """Load every file under ``paths`` (批量加载); a bad file becomes a :class:`LoadFailure`, never an exception."""
+    docs: list[SourceDoc] = []
+    failures: list[LoadFailure] = []
+    by_source: dict[str, Path] = {}
+    for path in iter_files(paths):
+        try:
+            doc = load_file(path, max_bytes=max_bytes)
+        except CorpusError as exc:
+            failures.append(LoadFailure(str(path), str(exc)))
+            continue
+        except Exception as exc:  # a third-party parser bug must not stop the other files
+            reason = f"{path.name}: 文件已损坏或无法解析（{type(exc).__name__}: {exc}）"
+            failures.append(LoadFailure(str(path), reason))
+            continue
+        if doc.source in by_source:
+            # Documents are identified by file name (doc_id), so a second one would overwrite the first.
+            reason = f"{path.name}: 与已加载的 {by_source[doc.source]} 同名；文档按文件名识别，请改名后再导入"
+            failures.append(LoadFailure(str(path), reason))
+            continue
+        by_source[doc.source] = path
+        docs.append(doc)
+    return docs, failures

@@ -1,0 +1,211 @@
+"""Document metadata (文件元数据): an explicit ``key: value`` header, or facts derived from the text.
+
+Two sources, one result: ``parse_header`` reads what the corpus maintainer wrote down;
+``derive_meta`` guesses from the body (标题, 发文字号, 日期, 来源, 作者); ``merge_meta`` lets the
+explicit header win and fills its gaps from the guesses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+
+from corpus.types import DocMeta
+
+__all__ = ["derive_meta", "find_doc_number", "merge_meta", "normalize_date", "parse_header"]
+
+# Header keys (元数据字段) → DocMeta field; ASCII keys are matched case-insensitively.
+_KEY_FIELDS: dict[str, str] = {
+    "title": "title",
+    "标题": "title",
+    "题目": "title",
+    "issuer": "issuer",
+    "发文机关": "issuer",
+    "发布机关": "issuer",
+    "发文单位": "issuer",
+    "date": "date",
+    "日期": "date",
+    "发布日期": "date",
+    "成文日期": "date",
+    "发文日期": "date",
+    "source": "source_url",
+    "source_url": "source_url",
+    "url": "source_url",
+    "来源": "source_url",
+    "doc_number": "doc_number",
+    "文号": "doc_number",
+    "发文字号": "doc_number",
+    "author": "author",
+    "作者": "author",
+}
+_HEADER_LINE = re.compile(r"^\s*([A-Za-z][\w-]{0,30}|[\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*?)\s*$")
+_HEADER_END = re.compile(r"^\s*-{3,}\s*$")
+_MAX_HEADER_LINES = 40
+
+# Derived facts sit at the top of a document; searching only the head keeps a date or 文号 quoted
+# deep in the body from being taken as the document's own.
+_HEAD_CHARS = 2000
+_MAX_TITLE_CHARS = 80
+
+_CJK = r"[\u4e00-\u9fff]"
+# 发文字号: 机关代字〔年份〕序号号, with the bracket variants found in the wild (〔〕 [] ［］ 【】 （）).
+_DOC_NUMBER = re.compile(
+    rf"(?<!{_CJK})({_CJK}{{1,6}})\s*[〔\[［【(（]\s*((?:19|20)\d{{2}})\s*[〕\]］】)）]\s*(第?)\s*(\d{{1,5}})\s*号"
+)
+# Single characters that start a sentence clause and never a 机关代字.
+_LEADING_WORDS = frozenset("见据按依和及与以将为在对由从向即或的了")
+# 令 numbers, e.g. 中华人民共和国国务院令第649号.
+_ORDER_NUMBER = re.compile(rf"(?<!{_CJK})({_CJK}{{1,16}}令)\s*第\s*(\d{{1,5}})\s*号")
+_DATE_DIGITS = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+    r"|[-./](\d{1,2})[-./](\d{1,2})(?!\d))"
+)
+_CN_DIGITS: dict[str, int] = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
+_DATE_CHINESE = re.compile(
+    r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
+)
+# A field ends where the next "字段:" of the same byline starts (时间: 来源:X 作者:Y 字号:【).
+_NEXT_FIELD = r"(?=\s+(?:\S{1,6})[:：]|\s*$)"
+_SOURCE_LINE = re.compile(rf"(?:^|(?<=[\s|]))来源\s*[:：]\s*(\S.*?){_NEXT_FIELD}", re.M)
+_AUTHOR_LINE = re.compile(rf"(?:^|(?<=[\s|]))作者\s*[:：]\s*(\S.*?){_NEXT_FIELD}", re.M)
+# Lines that are a byline or a sentence cannot be a title.
+_BYLINE = re.compile(r"(?:时间|来源|作者|发布|字号)\s*[:：]")
+_SENTENCE_END = re.compile(r"[。；;！？]$")
+
+
+def parse_header(text: str) -> tuple[DocMeta, int]:
+    """Read a leading ``key: value`` block ended by a ``---`` line (元数据头).
+
+    Returns the metadata and the offset where the body begins; ``(DocMeta(), 0)`` when the text has
+    no such header. A YAML-style opening ``---`` line is accepted too. Unknown keys go to ``extra``.
+    """
+    lines = [line + "\n" for line in text.split("\n")]  # "\n" only, as everywhere in the corpus layer
+    pos = 0
+    index = 0
+    if lines and _HEADER_END.match(lines[0]):
+        pos, index = len(lines[0]), 1
+    values: dict[str, str] = {}
+    extra: list[tuple[str, str]] = []
+    for line in lines[index : index + _MAX_HEADER_LINES + 1]:
+        if _HEADER_END.match(line):
+            if not values and not extra:
+                return DocMeta(), 0
+            return _build_meta(values, extra), min(pos + len(line), len(text))
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            return DocMeta(), 0
+        key, value = match.group(1), _unquote(match.group(2))
+        field = _KEY_FIELDS.get(key.lower())
+        if field is None or field in values:
+            extra.append((key, value))
+        else:
+            # Keep an unparseable date as written rather than dropping what the maintainer said.
+            values[field] = (normalize_date(value) or value) if field == "date" else value
+        pos += len(line)
+    return DocMeta(), 0
+
+
+def _unquote(value: str) -> str:
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _build_meta(values: dict[str, str], extra: list[tuple[str, str]]) -> DocMeta:
+    return DocMeta(**values, extra=tuple(extra))
+
+
+def normalize_date(value: str) -> str:
+    """First date in ``value`` as ISO ``yyyy-mm-dd`` (日期规范化), or "" when there is none."""
+    found = _first_date(value)
+    return found[1] if found else ""
+
+
+def _iso(year: int, month: int, day: int) -> str:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return ""
+
+
+def _cn_number(numeral: str) -> int:
+    """一 → 1, 十二 → 12, 二十一 → 21, 三十 → 30 (only what months and days need)."""
+    if "十" not in numeral:
+        return _CN_DIGITS[numeral]
+    tens, _, ones = numeral.partition("十")
+    return (_cn_number(tens) if tens else 1) * 10 + (_cn_number(ones) if ones else 0)
+
+
+def _first_date(text: str) -> tuple[int, str] | None:
+    """``(position, iso)`` of the earliest valid date, Arabic or Chinese numerals."""
+    candidates: list[tuple[int, str]] = []
+    for match in _DATE_DIGITS.finditer(text):
+        year = int(match.group(1))
+        month, day = match.group(2) or match.group(4), match.group(3) or match.group(5)
+        iso = _iso(year, int(month), int(day))
+        if iso:
+            candidates.append((match.start(), iso))
+            break
+    for match in _DATE_CHINESE.finditer(text):
+        year = int("".join(str(_CN_DIGITS[c]) for c in match.group(1)))
+        iso = _iso(year, _cn_number(match.group(2)), _cn_number(match.group(3)))
+        if iso:
+            candidates.append((match.start(), iso))
+            break
+    return min(candidates) if candidates else None
+
+
+def find_doc_number(text: str) -> str:
+    """First 发文字号 in ``text`` (e.g. 中发〔2021〕1号, 国务院令第649号), or ""."""
+    hits: list[tuple[int, str]] = []
+    match = _DOC_NUMBER.search(text)
+    if match:
+        prefix, year, di, number = match.groups()
+        if len(prefix) >= 3 and prefix[0] in _LEADING_WORDS:
+            prefix = prefix[1:]  # "见国发〔2014〕12号": 见 belongs to the sentence, not the 机关代字
+        hits.append((match.start(), f"{prefix}〔{year}〕{di}{number}号"))
+    order = _ORDER_NUMBER.search(text)
+    if order:
+        hits.append((order.start(), f"{order.group(1)}第{order.group(2)}号"))
+    return min(hits)[1] if hits else ""
+
+
+def _derive_title(body: str, fallback: str) -> str:
+    for line in body.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if _BYLINE.search(line) or _DOC_NUMBER.fullmatch(line) or _ORDER_NUMBER.fullmatch(line):
+            continue  # a byline or a bare 文号 line above the title is not the title
+        if len(line) <= _MAX_TITLE_CHARS and not _SENTENCE_END.search(line):
+            return line
+        return fallback
+    return fallback
+
+
+def derive_meta(text: str, body_start: int, fallback_title: str) -> DocMeta:
+    """Guess metadata from the body (推断元数据): title, 发文字号, date, 来源 and 作者."""
+    body = text[body_start:]
+    head = body[:_HEAD_CHARS]
+    date = _first_date(head)
+    source = _SOURCE_LINE.search(head)
+    author = _AUTHOR_LINE.search(head)
+    return DocMeta(
+        title=_derive_title(body, fallback_title),
+        date=date[1] if date else "",
+        doc_number=find_doc_number(head),
+        source_url=source.group(1).strip() if source else "",
+        author=author.group(1).strip() if author else "",
+    )
+
+
+def merge_meta(header: DocMeta, derived: DocMeta) -> DocMeta:
+    """Header values win; empty header fields are filled from ``derived`` (合并元数据)."""
+    filled = {
+        f.name: getattr(header, f.name) or getattr(derived, f.name)
+        for f in dataclasses.fields(DocMeta)
+        if f.name != "extra"
+    }
+    extra = header.extra + tuple(item for item in derived.extra if item not in header.extra)
+    return DocMeta(**filled, extra=extra)

@@ -1,0 +1,65 @@
+"""Sentence splitting with exact spans (分句).
+
+Sentences end at 。！？； (and ! ? ;), at line breaks, and never inside a quotation “…” or
+（…）: a 。 inside quotes belongs to the quoted sentence, and the closing quote stays with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from corpus.structure import Line
+
+ENDERS = frozenset("。！？；!?;")
+OPENERS = {"“": "”", "‘": "’", "「": "」", "『": "』", "（": "）", "(": ")", "《": "》"}
+CLOSERS = frozenset(OPENERS.values()) | frozenset("\"'")
+_WS = " \t\u3000\xa0"
+
+
+def split_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Yield ``[s, e)`` spans of the sentences of ``text[start:end]`` (one line), trimmed of blanks."""
+    depth: list[str] = []
+    sent_start = start
+    i = start
+    while i < end:
+        ch = text[i]
+        if ch in OPENERS:
+            depth.append(OPENERS[ch])
+        elif depth and ch == depth[-1]:
+            depth.pop()
+        elif ch in ENDERS and not depth:
+            j = i + 1
+            while j < end and (text[j] in ENDERS or text[j] in CLOSERS):
+                j += 1
+            yield from _trimmed(text, sent_start, j)
+            sent_start = i = j
+            continue
+        i += 1
+    if depth and sent_start < end:
+        # Unbalanced quote: fall back to splitting the rest without quote awareness.
+        yield from _split_plain(text, sent_start, end)
+        return
+    yield from _trimmed(text, sent_start, end)
+
+
+def _split_plain(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    s = start
+    for i in range(start, end):
+        if text[i] in ENDERS:
+            yield from _trimmed(text, s, i + 1)
+            s = i + 1
+    yield from _trimmed(text, s, end)
+
+
+def _trimmed(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
+    while s < e and text[s] in _WS:
+        s += 1
+    while e > s and text[e - 1] in _WS:
+        e -= 1
+    if e > s:
+        yield s, e
+
+
+def split_sentences(text: str, lines: list[Line]) -> list[tuple[int, int, Line]]:
+    """All sentences of the body, each with the line (and so the section path) it belongs to."""
+    return [(s, e, line) for line in lines for s, e in split_line(text, line.start, line.end)]

@@ -1,0 +1,97 @@
+"""Chinese tokenization (分词): the only module that imports jieba.
+
+Index-time and query-time tokenization both go through :class:`Tokenizer`, so they cannot drift
+apart. Search mode (``cut_for_search``) also emits the sub-words of long compounds, so
+乡村振兴重点帮扶县 matches questions that say 重点帮扶县. A committed user dictionary keeps policy
+terms whole; jieba's model cache lives under the index directory, not in /tmp.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jieba
+
+from corpus.normalize import normalize_text
+
+jieba.setLogLevel(logging.WARNING)
+
+_PUNCT_OR_SPACE = frozenset(
+    " \n\t，。、；：？！“”‘’《》〈〉（）()【】[]{}<>—-…·,.;:?!\"'/\\|~`@#$^&*_+=「」『』"
+)
+
+
+def _data_file(name: str) -> str:
+    return resources.files("corpus").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    return frozenset(w.strip() for w in _data_file("stopwords.txt").splitlines() if w.strip())
+
+
+@cache
+def user_terms() -> tuple[str, ...]:
+    """Policy terms from the committed user dictionary (用户词典), in file order."""
+    lines = (line.split()[0] for line in _data_file("userdict.txt").splitlines() if line.strip())
+    return tuple(w for w in lines if not w.startswith("#"))
+
+
+class Tokenizer:
+    """jieba in search mode with the policy user dictionary and stopwords removed."""
+
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self._jieba = jieba.Tokenizer()
+        if cache_dir is not None:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            self._jieba.tmp_dir = str(cache_dir)
+        self._lock = threading.Lock()
+        self._ready = False
+
+    def _ensure_ready(self) -> None:
+        # jieba builds its prefix dictionary lazily; do it once, under a lock, for thread safety.
+        with self._lock:
+            if self._ready:
+                return
+            self._jieba.initialize()
+            for term in user_terms():
+                self._jieba.add_word(term, freq=200000)
+            self._ready = True
+
+    def words(self, text: str) -> list[str]:
+        """Plain (precise mode) segmentation of normalized text, punctuation dropped."""
+        self._ensure_ready()
+        norm = normalize_text(text)
+        return [w for w in self._jieba.cut(norm, HMM=True) if w.strip() and w not in _PUNCT_OR_SPACE]
+
+    def tokens(self, text: str) -> list[str]:
+        """Search-mode tokens for BM25: normalized, stopwords and punctuation removed."""
+        self._ensure_ready()
+        norm = normalize_text(text)
+        stop = stopwords()
+        return [
+            w
+            for w in self._jieba.cut_for_search(norm, HMM=True)
+            if w.strip() and w not in _PUNCT_OR_SPACE and w not in stop
+        ]
+
+    def count(self, text: str) -> int:
+        """Token budget unit for chunking: precise-mode jieba words."""
+        return len(self.words(text))
+
+
+_default: Tokenizer | None = None
+_default_lock = threading.Lock()
+
+
+def default_tokenizer(cache_dir: Path | None = None) -> Tokenizer:
+    """A process-wide tokenizer (jieba's dictionary costs ~1 s to load; load it once)."""
+    global _default
+    with _default_lock:
+        if _default is None:
+            _default = Tokenizer(cache_dir)
+        return _default

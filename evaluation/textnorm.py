@@ -1,0 +1,265 @@
+"""Text normalization for answer matching (答案匹配归一化).
+
+``normalize`` maps two spellings of the same fact to the same string, so that gold keys and
+model answers can be compared by substring. It is only ever used on *both* sides of a comparison,
+so it may rewrite words freely as long as it does so deterministically: 一号文件 becomes 1号文件 on
+both sides and still matches. It is never used to produce text a user sees.
+
+Steps, in order (each chosen so that the whole function is idempotent):
+
+1. Width folding (全角转半角): U+FF01..U+FF5E to ASCII, ideographic space U+3000 to a space.
+2. Lowercase.
+3. Range dashes between digits (5-10, 5～10, 五—十) become 至, so 5-10年 == 5至10年.
+4. Remove whitespace, control/format characters, Unicode punctuation (P*: “”‘’《》〈〉「」、，。；：？！（）
+   【】—…· and so on) and ASCII punctuation, *except*:
+   - ``%`` and ``‰`` are kept everywhere: 60% and 60 mean different things;
+   - ``.`` and ``/`` are kept only between two digits (1.3万亿, 3/4); elsewhere they are punctuation.
+5. Chinese numbers to Arabic (中文数字转阿拉伯数字), canonical form = **plain decimal, 万/亿 expanded**:
+   - fractions first: 百分之六十五 → 65%, 千分之五 → 5‰, 四分之三 → 3/4;
+   - Arabic with multipliers: 3000万 → 30000000, 1.3万亿 → 1300000000000, 3千万 → 30000000;
+   - a run of Chinese numerals (三千万, 十五, 二〇二四) is converted when it is clearly a quantity:
+     it is followed by a measure word (年 人 户 次 倍 名 日 % …), or preceded by 第, or contains a
+     multiplier (十百千万亿) and starts with a digit or 十, or has a decimal part (一点三), or is the left
+     end of a range (一至二名). Runs that do not parse strictly (十四五, 一百五) are left alone, and
+     so are bare single numerals in words (统一, 三农, 两不愁三保障).
+   Expanding 万/亿 gives every quantity exactly one spelling (3000万 = 3千万 = 三千万 = 30000000);
+   ``metrics.contains`` checks digit boundaries so that key 300 does not match 3000.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+__all__ = ["normalize", "parse_number", "strip_citation_markers"]
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_SMALL_MULT = {"十": 10, "百": 100, "千": 1000}
+_BIG_MULT = {"万": 10**4, "亿": 10**8}
+_CN_NUM_CHARS = "".join(_CN_DIGITS) + "".join(_SMALL_MULT) + "".join(_BIG_MULT)
+_CN_DIGIT_CHARS = "".join(_CN_DIGITS)
+
+# Measure words (量词) and units after which a numeral is a quantity.
+_UNIT_WORDS = """平方公里 平方米 公里 公斤 公顷 小时 分钟 周岁 季度 星期 世纪 年 月 日 天 周 个 人 户 名 次 倍 元
+角 斤 亩 吨 米 克 升 岁 项 条 款 章 节 级 类 批 家 所 座 间 套 件 种 份 位 届 期 轮 号 成 秒 辆 台 只 头 株 棵 张
+篇 本 层 代 度 季 部 支 处 % ‰"""
+_UNIT_PREFIXES = tuple(_UNIT_WORDS.split())
+_RANGE_WORDS = ("至", "到", "或")
+
+_FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_ASCII_PUNCT = frozenset(string.punctuation) - {"%"}
+_KEEP_ALWAYS = frozenset("%‰")
+_DASH_BETWEEN_NUMBERS = re.compile(rf"(?<=[0-9{_CN_NUM_CHARS}])[-~–—](?=[0-9{_CN_NUM_CHARS}])")
+
+_CN_RUN = re.compile(rf"[{_CN_NUM_CHARS}]+(?:点[{_CN_DIGIT_CHARS}]+[万亿]*)?")
+_ARABIC_MULT = re.compile(r"(?<![0-9.])([0-9]+(?:\.[0-9]+)?)([百千万亿]+)")
+_NUM_TOKEN = rf"(?:[0-9]+(?:\.[0-9]+)?[百千万亿]*|[{_CN_NUM_CHARS}]+(?:点[{_CN_DIGIT_CHARS}]+)?)"
+_FRACTION = re.compile(rf"({_NUM_TOKEN})分之({_NUM_TOKEN})")
+
+# [1] [1,2] [1-3] ［2］ 【3】: citation markers in answers (引用标记).
+_CITATION_MARKER = re.compile(r"[\[［【]\s*\d+(?:\s*[,，、\-–~]\s*\d+)*\s*[\]］】]")
+
+
+def strip_citation_markers(text: str) -> str:
+    """Remove citation markers such as ``[1]`` or ``[1,2]`` and surrounding whitespace."""
+    return _CITATION_MARKER.sub("", text).strip()
+
+
+def _parse_section(text: str, *, after_big: bool) -> int | None:
+    """Parse a numeral below 万 (千百十 with digits); ``None`` when it is not a strict number.
+
+    Strict on purpose: 一百五 (colloquial 150) and 十四五 (a plan name) are rejected, so they
+    are left as text instead of becoming a wrong number.
+    """
+    total, pending, last_mult, after_zero = 0, None, None, False
+    for ch in text:
+        if ch in "零〇":
+            if pending is not None:
+                return None
+            after_zero = True
+        elif ch in _CN_DIGITS:
+            if pending is not None:
+                return None
+            pending = _CN_DIGITS[ch]
+        else:
+            mult = _SMALL_MULT[ch]
+            if last_mult is not None and mult >= last_mult:
+                return None
+            if pending is None:
+                if ch != "十" or after_zero:
+                    return None
+                pending = 1  # 十五 = 15, 一百一十 written as 一百十
+            total += pending * mult
+            pending, last_mult, after_zero = None, mult, False
+    if pending is not None:
+        # A trailing bare digit is units only after 十 or 零 (三十五, 一百零五), or when alone.
+        if (last_mult not in (None, 10) or (last_mult is None and after_big)) and not after_zero:
+            return None
+        total += pending
+    elif last_mult is None and not after_zero:
+        return None  # empty
+    return total
+
+
+def _parse_cn_integer(text: str, *, after_big: bool = False) -> int | None:
+    for big_char, big in (("亿", 10**8), ("万", 10**4)):
+        if big_char in text:
+            left, _, right = text.rpartition(big_char)
+            if big_char == "亿":
+                head = _parse_cn_integer(left)
+            else:
+                head = _parse_section(left, after_big=False) if left and "万" not in left else None
+            if head is None:
+                return None
+            tail = _parse_cn_integer(right, after_big=True) if right else 0
+            return None if tail is None or tail >= big else head * big + tail
+    return _parse_section(text, after_big=after_big)
+
+
+def parse_number(text: str) -> Decimal | None:
+    """Value of one numeral (数值): ``"三千万"``, ``"一点三万亿"``, ``"3000万"``, ``"二〇二四"``, ``"1.5"``."""
+    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([百千万亿]*)", text)
+    if m:
+        try:
+            value = Decimal(m.group(1))
+        except InvalidOperation:  # pragma: no cover - the regex admits only decimals
+            return None
+        for ch in m.group(2):
+            value *= (_SMALL_MULT | _BIG_MULT)[ch]
+        return value
+    m = re.fullmatch(rf"([{_CN_NUM_CHARS}]+?)(?:点([{_CN_DIGIT_CHARS}]+))?([万亿]*)", text)
+    if not m:
+        return None
+    int_part, frac, mults = m.group(1), m.group(2), m.group(3)
+    if frac is None:
+        int_part, mults = text, ""  # integer: 万/亿 handled by the section parser
+    if not any(ch in _SMALL_MULT or ch in _BIG_MULT for ch in int_part):
+        if len(int_part) == 2 and not frac and not set(int_part) & set("零〇"):
+            return None  # 三五年, 一两天: an approximate range, not 35
+        integer = int("".join(str(_CN_DIGITS[ch]) for ch in int_part))
+    else:
+        parsed = _parse_cn_integer(int_part)
+        if parsed is None:
+            return None
+        integer = parsed
+    value = Decimal(f"{integer}.{''.join(str(_CN_DIGITS[c]) for c in frac)}") if frac else Decimal(integer)
+    for ch in mults:
+        value *= _BIG_MULT[ch]
+    return value
+
+
+def _format(value: Decimal) -> str:
+    if value == value.to_integral_value():
+        return str(int(value))
+    return format(value.normalize(), "f")
+
+
+def _fraction(m: re.Match[str]) -> str:
+    bare = {"百": Decimal(100), "千": Decimal(1000), "万": Decimal(10000)}  # 百分之 has no digit before 百
+    den = bare.get(m.group(1)) or parse_number(m.group(1))
+    num = parse_number(m.group(2))
+    if den is None or num is None:
+        return m.group(0)
+    if den == 100:
+        return _format(num) + "%"
+    if den == 1000:
+        return _format(num) + "‰"
+    return f"{_format(num)}/{_format(den)}"
+
+
+def _arabic_mult(m: re.Match[str]) -> str:
+    value = parse_number(m.group(0))
+    return m.group(0) if value is None else _format(value)
+
+
+def _convert_runs(text: str) -> str:
+    runs = list(_CN_RUN.finditer(text))
+    values: list[Decimal | None] = [None] * len(runs)
+    # Right to left, so that 一至二至三名 sees its right neighbour already decided.
+    for i in range(len(runs) - 1, -1, -1):
+        run = runs[i]
+        s, end = run.group(0), run.end()
+        after = text[end:]
+        has_mult = any(ch in _SMALL_MULT or ch in _BIG_MULT for ch in s)
+        if after[:1] and after[0] in _CN_NUM_CHARS:
+            continue  # 一点三千: a malformed numeral; converting part of it would not be idempotent
+        wanted = (
+            after.startswith(_UNIT_PREFIXES)
+            or text[max(0, run.start() - 1) : run.start()] == "第"
+            or (has_mult and len(s) >= 2 and (s[0] in _CN_DIGITS or s[0] == "十"))
+            or "点" in s
+        )
+        if not wanted and after[:1] in _RANGE_WORDS:
+            nxt = after[1:2]
+            right_is_number = nxt.isdigit() and nxt.isascii()
+            right_run = i + 1 < len(runs) and runs[i + 1].start() == end + 1
+            wanted = right_is_number or (right_run and values[i + 1] is not None)
+        if wanted:
+            values[i] = parse_number(s)
+    out: list[str] = []
+    pos = 0
+    for run, value in zip(runs, values, strict=True):
+        if value is not None:
+            out.append(text[pos : run.start()])
+            out.append(_format(value))
+            pos = run.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _strip_punctuation(text: str) -> str:
+    out: list[str] = []
+    n = len(text)
+    for i, ch in enumerate(text):
+        if ch in _KEEP_ALWAYS:
+            out.append(ch)
+        elif ch in "./":
+            # A decimal point or fraction bar survives only between two ASCII digits.
+            if 0 < i < n - 1 and text[i - 1] in string.digits and text[i + 1] in string.digits:
+                out.append(ch)
+        elif (
+            ch in _ASCII_PUNCT
+            or ch.isspace()
+            or unicodedata.category(ch)[0] in "PZ"
+            or unicodedata.category(ch) in ("Cc", "Cf")
+        ):
+            continue
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalize(text: str) -> str:
+    """Canonical matching form (匹配用规范化文本) of ``text``; idempotent: normalize(normalize(x)) == normalize(x)."""
+    text = text.translate(_FULLWIDTH).lower()
+    # One pass is enough for ordinary text; malformed chains such as 四分之三零四分之三 can form a new
+    # numeral from a previous output, so iterate to the fixed point. Each changing pass removes
+    # punctuation, 分之, multipliers or Chinese numerals and adds none, so the loop terminates.
+    while True:
+        done = _normalize_once(text)
+        if done == text:
+            return done
+        text = done
+
+
+def _normalize_once(text: str) -> str:
+    text = _DASH_BETWEEN_NUMBERS.sub("至", text)
+    text = _strip_punctuation(text)
+    text = _FRACTION.sub(_fraction, text)
+    text = _ARABIC_MULT.sub(_arabic_mult, text)
+    return _convert_runs(text)

