@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +24,10 @@ def default_home(env: Mapping[str, str] | None = None) -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    index_dir: Path = Path("~/.policy-assistant/index").expanduser()
+    index_dir: Path = field(default_factory=lambda: default_home({}) / "index")
     embedder: str = DEFAULT_EMBEDDER
     chroma_url: str | None = None
-    chunk_tokens: int = 160
+    chunk_tokens: int = 100
     top_k: int = 10  # passages listed in ``retrieved``
     candidates: int = 50  # per retriever, before fusion
     rrf_k: int = 60

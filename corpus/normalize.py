@@ -53,6 +53,7 @@ def normalize(text: str) -> NormalizedText:
             if out and out[-1].isspace():
                 if ch == "\n" and out[-1] == " ":
                     out[-1] = "\n"  # a line break is the stronger separator; keep it
+                    offsets[-1] = i  # ...and map it to the original line break, not the space
                 continue
         out.append(ch)
         offsets.append(i)

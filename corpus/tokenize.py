@@ -9,6 +9,7 @@ terms whole; jieba's model cache lives under the index directory, not in /tmp.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from functools import cache
 from importlib import resources
@@ -20,6 +21,10 @@ from corpus.normalize import normalize_text
 
 jieba.setLogLevel(logging.WARNING)
 
+# Bump when token output changes: tokens are stored in the index, so a change needs a re-ingest.
+TOKENIZER_VERSION = "jieba-search+bigram/1"
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _PUNCT_OR_SPACE = frozenset(
     " \n\t，。、；：？！“”‘’《》〈〉（）()【】[]{}<>—-…·,.;:?!\"'/\\|~`@#$^&*_+=「」『』"
 )
@@ -69,19 +74,32 @@ class Tokenizer:
         return [w for w in self._jieba.cut(norm, HMM=True) if w.strip() and w not in _PUNCT_OR_SPACE]
 
     def tokens(self, text: str) -> list[str]:
-        """Search-mode tokens for BM25: normalized, stopwords and punctuation removed."""
+        """Tokens for BM25: search-mode words plus character bigrams, stopwords and punctuation removed.
+
+        Bigrams catch what segmentation splits differently in a colloquial question and in formal
+        text (承包地 / 土地承包经营权); on the dev set they lift BM25 hit@1 by about 3 points.
+        """
         self._ensure_ready()
         norm = normalize_text(text)
         stop = stopwords()
-        return [
+        words = [
             w
             for w in self._jieba.cut_for_search(norm, HMM=True)
             if w.strip() and w not in _PUNCT_OR_SPACE and w not in stop
         ]
+        return words + ["#" + b for b in char_bigrams(norm)]
 
     def count(self, text: str) -> int:
         """Token budget unit for chunking: precise-mode jieba words."""
         return len(self.words(text))
+
+
+def char_bigrams(text: str) -> list[str]:
+    """Overlapping two-character grams of each run of Chinese characters (字二元组)."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        out.extend(run[i : i + 2] for i in range(len(run) - 1))
+    return out
 
 
 _default: Tokenizer | None = None

@@ -30,7 +30,7 @@ def describe_error(err: Any) -> str:
     if kind == "string_too_short":
         return f"field '{field}' must not be empty"
     msg = str(err["msg"]).removeprefix("Value error, ")
-    return f"field '{field}' {msg[:1].lower()}{msg[1:]}; got {given!r}"
+    return f"field '{field}' is invalid: {msg[:1].lower()}{msg[1:]}; got {given!r}"
 
 
 def read_jsonl(path: Path, error: type[Exception]) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -81,7 +81,7 @@ def _as_list(value: Any) -> Any:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"is not a valid JSON array ({exc.msg} at char {exc.pos})") from exc
+            raise ValueError(f"not a valid JSON array ({exc.msg} at char {exc.pos})") from exc
     return [part.strip() for part in _LIST_SEPARATORS.split(text) if part.strip()]
 
 
@@ -159,7 +159,9 @@ def _map_headers(name: str, headers: list[Any]) -> dict[int, str]:
     return mapping
 
 
-def _rows_from_table(name: str, table: Iterator[tuple[int, list[Any]]]) -> Iterator[tuple[str, Any]]:
+def _rows_from_table(
+    name: str, table: Iterator[tuple[int, list[Any]]]
+) -> Iterator[tuple[str, dict[str, Any]]]:
     header_seen = False
     mapping: dict[int, str] = {}
     for number, cells in table:
@@ -172,7 +174,7 @@ def _rows_from_table(name: str, table: Iterator[tuple[int, list[Any]]]) -> Itera
         yield f"{name} row {number}", row
 
 
-def _read_csv(path: Path) -> Iterator[tuple[str, Any]]:
+def _read_csv(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")
@@ -187,7 +189,7 @@ def _read_csv(path: Path) -> Iterator[tuple[str, Any]]:
     return _rows_from_table(path.name, ((n, row) for n, row in enumerate(reader, start=1)))
 
 
-def _read_xlsx(path: Path) -> Iterator[tuple[str, Any]]:
+def _read_xlsx(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     import openpyxl  # the only openpyxl import; loading it costs ~0.2 s, so only when needed
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -227,23 +229,22 @@ def load_gold(path: str | Path) -> list[GoldItem]:
     problems: list[str] = []
     first_seen: dict[str, str] = {}
     for where, raw in rows:
+        # Ids are checked before validation so a duplicate of an invalid row is still reported.
+        raw_id = str(as_text_id(raw.get("id")) or "").strip()
+        if raw_id and raw_id in first_seen:
+            problems.append(f"{where}: duplicate id {raw_id!r} (first at {first_seen[raw_id]})")
+        first_seen.setdefault(raw_id, where)
         try:
             row = _GoldRow.model_validate(raw)
         except ValidationError as exc:
             problems.extend(f"{where}: {describe_error(err)}" for err in exc.errors())
             continue
         row_problems = _consistency(row)
-        if row.id in first_seen:
-            row_problems.append(f"duplicate id {row.id!r} (first at {first_seen[row.id]})")
-        first_seen.setdefault(row.id, where)
         if row_problems:
             problems.extend(f"{where}: {p}" for p in row_problems)
             continue
-        items.append(
-            GoldItem(
-                row.id, row.type, row.question, tuple(row.answers), tuple(row.keys), row.doc, row.evidence
-            )
-        )
+        answers, keys = tuple(row.answers), tuple(row.keys)
+        items.append(GoldItem(row.id, row.type, row.question, answers, keys, row.doc, row.evidence))
     if problems:
         raise GoldSetError("\n".join(problems))
     if not items:

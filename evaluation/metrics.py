@@ -12,7 +12,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from pathlib import PurePath, PurePosixPath, PureWindowsPath
 from typing import Any
 
-from evaluation.textnorm import normalize, strip_citation_markers
+from evaluation.textnorm import normalize, split_segments, strip_citation_markers
 
 __all__ = [
     "char_f1",
@@ -36,6 +36,7 @@ __all__ = [
 ]
 
 MIN_OVERLAP = 12
+_TOKEN = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*|\S")
 CONCISE_LIMIT = 150
 
 
@@ -170,9 +171,10 @@ def concise_accuracy(answer: str, keys: Iterable[str], limit: int = CONCISE_LIMI
 
 
 def cmrc_tokens(text: str) -> list[str]:
-    """CMRC2018-style tokens of normalized text: runs of ASCII letters/digits (with a decimal part)
-    are one token, every other character (汉字, %, /) is its own token."""
-    return re.findall(r"[a-z0-9]+(?:\.[0-9]+)*|\S", normalize(text))
+    """CMRC2018-style tokens (分词): split at whitespace and punctuation, normalize each segment, then
+    a run of ASCII letters/digits (with a decimal part) is one token and every other character
+    (汉字, %, /) is its own token."""
+    return [tok for seg in split_segments(text) for tok in _TOKEN.findall(normalize(seg))]
 
 
 def exact_match(pred: str, answers: Iterable[str]) -> bool:

@@ -33,7 +33,7 @@ import string
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
-__all__ = ["normalize", "parse_number", "strip_citation_markers"]
+__all__ = ["normalize", "parse_number", "split_segments", "strip_citation_markers"]
 
 _CN_DIGITS = {
     "零": 0,
@@ -242,6 +242,36 @@ def _strip_punctuation(text: str) -> str:
         else:
             out.append(ch)
     return "".join(out)
+
+
+_SEGMENT_KEEP = frozenset("%‰-~–—")  # kept inside a segment: normalize turns range dashes into 至
+
+
+def split_segments(text: str) -> list[str]:
+    """Split at whitespace and punctuation (分段), the places where ``normalize`` glues text together.
+
+    Tokenizers call ``normalize`` per segment so that ``4G 5G`` stays two tokens; a comma, point or
+    slash between two digits (3,000 / 6.5 / 3/4) does not split.
+    """
+    text = text.translate(_FULLWIDTH)
+    segments: list[str] = []
+    current: list[str] = []
+    for i, ch in enumerate(text):
+        category = unicodedata.category(ch)
+        inside_number = ch in ".,/" and 0 < i < len(text) - 1 and (text[i - 1] + text[i + 1]).isdigit()
+        if (
+            ch.isspace()
+            or category[0] == "Z"
+            or (category[0] == "P" and ch not in _SEGMENT_KEEP and not inside_number)
+        ):
+            if current:
+                segments.append("".join(current))
+                current = []
+        else:
+            current.append(ch)
+    if current:
+        segments.append("".join(current))
+    return segments
 
 
 def normalize(text: str) -> str:

@@ -28,6 +28,7 @@ class BM25Store:
         self._model = model
         self.stamp = stamp
         self._pos = {cid: i for i, cid in enumerate(ids)}
+        self._df: np.ndarray | None = None
 
     @classmethod
     def build(cls, ids: list[str], tokens: list[Sequence[str]]) -> BM25Store:
@@ -64,6 +65,20 @@ class BM25Store:
         except (OSError, ValueError, KeyError):
             return None  # unreadable: the caller rebuilds from the catalog
         return cls(meta["ids"], model, meta["stamp"])
+
+    def idf(self, token: str) -> float:
+        """Inverse document frequency of a token (0 for unknown tokens), BM25's log((N - df + .5)/(df + .5) + 1)."""
+        if self._model is None:
+            return 0.0
+        tid = self._model.vocab_dict.get(token)
+        if tid is None:
+            return 0.0
+        if self._df is None:
+            indptr = np.asarray(self._model.scores["indptr"])
+            self._df = np.diff(indptr)
+        df = float(self._df[tid])
+        n = float(len(self.ids))
+        return float(np.log((n - df + 0.5) / (df + 0.5) + 1.0))
 
     def __len__(self) -> int:
         return len(self.ids)

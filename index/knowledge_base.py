@@ -64,6 +64,7 @@ class KnowledgeBase:
         chunk_settings: ChunkSettings | None = None,
         name: str = "default",
         max_file_bytes: int = 20 * 1024 * 1024,
+        check_manifest: bool = True,
     ) -> None:
         self.index_dir = index_dir
         self.embedder_spec = embedder
@@ -71,9 +72,14 @@ class KnowledgeBase:
         self.max_file_bytes = max_file_bytes
         self.chroma_url = chroma_url
         manifest = read_manifest(index_dir)
-        if manifest is not None:
+        if manifest is not None and check_manifest:
             manifest.check_compatible(self._embedder_name(), None, self.chunk_settings.to_dict(), index_dir)
-        self._collection = manifest.collection if manifest else collection_name(name, self._embedder_name())
+        same_embedder = manifest is not None and manifest.embedder == self._embedder_name()
+        self._collection = (
+            manifest.collection
+            if manifest and same_embedder
+            else collection_name(name, self._embedder_name())
+        )
         index_dir.mkdir(parents=True, exist_ok=True)
         self.catalog = Catalog(index_dir / "catalog.sqlite")
         self.vectors = ChromaStore(
@@ -94,9 +100,9 @@ class KnowledgeBase:
         if self._embedder is None:
             self._embedder = make_embedder(self.embedder_spec)
             manifest = read_manifest(self.index_dir)
-            if manifest is not None:
+            if manifest is not None and manifest.dim != self._embedder.dim:
                 manifest.check_compatible(
-                    self._embedder.name, self._embedder.dim, self.chunk_settings.to_dict(), self.index_dir
+                    self._embedder.name, self._embedder.dim, manifest.chunker, self.index_dir
                 )
         return self._embedder
 
@@ -131,8 +137,10 @@ class KnowledgeBase:
         failed: list[LoadFailure] = []
         total = embedded = chars = 0
         if rebuild:
+            # Vectors are kept: chunks whose text is unchanged find theirs by id and skip embedding;
+            # the rest become orphans that _finish() deletes.
             for rec in self.catalog.documents():
-                self._remove_locked(rec.doc_id)
+                self.catalog.remove_document(rec.doc_id)
         for i, path in enumerate(files):
             try:
                 doc = load_file(path, max_bytes=self.max_file_bytes)

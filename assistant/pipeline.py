@@ -1,0 +1,158 @@
+"""Question → answer pipeline (问答流程): follow-ups, analysis, retrieval, reading, composition.
+
+The evidence threshold that separates an answer from 未找到依据 is calibrated on the dev set with
+``bench/calibrate.py``, never on single questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from assistant.compose import (
+    MAX_ANSWER,
+    citation_for,
+    clause_window,
+    passage_citation,
+    pick_span,
+    short_answer,
+)
+from assistant.docmatch import document_hints
+from assistant.followup import resolve
+from assistant.question import QuestionInfo, analyse
+from assistant.reader import Evidence, Reader
+from assistant.retrieve import Filters
+from assistant.types import REFUSAL_TEXT, Answer, Citation, Hit
+
+if TYPE_CHECKING:
+    from assistant.engine import Assistant, Turn
+
+CANDIDATES = 30  # passages the reader looks at
+MIN_COVERAGE = 0.45  # evidence below this share of the question's weighted terms is not an answer
+SECOND_SENTENCE = 0.85  # a second sentence joins when it scores this close to the best and adds terms
+
+
+def _reader(assistant: Assistant) -> Reader:
+    kb = assistant.kb
+    bm25 = kb.bm25
+    cached = getattr(assistant, "_reader_cache", None)
+    if cached is None or cached[0] is not bm25:
+        cached = (bm25, Reader(kb.tokenizer, bm25))
+        assistant._reader_cache = cached  # type: ignore[attr-defined]
+    return cached[1]
+
+
+def _retrieve(assistant: Assistant, info: QuestionInfo, k: int, filters: Filters | None,
+              prior_docs: Sequence[str] = ()) -> tuple[list[Hit], tuple[str, ...]]:  # fmt: skip
+    hints = document_hints(info, assistant.kb.documents())
+    weights = dict(hints.weights)
+    for d in prior_docs:
+        weights[d] = weights.get(d, 1.0) * 1.5
+    hits = assistant.retriever.retrieve(info.search_text, k, filters, doc_weights=weights)
+    return hits, hints.missing if not hints.targeted else ()
+
+
+def rank_passages(assistant: Assistant, question: str, k: int, filters: Filters | None) -> list[Hit]:
+    info = analyse(question)
+    hits, _ = _retrieve(assistant, info, max(k, CANDIDATES), filters)
+    if assistant.settings.reader and hits:
+        hits, _ = _reader(assistant).read(info, hits)
+    return hits[:k]
+
+
+def _refusal(question: str, info: QuestionInfo, hits: Sequence[Hit], text: str = REFUSAL_TEXT) -> Answer:
+    related = tuple(passage_citation(i, h) for i, h in enumerate(hits[:3], start=1))
+    return Answer(question, False, text, None, info.qtype, (), tuple(hits[:10]), related=related)
+
+
+def _is_answer(info: QuestionInfo, best: Evidence) -> bool:
+    if best.coverage < MIN_COVERAGE:
+        return False
+    # A figure question whose unit the evidence never states (多少钱 but no 元) is not answered.
+    return not (info.qtype == "number" and info.unit_forms and best.fit < 1.0)
+
+
+def answer_question(
+    assistant: Assistant, question: str, history: Sequence[Turn], filters: Filters | None
+) -> Answer:
+    resolved = resolve(question, history, assistant.kb.tokenizer)
+    if resolved.asks_source and resolved.previous and resolved.previous.answer:
+        return _source_answer(question, resolved.previous.answer)
+    info = analyse(resolved.question)
+    hits, missing = _retrieve(assistant, info, CANDIDATES, filters, resolved.prior_docs)
+    if missing:
+        names = "、".join(f"《{m}》" for m in missing)
+        return _refusal(question, info, hits, f"现有文件中未找到{names}，无法据此回答。")
+    if not hits:
+        return _refusal(question, info, hits)
+    if not assistant.settings.reader:
+        best = hits[0]
+        return Answer(question, True, best.chunk.text[:MAX_ANSWER] + "[1]", None, info.qtype,
+                      (passage_citation(1, best),), tuple(hits[:10]))  # fmt: skip
+    ranked, evidence = _reader(assistant).read(info, hits)
+    if not evidence or not _is_answer(info, evidence[0]):
+        return _refusal(question, info, ranked)
+    return _compose(question, info, ranked, evidence, _reader(assistant))
+
+
+def _compose(
+    question: str, info: QuestionInfo, ranked: list[Hit], evidence: list[Evidence], reader: Reader
+) -> Answer:
+    terms = [t.text for t in reader.terms(info)]
+    best = evidence[0]
+    span = pick_span(info, best, terms)
+    short = short_answer(info, span)
+    lead = f"{short}。" if short and info.qtype == "yesno" else ""
+    budget = MAX_ANSWER - len(lead) - 4
+    chosen = [best]
+    second = _second(best, evidence, terms)
+    if second is not None:
+        chosen.append(second)
+    parts: list[str] = []
+    for ev in chosen:
+        room = budget // len(chosen)
+        s, e = clause_window(ev.text, span if ev is best else None, terms, room)
+        parts.append(ev.text[s:e].rstrip("，；：,;:") + f"[{len(parts) + 1}]")
+    body = "".join(parts)
+    if short and info.qtype != "yesno" and short not in body:
+        lead = f"{short}。"
+    citations = tuple(citation_for(i, ev) for i, ev in enumerate(chosen, start=1))
+    return Answer(question, True, lead + body, short, info.qtype, citations, tuple(ranked[:10]))
+
+
+def _second(best: Evidence, evidence: list[Evidence], terms: list[str]) -> Evidence | None:
+    covered = {t for t in terms if t in best.text}
+    for ev in evidence[1:6]:
+        if ev.start == best.start and ev.hit.chunk.doc_id == best.hit.chunk.doc_id:
+            continue
+        if ev.hit.chunk.doc_id != best.hit.chunk.doc_id or ev.score < SECOND_SENTENCE * best.score:
+            continue
+        new = {t for t in terms if t in ev.text and len(t) > 1} - covered
+        if len(new) >= 2 and not (best.start <= ev.start < best.end):
+            return ev
+    return None
+
+
+def _source_answer(question: str, previous: Answer) -> Answer:
+    first = previous.citations[0]
+    cite = replace(first, n=1)
+    where = f"《{first.title}》" + (f"{first.section}" if first.section else "")
+    return Answer(question, True, f"出自{where}。[1]", first.title, "other", (cite,), previous.retrieved)
+
+
+def stream_answer(
+    assistant: Assistant, question: str, history: Sequence[Turn], filters: Filters | None
+) -> Iterator[str | Answer]:
+    """Extractive answers arrive whole; the LLM path (assistant.llm) streams token by token."""
+    if assistant.settings.llm_enabled:
+        from assistant.llm import stream_with_llm
+
+        yield from stream_with_llm(assistant, question, history, filters)
+        return
+    answer = assistant.ask(question, history, filters)
+    yield answer.answer
+    yield answer
+
+
+__all__ = ["Citation", "answer_question", "rank_passages", "stream_answer"]

@@ -1,0 +1,94 @@
+"""Chinese and Arabic numerals (数字读写): parse 二〇三五 / 三十 / 二百万 and write numbers back in the same style."""
+
+from __future__ import annotations
+
+CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
+CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "".join(CN_BIG_UNITS)
+_DIGIT_CHARS = "〇一二三四五六七八九"
+
+
+def cn_to_int(text: str) -> int | None:
+    """Value of a Chinese numeral: 三十 → 30, 一百二十 → 120, 二百万 → 2000000, 二〇三五 → 2035."""
+    if not text or any(ch not in CN_NUMERAL_CHARS for ch in text):
+        return None
+    if len(text) > 1 and all(ch in CN_DIGITS for ch in text):  # digit by digit, as in years
+        return int("".join(str(CN_DIGITS[ch]) for ch in text))
+    total, section, digit = 0, 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in CN_SMALL_UNITS:
+            section += (digit or 1) * CN_SMALL_UNITS[ch]
+            digit = 0
+        else:
+            section += digit
+            total = (total + section) * CN_BIG_UNITS[ch] if ch == "亿" else total + section * CN_BIG_UNITS[ch]
+            section, digit = 0, 0
+    return total + section + digit
+
+
+def _under_10000(n: int) -> str:
+    out: list[str] = []
+    zero = False
+    for unit, name in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        d, n = divmod(n, unit)
+        if d:
+            if zero and out:
+                out.append("零")
+            out.append(_DIGIT_CHARS[d] + name if not (name == "十" and d == 1 and not out) else "十")
+            zero = False
+        elif out:
+            zero = True
+    return "".join(out)
+
+
+def int_to_cn(n: int) -> str:
+    """Write a non-negative integer in Chinese numerals: 30 → 三十, 15 → 十五, 2000000 → 二百万."""
+    if n == 0:
+        return "零"
+    parts: list[str] = []
+    for unit, name in ((100_000_000, "亿"), (10_000, "万"), (1, "")):
+        d, n = divmod(n, unit)
+        if d:
+            text = _under_10000(d)
+            if parts and d < 1000:
+                text = "零" + text
+            parts.append(text + name)
+    return "".join(parts)
+
+
+def year_to_cn(year: int) -> str:
+    """Digit by digit, as years are written: 2035 → 二〇三五."""
+    return "".join(_DIGIT_CHARS[int(d)] for d in str(year))
+
+
+def parse_number(text: str) -> tuple[float, str] | None:
+    """``(value, style)`` of an Arabic (``arabic``) or Chinese (``cn``) numeral, or None."""
+    try:
+        return float(text), "arabic"
+    except ValueError:
+        value = cn_to_int(text)
+        return (float(value), "cn") if value is not None else None
+
+
+def format_number(value: float, style: str, decimals: int = 0) -> str:
+    if style == "cn":
+        return int_to_cn(round(value))
+    if decimals:
+        return f"{value:.{decimals}f}"
+    return str(round(value))

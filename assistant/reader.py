@@ -1,0 +1,152 @@
+"""Evidence reader (证据阅读): score the sentences of the retrieved passages, rerank the passages by
+their best sentence, and pick the evidence an answer is built from.
+
+A sentence's score is the rarity-weighted share of the question's terms it contains (terms found
+only in its passage, section or document title count partly), plus how well it fits the question
+type: a 多少 question needs a number with the asked unit, 什么时候 a date or period, 哪些 an
+enumeration, 谁负责 a responsible body, 能不能 an obligation. Passages are reranked by fused rank
+and best sentence together, so ``retrieved`` and the citations agree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.extract import Span, bodies, dates, enumerations, obligations, quantities
+from assistant.question import QuestionInfo
+from assistant.types import Hit
+from corpus.normalize import normalize_text
+from corpus.sentences import split_line
+from corpus.tokenize import Tokenizer, char_bigrams
+from index.bm25_store import BM25Store
+
+# Question words carry no topic; they are dropped from the terms a sentence must cover.
+_QUESTION_WORDS = frozenset(
+    ["什么", "哪些", "哪个", "哪几", "哪几个", "几个", "几类", "哪类", "多少", "几", "谁", "怎么", "怎样", "如何", "是否", "能否", "能不能", "要不要", "可不可以", "有没有", "是不是", "吗", "呢", "啥", "咋", "哪天", "哪一天", "什么时候", "时候", "多久", "多长时间", "哪一级", "一级", "哪级", "具体", "一般", "主要", "最后", "现在", "这个", "那个", "这样", "我们", "他们", "规定", "要求", "文件", "里", "说", "讲", "提", "提到"]
+)
+CONTEXT_CREDIT = 0.5  # a term found in the passage/section/title but not in the sentence
+FIT_WEIGHT = 0.25
+PRIOR_WEIGHT = 0.35
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A scored sentence: ``[start, end)`` offsets into its document."""
+
+    hit: Hit
+    start: int
+    end: int
+    text: str
+    coverage: float
+    fit: float
+    score: float
+    spans: tuple[Span, ...]  # candidate answer spans, offsets relative to ``text``
+
+
+class Reader:
+    def __init__(self, tokenizer: Tokenizer, bm25: BM25Store) -> None:
+        self.tokenizer = tokenizer
+        self.bm25 = bm25
+        self._max_idf = max((bm25.idf(t) for t in ("#的发", "的")), default=5.0) or 5.0
+
+    def terms(self, info: QuestionInfo) -> list[Term]:
+        """Question terms with IDF weights: words (jieba) and character bigrams, half weight each."""
+        words = [w for w in self.tokenizer.words(info.search_text) if w not in _QUESTION_WORDS and len(w) > 1]
+        words = list(dict.fromkeys(words))
+        unknown = math.log(len(self.bm25) + 1.0) if len(self.bm25) else 5.0
+        terms = [Term(w, self.bm25.idf(w) or unknown * 0.6) for w in words]
+        grams = [
+            g for g in dict.fromkeys(char_bigrams(normalize_text(info.text))) if not _is_question_gram(g)
+        ]
+        terms += [Term(g, 0.5 * (self.bm25.idf("#" + g) or unknown * 0.6)) for g in grams]
+        return terms
+
+    def read(self, info: QuestionInfo, hits: Sequence[Hit]) -> tuple[list[Hit], list[Evidence]]:
+        """Rerank ``hits`` by their best sentence; return them and all scored sentences, best first."""
+        terms = self.terms(info)
+        total = sum(t.weight for t in terms) or 1.0
+        evidence: list[Evidence] = []
+        scored_hits: list[tuple[float, int, Hit]] = []
+        for rank, hit in enumerate(hits):
+            c = hit.chunk
+            context = normalize_text(f"{hit.title}\n{c.section}\n{c.text}")
+            best = 0.0
+            for s, e in split_line(c.text, 0, len(c.text)):
+                for ls, le in _lines(c.text, s, e):
+                    sent = c.text[ls:le]
+                    norm = normalize_text(sent)
+                    got = sum(
+                        t.weight
+                        if t.text in norm
+                        else t.weight * CONTEXT_CREDIT
+                        if t.text in context
+                        else 0.0
+                        for t in terms
+                    )
+                    coverage = got / total
+                    spans = candidate_spans(info, sent)
+                    fit = type_fit(info, sent, spans)
+                    score = coverage + FIT_WEIGHT * fit
+                    best = max(best, score)
+                    evidence.append(
+                        Evidence(hit, c.start + ls, c.start + le, sent, coverage, fit, score, tuple(spans))
+                    )
+            prior = 1.0 / (1.0 + rank / 3.0)
+            scored_hits.append((best + PRIOR_WEIGHT * prior, rank, hit))
+        scored_hits.sort(key=lambda x: (-x[0], x[1]))
+        order = {id(h): i for i, (_, _, h) in enumerate(scored_hits)}
+        evidence.sort(
+            key=lambda ev: (-(ev.score + PRIOR_WEIGHT * 0.5 / (1 + order[id(ev.hit)] / 3.0)), ev.start)
+        )
+        return [h for _, _, h in scored_hits], evidence
+
+
+def _lines(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A chunk may hold line breaks inside what split_line saw as one span: split there too."""
+    out = []
+    pos = s
+    for part in text[s:e].split("\n"):
+        stripped = part.strip()
+        if stripped:
+            off = pos + part.index(stripped)
+            out.append((off, off + len(stripped)))
+        pos += len(part) + 1
+    return out
+
+
+def _is_question_gram(gram: str) -> bool:
+    return any(ch in "哪什么几吗呢啥咋谁怎多少" for ch in gram)
+
+
+def candidate_spans(info: QuestionInfo, sentence: str) -> list[Span]:
+    kind = info.qtype
+    if kind == "number":
+        return quantities(sentence)
+    if kind == "deadline":
+        return dates(sentence) or quantities(sentence)
+    if kind in ("list", "classification"):
+        return enumerations(sentence)
+    if kind == "procedure":
+        return bodies(sentence)
+    if kind == "yesno":
+        return obligations(sentence)
+    return []
+
+
+def type_fit(info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
+    """1 when the sentence holds an answer of the asked kind (and unit), partial credit otherwise."""
+    if info.qtype in ("definition", "other"):
+        return 0.5
+    if not spans:
+        return 0.0
+    if info.qtype == "number" and info.unit_forms:
+        return 1.0 if any(any(u in s.text for u in info.unit_forms) for s in spans) else 0.2
+    return 1.0

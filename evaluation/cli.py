@@ -1,0 +1,132 @@
+"""``policy-assistant eval``: run, score and report evaluations; turn a quiz into a gold set.
+
+- ``eval run GOLD [--index DIR] [--config NAME ...] [--out DIR]``: ask the gold questions under each
+  configuration (default: hybrid, bm25, dense, hybrid-noreader, topk-5 and the LangChain baseline;
+  ``all`` adds chunk-60 and chunk-160) and write predictions and reports to ``--out``.
+- ``eval score GOLD PRED.jsonl [--out DIR]``: score answers of any system in the batch contract.
+- ``eval from-quiz QUIZ.(json|xlsx) OUT.jsonl``: a reviewed quiz as a gold set.
+
+GOLD may be JSONL, CSV or XLSX (see :mod:`evaluation.gold`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.cli import add_index_options, settings_from
+from evaluation.errors import EvaluationError
+
+__all__ = ["register"]
+
+
+def _print_summary(data: dict[str, Any]) -> None:
+    from evaluation.report import summary_table
+
+    header, rows = summary_table(data)
+    keep = [header.index(h) for h in ("config", "hit@1", "hit@5", "MRR", "doc@1", "key acc", "concise acc",
+                                      "F1", "cite correct", "refusal R", "p50 ms", "p95 ms")]  # fmt: skip
+    widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in keep]
+    print("  ".join(header[i].ljust(w) for i, w in zip(keep, widths, strict=True)))
+    for row in rows:
+        print("  ".join(row[i].ljust(w) for i, w in zip(keep, widths, strict=True)))
+
+
+def _finish(data: dict[str, Any], out: Path, floors: Path | None) -> int:
+    from evaluation.report import write_reports
+
+    paths = write_reports(data, out)
+    _print_summary(data)
+    print(f"报告：{paths.html}\n      {paths.markdown}\n      {paths.json}")
+    status = 0
+    if floors is not None:
+        from evaluation.runner import check_floors, load_floors
+
+        spec = load_floors(floors)
+        name = spec.get("config", "hybrid")
+        row = next((c for c in data["configs"] if c["name"] == name), None)
+        if row is None:
+            print(f"下限检查：本次运行没有配置 {name}", file=sys.stderr)
+            return 1
+        problems = check_floors(row["scores"], spec["floors"])
+        for p in problems:
+            print(f"低于下限：{p}", file=sys.stderr)
+        status = 1 if problems else 0
+    return status
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from evaluation.report import report_data
+    from evaluation.runner import run_evaluation
+
+    settings = settings_from(args)
+    run = run_evaluation(args.gold, settings, args.config, args.out, progress=not args.quiet)
+    return _finish(report_data(run, settings.index_dir), args.out, args.floors)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from evaluation.report import report_data
+    from evaluation.runner import score_file
+
+    run = score_file(args.gold, args.predictions, args.name)
+    return _finish(report_data(run), args.out, args.floors)
+
+
+def cmd_from_quiz(args: argparse.Namespace) -> int:
+    from evaluation.gold import load_gold
+    from evaluation.quizgold import convert_quiz
+
+    n = convert_quiz(args.quiz, args.out, prefix=args.prefix)
+    load_gold(args.out)  # the result must pass the gold-set validation it will meet in `eval run`
+    print(f"已写入 {n} 道题：{args.out}")
+    return 0
+
+
+def _guarded(func: Any) -> Any:
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return int(func(args))
+        except EvaluationError as exc:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+
+    return run
+
+
+def register(subparsers: Any) -> None:
+    """Add ``eval`` and its sub-commands to the ``policy-assistant`` parser."""
+    from evaluation.runner import CONFIGS, DEFAULT_CONFIGS
+
+    p = subparsers.add_parser("eval", help="评测：在标准答案集上运行并打分，生成报告")
+    sub = p.add_subparsers(dest="eval_command", required=True)
+
+    names = ", ".join(CONFIGS)
+    r = sub.add_parser("run", help="用标准答案集（JSONL/CSV/XLSX）评测助手，可同时比较多个配置")
+    r.add_argument("gold", type=Path, help="标准答案集：.jsonl .csv .xlsx")
+    r.add_argument(
+        "--config",
+        action="append",
+        metavar="NAME",
+        help=f"配置（可多次或逗号分隔）：{names}；default = {', '.join(DEFAULT_CONFIGS)}；all = 全部",
+    )
+    r.add_argument("--out", type=Path, default=Path("eval-out"), help="输出目录（默认 ./eval-out）")
+    r.add_argument("--floors", type=Path, help="下限文件（如 evaluation/floors.json）：低于下限时退出码为 1")
+    r.add_argument("--quiet", action="store_true", help="不显示进度条")
+    add_index_options(r)
+    r.set_defaults(func=_guarded(cmd_run))
+
+    s = sub.add_parser("score", help="给任意系统的回答（批量 JSONL 格式）打分")
+    s.add_argument("gold", type=Path)
+    s.add_argument("predictions", type=Path)
+    s.add_argument("--out", type=Path, default=Path("eval-out"), help="输出目录（默认 ./eval-out）")
+    s.add_argument("--name", help="报告中的名称（默认为预测文件名）")
+    s.add_argument("--floors", type=Path, help="下限文件：低于下限时退出码为 1")
+    s.set_defaults(func=_guarded(cmd_score))
+
+    q = sub.add_parser("from-quiz", help="把审核过的试题（.json/.xlsx）转成标准答案集 JSONL")
+    q.add_argument("quiz", type=Path)
+    q.add_argument("out", type=Path)
+    q.add_argument("--prefix", default="quiz", help="题目编号前缀（默认 quiz）")
+    q.set_defaults(func=_guarded(cmd_from_quiz))

@@ -1,0 +1,356 @@
+"""Evaluation runs (评测运行): ask every gold question under named configurations and score them.
+
+Each configuration writes its answers as JSONL in the assistant's batch contract
+(``<out>/predictions/<name>.jsonl``) and is scored *from that file*, so
+``policy-assistant eval score GOLD <out>/predictions/<name>.jsonl`` reproduces the figures exactly.
+
+Configurations that change ``chunk_tokens`` need an index chunked their way. It is built under
+``<out>/indexes/<name>`` from the documents already in the given index: the catalog keeps every
+document's text and metadata, and the non-content ranges (metadata header, web boilerplate) are
+recomputed with the loader's own rules, so no corpus folder is needed and the document set is
+exactly the one being evaluated. A rebuilt index is reused by later runs (unchanged documents are
+not embedded again). The ``langchain-baseline`` row is built the same way (see
+:mod:`evaluation.baseline`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sys
+import time
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.engine import Assistant
+from corpus.clean import boilerplate_spans, merge_spans
+from corpus.metadata import parse_header
+from corpus.types import DocMeta, SourceDoc
+from evaluation.baseline import LangChainBaseline, docs_from_knowledge_base
+from evaluation.errors import EvaluationError
+from evaluation.gold import GoldItem, load_gold, load_predictions
+from evaluation.scoring import ScoreReport, score
+from index.knowledge_base import KnowledgeBase
+from index.manifest import read_manifest
+
+__all__ = [
+    "CONFIGS",
+    "DEFAULT_CONFIGS",
+    "ConfigRun",
+    "EvalRun",
+    "RunConfig",
+    "check_floors",
+    "documents_from_catalog",
+    "load_floors",
+    "resolve_configs",
+    "run_evaluation",
+    "score_file",
+    "settings_dict",
+]
+
+Log = Callable[[str], None]
+BASELINE = "langchain-baseline"
+
+
+@dataclass(frozen=True, slots=True)
+class RunConfig:
+    """A named configuration (评测配置): changes to the base settings, or the baseline recipe."""
+
+    name: str
+    description: str
+    changes: tuple[tuple[str, Any], ...] = ()
+    baseline: bool = False
+
+    def settings(self, base: Settings) -> Settings:
+        return base.with_(**dict(self.changes))
+
+
+CONFIGS: dict[str, RunConfig] = {
+    c.name: c
+    for c in (
+        RunConfig("hybrid", "BM25 + dense, RRF fusion, reader on (the settings given)"),
+        RunConfig("bm25", "jieba BM25 only", (("mode", "bm25"),)),
+        RunConfig("dense", "dense vectors only", (("mode", "dense"),)),
+        RunConfig("hybrid-noreader", "hybrid, reader off: best passage only", (("reader", False),)),
+        RunConfig("chunk-60", "hybrid over 60-token chunks (own index)", (("chunk_tokens", 60),)),
+        RunConfig("chunk-160", "hybrid over 160-token chunks (own index)", (("chunk_tokens", 160),)),
+        RunConfig("topk-5", "hybrid, 5 passages retrieved", (("top_k", 5),)),
+        RunConfig(
+            BASELINE,
+            "plain LangChain RAG: RecursiveCharacterTextSplitter 750/150 + Chroma + same embedder, "
+            "dense top-10, answer = top passage",
+            baseline=True,
+        ),
+    )
+}
+# Without --config: every row that needs no re-chunked assistant index (chunk-* take minutes each).
+DEFAULT_CONFIGS: tuple[str, ...] = ("hybrid", "bm25", "dense", "hybrid-noreader", "topk-5", BASELINE)
+
+
+def resolve_configs(names: Iterable[str] | None) -> list[RunConfig]:
+    """Configurations by name; accepts repeated and comma-separated names, ``default`` and ``all``."""
+    wanted: list[str] = []
+    for raw in names or ("default",):
+        for name in (part.strip() for part in raw.split(",")):
+            if name == "all":
+                wanted.extend(CONFIGS)
+            elif name == "default":
+                wanted.extend(DEFAULT_CONFIGS)
+            elif name in CONFIGS:
+                wanted.append(name)
+            elif name:
+                raise EvaluationError(
+                    f"unknown configuration {name!r}; choose from {', '.join(CONFIGS)}, default or all"
+                )
+    if not wanted:
+        raise EvaluationError("no configuration given")
+    return [CONFIGS[n] for n in dict.fromkeys(wanted)]
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigRun:
+    """One configuration's run (单个配置的结果): where its answers are and how they scored."""
+
+    name: str
+    description: str
+    settings: dict[str, Any]
+    index_dir: str
+    manifest: dict[str, Any] | None
+    predictions: Path
+    report: ScoreReport
+    seconds: float
+    errors: tuple[str, ...] = ()
+    build: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvalRun:
+    """A whole run (评测运行): the gold set and every configuration, same questions, same machine."""
+
+    gold_path: Path
+    gold: tuple[GoldItem, ...]
+    runs: tuple[ConfigRun, ...]
+    started_at: str
+    seconds: float
+
+
+def settings_dict(settings: Settings) -> dict[str, Any]:
+    """Settings as JSON, without secrets."""
+    data = {}
+    for f in dataclasses.fields(settings):
+        value = getattr(settings, f.name)
+        data[f.name] = str(value) if isinstance(value, Path) else value
+    if data.get("llm_api_key"):
+        data["llm_api_key"] = "***"
+    return data
+
+
+def _manifest(index_dir: Path) -> dict[str, Any] | None:
+    manifest = read_manifest(index_dir)
+    return None if manifest is None else dataclasses.asdict(manifest)
+
+
+# ---------------------------------------------------------------- indexes for other chunk sizes
+
+
+def documents_from_catalog(kb: KnowledgeBase) -> list[SourceDoc]:
+    """The knowledge base's documents as the loader produced them, rebuilt from the catalog.
+
+    The catalog keeps text and metadata; the skipped ranges (metadata header, web boilerplate) are
+    recomputed with the same rules ``corpus.loaders.load_file`` applies to the loaded text.
+    """
+    docs = []
+    for rec in kb.documents():
+        text = kb.catalog.document_text(rec.doc_id)
+        if not text:
+            continue
+        meta = kb.catalog.document_meta(rec.doc_id) or DocMeta(title=rec.title)
+        _, body_start = parse_header(text)
+        skip = merge_spans(([(0, body_start)] if body_start else []) + boilerplate_spans(text, body_start))
+        fmt = "md" if rec.source.lower().endswith((".md", ".markdown")) else "txt"
+        docs.append(SourceDoc(rec.source, "", fmt, text, meta, tuple(skip)))
+    return docs
+
+
+def _derived_kb(base: KnowledgeBase, directory: Path, settings: Settings, log: Log) -> KnowledgeBase:
+    chunking = dataclasses.replace(base.chunk_settings, max_tokens=settings.chunk_tokens)
+    kb = KnowledgeBase(directory, embedder=settings.embedder, chunk_settings=chunking)
+    docs = documents_from_catalog(base)
+    log(f"index {directory}: {len(docs)} documents at {settings.chunk_tokens} tokens per chunk …")
+    report = kb.add_documents(docs)
+    log(
+        f"index {directory}: {report.chunks_total} chunks, {report.chunks_embedded} embedded, "
+        f"{report.seconds:.1f} s"
+    )
+    return kb
+
+
+# ---------------------------------------------------------------- the run
+
+
+def _asker(
+    config: RunConfig, base: Settings, base_kb: KnowledgeBase, out_dir: Path, log: Log, opened: list[Any]
+) -> tuple[
+    Callable[[GoldItem], dict[str, Any]], dict[str, Any], Path, dict[str, Any] | None, dict[str, Any] | None
+]:
+    """(answer function, settings, index dir, manifest, build info) for one configuration."""
+    if config.baseline:
+        directory = out_dir / "indexes" / config.name
+        baseline = LangChainBaseline(directory, embedder=base.embedder)
+        log(f"{config.name}: splitting and embedding {len(base_kb.documents())} documents …")
+        stats = baseline.build(docs_from_knowledge_base(base_kb))
+        log(f"{config.name}: {stats.passages} passages, {stats.embedded} embedded, {stats.seconds:.1f} s")
+        info = baseline.describe()
+        return (
+            lambda item: baseline.ask(item.question, item.id),
+            info,
+            directory,
+            info,
+            dataclasses.asdict(stats),
+        )
+    settings = config.settings(base)
+    kb, build = base_kb, None
+    if settings.chunk_tokens != base.chunk_tokens:
+        directory = out_dir / "indexes" / config.name
+        kb = _derived_kb(base_kb, directory, settings, log)
+        opened.append(kb)
+        settings = settings.with_(index_dir=directory)
+        build = {"chunks": kb.stats()["chunks"], "from": str(base.index_dir)}
+    assistant = Assistant(settings, kb=kb)
+    return (
+        lambda item: assistant.ask(item.question).to_dict(item.id),
+        settings_dict(settings),
+        settings.index_dir,
+        _manifest(settings.index_dir),
+        build,
+    )
+
+
+def run_evaluation(
+    gold_path: str | Path,
+    base: Settings,
+    config_names: Iterable[str] | None,
+    out_dir: str | Path,
+    *,
+    progress: bool = True,
+    log: Log | None = None,
+) -> EvalRun:
+    """Ask every question of ``gold_path`` under each configuration and score the answers (评测)."""
+    log = log or (lambda msg: print(msg, file=sys.stderr))
+    gold_path, out_dir = Path(gold_path), Path(out_dir)
+    gold = load_gold(gold_path)
+    configs = resolve_configs(config_names)
+    if not (base.index_dir / "catalog.sqlite").exists():
+        raise EvaluationError(
+            f"no index at {base.index_dir}; build it first: policy-assistant ingest <folder> --index {base.index_dir}"
+        )
+    (out_dir / "predictions").mkdir(parents=True, exist_ok=True)
+    started_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    t_run = time.perf_counter()
+
+    from tqdm import tqdm
+
+    base_kb = Assistant(base).kb
+    opened: list[Any] = [base_kb]
+    if not base_kb.documents():
+        base_kb.close()
+        raise EvaluationError(
+            f"index {base.index_dir} holds no documents; ingest first: "
+            f"policy-assistant ingest <folder> --index {base.index_dir}"
+        )
+    runs: list[ConfigRun] = []
+    bar = tqdm(total=len(configs) * len(gold), unit="q", desc="eval", file=sys.stderr, disable=not progress)
+    try:
+        for config in configs:
+            t0 = time.perf_counter()
+            ask, settings, index_dir, manifest, build = _asker(config, base, base_kb, out_dir, log, opened)
+            bar.set_description(config.name)
+            ask(gold[0])  # warm-up: model and tokenizer loading must not count as answer latency
+            errors: list[str] = []
+            path = out_dir / "predictions" / f"{config.name}.jsonl"
+            with path.open("w", encoding="utf-8") as sink:
+                for item in gold:
+                    try:
+                        answer = ask(item)
+                    except Exception as exc:  # one broken question must not lose an hour-long run
+                        errors.append(f"{item.id}: {type(exc).__name__}: {exc}")
+                    else:
+                        sink.write(json.dumps(answer, ensure_ascii=False) + "\n")
+                    bar.update(1)
+            for error in errors:
+                log(f"{config.name}: question {error} (scored as missing)")
+            # Scored from the file, exactly as `eval score` would read it.
+            report = score(gold, load_predictions(path))
+            runs.append(
+                ConfigRun(
+                    config.name,
+                    config.description,
+                    settings,
+                    str(index_dir),
+                    manifest,
+                    path,
+                    report,
+                    time.perf_counter() - t0,
+                    tuple(errors),
+                    build,
+                )
+            )
+    finally:
+        bar.close()
+        for kb in opened:
+            kb.close()
+    return EvalRun(gold_path, tuple(gold), tuple(runs), started_at, time.perf_counter() - t_run)
+
+
+def score_file(gold_path: str | Path, predictions: str | Path, name: str | None = None) -> EvalRun:
+    """Score another system's answers (JSONL in the batch contract) as a one-row run."""
+    gold_path, predictions = Path(gold_path), Path(predictions)
+    started_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    t0 = time.perf_counter()
+    gold = load_gold(gold_path)
+    report = score(gold, load_predictions(predictions))
+    row = ConfigRun(
+        name or predictions.stem, f"predictions from {predictions.name}", {}, "", None, predictions, report,
+        time.perf_counter() - t0,
+    )  # fmt: skip
+    return EvalRun(gold_path, tuple(gold), (row,), started_at, time.perf_counter() - t0)
+
+
+# ---------------------------------------------------------------- regression floors (回归下限)
+
+
+def load_floors(path: str | Path) -> dict[str, Any]:
+    """A floors file: ``{"config": ..., "floors": {"retrieval.hit_at_1": 0.9, ...}, ...}``."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        raise EvaluationError(f"{path}: cannot read the floors file ({exc})") from exc
+    floors = data.get("floors") if isinstance(data, dict) else None
+    if not isinstance(floors, dict) or not all(isinstance(v, int | float) for v in floors.values()):
+        raise EvaluationError(f"{path}: expected {{'floors': {{'<group>.<metric>': number, ...}}}}")
+    return data
+
+
+def check_floors(report: ScoreReport | Mapping[str, Any], floors: Mapping[str, float]) -> list[str]:
+    """Metrics below their floor, as readable lines; an empty list means the run passes.
+
+    ``report`` is a :class:`ScoreReport` or its ``to_dict()`` (as stored in the JSON report).
+    """
+    data = report.to_dict() if isinstance(report, ScoreReport) else report
+    problems = []
+    for key, floor in floors.items():
+        group, _, metric = key.partition(".")
+        section = data.get(group)
+        if not isinstance(section, dict) or metric not in section:
+            problems.append(f"{key}: no such metric (use <group>.<metric>, e.g. retrieval.hit_at_1)")
+            continue
+        value = section[metric]
+        if value is None or value < floor:
+            shown = "not measured" if value is None else f"{value:.4f}"
+            problems.append(f"{key} = {shown} is below the floor {floor:.4f}")
+    return problems

@@ -1,0 +1,51 @@
+from assistant.compose import clause_window, missing_figures, short_answer, strip_unbacked, verdict
+from assistant.extract import Span, bodies, dates, enumerations, figures, obligations, quantities
+from assistant.question import analyse
+
+SHANXI = "重点抓好4.4万个产业扶贫项目后续运营，5479座光伏村级电站、53座集中电站的运维管理和收益分配。"
+
+
+def test_quantities_with_units_and_ranges() -> None:
+    got = [s.text for s in quantities(SHANXI)]
+    assert got == ["4.4万个", "5479座", "53座"]
+    assert [s.text for s in quantities("处非法所得1倍以上3倍以下的罚款")] == ["1倍以上3倍以下"]
+    assert "五户至十五户" in [s.text for s in quantities("一般每五户至十五户选举代表一人")]
+    assert "四分之三以上" in [s.text for s in quantities("全体成员四分之三以上同意")]
+
+
+def test_dates_and_periods() -> None:
+    assert [s.text for s in dates("本办法自2014年5月1日起施行。")] == ["自2014年5月1日起施行"]
+    assert "到“十四五”期末" not in [s.text for s in dates("到2025年")]
+    assert [s.text for s in dates("应当在项目开工后十日内设立公示牌")] == ["十日内"]
+    assert any("过渡期" in s.text for s in dates("设立5年过渡期"))
+
+
+def test_enumeration_bodies_and_obligations() -> None:
+    spans = enumerations("培育量子科技、生物制造、氢能和核聚变能、脑机接口、具身智能、第六代移动通信等")
+    assert spans and "量子科技" in spans[0].text and "第六代移动通信" in spans[0].text
+    assert any(s.text == "县级人民政府" for s in bodies("县级人民政府负责扶贫开发的精准识别"))
+    kinds = {s.kind for s in obligations("不得以退出土地承包经营权作为农民进城落户的条件")}
+    assert kinds == {"no"}
+
+
+def test_verdicts() -> None:
+    assert verdict(Span(0, 2, "no", "不得")) == "不能"
+    assert verdict(Span(0, 2, "no", "免征")) == "不需要"
+    assert verdict(Span(0, 2, "yes", "可以")) == "可以"
+    assert verdict(None) is None
+    assert short_answer(analyse("能不能？"), Span(0, 2, "no", "不得")) == "不能"
+
+
+def test_clause_window_keeps_span_and_limit() -> None:
+    sentence = "甲" * 60 + "，" + "乙" * 30 + "，5479座光伏村级电站，" + "丙" * 60 + "。"
+    span = Span(sentence.index("5479"), sentence.index("5479") + 5, "number", "5479座")
+    s, e = clause_window(sentence, span, ["光伏"], 80)
+    assert s <= span.start and span.end <= e and e - s <= 80
+    assert clause_window("短句。", None, [], 80) == (0, 3)
+
+
+def test_figure_checks() -> None:
+    assert figures("到2025年达到65%以上，建成3000万人") == ["2025", "65%", "3000"]
+    assert missing_figures("建成5479座电站", ["5479座光伏村级电站"]) == []
+    assert missing_figures("建成6000座电站", ["5479座光伏村级电站"]) == ["6000"]
+    assert strip_unbacked("共5479座。另有9999座。", ["5479座"]) == "共5479座。"

@@ -1,0 +1,39 @@
+from assistant.engine import Turn
+from assistant.followup import is_follow_up, resolve
+from assistant.types import Answer, Citation
+from corpus.tokenize import default_tokenizer
+
+CITE = Citation(1, "d1", "a.txt", "某条例", "第一章", 0, 4, "原文")
+
+
+def _turn(question: str) -> Turn:
+    return Turn(question, Answer(question, True, "答[1]", "答", "other", (CITE,)))
+
+
+def test_no_history_passes_through() -> None:
+    assert (
+        resolve("重点帮扶县主要任务是什么？", [], default_tokenizer()).question
+        == "重点帮扶县主要任务是什么？"
+    )
+
+
+def test_entity_swap_follow_up() -> None:
+    r = resolve("那整体推进县呢？", [_turn("重点帮扶县主要任务是什么？")], default_tokenizer())
+    assert r.question == "整体推进县主要任务是什么？"
+    assert r.prior_docs == ("d1",)
+
+
+def test_source_question_refers_to_previous_answer() -> None:
+    r = resolve("这是哪个文件规定的？", [_turn("低保怎么审批？")], default_tokenizer())
+    assert r.asks_source and r.previous is not None
+
+
+def test_attribute_follow_up_keeps_topic() -> None:
+    r = resolve("期限是多久？", [_turn("脱贫县的过渡期政策是什么？")], default_tokenizer())
+    assert "脱贫县" in r.question and "期限是多久" in r.question
+
+
+def test_standalone_question_is_not_a_follow_up() -> None:
+    q = "社会救助暂行办法规定低保由哪个部门审批？"
+    assert not is_follow_up(q)
+    assert resolve(q, [_turn("重点帮扶县主要任务是什么？")], default_tokenizer()).question == q

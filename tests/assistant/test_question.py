@@ -1,0 +1,69 @@
+import pytest
+
+from assistant.docmatch import document_hints, lcs_len, name_matches
+from assistant.question import analyse, classify, named_documents
+from index.catalog import DocRecord
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("村民进城落户，县里能不能要求先退出承包地？", "yesno"),
+        ("社会救助暂行办法是从哪天开始施行的？", "deadline"),
+        ("扶贫车间计划做优多少家？", "number"),
+        ("山西省的县分为哪几类？", "classification"),
+        ("未来产业有哪些？", "list"),
+        ("帮扶产业按哪几个原则来？", "list"),
+        ("低保申请最后是哪个部门审批？", "procedure"),
+        ("“十五五”时期是个什么定位？", "definition"),
+        ("项目公示牌最晚几天内要立起来？", "deadline"),
+    ],
+)
+def test_question_types(question: str, qtype: str) -> None:
+    assert classify(question) == qtype
+
+
+def test_unit_and_hints() -> None:
+    info = analyse("2023年一号文件里，我们县的低保每人每月多少钱？")
+    assert info.unit == "钱" and info.unit_forms == ("元", "万元", "亿元")
+    assert info.years == ("2023",)
+    assert "一号文件" in info.kinds
+    assert "最低生活保障" in info.expansions and "中央一号文件" in info.expansions
+    assert "最低生活保障" in info.search_text and info.text not in info.expansions
+
+
+def test_named_documents_are_found_and_question_words_are_not() -> None:
+    assert named_documents("北京条例里乡村振兴是谁负总责？") == ("北京条例",)
+    assert named_documents("国务院的社会救助暂行办法是从哪天开始施行的？") == ("社会救助暂行办法",)
+    assert named_documents("《中华人民共和国乡村振兴促进法》哪天施行？") == ("中华人民共和国乡村振兴促进法",)
+    assert named_documents("同时废止了哪部老条例？") == ()
+    assert named_documents("耕地占补平衡提的那个新说法是什么？") == ()
+
+
+TITLES = {
+    "henan": "河南省农村扶贫开发条例",
+    "gd": "广东省乡村振兴促进条例",
+    "bj": "北京市乡村振兴促进条例",
+    "sz": "中共中央关于进一步全面深化改革 推进中国式现代化的决定",
+}
+
+
+def _docs() -> list[DocRecord]:
+    return [DocRecord(k, f"{k}.txt", t, "", "", "", "fp", 1, 0.0) for k, t in TITLES.items()]
+
+
+def test_name_matching_respects_regions_and_aliases() -> None:
+    assert lcs_len("北京条例", TITLES["bj"]) == 4
+    assert name_matches("北京条例", TITLES["bj"]) and not name_matches("北京条例", TITLES["gd"])
+    assert not name_matches("河南省乡村振兴促进条例", TITLES["gd"])
+    assert not name_matches("河南省乡村振兴促进条例", TITLES["henan"])
+    assert name_matches("河南省扶贫开发条例", TITLES["henan"])
+    assert name_matches("三中全会决定", TITLES["sz"])
+
+
+def test_document_hints_weights_and_missing() -> None:
+    hints = document_hints(analyse("河南省乡村振兴促进条例什么时候施行？"), _docs())
+    assert hints.missing == ("河南省乡村振兴促进条例",) and hints.targeted == ()
+    hints = document_hints(analyse("省里的乡村振兴促进条例什么时候施行？"), _docs())
+    assert set(hints.targeted) == {"gd", "bj"} and not hints.missing
+    assert hints.weights["gd"] > hints.weights.get("henan", 1.0) >= 1.0

@@ -1,0 +1,168 @@
+"""Tests for corpus.structure (文档结构): heading kinds, levels and breadcrumb section paths."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from corpus.structure import analyse, breadcrumb
+
+LAW = """中华人民共和国乡村振兴促进法
+
+第一章 总则
+
+第一条 为了全面实施乡村振兴战略，制定本法。
+
+第二条 本法适用于下列活动：
+（一）乡村产业振兴，在本集体内进行；
+（二）乡村人才振兴。
+
+第二章 产业发展
+
+第三条 国家完善农村集体产权制度。
+"""
+
+YIJIAN = """关于做好2024年全面推进乡村振兴重点工作的意见
+
+一、确保国家粮食安全
+
+（一）抓好粮食和重要农产品生产。扎实推进新一轮千亿斤粮食产能提升行动。
+
+（二）严格落实耕地保护制度。健全耕地数量、质量、生态“三位一体”保护制度体系。
+
+二、确保不发生规模性返贫
+
+（一）落实防止返贫监测帮扶机制。对存在返贫致贫风险的农户，纳入监测范围。
+"""
+
+ARTICLE = """山西是脱贫攻坚的重要战场。全省上下凝心聚力，取得了决定性成就，为全国提供了宝贵经验。
+
+　　聚焦目标任务抓统筹推进。省委省政府坚持把脱贫攻坚作为头等大事和第一民生工程，层层压实责任。
+
+　　聚焦产业发展抓增收致富。各地因地制宜发展特色产业，带动贫困群众稳定增收，做到户户有增收项目。
+"""
+
+MARKDOWN = "# 总则\n\n本办法适用于全省。\n\n## 适用范围\n\n适用于农村地区。\n\n# 附则\n\n本办法自发布之日起施行。\n"
+
+
+class Paths:
+    """Breadcrumb of the body line that starts with a given prefix."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = [(text[line.start : line.end], breadcrumb(line.path)) for line in analyse(text)]
+
+    def __getitem__(self, prefix: str) -> str:
+        matches = [path for body, path in self._lines if body.startswith(prefix)]
+        assert len(matches) == 1, (prefix, self._lines)
+        return matches[0]
+
+
+def paths(text: str) -> Paths:
+    return Paths(text)
+
+
+def test_law_articles_sit_under_their_chapter() -> None:
+    got = paths(LAW)
+    assert got["中华人民共和国乡村振兴"] == ""
+    assert got["第一章 总则"] == "第一章 总则"
+    assert got["第一条 为了全面实施乡村"] == "第一章 总则 > 第一条"
+    assert got["第三条 国家完善农村集体"] == "第二章 产业发展 > 第三条"
+    # List items of an article nest under the article.
+    assert got["（二）乡村人才振兴。"] == "第一章 总则 > 第二条 > （二）乡村人才振兴"
+
+
+def test_article_label_is_only_its_number() -> None:
+    line = next(line for line in analyse(LAW) if LAW[line.start :].startswith("第一条"))
+    assert line.is_heading
+    assert [(h.kind, h.label) for h in line.path] == [("zhang", "第一章 总则"), ("tiao", "第一条")]
+    assert line.path[-1].start == line.start
+
+
+def test_opinion_items_nest_under_numbered_parts() -> None:
+    got = paths(YIJIAN)
+    assert got["一、确保国家粮食安全"] == "一、确保国家粮食安全"
+    assert got["（二）严格落实耕地保护制"] == "一、确保国家粮食安全 > （二）严格落实耕地保护制度"
+    # A new 二、 closes 一、 and its items; its own （一） starts afresh.
+    assert got["（一）落实防止返贫监测帮"] == "二、确保不发生规模性返贫 > （一）落实防止返贫监测帮扶机制"
+
+
+def test_inline_heading_label_stops_at_the_first_full_stop() -> None:
+    line = next(line for line in analyse(YIJIAN) if YIJIAN[line.start :].startswith("（一）抓好"))
+    assert line.path[-1].label == "（一）抓好粮食和重要农产品生产"
+    assert line.path[-1].kind == "cn_paren"
+
+
+def test_article_lead_sentences_act_as_headings() -> None:
+    lines = analyse(ARTICLE)
+    got = {ARTICLE[line.start : line.end][:6]: breadcrumb(line.path) for line in lines}
+    # An opening statement with 是 is not a heading.
+    assert got["山西是脱贫攻"] == ""
+    assert got["聚焦目标任务"] == "聚焦目标任务抓统筹推进。"
+    assert got["聚焦产业发展"] == "聚焦产业发展抓增收致富。"
+    assert [line.path[0].kind for line in lines if line.path] == ["lead", "lead"]
+    # Lines start after the ideographic indent.
+    assert ARTICLE[lines[1].start] == "聚"
+
+
+def test_lead_sentences_are_ignored_when_formal_headings_exist() -> None:
+    text = "第一条 总体要求。\n\n聚焦目标任务抓统筹推进。省委省政府坚持把脱贫攻坚作为头等大事和第一民生工程。\n"
+    kinds = [h.kind for line in analyse(text) for h in line.path]
+    assert "lead" not in kinds
+
+
+def test_markdown_levels_nest_and_a_new_level_one_closes_them() -> None:
+    got = paths(MARKDOWN)
+    assert got["本办法适用于全省。"] == "总则"
+    assert got["适用于农村地区。"] == "总则 > 适用范围"
+    assert got["本办法自发布之日起施行。"] == "附则"
+
+
+def test_book_part_chapter_section_article_nest_in_order() -> None:
+    text = "第一编 总则\n第一章 基本规定\n第一节 一般规定\n第一条 为了规范管理，制定本法。\n第二章 附则\n第二条之一 本法自公布之日起施行。\n"
+    got = paths(text)
+    assert got["第一条 为了规范管理，制定"] == "第一编 总则 > 第一章 基本规定 > 第一节 一般规定 > 第一条"
+    assert got["第二条之一 本法自公布之"] == "第一编 总则 > 第二章 附则 > 第二条之一"
+
+
+def test_article_references_inside_a_sentence_are_not_headings() -> None:
+    text = "第三条第一款规定了内容。\n第一章节的内容。\n"
+    assert all(not line.is_heading and line.path == () for line in analyse(text))
+
+
+def test_skipped_ranges_are_not_lines() -> None:
+    header = "标题: 关于春耕的通知\n发文机关: 农业农村部\n\n"
+    text = header + "一、总体要求\n抓好春耕。\n"
+    lines = analyse(text, ((0, len(header)),))
+    assert [text[line.start : line.end] for line in lines] == ["一、总体要求", "抓好春耕。"]
+
+
+def test_top_is_the_coarsest_heading_present() -> None:
+    # Without chapters, an article is the top level of a law.
+    text = "第一条 为了规范管理。\n（一）第一项。\n第二条 施行日期。\n"
+    tops = [line.top.label if line.top else None for line in analyse(text)]
+    assert tops == ["第一条", "第一条", "第二条"]
+
+
+LINES = st.lists(
+    st.one_of(
+        st.sampled_from(["第一章 总则", "第二章 附则", "第三条 规定。", "一、总体要求", "（二）重点任务。"]),
+        st.sampled_from(["# 标题", "## 小节", "1、事项", "（3）细目", "　　聚焦目标任务抓统筹推进。"]),
+        st.text(alphabet="政策乡村振兴农民，。“” \u3000", max_size=40),
+    ),
+    max_size=15,
+)
+
+
+@given(LINES)
+def test_lines_are_exact_ordered_and_paths_start_at_headings(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    previous = -1
+    for line in analyse(text):
+        body = text[line.start : line.end]
+        assert body and body == body.strip(" \t\u3000\xa0") and "\n" not in body
+        assert line.start > previous
+        previous = line.end
+        for heading in line.path:
+            assert heading.start <= line.start
+        if line.is_heading:
+            assert line.path and line.path[-1].start == line.start

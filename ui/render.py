@@ -1,0 +1,176 @@
+"""Rendering (渲染): answers, sources and tables as HTML in which every piece of document text is escaped.
+
+The chat shows each message through Gradio's Markdown renderer; a message here is one line of HTML
+(an HTML block to Markdown), and text inside it is escaped for HTML *and* for Markdown (brackets,
+parentheses, ``!``, ``:`` and friends become character references), so a document that contains
+``<script>``, an ``onerror`` attribute or ``![x](http://…)`` shows as plain characters.
+Pure functions: no Gradio import, unit-tested directly.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import time
+from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from assistant.types import Answer, Citation, Hit
+from index.catalog import DocRecord
+from ui.security import scrub_answer
+
+CONTEXT_CHARS = 500
+REFUSAL_LABEL = "未找到依据"
+RELATED_LABEL = "可能相关"
+
+# Characters that Markdown (marked, GFM, KaTeX) gives meaning to, as numeric character references.
+_MD_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "[]()!*_`~#|$\\:/{}+-=^"})
+_MARKER = re.compile(r"&#91;(\d{1,3})&#93;")
+
+
+class DocLookup(Protocol):
+    """What rendering needs from the knowledge base."""
+
+    def doc_record(self, doc_id: str) -> DocRecord | None: ...
+
+    def doc_text(self, doc_id: str) -> str | None: ...
+
+
+def esc(text: str) -> str:
+    """Escape text for an HTML block inside Markdown; newlines become ``<br>`` (no raw newline survives)."""
+    escaped = html.escape(text, quote=True).translate(_MD_ENTITIES)
+    return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def highlight(text: str, span: str | None) -> str:
+    """``text`` escaped, with the first occurrence of ``span`` wrapped in ``<mark>``."""
+    if span:
+        at = text.find(span)
+        if at >= 0:
+            return f"{esc(text[:at])}<mark>{esc(span)}</mark>{esc(text[at + len(span) :])}"
+    return esc(text)
+
+
+def context_html(text: str, start: int, end: int, width: int = CONTEXT_CHARS) -> str:
+    """The document around ``text[start:end]`` (±``width`` characters), the cited span marked."""
+    lo, hi = max(0, start - width), min(len(text), end + width)
+    before = ("…" if lo > 0 else "") + text[lo:start]
+    after = text[end:hi] + ("…" if hi < len(text) else "")
+    return f'<div class="pa-context">{esc(before)}<mark>{esc(text[start:end])}</mark>{esc(after)}</div>'
+
+
+def _doc_line(c: Citation, rec: DocRecord | None) -> str:
+    parts = [f"《{c.title or (rec.title if rec else '') or c.source}》"]
+    if rec and rec.issuer:
+        parts.append(rec.issuer)
+    if rec and rec.date:
+        parts.append(rec.date)
+    return " · ".join(parts)
+
+
+def source_html(c: Citation, docs: DocLookup, span: str | None, label: str = "") -> str:
+    """One collapsible source: document, issuer, date, section, quote (answer span marked), context."""
+    rec = docs.doc_record(c.doc_id)
+    tag = f'<span class="pa-tag">{esc(label)}</span>' if label else f'<span class="pa-n">[{c.n}]</span>'
+    summary = f"{tag} {esc(_doc_line(c, rec))}"
+    body = [
+        f'<div class="pa-meta">{esc(c.section or "（正文）")} · {esc(c.source)} · 第 {c.start}–{c.end} 字</div>',
+        f'<blockquote class="pa-quote">{highlight(c.quote, span)}</blockquote>',
+    ]
+    text = docs.doc_text(c.doc_id)
+    if text is not None and 0 <= c.start <= c.end <= len(text):
+        body.append(
+            '<details class="pa-original"><summary>查看原文（前后各 500 字）</summary>'
+            f"{context_html(text, c.start, c.end)}</details>"
+        )
+    return f'<details class="pa-source"><summary>{summary}</summary>{"".join(body)}</details>'
+
+
+def answer_body_html(text: str) -> str:
+    """Answer text: links/images removed, escaped, citation markers as superscripts."""
+    body = esc(scrub_answer(text))
+    return _MARKER.sub(r'<sup class="pa-ref">[\1]</sup>', body)
+
+
+def answer_html(answer: Answer, docs: DocLookup) -> str:
+    """The whole assistant message: answer (or 未找到依据) followed by its sources."""
+    if not answer.found:
+        parts = [
+            f'<div class="pa-answer pa-refusal"><strong>{REFUSAL_LABEL}</strong>：{answer_body_html(answer.answer)}</div>'
+        ]
+        if answer.related:
+            parts.append(f'<div class="pa-related-head">以下条文{RELATED_LABEL}，仅供参考：</div>')
+            parts.extend(source_html(c, docs, None, RELATED_LABEL) for c in answer.related)
+        return f'<div class="pa-msg">{"".join(parts)}</div>'
+    parts = []
+    if answer.short_answer:
+        parts.append(f'<div class="pa-short">{answer_body_html(answer.short_answer)}</div>')
+    parts.append(f'<div class="pa-answer">{answer_body_html(answer.answer)}</div>')
+    if answer.citations:
+        parts.append('<div class="pa-sources-head">出处（点开查看原文）</div>')
+        parts.extend(source_html(c, docs, answer.short_answer, "") for c in answer.citations)
+    return f'<div class="pa-msg">{"".join(parts)}</div>'
+
+
+def pending_html(text: str) -> str:
+    """A streaming answer before its citations are checked."""
+    return f'<div class="pa-msg"><div class="pa-answer pa-pending">{answer_body_html(text)}▍</div></div>'
+
+
+def error_html(message: str) -> str:
+    return f'<div class="pa-msg"><div class="pa-answer pa-error">{esc(message)}</div></div>'
+
+
+def question_html(question: str) -> str:
+    return f'<div class="pa-q">{esc(question)}</div>'
+
+
+def answer_plain(answer: Answer, docs: DocLookup) -> str:
+    """Plain text of an answer with its sources, for copying into a report or a message."""
+    lines = [f"问：{answer.question}"]
+    if answer.found:
+        lines.append(f"答：{scrub_answer(answer.answer)}")
+        cites: Sequence[Citation] = answer.citations
+        head = "出处："
+    else:
+        lines.append(f"答：{REFUSAL_LABEL}。{scrub_answer(answer.answer)}")
+        cites = answer.related
+        head = f"{RELATED_LABEL}的条文（仅供参考）："
+    if cites:
+        lines.append(head)
+    for c in cites:
+        rec = docs.doc_record(c.doc_id)
+        where = " ".join(x for x in (_doc_line(c, rec), c.section) if x)
+        lines.append(f"[{c.n}] {where}\n    “{c.quote.strip()}”")
+    return "\n".join(lines)
+
+
+# -- tables (Gradio Dataframes show plain strings: no HTML is interpreted there) -----------------------
+DOC_HEADERS = ["文件名", "标题", "发文机关", "日期", "块数", "入库时间"]
+HIT_HEADERS = ["名次", "得分", "关键词名次", "向量名次", "文件", "章节", "段落"]
+
+
+def when(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else ""
+
+
+def document_rows(records: Iterable[DocRecord]) -> list[list[str | int]]:
+    return [[r.source, r.title, r.issuer, r.date, r.n_chunks, when(r.ingested_at)] for r in records]
+
+
+def hit_rows(hits: Iterable[Hit]) -> list[list[str | int | float]]:
+    def rank(r: int | None) -> str:
+        return "" if r is None else str(r)
+
+    return [
+        [
+            i,
+            round(h.score, 5),
+            rank(h.bm25_rank),
+            rank(h.dense_rank),
+            h.chunk.source,
+            h.chunk.section,
+            h.chunk.text,
+        ]
+        for i, h in enumerate(hits, start=1)
+    ]

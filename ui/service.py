@@ -1,0 +1,226 @@
+"""The web service (网页服务): one shared assistant for every browser session, without Gradio.
+
+All sessions share one :class:`Assistant` (one knowledge-base handle). Writes (upload, delete,
+re-index) take ``_write`` so that they run one at a time inside this process, as the knowledge
+base's single-writer lock requires; reads never take it, so chatting continues during an upload.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.engine import Assistant, Turn
+from assistant.types import Answer, Hit
+from corpus.loaders import SUPPORTED
+from index.catalog import DocRecord
+from index.knowledge_base import IngestReport, ProgressFn
+from ui.feedback import FeedbackStore
+
+ALLOWED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"}) & SUPPORTED
+DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
+_ANSWER_CACHE = 2000
+_TEXT_CACHE = 16
+
+
+class ServiceError(ValueError):
+    """A request the service refuses, with a message fit for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class UploadResult:
+    report: IngestReport | None
+    rejected: tuple[tuple[str, str], ...]  # (file name, reason)
+
+    def summary(self) -> str:
+        lines = []
+        r = self.report
+        if r is not None:
+            lines.append(
+                f"新增 {len(r.added)}，更新 {len(r.updated)}，未变 {len(r.unchanged)}，失败 {len(r.failed)}；"
+                f"共 {r.chunks_total} 块，用时 {r.seconds:.1f} 秒"
+            )
+            lines += [f"失败：{f.reason}" for f in r.failed]
+        lines += [f"未接受：{name}（{why}）" for name, why in self.rejected]
+        return "\n".join(lines) or "没有文件"
+
+
+class WebService:
+    def __init__(
+        self,
+        settings: Settings,
+        data_dir: Path | None = None,
+        *,
+        assistant: Assistant | None = None,
+        max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
+        sources: Sequence[Path] = (),
+    ) -> None:
+        self.settings = settings
+        self.assistant = assistant or Assistant(settings)
+        self.data_dir = data_dir or settings.index_dir / "web"
+        self.uploads_dir = self.data_dir / "uploads"
+        self.uploads_dir.mkdir(parents=True, exist_ok=True)
+        self.feedback = FeedbackStore(self.data_dir / "feedback.sqlite")
+        self.max_upload_bytes = max_upload_bytes
+        self.sources = tuple(sources)  # folders/files given at start; re-index reads them again
+        self._write = threading.Lock()
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[str, Answer] = OrderedDict()
+        self._texts: OrderedDict[str, str | None] = OrderedDict()
+        self._records: dict[str, DocRecord] | None = None
+
+    @property
+    def streaming(self) -> bool:
+        return self.settings.llm_enabled
+
+    # -- questions --------------------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> tuple[str, Answer]:
+        question = _clean_question(question)
+        return self._remember(self.assistant.ask(question, history))
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[str | tuple[str, Answer]]:
+        """Accumulated answer text while it is produced, then ``(answer_id, Answer)``."""
+        question = _clean_question(question)
+        text = ""
+        for piece in self.assistant.stream(question, history):
+            if isinstance(piece, Answer):
+                yield self._remember(piece)
+                return
+            text += piece
+            yield text
+
+    def search(self, question: str, k: int = 10) -> list[Hit]:
+        return self.assistant.search(_clean_question(question), max(1, min(int(k), 50)))
+
+    def answer(self, answer_id: str) -> Answer | None:
+        with self._lock:
+            return self._answers.get(answer_id)
+
+    def _remember(self, answer: Answer) -> tuple[str, Answer]:
+        answer_id = uuid.uuid4().hex
+        with self._lock:
+            self._answers[answer_id] = answer
+            while len(self._answers) > _ANSWER_CACHE:
+                self._answers.popitem(last=False)
+        return answer_id, answer
+
+    def record_feedback(self, answer_id: str, rating: str, comment: str = "") -> int:
+        answer = self.answer(answer_id)
+        if answer is None:
+            raise ServiceError("找不到这条回答（可能服务已重启），请重新提问后再评价")
+        return self.feedback.add(
+            question=answer.question, answer=answer.answer, citations=[c.to_dict() for c in answer.citations],
+            rating=rating, comment=comment, found=answer.found, answer_id=answer_id,
+        )  # fmt: skip
+
+    # -- documents (DocLookup for ui.render) --------------------------------------------------------
+    def documents(self) -> list[DocRecord]:
+        return self.assistant.kb.documents()
+
+    def doc_record(self, doc_id: str) -> DocRecord | None:
+        with self._lock:
+            records = self._records
+        if records is None or doc_id not in records:
+            records = {d.doc_id: d for d in self.documents()}
+            with self._lock:
+                self._records = records
+        return records.get(doc_id)
+
+    def doc_text(self, doc_id: str) -> str | None:
+        with self._lock:
+            if doc_id in self._texts:
+                self._texts.move_to_end(doc_id)
+                return self._texts[doc_id]
+        text = self.assistant.document_text(doc_id)
+        with self._lock:
+            self._texts[doc_id] = text
+            while len(self._texts) > _TEXT_CACHE:
+                self._texts.popitem(last=False)
+        return text
+
+    def _changed(self) -> None:
+        with self._lock:
+            self._records = None
+            self._texts.clear()
+
+    # -- writes (one at a time) ---------------------------------------------------------------------
+    def upload(self, files: Sequence[tuple[str, Path]], progress: ProgressFn | None = None) -> UploadResult:
+        """Check, keep and ingest uploaded files given as (original name, temporary path)."""
+        rejected: list[tuple[str, str]] = []
+        accepted: list[tuple[str, Path]] = []
+        for original, tmp in files:
+            name = Path(original).name.strip()
+            suffix = Path(name).suffix.lower()
+            if not name or name.startswith("."):
+                rejected.append((original, "文件名无效"))
+            elif suffix not in ALLOWED_SUFFIXES:
+                allowed = " ".join(sorted(ALLOWED_SUFFIXES))
+                rejected.append((name, f"不支持的格式 {suffix or '（无扩展名）'}，可上传 {allowed}"))
+            elif tmp.stat().st_size > self.max_upload_bytes:
+                rejected.append((name, f"文件过大，上限 {self.max_upload_bytes // (1024 * 1024)} MB"))
+            else:
+                accepted.append((name, tmp))
+        if not accepted:
+            return UploadResult(None, tuple(rejected))
+        with self._write:
+            kept = []
+            for name, tmp in accepted:
+                target = self.uploads_dir / name
+                shutil.copyfile(tmp, target)
+                kept.append(target)
+            report = self.assistant.ingest(kept, progress=progress)
+            self._changed()
+        return UploadResult(report, tuple(rejected))
+
+    def delete(self, key: str) -> DocRecord | None:
+        with self._write:
+            rec = self.assistant.kb.remove(key)
+            if rec is not None:
+                stored = self.uploads_dir / rec.source
+                if stored.is_file():
+                    stored.unlink()
+            self._changed()
+        return rec
+
+    def reindex(self, progress: ProgressFn | None = None) -> IngestReport:
+        """Read the start-up folders and the uploaded files again; changed files are re-embedded."""
+        paths = [p for p in (*self.sources, self.uploads_dir) if p.exists()]
+        with self._write:
+            report = self.assistant.ingest(paths, progress=progress)
+            self._changed()
+        return report
+
+    def close(self) -> None:
+        with self._write:
+            self.feedback.close()
+            self.assistant.close()
+
+
+def _clean_question(question: str) -> str:
+    question = (question or "").strip()
+    if not question:
+        raise ServiceError("请输入问题")
+    if len(question) > 500:
+        raise ServiceError("问题太长（最多 500 字），请精简后再问")
+    return question
+
+
+def answer_payload(
+    answer_id: str, answer: Answer, lookup: Callable[[str], DocRecord | None]
+) -> dict[str, Any]:
+    """JSON-able answer for the API: ``Answer.to_dict()`` plus its id and each source's issuer and date."""
+    data = answer.to_dict()
+    data["answer_id"] = answer_id
+    for key in ("citations", "related"):
+        for item in data[key]:
+            rec = lookup(item["doc_id"])
+            item["issuer"] = rec.issuer if rec else ""
+            item["date"] = rec.date if rec else ""
+    return data

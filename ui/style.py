@@ -1,0 +1,46 @@
+"""Look (样式): local CJK fonts only (no web-font download) and a layout that works at 390 px."""
+
+from __future__ import annotations
+
+FONTS = (
+    "system-ui", "-apple-system", "PingFang SC", "Hiragino Sans GB", "Microsoft YaHei",
+    "WenQuanYi Micro Hei", "Noto Sans CJK SC", "Source Han Sans SC", "sans-serif",
+)  # fmt: skip
+MONO_FONTS = ("ui-monospace", "Menlo", "Consolas", "WenQuanYi Micro Hei Mono", "monospace")
+
+CSS = """
+.gradio-container { max-width: 1000px !important; margin: 0 auto !important; }
+#pa-title h1 { font-size: 1.4em; margin: .2em 0; }
+#pa-title p { margin: 0; color: var(--body-text-color-subdued); font-size: .92em; }
+.pa-msg { line-height: 1.75; overflow-wrap: anywhere; word-break: break-word; }
+.pa-q { overflow-wrap: anywhere; }
+.pa-short { font-weight: 700; font-size: 1.06em; margin-bottom: .35em; }
+.pa-answer { margin-bottom: .4em; }
+.pa-refusal strong { color: #b45309; }
+.pa-error { color: #b91c1c; }
+.pa-pending { opacity: .85; }
+.pa-ref { font-size: .75em; color: #2563eb; margin: 0 1px; }
+.pa-sources-head, .pa-related-head { font-size: .88em; color: var(--body-text-color-subdued); margin-top: .5em; }
+.pa-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: .35em .6em;
+             margin: .4em 0; background: var(--background-fill-primary); }
+.pa-source > summary { cursor: pointer; font-weight: 600; list-style-position: outside; margin-left: 1em; }
+.pa-n { color: #2563eb; }
+.pa-tag { display: inline-block; font-size: .78em; font-weight: 600; color: #92400e; background: #fef3c7;
+          border-radius: 4px; padding: 0 .35em; }
+.pa-meta { font-size: .84em; color: var(--body-text-color-subdued); margin-top: .3em; }
+.pa-quote { margin: .4em 0 !important; padding: .35em .6em !important; border-left: 3px solid #3b82f6 !important;
+            background: var(--background-fill-secondary); }
+.pa-msg mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 2px; }
+.pa-original > summary { cursor: pointer; color: #2563eb; font-size: .9em; }
+.pa-context { max-height: 18em; overflow-y: auto; font-size: .9em; padding: .4em; margin-top: .3em;
+              background: var(--background-fill-secondary); border-radius: 6px; }
+#pa-ask-row { align-items: stretch; }
+#pa-ask-btn { min-width: 72px !important; }
+@media (max-width: 480px) {
+  .gradio-container { padding: 4px 6px !important; }
+  #pa-title h1 { font-size: 1.2em; }
+  #pa-chat { height: 62vh !important; }
+  .pa-msg { font-size: .95em; }
+  .pa-context { max-height: 12em; }
+}
+"""
