@@ -29,8 +29,11 @@ if TYPE_CHECKING:
     from assistant.engine import Assistant, Turn
 
 CANDIDATES = 30  # passages the reader looks at
-MIN_COVERAGE = 0.45  # evidence below this share of the question's weighted terms is not an answer
+MIN_COVERAGE = (
+    0.2  # evidence below this share of the question's weighted terms is not an answer (dev-set calibrated)
+)
 SECOND_SENTENCE = 0.85  # a second sentence joins when it scores this close to the best and adds terms
+CONTINUATION = 0.8  # ... or when it is the clause right after the best one and scores this close
 
 
 def _reader(assistant: Assistant) -> Reader:
@@ -44,20 +47,20 @@ def _reader(assistant: Assistant) -> Reader:
 
 
 def _retrieve(assistant: Assistant, info: QuestionInfo, k: int, filters: Filters | None,
-              prior_docs: Sequence[str] = ()) -> tuple[list[Hit], tuple[str, ...]]:  # fmt: skip
+              prior_docs: Sequence[str] = ()) -> tuple[list[Hit], tuple[str, ...], dict[str, float]]:  # fmt: skip
     hints = document_hints(info, assistant.kb.documents())
     weights = dict(hints.weights)
     for d in prior_docs:
         weights[d] = weights.get(d, 1.0) * 1.5
     hits = assistant.retriever.retrieve(info.search_text, k, filters, doc_weights=weights)
-    return hits, hints.missing if not hints.targeted else ()
+    return hits, hints.missing if not hints.targeted else (), weights
 
 
 def rank_passages(assistant: Assistant, question: str, k: int, filters: Filters | None) -> list[Hit]:
     info = analyse(question)
-    hits, _ = _retrieve(assistant, info, max(k, CANDIDATES), filters)
+    hits, _, weights = _retrieve(assistant, info, max(k, CANDIDATES), filters)
     if assistant.settings.reader and hits:
-        hits, _ = _reader(assistant).read(info, hits)
+        hits, _ = _reader(assistant).read(info, hits, weights)
     return hits[:k]
 
 
@@ -80,7 +83,7 @@ def answer_question(
     if resolved.asks_source and resolved.previous and resolved.previous.answer:
         return _source_answer(question, resolved.previous.answer)
     info = analyse(resolved.question)
-    hits, missing = _retrieve(assistant, info, CANDIDATES, filters, resolved.prior_docs)
+    hits, missing, weights = _retrieve(assistant, info, CANDIDATES, filters, resolved.prior_docs)
     if missing:
         names = "、".join(f"《{m}》" for m in missing)
         return _refusal(question, info, hits, f"现有文件中未找到{names}，无法据此回答。")
@@ -90,7 +93,7 @@ def answer_question(
         best = hits[0]
         return Answer(question, True, best.chunk.text[:MAX_ANSWER] + "[1]", None, info.qtype,
                       (passage_citation(1, best),), tuple(hits[:10]))  # fmt: skip
-    ranked, evidence = _reader(assistant).read(info, hits)
+    ranked, evidence = _reader(assistant).read(info, hits, weights)
     if not evidence or not _is_answer(info, evidence[0]):
         return _refusal(question, info, ranked)
     return _compose(question, info, ranked, evidence, _reader(assistant))
@@ -122,14 +125,16 @@ def _compose(
 
 
 def _second(best: Evidence, evidence: list[Evidence], terms: list[str]) -> Evidence | None:
+    """A second sentence joins the answer when it continues the best one (the clause after its ；)
+    and scores nearly as well, or when it covers question terms the best one lacks."""
     covered = {t for t in terms if t in best.text}
-    for ev in evidence[1:6]:
-        if ev.start == best.start and ev.hit.chunk.doc_id == best.hit.chunk.doc_id:
+    for ev in evidence[1:8]:
+        if ev.hit.chunk.doc_id != best.hit.chunk.doc_id or ev.start == best.start:
             continue
-        if ev.hit.chunk.doc_id != best.hit.chunk.doc_id or ev.score < SECOND_SENTENCE * best.score:
-            continue
+        continues = 0 < ev.start - best.end <= 2 and ev.score >= CONTINUATION * best.score
         new = {t for t in terms if t in ev.text and len(t) > 1} - covered
-        if len(new) >= 2 and not (best.start <= ev.start < best.end):
+        adds = ev.score >= SECOND_SENTENCE * best.score and len(new) >= 2 and best.fit < 1.0 <= ev.fit
+        if continues or adds:
             return ev
     return None
 

@@ -80,6 +80,8 @@ class QuestionInfo:
 
 def classify(question: str) -> str:
     q = question.strip()
+    if re.search(r"时间限制|期限|过渡期|多久|多长时间|时效", q):
+        return "deadline"
     if _YESNO.search(q) and not _NUMBER.search(q):
         return "yesno"
     if _CLASSIFY.search(q):

@@ -11,7 +11,8 @@ and best sentence together, so ``retrieved`` and the citations agree.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.extract import Span, bodies, dates, enumerations, obligations, quantities
@@ -24,11 +25,66 @@ from index.bm25_store import BM25Store
 
 # Question words carry no topic; they are dropped from the terms a sentence must cover.
 _QUESTION_WORDS = frozenset(
-    ["什么", "哪些", "哪个", "哪几", "哪几个", "几个", "几类", "哪类", "多少", "几", "谁", "怎么", "怎样", "如何", "是否", "能否", "能不能", "要不要", "可不可以", "有没有", "是不是", "吗", "呢", "啥", "咋", "哪天", "哪一天", "什么时候", "时候", "多久", "多长时间", "哪一级", "一级", "哪级", "具体", "一般", "主要", "最后", "现在", "这个", "那个", "这样", "我们", "他们", "规定", "要求", "文件", "里", "说", "讲", "提", "提到"]
+    [
+        "什么",
+        "哪些",
+        "哪个",
+        "哪几",
+        "哪几个",
+        "几个",
+        "几类",
+        "哪类",
+        "多少",
+        "几",
+        "谁",
+        "怎么",
+        "怎样",
+        "如何",
+        "是否",
+        "能否",
+        "能不能",
+        "要不要",
+        "可不可以",
+        "有没有",
+        "是不是",
+        "吗",
+        "呢",
+        "啥",
+        "咋",
+        "哪天",
+        "哪一天",
+        "什么时候",
+        "时候",
+        "多久",
+        "多长时间",
+        "哪一级",
+        "一级",
+        "哪级",
+        "具体",
+        "一般",
+        "主要",
+        "最后",
+        "现在",
+        "这个",
+        "那个",
+        "这样",
+        "我们",
+        "他们",
+        "规定",
+        "要求",
+        "文件",
+        "里",
+        "说",
+        "讲",
+        "提",
+        "提到",
+    ]
 )
 CONTEXT_CREDIT = 0.5  # a term found in the passage/section/title but not in the sentence
 FIT_WEIGHT = 0.25
 PRIOR_WEIGHT = 0.35
+HEADING_PENALTY = 0.6
+LENGTH_CREDIT = 0.03
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +125,20 @@ class Reader:
         terms += [Term(g, 0.5 * (self.bm25.idf("#" + g) or unknown * 0.6)) for g in grams]
         return terms
 
-    def read(self, info: QuestionInfo, hits: Sequence[Hit]) -> tuple[list[Hit], list[Evidence]]:
-        """Rerank ``hits`` by their best sentence; return them and all scored sentences, best first."""
+    def read(
+        self, info: QuestionInfo, hits: Sequence[Hit], doc_weights: Mapping[str, float] | None = None
+    ) -> tuple[list[Hit], list[Evidence]]:
+        """Score every sentence of ``hits``; return the passages reranked by their best sentence and
+        the sentences, best first. Both orders use the same final score, so they agree."""
         terms = self.terms(info)
         total = sum(t.weight for t in terms) or 1.0
         evidence: list[Evidence] = []
-        scored_hits: list[tuple[float, int, Hit]] = []
+        best_of: dict[int, float] = {}
         for rank, hit in enumerate(hits):
             c = hit.chunk
             context = normalize_text(f"{hit.title}\n{c.section}\n{c.text}")
-            best = 0.0
+            prior = PRIOR_WEIGHT / (1.0 + rank / 3.0)
+            doc_boost = (doc_weights or {}).get(c.doc_id, 1.0) ** 0.5
             for s, e in split_line(c.text, 0, len(c.text)):
                 for ls, le in _lines(c.text, s, e):
                     sent = c.text[ls:le]
@@ -94,19 +154,28 @@ class Reader:
                     coverage = got / total
                     spans = candidate_spans(info, sent)
                     fit = type_fit(info, sent, spans)
-                    score = coverage + FIT_WEIGHT * fit
-                    best = max(best, score)
+                    shape = HEADING_PENALTY if _looks_like_heading(sent) else 1.0
+                    length = LENGTH_CREDIT * min(len(sent) / 80.0, 1.0)
+                    score = (coverage + FIT_WEIGHT * fit + length) * shape * doc_boost + prior
+                    best_of[rank] = max(best_of.get(rank, 0.0), score)
                     evidence.append(
                         Evidence(hit, c.start + ls, c.start + le, sent, coverage, fit, score, tuple(spans))
                     )
-            prior = 1.0 / (1.0 + rank / 3.0)
-            scored_hits.append((best + PRIOR_WEIGHT * prior, rank, hit))
-        scored_hits.sort(key=lambda x: (-x[0], x[1]))
-        order = {id(h): i for i, (_, _, h) in enumerate(scored_hits)}
-        evidence.sort(
-            key=lambda ev: (-(ev.score + PRIOR_WEIGHT * 0.5 / (1 + order[id(ev.hit)] / 3.0)), ev.start)
-        )
-        return [h for _, _, h in scored_hits], evidence
+        order = sorted(range(len(hits)), key=lambda r: (-best_of.get(r, 0.0), r))
+        evidence.sort(key=lambda ev: (-ev.score, ev.start))
+        return [hits[r] for r in order], evidence
+
+
+_HEADING = re.compile(
+    r"^(第[一二三四五六七八九十百零〇\d]+[编章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）])"
+)
+
+
+def _looks_like_heading(sentence: str) -> bool:
+    """Short heading lines match a question's words without saying anything; they rank below text."""
+    return len(sentence) <= 32 and (
+        not sentence.endswith(("。", "；", "！", "？")) or bool(_HEADING.match(sentence))
+    )
 
 
 def _lines(text: str, s: int, e: int) -> list[tuple[int, int]]:
@@ -146,6 +215,12 @@ def type_fit(info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
     if info.qtype in ("definition", "other"):
         return 0.5
     if not spans:
+        if info.qtype == "yesno":
+            return 0.5  # a plain statement (…优先聘用为护林员) answers yes without a modal verb
+        if info.qtype in ("list", "classification") and re.search(
+            r"[\u4e00-\u9fff]{2,}(?:与|和|及)[\u4e00-\u9fff]{2,}", sentence
+        ):
+            return 0.6  # a pair (珠江三角洲地区与粤东粤西粤北地区) is a short enumeration
         return 0.0
     if info.qtype == "number" and info.unit_forms:
         return 1.0 if any(any(u in s.text for u in info.unit_forms) for s in spans) else 0.2

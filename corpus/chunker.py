@@ -89,7 +89,10 @@ def chunk_document(
     used = 0
     for sent in sentences:
         if current:
-            crosses_top = sent.line.top != current[-1].line.top
+            # Skipped boilerplate between two sentences is a border too: never glue text across it.
+            crosses_top = sent.line.top != current[-1].line.top or any(
+                current[-1].end <= a < sent.start for a, _ in doc.skip
+            )
             at_heading = sent.line.is_heading and sent.start == sent.line.start
             full = used + sent.tokens > cfg.max_tokens
             if crosses_top or full or (at_heading and used >= cfg.max_tokens * cfg.min_fill):

@@ -7,6 +7,7 @@ found in the normalized view maps back to an exact ``[start, end)`` span of the 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Zero-width and formatting characters that scraped pages carry invisibly.
@@ -60,6 +61,14 @@ def normalize(text: str) -> NormalizedText:
     return NormalizedText("".join(out), tuple(offsets), len(text))
 
 
+_FOLD_TABLE: dict[int, str | None] = {i: fold_char(chr(i)) for i in range(0xFF01, 0xFF5F)}
+_FOLD_TABLE.update({ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+_FOLD_TABLE.update({0x3000: " ", ord("\t"): " ", ord("\r"): " ", 0xA0: " "})
+_FOLD_TABLE.update({ord(c): None for c in ZERO_WIDTH})
+_SPACE_RUN = re.compile(r"\s{2,}|[^\S\n ]")
+
+
 def normalize_text(text: str) -> str:
-    """The normalized string alone, for callers that need no offsets."""
-    return normalize(text).text
+    """The normalized string alone (same result as ``normalize(text).text``, several times faster)."""
+    folded = text.translate(_FOLD_TABLE)
+    return _SPACE_RUN.sub(lambda m: "\n" if "\n" in m.group(0) else " ", folded)

@@ -27,6 +27,10 @@ def split_line(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
             depth.append(OPENERS[ch])
         elif depth and ch == depth[-1]:
             depth.pop()
+            if not depth and ch in "”’」』" and i > start and text[i - 1] in ENDERS:
+                # “要抓好落实。”随后… : a quoted sentence that ends inside its quotes ends the sentence.
+                yield from _trimmed(text, sent_start, i + 1)
+                sent_start = i + 1
         elif ch in ENDERS and not depth:
             j = i + 1
             while j < end and (text[j] in ENDERS or text[j] in CLOSERS):

@@ -102,9 +102,7 @@ class ChromaStore:
         self, vector: np.ndarray, k: int, doc_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
         """Nearest chunks as (chunk_id, cosine similarity), best first, optionally within documents."""
-        n = min(k, self.count())
-        if n == 0:
-            return []
+        # Chroma returns fewer than n_results when the collection is smaller; no count() round trip needed.
         where: dict[str, Any] | None = None
         if doc_ids is not None:
             if not doc_ids:
@@ -112,7 +110,7 @@ class ChromaStore:
             where = {"doc_id": {"$in": list(doc_ids)}}
         try:
             res = self._collection.query(
-                query_embeddings=[vector], n_results=n, where=where, include=["distances"]
+                query_embeddings=[vector], n_results=k, where=where, include=["distances"]
             )
         except Exception as exc:
             raise StoreError(f"向量检索失败：{exc}") from exc

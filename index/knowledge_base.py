@@ -141,8 +141,15 @@ class KnowledgeBase:
             # the rest become orphans that _finish() deletes.
             for rec in self.catalog.documents():
                 self.catalog.remove_document(rec.doc_id)
+        seen: dict[str, Path] = {}
         for i, path in enumerate(files):
             try:
+                if path.name in seen:
+                    # Documents are identified by file name; a second file of the same name would replace the first.
+                    raise CorpusError(
+                        f"{path.name}: 与 {seen[path.name]} 同名，文件以文件名区分，请改名后再导入"
+                    )
+                seen[path.name] = path
                 doc = load_file(path, max_bytes=self.max_file_bytes)
             except CorpusError as exc:
                 failed.append(LoadFailure(str(path), str(exc)))
@@ -260,8 +267,6 @@ class KnowledgeBase:
     def dense_search(
         self, question: str, k: int, doc_ids: Sequence[str] | None = None
     ) -> list[tuple[str, float]]:
-        if self.vectors.count() == 0:
-            return []
         vector = self.embedder.embed_query(question)
         return self.vectors.query(vector, k, doc_ids)
 

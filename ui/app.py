@@ -240,7 +240,7 @@ def build_app(service: WebService) -> gr.Blocks:
                 gr.Examples([[q] for q in EXAMPLES], inputs=[question], label="示例问题（点一下填入）")
                 new_btn = gr.Button("新对话（清空上下文）", size="sm")
                 copy_box = gr.Textbox(
-                    label="复制答案（含出处）", lines=4, max_lines=12, interactive=False, buttons=["copy"],
+                    label="复制答案（含出处）", lines=2, max_lines=8, interactive=False, buttons=["copy"],
                     elem_id="pa-copy",
                 )  # fmt: skip
                 with gr.Accordion("评价回答", open=False):
@@ -304,7 +304,9 @@ def build_app(service: WebService) -> gr.Blocks:
         export_btn.click(kb["export"], [export_fmt], [export_file], api_name="export_feedback")
         hit_btn.click(kb["hits"], [hit_q, hit_k], [hit_table], **private)
         hit_q.submit(kb["hits"], [hit_q, hit_k], [hit_table], **private)
-        demo.load(lambda: (_doc_table(service), _doc_choices(service)), None, [doc_table, doc_pick], **private)
+        demo.load(
+            lambda: (_doc_table(service), _doc_choices(service)), None, [doc_table, doc_pick], **private
+        )
         _api(service)
     return demo
 

@@ -59,22 +59,33 @@ def context_html(text: str, start: int, end: int, width: int = CONTEXT_CHARS) ->
     return f'<div class="pa-context">{esc(before)}<mark>{esc(text[start:end])}</mark>{esc(after)}</div>'
 
 
-def _doc_line(c: Citation, rec: DocRecord | None) -> str:
-    parts = [f"《{c.title or (rec.title if rec else '') or c.source}》"]
-    if rec and rec.issuer:
-        parts.append(rec.issuer)
-    if rec and rec.date:
-        parts.append(rec.date)
-    return " · ".join(parts)
+def _title(c: Citation, rec: DocRecord | None) -> str:
+    return f"《{c.title or (rec.title if rec else '') or c.source}》"
+
+
+def _where(c: Citation, rec: DocRecord | None) -> str:
+    """Section, issuer and date of a citation, as far as known."""
+    parts = [c.section] + ([rec.issuer, rec.date] if rec else [])
+    return " · ".join(p for p in parts if p)
 
 
 def source_html(c: Citation, docs: DocLookup, span: str | None, label: str = "") -> str:
-    """One collapsible source: document, issuer, date, section, quote (answer span marked), context."""
+    """One collapsible source: document, issuer, date, section, quote (answer span marked), context.
+
+    A passage shown with a refusal (``label`` 可能相关) shows the start of its text in the summary.
+    """
     rec = docs.doc_record(c.doc_id)
     tag = f'<span class="pa-tag">{esc(label)}</span>' if label else f'<span class="pa-n">[{c.n}]</span>'
-    summary = f"{tag} {esc(_doc_line(c, rec))}"
+    summary = [f'{tag} <span class="pa-title">{esc(_title(c, rec))}</span>']
+    if where := _where(c, rec):
+        summary.append(f'<span class="pa-sum-meta">{esc(where)}</span>')
+    if label:
+        snippet = " ".join(c.quote.split())
+        summary.append(
+            f'<span class="pa-snippet">{esc(snippet[:60] + ("…" if len(snippet) > 60 else ""))}</span>'
+        )
     body = [
-        f'<div class="pa-meta">{esc(c.section or "（正文）")} · {esc(c.source)} · 第 {c.start}–{c.end} 字</div>',
+        f'<div class="pa-meta">{esc(c.source)} · 第 {c.start}–{c.end} 字</div>',
         f'<blockquote class="pa-quote">{highlight(c.quote, span)}</blockquote>',
     ]
     text = docs.doc_text(c.doc_id)
@@ -83,7 +94,7 @@ def source_html(c: Citation, docs: DocLookup, span: str | None, label: str = "")
             '<details class="pa-original"><summary>查看原文（前后各 500 字）</summary>'
             f"{context_html(text, c.start, c.end)}</details>"
         )
-    return f'<details class="pa-source"><summary>{summary}</summary>{"".join(body)}</details>'
+    return f'<details class="pa-source"><summary>{"".join(summary)}</summary>{"".join(body)}</details>'
 
 
 def answer_body_html(text: str) -> str:
@@ -140,7 +151,7 @@ def answer_plain(answer: Answer, docs: DocLookup) -> str:
         lines.append(head)
     for c in cites:
         rec = docs.doc_record(c.doc_id)
-        where = " ".join(x for x in (_doc_line(c, rec), c.section) if x)
+        where = " ".join(x for x in (_title(c, rec), _where(c, rec)) if x)
         lines.append(f"[{c.n}] {where}\n    “{c.quote.strip()}”")
     return "\n".join(lines)
 

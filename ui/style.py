@@ -9,7 +9,8 @@ FONTS = (
 MONO_FONTS = ("ui-monospace", "Menlo", "Consolas", "WenQuanYi Micro Hei Mono", "monospace")
 
 CSS = """
-.gradio-container { max-width: 1000px !important; margin: 0 auto !important; }
+.gradio-container { max-width: 1000px !important; width: 100% !important; margin: 0 auto !important; }
+.gradio-container > .main, .gradio-container .wrap, .gradio-container main { min-width: 0 !important; max-width: 100% !important; }
 #pa-title h1 { font-size: 1.4em; margin: .2em 0; }
 #pa-title p { margin: 0; color: var(--body-text-color-subdued); font-size: .92em; }
 .pa-msg { line-height: 1.75; overflow-wrap: anywhere; word-break: break-word; }
@@ -25,6 +26,8 @@ CSS = """
              margin: .4em 0; background: var(--background-fill-primary); }
 .pa-source > summary { cursor: pointer; font-weight: 600; list-style-position: outside; margin-left: 1em; }
 .pa-n { color: #2563eb; }
+.pa-sum-meta { display: block; font-weight: 400; font-size: .82em; color: var(--body-text-color-subdued); }
+.pa-snippet { display: block; font-weight: 400; font-size: .9em; }
 .pa-tag { display: inline-block; font-size: .78em; font-weight: 600; color: #92400e; background: #fef3c7;
           border-radius: 4px; padding: 0 .35em; }
 .pa-meta { font-size: .84em; color: var(--body-text-color-subdued); margin-top: .3em; }
@@ -32,15 +35,19 @@ CSS = """
             background: var(--background-fill-secondary); }
 .pa-msg mark { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 2px; }
 .pa-original > summary { cursor: pointer; color: #2563eb; font-size: .9em; }
-.pa-context { max-height: 18em; overflow-y: auto; font-size: .9em; padding: .4em; margin-top: .3em;
+.pa-context { font-size: .9em; padding: .4em; margin-top: .3em;
               background: var(--background-fill-secondary); border-radius: 6px; }
 #pa-ask-row { align-items: stretch; }
+.gradio-container .column, .gradio-container .tabitem, .gradio-container .tabs { min-width: 0 !important; }
+#pa-docs, #pa-hits { min-width: 0 !important; max-width: 100% !important; overflow-x: auto; }
 #pa-ask-btn { min-width: 72px !important; }
 @media (max-width: 480px) {
   .gradio-container { padding: 4px 6px !important; }
   #pa-title h1 { font-size: 1.2em; }
   #pa-chat { height: 62vh !important; }
   .pa-msg { font-size: .95em; }
-  .pa-context { max-height: 12em; }
+  #pa-chat .message-row { max-width: 100% !important; margin-left: 0 !important; margin-right: 0 !important; }
+  #pa-chat .message { max-width: 100% !important; padding: 8px !important; }
+  .pa-source { padding: .3em .4em; }
 }
 """

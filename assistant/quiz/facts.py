@@ -242,6 +242,7 @@ def _plausible_list(items: list[str]) -> bool:
         and all(2 <= n <= 8 for n in lengths)
         and max(lengths) - min(lengths) <= 3
         and not any(w in i for i in items for w in ("的", "等", "和"))
+        and not any(i.startswith("第") for i in items)  # 第七项、第九项: cross-references
     )
 
 

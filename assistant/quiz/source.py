@@ -16,8 +16,8 @@ from corpus.structure import analyse, breadcrumb
 from index.catalog import DocRecord
 from index.knowledge_base import KnowledgeBase
 
-_MARKER = re.compile(
-    r"^(?:第[零〇一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?[ \u3000]*"
+_MARKER = re.compile(  # used with .match(text, pos): no ^, which would only match at 0
+    r"(?:第[零〇一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?[ \u3000]*"
     r"|[（(][一二三四五六七八九十\d]{1,3}[)）][ \u3000]*|[一二三四五六七八九十]{1,3}、|\d{1,2}[.、．](?!\d)[ \u3000]*)"
 )
 _ARTICLE = re.compile(r"第[零〇一二三四五六七八九十百千\d]+条(?:之[一二三四五六七八九十]+)?")

@@ -66,6 +66,10 @@ class QuizItem:
         return "q" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:10]
 
     @property
+    def citation_span(self) -> tuple[int, int]:
+        return self.citation.start, self.citation.end
+
+    @property
     def answer_text(self) -> str:
         """The key as shown to a reader: ``ABD`` for choices, the words for a blank."""
         return "".join(self.answer) if self.type != "blank" else "；".join(self.answer)

@@ -14,7 +14,11 @@ def sentences(text: str) -> list[str]:
 
 
 def test_splits_at_full_stop_exclamation_and_question_mark() -> None:
-    assert sentences("加强组织领导。压实工作责任！如何落实？") == ["加强组织领导。", "压实工作责任！", "如何落实？"]
+    assert sentences("加强组织领导。压实工作责任！如何落实？") == [
+        "加强组织领导。",
+        "压实工作责任！",
+        "如何落实？",
+    ]
 
 
 def test_semicolon_ends_a_sentence() -> None:

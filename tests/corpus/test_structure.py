@@ -42,7 +42,9 @@ ARTICLE = """山西是脱贫攻坚的重要战场。全省上下凝心聚力，�
 　　聚焦产业发展抓增收致富。各地因地制宜发展特色产业，带动贫困群众稳定增收，做到户户有增收项目。
 """
 
-MARKDOWN = "# 总则\n\n本办法适用于全省。\n\n## 适用范围\n\n适用于农村地区。\n\n# 附则\n\n本办法自发布之日起施行。\n"
+MARKDOWN = (
+    "# 总则\n\n本办法适用于全省。\n\n## 适用范围\n\n适用于农村地区。\n\n# 附则\n\n本办法自发布之日起施行。\n"
+)
 
 
 class Paths:
@@ -105,7 +107,9 @@ def test_article_lead_sentences_act_as_headings() -> None:
 
 
 def test_lead_sentences_are_ignored_when_formal_headings_exist() -> None:
-    text = "第一条 总体要求。\n\n聚焦目标任务抓统筹推进。省委省政府坚持把脱贫攻坚作为头等大事和第一民生工程。\n"
+    text = (
+        "第一条 总体要求。\n\n聚焦目标任务抓统筹推进。省委省政府坚持把脱贫攻坚作为头等大事和第一民生工程。\n"
+    )
     kinds = [h.kind for line in analyse(text) for h in line.path]
     assert "lead" not in kinds
 

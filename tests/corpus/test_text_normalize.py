@@ -16,7 +16,14 @@ ALPHABET = (
     " \t\r\n\u3000\xa0"
     "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
 )
-texts = st.text(alphabet=ALPHABET, max_size=80)
+# Runs of mixed blanks (" \n", "\r\n", "\u3000\n") are what the offset map gets wrong, so build
+# texts from such pieces as well as from single characters.
+PIECES = [" ", "\n", " \n", "\n ", "\r\n", "\u3000\n", "\t \n\n", "\xa0", "\u200b", "\u200b\n", "　　"]
+PIECES += ["乡村振兴", "第一条", "ＡＢ１２", "Ab", "“三农”", "。", "，", "（一）"]
+texts = st.one_of(
+    st.text(alphabet=ALPHABET, max_size=80),
+    st.lists(st.sampled_from(PIECES), max_size=25).map("".join),
+)
 
 
 def expected_fold(ch: str) -> str:
@@ -100,3 +107,8 @@ def test_any_normalized_span_maps_back_to_original_text_that_normalizes_to_it(
     a, b = norm.to_original(start, end)
     assert 0 <= a <= b <= len(text)
     assert normalize_text(text[a:b]) == norm.text[start:end]
+
+
+@given(st.one_of(texts, st.text(max_size=40)))
+def test_normalize_text_is_the_text_of_normalize(text: str) -> None:
+    assert normalize_text(text) == normalize(text).text

@@ -71,7 +71,9 @@ def gold_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def run(small_index: Path, gold_file: Path, tmp_path_factory: pytest.TempPathFactory) -> EvalRun:
     out = tmp_path_factory.mktemp("out")
-    return run_evaluation(gold_file, Settings(index_dir=small_index), RUN_CONFIGS, out, progress=False, log=lambda m: None)
+    return run_evaluation(
+        gold_file, Settings(index_dir=small_index), RUN_CONFIGS, out, progress=False, log=lambda m: None
+    )
 
 
 def _row(run: EvalRun, name: str) -> Any:
@@ -135,7 +137,9 @@ def test_score_of_the_saved_predictions_equals_the_run(run: EvalRun, gold_file: 
         assert again.to_dict() == row.report.to_dict()
 
 
-def test_eval_score_command_reproduces_eval_run_figures(run: EvalRun, gold_file: Path, tmp_path: Path) -> None:
+def test_eval_score_command_reproduces_eval_run_figures(
+    run: EvalRun, gold_file: Path, tmp_path: Path
+) -> None:
     for row in run.runs:
         out = tmp_path / row.name
         assert main(["eval", "score", str(gold_file), str(row.predictions), "--out", str(out)]) == 0
@@ -163,11 +167,32 @@ def test_eval_run_command_takes_excel_gold_and_writes_reports(small_index: Path,
     assert sheet is not None
     sheet.append(["编号", "题型", "问题", "答案", "关键词", "出处", "依据"])
     for g in GOLD:
-        sheet.append([g["id"], g["type"], g["question"], "|".join(g["answers"]), "|".join(g["keys"]), g["doc"], g["evidence"]])
+        sheet.append(
+            [
+                g["id"],
+                g["type"],
+                g["question"],
+                "|".join(g["answers"]),
+                "|".join(g["keys"]),
+                g["doc"],
+                g["evidence"],
+            ]
+        )
     gold = tmp_path / "题库.xlsx"
     workbook.save(gold)
     out = tmp_path / "out"
-    args = ["eval", "run", str(gold), "--index", str(small_index), "--config", "bm25", "--out", str(out), "--quiet"]
+    args = [
+        "eval",
+        "run",
+        str(gold),
+        "--index",
+        str(small_index),
+        "--config",
+        "bm25",
+        "--out",
+        str(out),
+        "--quiet",
+    ]
     assert main(args) == 0
     assert (out / "predictions" / "bm25.jsonl").is_file()
     data = json.loads((out / "report.json").read_text(encoding="utf-8"))
@@ -197,5 +222,9 @@ def test_configuration_names() -> None:
 
 def test_run_without_an_index_says_to_ingest(gold_file: Path, tmp_path: Path) -> None:
     with pytest.raises(EvaluationError, match="policy-assistant ingest"):
-        run_evaluation(gold_file, Settings(index_dir=tmp_path / "none"), ["bm25"], tmp_path / "out", progress=False)
-    assert main(["eval", "run", str(gold_file), "--index", str(tmp_path / "none"), "--out", str(tmp_path)]) == 2
+        run_evaluation(
+            gold_file, Settings(index_dir=tmp_path / "none"), ["bm25"], tmp_path / "out", progress=False
+        )
+    assert (
+        main(["eval", "run", str(gold_file), "--index", str(tmp_path / "none"), "--out", str(tmp_path)]) == 2
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from index.bm25_store import BM25Store, state_stamp
 
 IDS = ["c-grain", "c-land", "c-poverty", "c-empty"]
-TOKENS = [
+TOKENS: list[Sequence[str]] = [
     ["粮食", "安全", "粮食", "生产"],
     ["耕地", "保护", "粮食"],
     ["防止", "返贫", "监测", "帮扶"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -33,7 +34,7 @@ def chunks_and_tokens(doc: SourceDoc) -> tuple[list[Chunk], list[list[str]]]:
 
 
 @pytest.fixture()
-def catalog(tmp_path: Path) -> Catalog:
+def catalog(tmp_path: Path) -> Iterator[Catalog]:
     cat = Catalog(tmp_path / "sub" / "catalog.sqlite")
     yield cat
     cat.close()

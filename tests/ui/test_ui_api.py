@@ -85,18 +85,18 @@ def test_search_returns_ranked_passages_with_scores(client: Any) -> None:
 def test_feedback_is_stored_and_exported(client: Any, ui_server: Server, tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    answer = client.predict("山西省的县分为哪几类？", None, api_name="/ask")
+    answer = client.predict("重点帮扶县主要任务是什么？", None, api_name="/ask")
     stored = client.predict(answer["answer_id"], "down", "=应当引用原文", api_name="/feedback")
     assert stored["id"] >= 1
     row = next(r for r in ui_server.service.feedback.rows() if r.id == stored["id"])
-    assert (row.question, row.rating, row.comment) == ("山西省的县分为哪几类？", "down", "=应当引用原文")
+    assert (row.question, row.rating, row.comment) == ("重点帮扶县主要任务是什么？", "down", "=应当引用原文")
     assert row.citations and row.citations[0]["quote"] == answer["citations"][0]["quote"]
     xlsx = client.predict("xlsx", api_name="/export_feedback")
     sheet = load_workbook(xlsx).active
     comments = [r[7] for r in sheet.iter_rows(min_row=2, values_only=True)]
     assert "'=应当引用原文" in comments  # spreadsheet formulas neutralized
     csv_path = client.predict("csv", api_name="/export_feedback")
-    assert "山西省的县分为哪几类？" in Path(csv_path).read_text(encoding="utf-8-sig")
+    assert "重点帮扶县主要任务是什么？" in Path(csv_path).read_text(encoding="utf-8-sig")
 
 
 def test_feedback_for_unknown_answer_is_refused(client: Any) -> None:
@@ -113,10 +113,21 @@ def test_upload_rejects_disallowed_extension_and_oversize(client: Any, tmp_path:
     bad.write_bytes(b"MZ")
     big = tmp_path / "big.txt"
     big.write_text("大" * 400_000, encoding="utf-8")  # 1.2 MB > the 1 MB limit of the test server
-    status, _table, _choices = client.predict([handle_file(bad)], api_name="/upload")
-    assert "不支持的格式 .exe" in status
+    with pytest.raises(Exception, match=r"Invalid file type"):
+        client.predict([handle_file(bad)], api_name="/upload")
     with pytest.raises(Exception, match=r"(?i)size|大|limit"):
         client.predict([handle_file(big)], api_name="/upload")
+
+
+def test_service_rejects_bad_uploads_before_ingesting(ui_server: Server, tmp_path: Path) -> None:
+    exe, big, hidden = tmp_path / "a.exe", tmp_path / "big.txt", tmp_path / ".env"
+    exe.write_bytes(b"MZ")
+    big.write_bytes(b"a" * (ui_server.service.max_upload_bytes + 1))
+    hidden.write_text("x", encoding="utf-8")
+    result = ui_server.service.upload([(p.name, p) for p in (exe, big, hidden)])
+    assert result.report is None
+    reasons = dict(result.rejected)
+    assert "不支持的格式 .exe" in reasons["a.exe"] and "文件过大" in reasons["big.txt"] and ".env" in reasons
 
 
 def test_upload_ask_delete_round_trip(client: Any, tmp_path: Path) -> None:
