@@ -44,7 +44,8 @@ def pick_span(info: QuestionInfo, ev: Evidence, terms: Sequence[str]) -> Span | 
         return None
     if info.qtype == "yesno":
         negative = [s for s in spans if s.kind == "no"]
-        return negative[0] if negative else spans[0]
+        permissive = [s for s in spans if s.text in ("可以", "允许", "有权", "可")]
+        return (negative or permissive or spans)[0]
     if info.qtype == "number" and info.unit_forms:
         with_unit = [s for s in spans if any(u in s.text for u in info.unit_forms)]
         spans = with_unit or spans

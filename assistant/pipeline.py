@@ -33,6 +33,7 @@ MIN_COVERAGE = (
     0.2  # evidence below this share of the question's weighted terms is not an answer (dev-set calibrated)
 )
 SECOND_SENTENCE = 0.85  # a second sentence joins when it scores this close to the best and adds terms
+STRICT_MARGIN = 0.75  # a fitting sentence may lead when it scores at least this share of the best
 CONTINUATION = 0.8  # ... or when it is the clause right after the best one and scores this close
 
 
@@ -69,11 +70,25 @@ def _refusal(question: str, info: QuestionInfo, hits: Sequence[Hit], text: str =
     return Answer(question, False, text, None, info.qtype, (), tuple(hits[:10]), related=related)
 
 
-def _is_answer(info: QuestionInfo, best: Evidence) -> bool:
-    if best.coverage < MIN_COVERAGE:
-        return False
-    # A figure question whose unit the evidence never states (多少钱 but no 元) is not answered.
-    return not (info.qtype == "number" and info.unit_forms and best.fit < 1.0)
+def _strict(info: QuestionInfo) -> bool:
+    """Questions whose answer must be a figure of a kind: 多少钱 needs 元, 什么时候 a date or period."""
+    return info.qtype == "deadline" or (info.qtype == "number" and bool(info.unit_forms))
+
+
+def _select(info: QuestionInfo, evidence: list[Evidence]) -> list[Evidence]:
+    """For strict questions, the best sentence that holds a figure of the asked kind leads, provided it
+    scores close to the overall best; otherwise the documents do not state that figure."""
+    if not _strict(info):
+        return evidence
+    fitting = [ev for ev in evidence[:20] if ev.fit >= 1.0 and ev.score >= STRICT_MARGIN * evidence[0].score]
+    if not fitting:
+        return []
+    first = fitting[0]
+    return [first, *(ev for ev in evidence if ev is not first)]
+
+
+def _is_answer(best: Evidence) -> bool:
+    return best.coverage >= MIN_COVERAGE
 
 
 def answer_question(
@@ -94,8 +109,11 @@ def answer_question(
         return Answer(question, True, best.chunk.text[:MAX_ANSWER] + "[1]", None, info.qtype,
                       (passage_citation(1, best),), tuple(hits[:10]))  # fmt: skip
     ranked, evidence = _reader(assistant).read(info, hits, weights)
-    if not evidence or not _is_answer(info, evidence[0]):
+    evidence = _select(info, evidence)
+    if not evidence or not _is_answer(evidence[0]):
         return _refusal(question, info, ranked)
+    lead_chunk = evidence[0].hit.chunk.chunk_id
+    ranked = sorted(ranked, key=lambda h: h.chunk.chunk_id != lead_chunk)  # the cited passage leads the list
     return _compose(question, info, ranked, evidence, _reader(assistant))
 
 
@@ -131,7 +149,7 @@ def _second(best: Evidence, evidence: list[Evidence], terms: list[str]) -> Evide
     for ev in evidence[1:8]:
         if ev.hit.chunk.doc_id != best.hit.chunk.doc_id or ev.start == best.start:
             continue
-        continues = 0 < ev.start - best.end <= 2 and ev.score >= CONTINUATION * best.score
+        continues = 0 <= ev.start - best.end <= 2 and ev.score >= CONTINUATION * best.score
         new = {t for t in terms if t in ev.text and len(t) > 1} - covered
         adds = ev.score >= SECOND_SENTENCE * best.score and len(new) >= 2 and best.fit < 1.0 <= ev.fit
         if continues or adds:

@@ -10,7 +10,6 @@ and best sentence together, so ``retrieved`` and the citations agree.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -80,11 +79,12 @@ _QUESTION_WORDS = frozenset(
         "提到",
     ]
 )
-CONTEXT_CREDIT = 0.5  # a term found in the passage/section/title but not in the sentence
-FIT_WEIGHT = 0.25
-PRIOR_WEIGHT = 0.35
+CONTEXT_CREDIT = 0.6  # a term found in the passage/section/title but not in the sentence
+FIT_WEIGHT = 0.2
+PRIOR_WEIGHT = 0.1
 HEADING_PENALTY = 0.6
 LENGTH_CREDIT = 0.03
+UNKNOWN_WORD_WEIGHT = 1.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,18 +111,19 @@ class Reader:
     def __init__(self, tokenizer: Tokenizer, bm25: BM25Store) -> None:
         self.tokenizer = tokenizer
         self.bm25 = bm25
-        self._max_idf = max((bm25.idf(t) for t in ("#的发", "的")), default=5.0) or 5.0
 
     def terms(self, info: QuestionInfo) -> list[Term]:
-        """Question terms with IDF weights: words (jieba) and character bigrams, half weight each."""
+        """Question terms with IDF weights: words (jieba) and character bigrams at half weight.
+
+        A word the corpus never uses is usually colloquial (县里, 落回), so it gets a low weight
+        rather than the highest; a bigram the corpus never uses spans two words and is dropped.
+        """
         words = [w for w in self.tokenizer.words(info.search_text) if w not in _QUESTION_WORDS and len(w) > 1]
-        words = list(dict.fromkeys(words))
-        unknown = math.log(len(self.bm25) + 1.0) if len(self.bm25) else 5.0
-        terms = [Term(w, self.bm25.idf(w) or unknown * 0.6) for w in words]
+        terms = [Term(w, self.bm25.idf(w) or UNKNOWN_WORD_WEIGHT) for w in dict.fromkeys(words)]
         grams = [
             g for g in dict.fromkeys(char_bigrams(normalize_text(info.text))) if not _is_question_gram(g)
         ]
-        terms += [Term(g, 0.5 * (self.bm25.idf("#" + g) or unknown * 0.6)) for g in grams]
+        terms += [Term(g, 0.5 * self.bm25.idf("#" + g)) for g in grams if self.bm25.idf("#" + g) > 0]
         return terms
 
     def read(
@@ -200,7 +201,7 @@ def candidate_spans(info: QuestionInfo, sentence: str) -> list[Span]:
     if kind == "number":
         return quantities(sentence)
     if kind == "deadline":
-        return dates(sentence) or quantities(sentence)
+        return dates(sentence)
     if kind in ("list", "classification"):
         return enumerations(sentence)
     if kind == "procedure":

@@ -189,5 +189,4 @@ DROP_REASONS = {
     "assistant_other_passage": "助手引用了其他段落",
     "assistant_not_found": "助手未找到依据",
     "difficulty": "难度不符",
-    "unused": "未选用",
 }

@@ -1,0 +1,152 @@
+"""The 出题 tab of the web chat: generate, preview, edit, delete and regenerate items, then export.
+
+``build_quiz_tab(assistant)`` adds the tab inside an open ``gr.Blocks``/``gr.Tabs`` context; all
+quiz logic lives in :mod:`assistant.quiz` (this module only wires widgets to it).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import gradio as gr
+
+from assistant.quiz import QuizGenerator, QuizSpec, export
+from assistant.quiz.review import REVIEW_COLUMNS, items_to_rows, rows_to_items
+from assistant.quiz.types import ITEM_TYPES, TYPE_NAMES, QuizItem
+
+if TYPE_CHECKING:
+    from assistant.engine import Assistant
+
+_TYPE_CHOICES = [(TYPE_NAMES[t], t) for t in ITEM_TYPES]
+_DIFFICULTY_CHOICES = [("不限", ""), ("易", "easy"), ("中", "medium"), ("难", "hard")]
+_FORMATS = [
+    ("Excel（.xlsx）", "xlsx"),
+    ("Word 试卷+答案（.docx）", "docx"),
+    ("JSON", "json"),
+    ("CSV", "csv"),
+    ("Markdown", "md"),
+]
+
+
+def _spec(
+    docs: list[str], sections: str, n: float, types: list[str], seed: float, difficulty: str, verify: bool
+) -> QuizSpec:
+    chosen = tuple(t for t in ITEM_TYPES if t in (types or ITEM_TYPES))
+    return QuizSpec.even(
+        max(1, int(n or 1)), chosen or ITEM_TYPES, docs=tuple(docs or ()),
+        sections=tuple(s for s in (sections or "").replace("，", ",").split(",") if s.strip()),
+        difficulty=difficulty or None, seed=int(seed or 1), verify=bool(verify),
+    )  # fmt: skip
+
+
+def _preview(items: list[QuizItem]) -> str:
+    if not items:
+        return "（暂无题目）"
+    lines = []
+    for n, item in enumerate(items, start=1):
+        lines.append(f"**{n}. [{TYPE_NAMES[item.type]}]** {item.stem}")
+        if item.type in ("single", "multi"):
+            lines.append("　".join(f"{chr(65 + i)}. {o}" for i, o in enumerate(item.options)))
+        c = item.citation
+        lines.append(f"> 答案：{item.answer_text}｜出处：{c.source} {c.section} [{c.start}, {c.end})")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def build_quiz_tab(assistant: Assistant) -> None:
+    """Add the 出题 tab (call inside ``with gr.Tabs():``)."""
+    generator = QuizGenerator(assistant.kb, assistant)
+    out_dir = Path(tempfile.mkdtemp(prefix="pa-quiz-"))
+    clicks = {"regenerate": 0}  # each click asks for a fresh item, even for the same number
+
+    def doc_choices() -> list[tuple[str, str]]:
+        return [(d.title or d.source, d.source) for d in assistant.kb.documents()]
+
+    with gr.Tab("出题", id="quiz"):
+        items_state = gr.State([])
+        spec_state = gr.State(None)
+        with gr.Row():
+            docs = gr.Dropdown(
+                choices=doc_choices(), multiselect=True, label="出题文件（不选则全部）", scale=3
+            )
+            sections = gr.Textbox(label="章节（可选，逗号分隔，如 第二章）", scale=2)
+        with gr.Row():
+            n = gr.Number(value=20, precision=0, minimum=1, maximum=200, label="题量")
+            types = gr.CheckboxGroup(choices=_TYPE_CHOICES, value=list(ITEM_TYPES), label="题型")
+            difficulty = gr.Dropdown(choices=_DIFFICULTY_CHOICES, value="", label="难度")
+            seed = gr.Number(value=1, precision=0, label="随机种子")
+            verify = gr.Checkbox(value=True, label="用问答助手复核答案")
+        generate_btn = gr.Button("生成试题", variant="primary")
+        report = gr.Markdown()
+        preview = gr.Markdown("（暂无题目）")
+        table = gr.Dataframe(
+            headers=list(REVIEW_COLUMNS),
+            type="array",
+            interactive=True,
+            wrap=True,
+            label="审核（可直接修改后点“保存修改”）",
+        )
+        with gr.Row():
+            save_btn = gr.Button("保存修改")
+            index = gr.Number(value=1, precision=0, minimum=1, label="题号")
+            delete_btn = gr.Button("删除此题", variant="stop")
+            regen_btn = gr.Button("重新生成此题")
+        with gr.Row():
+            fmt = gr.Dropdown(choices=_FORMATS, value="xlsx", label="导出格式")
+            export_btn = gr.Button("导出")
+            file = gr.File(label="下载")
+
+        def on_generate(
+            d: list[str], s: str, k: float, t: list[str], sd: float, diff: str, v: bool
+        ) -> tuple[Any, ...]:
+            spec = _spec(d, s, k, t, sd, diff, v)
+            quiz = generator.generate(spec)
+            items = list(quiz.items)
+            notes = "".join(f"\n\n提示：{x}" for x in quiz.report.notes)
+            return items, spec, quiz.report.summary() + notes, _preview(items), items_to_rows(items)
+
+        def on_save(items: list[QuizItem], rows: list[list[Any]]) -> tuple[Any, ...]:
+            new, errors = rows_to_items(items, rows or [])
+            msg = "已保存修改" if not errors else "以下修改未保存：\n" + "\n".join(f"- {e}" for e in errors)
+            return new, msg, _preview(new), items_to_rows(new)
+
+        def on_delete(items: list[QuizItem], i: float) -> tuple[Any, ...]:
+            k = int(i or 0) - 1
+            if not 0 <= k < len(items):
+                return items, f"题号应在 1–{len(items)} 之间", _preview(items), items_to_rows(items)
+            new = items[:k] + items[k + 1 :]
+            return new, f"已删除第 {k + 1} 题", _preview(new), items_to_rows(new)
+
+        def on_regenerate(items: list[QuizItem], spec: QuizSpec | None, i: float) -> tuple[Any, ...]:
+            k = int(i or 0) - 1
+            if spec is None or not 0 <= k < len(items):
+                return items, "请先生成试题，并填写有效题号", _preview(items), items_to_rows(items)
+            clicks["regenerate"] += 1
+            item = generator.regenerate(items, k, spec, attempt=clicks["regenerate"])
+            if item is None:
+                return (
+                    items,
+                    "没有可替换的新题（换一些文件或题型再试）",
+                    _preview(items),
+                    items_to_rows(items),
+                )
+            new = [*items[:k], item, *items[k + 1 :]]
+            return new, f"已重新生成第 {k + 1} 题", _preview(new), items_to_rows(new)
+
+        def on_export(items: list[QuizItem], f: str) -> str | None:
+            if not items:
+                return None
+            return str(export(items, out_dir / f"quiz.{f}"))
+
+        outputs = [items_state, report, preview, table]
+        generate_btn.click(
+            on_generate,
+            [docs, sections, n, types, seed, difficulty, verify],
+            [items_state, spec_state, report, preview, table],
+        )
+        save_btn.click(on_save, [items_state, table], outputs)
+        delete_btn.click(on_delete, [items_state, index], outputs)
+        regen_btn.click(on_regenerate, [items_state, spec_state, index], outputs)
+        export_btn.click(on_export, [items_state, fmt], file)
