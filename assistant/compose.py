@@ -28,13 +28,16 @@ def passage_citation(n: int, hit: Hit) -> Citation:
     return Citation(n, c.doc_id, c.source, hit.title, c.section, c.start, c.end, c.text)
 
 
-def _matched_positions(sentence: str, terms: Sequence[str]) -> list[int]:
-    out = []
+def _proximity(span: Span, sentence: str, terms: Sequence[str]) -> float:
+    """How closely the question's terms surround a span: Σ 1/(1 + gap) over the terms' occurrences."""
+    total = 0.0
     for t in terms:
         i = sentence.find(t)
-        if i >= 0:
-            out.append(i + len(t) // 2)
-    return out
+        while i >= 0:
+            gap = i - span.end if i >= span.end else span.start - (i + len(t)) if i + len(t) <= span.start else 0
+            total += len(t) / (1.0 + max(gap, 0))
+            i = sentence.find(t, i + 1)
+    return total
 
 
 def pick_span(info: QuestionInfo, ev: Evidence, terms: Sequence[str]) -> Span | None:
@@ -51,10 +54,7 @@ def pick_span(info: QuestionInfo, ev: Evidence, terms: Sequence[str]) -> Span | 
         spans = with_unit or spans
     if info.qtype in ("list", "classification"):
         return max(spans, key=lambda s: (s.text.count("、"), len(s.text)))
-    anchors = _matched_positions(ev.text, terms)
-    if not anchors:
-        return spans[0]
-    return min(spans, key=lambda s: min(abs((s.start + s.end) // 2 - a) for a in anchors))
+    return max(spans, key=lambda s: (_proximity(s, ev.text, terms), -s.start))
 
 
 def clause_window(sentence: str, span: Span | None, terms: Sequence[str], limit: int) -> tuple[int, int]:

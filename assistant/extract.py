@@ -50,12 +50,20 @@ def dates(sentence: str) -> list[Span]:
     return [Span(m.start(), m.end(), "date", m.group(0)) for m in _DATE.finditer(sentence)]
 
 
+_LEVEL = re.compile(r"(?:县级以上地方|县级以上|设区的市级|省级|市级|县级|乡级|乡镇|涉农区|国家|各级|地方各级|省|市|区|县)?人民政府")
+
+
 def bodies(sentence: str) -> list[Span]:
+    """Responsible bodies (责任主体): 县级人民政府民政部门, 乡镇人民政府, 规划和自然资源部门 …"""
     out = []
     for m in _BODY.finditer(sentence):
-        text = m.group(0)
+        start, text = m.start(), m.group(0)
+        # A match may begin with the verb before the body (…后报县级人民政府民政部门): start at its level.
+        level = _LEVEL.search(text)
+        if level and level.start() > 0:
+            start, text = start + level.start(), text[level.start() :]
         if len(text) >= 3:
-            out.append(Span(m.start(), m.end(), "body", text))
+            out.append(Span(start, start + len(text), "body", text))
     return out
 
 

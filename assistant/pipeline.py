@@ -34,7 +34,8 @@ MIN_COVERAGE = (
 )
 SECOND_SENTENCE = 0.85  # a second sentence joins when it scores this close to the best and adds terms
 STRICT_MARGIN = 0.75  # a fitting sentence may lead when it scores at least this share of the best
-CONTINUATION = 0.8  # ... or when it is the clause right after the best one and scores this close
+CONTINUATION = 0.8
+MIN_SECOND = 40  # characters left for a second sentence to be worth showing  # ... or when it is the clause right after the best one and scores this close
 
 
 def _reader(assistant: Assistant) -> Reader:
@@ -124,20 +125,21 @@ def _compose(
     best = evidence[0]
     span = pick_span(info, best, terms)
     short = short_answer(info, span)
-    lead = f"{short}。" if short and info.qtype == "yesno" else ""
+    # A figure, date, body or verdict leads the answer ("5479座。…"); an enumeration is read in its clause.
+    leads = info.qtype == "yesno" or (info.qtype in ("number", "deadline", "procedure") and len(short or "") <= 20)
+    lead = f"{short}。" if short and leads else ""
     budget = MAX_ANSWER - len(lead) - 4
+    # The best sentence takes the room it needs; a second one only gets what is left.
+    s, e = clause_window(best.text, span, terms, budget)
+    parts = [best.text[s:e].rstrip("，；：,;:") + "[1]"]
     chosen = [best]
     second = _second(best, evidence, terms)
-    if second is not None:
+    room = budget - len(parts[0])
+    if second is not None and room >= MIN_SECOND:
+        s, e = clause_window(second.text, None, terms, room - 3)
+        parts.append(second.text[s:e].rstrip("，；：,;:") + "[2]")
         chosen.append(second)
-    parts: list[str] = []
-    for ev in chosen:
-        room = budget // len(chosen)
-        s, e = clause_window(ev.text, span if ev is best else None, terms, room)
-        parts.append(ev.text[s:e].rstrip("，；：,;:") + f"[{len(parts) + 1}]")
     body = "".join(parts)
-    if short and info.qtype != "yesno" and short not in body:
-        lead = f"{short}。"
     citations = tuple(citation_for(i, ev) for i, ev in enumerate(chosen, start=1))
     return Answer(question, True, lead + body, short, info.qtype, citations, tuple(ranked[:10]))
 

@@ -8,6 +8,7 @@ the budget is cut at commas (，), or as a last resort at a fixed width, keeping
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,6 +16,11 @@ from corpus.ids import chunk_id_for, doc_id_for
 from corpus.sentences import split_sentences
 from corpus.structure import Line, analyse, breadcrumb
 from corpus.types import Chunk, SourceDoc
+
+
+# Bump when chunk boundaries or sections change for the same input (structure, sentences, packing):
+# the manifest then asks for a rebuild, which reuses every vector whose chunk text is unchanged.
+CHUNKER_VERSION = "sections+sentences/2"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +35,7 @@ class ChunkSettings:
         from corpus.tokenize import TOKENIZER_VERSION
 
         return {
+            "chunker": CHUNKER_VERSION,
             "tokenizer": TOKENIZER_VERSION,
             "max_tokens": self.max_tokens,
             "overlap_sentences": self.overlap_sentences,
@@ -44,31 +51,59 @@ class _Sentence:
     tokens: int
 
 
+# A sentence longer than this many characters is never handed to the tokenizer whole: its comma
+# segments are counted one by one, and a segment longer than this is cut at this width first. Real
+# sentences are far shorter; the limit keeps a hostile single-line file linear in time and memory
+# (jieba builds a per-character DAG of the whole string it is given).
+_LONG_CHARS = 4000
+_COMMAS = frozenset("，,、：")
+
+
+def _segments(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """``[s, e)`` cut after each comma (not after a final one), long segments cut at ``_LONG_CHARS``."""
+    cuts = [i + 1 for i in range(s, e - 1) if text[i] in _COMMAS]
+    segments: list[tuple[int, int]] = []
+    begin = s
+    for cut in [*cuts, e]:
+        segments.extend((a, min(a + _LONG_CHARS, cut)) for a in range(begin, cut, _LONG_CHARS))
+        begin = cut
+    return segments
+
+
 def _pieces(
     text: str, s: int, e: int, line: Line, budget: int, count: Callable[[str], int]
 ) -> list[_Sentence]:
-    """Split an over-long sentence at commas, then at a fixed width, so every piece fits."""
-    n = count(text[s:e])
-    if n <= budget:
-        return [_Sentence(s, e, line, n)]
-    cuts = [i + 1 for i in range(s, e - 1) if text[i] in "，,、："]
+    """Split an over-long sentence at commas, then at a fixed width, so every piece fits.
+
+    Each comma segment is counted once and the counts are summed (jieba never joins words across a
+    comma, so the sum equals the count of the joined text): linear, however many commas there are.
+    """
+    if e - s <= _LONG_CHARS:
+        n = count(text[s:e])
+        if n <= budget:
+            return [_Sentence(s, e, line, n)]
     pieces: list[_Sentence] = []
     begin = s
-    for cut in [*cuts, e]:
-        if cut == e or count(text[begin:cut]) >= budget * 0.8:
-            piece_end = cut
-            piece_tokens = count(text[begin:piece_end])
-            if piece_tokens > budget:
-                width = max(8, (piece_end - begin) * budget // (piece_tokens * 2))
-                for w in range(begin, piece_end, width):
-                    sub_end = min(w + width, piece_end)
-                    pieces.append(_Sentence(w, sub_end, line, count(text[w:sub_end])))
-            else:
-                pieces.append(_Sentence(begin, piece_end, line, piece_tokens))
-            begin = piece_end
-            if begin >= e:
-                break
+    used = 0
+    for a, b in _segments(text, s, e):
+        used += count(text[a:b])
+        if b < e and used < budget * 0.8:
+            continue
+        if used > budget or b - begin > _LONG_CHARS:
+            width = max(8, min(_LONG_CHARS, (b - begin) * budget // (max(used, 1) * 2)))
+            for w in range(begin, b, width):
+                sub_end = min(w + width, b)
+                pieces.append(_Sentence(w, sub_end, line, count(text[w:sub_end])))
+        else:
+            pieces.append(_Sentence(begin, b, line, used))
+        begin, used = b, 0
     return pieces
+
+
+def _skip_between(starts: list[int], lo: int, hi: int) -> bool:
+    """Whether a skipped range starts in ``[lo, hi)`` (``starts`` sorted): one bisect, not a scan."""
+    i = bisect_left(starts, lo)
+    return i < len(starts) and starts[i] < hi
 
 
 def chunk_document(
@@ -83,6 +118,7 @@ def chunk_document(
         sentences.extend(_pieces(text, s, e, line, cfg.max_tokens, count))
 
     doc_id = doc_id_for(doc.source)
+    skip_starts = sorted(a for a, _ in doc.skip)
     groups: list[tuple[list[_Sentence], int]] = []  # (sentences, how many lead sentences are overlap)
     current: list[_Sentence] = []
     overlap = 0
@@ -90,8 +126,8 @@ def chunk_document(
     for sent in sentences:
         if current:
             # Skipped boilerplate between two sentences is a border too: never glue text across it.
-            crosses_top = sent.line.top != current[-1].line.top or any(
-                current[-1].end <= a < sent.start for a, _ in doc.skip
+            crosses_top = sent.line.top != current[-1].line.top or _skip_between(
+                skip_starts, current[-1].end, sent.start
             )
             at_heading = sent.line.is_heading and sent.start == sent.line.start
             full = used + sent.tokens > cfg.max_tokens

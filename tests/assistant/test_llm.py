@@ -84,7 +84,13 @@ def test_no_evidence_never_asks_the_model(assistant) -> None:  # type: ignore[no
 
 def test_streaming_yields_pieces_then_checked_answer(assistant) -> None:  # type: ignore[no-untyped-def]
     model = GenericFakeChatModel(
-        messages=iter([AIMessage(content="全省117个县分为三类[1]。 ![x](http://a/b)")])
+        messages=iter(
+            [
+                AIMessage(
+                    content="全省117个县分为三类[1]。 整体推进县主要是加快推进农业农村现代化建设[1]。 ![x](http://a/b)"
+                )
+            ]
+        )
     )
     out = list(stream_with_llm(assistant, QUESTION, (), None, model=model))
     pieces, final = out[:-1], out[-1]
