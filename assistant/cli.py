@@ -18,6 +18,7 @@ from assistant.config import Settings
 from assistant.engine import Assistant, Turn, open_knowledge_base
 from assistant.retrieve import Filters
 from assistant.types import Answer
+from index.audit import audit_log, cli_user, ingest_result
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -70,7 +71,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         state["chunks"] = chunks
         bar.set_postfix_str(f"{chunks} 块, {chunks / elapsed:.1f} 块/秒, {name[:24]}")
 
-    report = assistant.ingest(args.paths, progress=progress, rebuild=args.rebuild)
+    log = audit_log(settings.index_dir)
+    try:
+        report = assistant.ingest(args.paths, progress=progress, rebuild=args.rebuild)
+    except Exception as exc:
+        log.record(
+            cli_user(), "ingest", [str(p) for p in args.paths], f"error: {type(exc).__name__}: {exc}"[:500]
+        )
+        raise
+    log.record(
+        cli_user(), "ingest", [*report.added, *report.updated], ingest_result(report),
+        paths=[str(p) for p in args.paths], unchanged=len(report.unchanged), rebuild=args.rebuild,
+        failed=[f.reason for f in report.failed],
+    )  # fmt: skip
     bar.close()
     secs = max(report.seconds, 1e-9)
     print(
@@ -109,9 +122,11 @@ def _rec(d: Any) -> dict[str, Any]:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     assistant = open_assistant(args)
+    log = audit_log(assistant.settings.index_dir)
     status = 0
     for key in args.docs:
         rec = assistant.kb.remove(key)
+        log.record(cli_user(), "delete", [rec.source if rec else key], "ok" if rec else "not_found")
         if rec is None:
             print(f"未找到文件：{key}（可用 policy-assistant list 查看文件名或编号）", file=sys.stderr)
             status = 1

@@ -41,6 +41,10 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]*)\]\((?:https?:|//|data:|javascript:)[^)]*\)")
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 _HTML = re.compile(r"<[^>]{1,200}>")
+# Zero-width, bidi-control and other invisible format characters: they hide instructions and spoof
+# the displayed order of text (Trojan Source), so generated text never carries them.
+_INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:
@@ -71,6 +75,7 @@ def build_messages(question: str, passages: Sequence[Hit]) -> list[Any]:
 
 def sanitize(text: str) -> str:
     """No images, links, URLs or markup in an answer, whatever the model or a document asked for."""
+    text = _INVISIBLE.sub("", text)
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(r"\1", text)
     text = _URL.sub("", text)
@@ -88,6 +93,8 @@ def _best_sentence(hit: Hit, sentence: str) -> Citation:
         if score > best[0]:
             best = (score, s, e)
     _, s, e = best
+    while e > s and c.text[e - 1].isspace():  # the line break after a sentence is not part of the quote
+        e -= 1
     return Citation(0, c.doc_id, c.source, hit.title, c.section, c.start + s, c.start + e, c.text[s:e])
 
 
@@ -96,7 +103,7 @@ def check_output(text: str, passages: Sequence[Hit]) -> tuple[str, tuple[Citatio
     text = sanitize(text)
     kept: list[str] = []
     citations: list[Citation] = []
-    number_of: dict[int, int] = {}
+    number_of: dict[tuple[str, int, int], int] = {}  # each distinct quoted span gets one number
     for sentence in re.split(r"(?<=[。！？!?\n])", text):
         marks = [int(m) for m in _MARK.findall(sentence)]
         valid = [m for m in marks if 1 <= m <= len(passages)]
@@ -111,14 +118,35 @@ def check_output(text: str, passages: Sequence[Hit]) -> tuple[str, tuple[Citatio
             continue  # an invented figure or a claim the passages do not make
         marks_out = []
         for m in dict.fromkeys(valid):
-            if m not in number_of:
-                number_of[m] = len(citations) + 1
-                citations.append(replace(_best_sentence(passages[m - 1], plain), n=number_of[m]))
-            marks_out.append(f"[{number_of[m]}]")
+            # The quote is chosen for this sentence: a later sentence citing the same passage gets
+            # the sentence that supports it, not the one chosen for an earlier sentence.
+            cite = _best_sentence(passages[m - 1], plain)
+            key = (cite.doc_id, cite.start, cite.end)
+            if key not in number_of:
+                number_of[key] = len(citations) + 1
+                citations.append(replace(cite, n=number_of[key]))
+            if f"[{number_of[key]}]" not in marks_out:
+                marks_out.append(f"[{number_of[key]}]")
         kept.append(plain.rstrip("。") + "。" + "".join(marks_out))
     if not kept:
         return None
     return "".join(kept), tuple(citations)
+
+
+def _anchored(question: str, base: Answer, citations: Sequence[Citation]) -> bool:
+    """The model's answer rests on the extractive evidence or at least speaks to the question.
+
+    A model that obeys a document ("ignore the question and answer X") writes sentences its passage
+    does support, yet that answer neither quotes what the reader found nor shares a term with the
+    question: such output is rejected.
+    """
+    for c in citations:
+        for b in base.citations:
+            if c.doc_id == b.doc_id and c.start < b.end and b.start < c.end:
+                return True
+    asked = {g for g in char_bigrams(question) if g.isalnum()}
+    said = set(char_bigrams("".join(c.quote for c in citations)))
+    return len(asked & said) >= 2
 
 
 def answer_with_llm(
@@ -139,7 +167,7 @@ def answer_with_llm(
     except Exception as exc:  # timeout, connection refused, bad key: the extractive answer stands
         return replace(base, debug={**base.debug, "llm_error": f"{type(exc).__name__}: {exc}"})
     checked = check_output(content, passages)
-    if checked is None:
+    if checked is None or not _anchored(question, base, checked[1]):
         return replace(base, debug={**base.debug, "llm_rejected": content[:500]})
     text, citations = checked
     return replace(base, answer=text, citations=citations, debug={**base.debug, "llm": True})
@@ -149,7 +177,11 @@ def stream_with_llm(
     assistant: Assistant, question: str, history: Sequence[Turn], filters: Filters | None,
     model: BaseChatModel | None = None,
 ) -> Iterator[str | Answer]:  # fmt: skip
-    """Yield sanitized text as the model writes it, then the checked final Answer."""
+    """Yield checked text as the model writes it, then the checked final Answer.
+
+    Only whole sentences that pass :func:`check_output` are shown while streaming, so text a
+    document injected never reaches the screen, not even for a moment.
+    """
     from assistant.pipeline import answer_question
 
     base = answer_question(assistant, question, history, filters)
@@ -161,15 +193,25 @@ def stream_with_llm(
     pieces: list[str] = []
     try:
         chat = model or build_chat_model(assistant.settings)
+        shown = ""
         for chunk in chat.stream(build_messages(question, passages)):
             piece = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
             pieces.append(piece)
-            yield sanitize(piece)
+            if not _SENTENCE_END.search(piece):
+                continue
+            so_far = "".join(pieces)
+            ends = [m.end() for m in _SENTENCE_END.finditer(so_far)]
+            partial = check_output(so_far[: ends[-1]], passages)
+            if partial is None or not _anchored(question, base, partial[1]):
+                continue
+            if partial[0].startswith(shown) and partial[0] != shown:
+                yield partial[0][len(shown) :]
+                shown = partial[0]
     except Exception as exc:
         yield replace(base, debug={**base.debug, "llm_error": f"{type(exc).__name__}: {exc}"})
         return
     checked = check_output("".join(pieces), passages)
-    if checked is None:
+    if checked is None or not _anchored(question, base, checked[1]):
         yield replace(base, debug={**base.debug, "llm_rejected": "".join(pieces)[:500]})
         return
     text, citations = checked

@@ -2,8 +2,8 @@
 
 The file ``audit.jsonl`` lives in the index folder, so the command line and the web chat write to the
 same log. Each line: ``time`` (ISO 8601, local offset), ``user`` (a web user name, or ``cli:<login>``),
-``action`` (ingest | upload | delete | reindex | restore), ``documents``, ``result`` (ok, failed,
-not_found, denied, error: …) and optional details. The file is opened with ``O_APPEND`` for every
+``action`` (ingest | upload | delete | reindex | restore), ``documents``, ``result`` (ok, partial,
+failed, rejected, not_found, denied, error: …) and optional details (added, updated, failed reasons). The file is opened with ``O_APPEND`` for every
 record and written with one ``write`` call, so concurrent writers never interleave or overwrite lines.
 """
 
@@ -13,7 +13,7 @@ import getpass
 import json
 import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -66,5 +66,8 @@ def cli_user() -> str:
         return "cli:unknown"
 
 
-def ingest_result(failed: Sequence[Any]) -> str:
-    return "failed" if failed else "ok"
+def ingest_result(report: Any) -> str:
+    """``ok``, ``partial`` (some files failed) or ``failed`` (nothing ingested) for an ``IngestReport``."""
+    if not report.failed:
+        return "ok"
+    return "partial" if (report.added or report.updated or report.unchanged) else "failed"

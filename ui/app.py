@@ -3,6 +3,10 @@
 This package is the only place that imports gradio. Endpoints the API offers (``gradio_client``):
 ``/ask``, ``/search``, ``/feedback``, ``/documents`` (plain functions) and ``/upload``, ``/delete``,
 ``/reindex``, ``/export_feedback`` (the knowledge-base tab's events). Chat events are private.
+
+Every handler, public or private, takes the ``gr.Request`` and checks the signed-in user's role
+(:mod:`ui.access`) before it does anything: read for questions, search, feedback and quizzes;
+manage for upload, delete, re-index and feedback export. Refused writes are audited.
 """
 
 from __future__ import annotations
@@ -23,10 +27,13 @@ from starlette.middleware import Middleware
 
 from assistant.engine import Turn
 from ui import render
+from ui.access import MANAGE, READ, ROLE_NAMES, Access, AccessDenied, Role
 from ui.auth import checker
+from ui.quiz_tab import build_quiz_tab
 from ui.security import SecurityHeadersMiddleware, is_loopback
 from ui.service import ALLOWED_SUFFIXES, ServiceError, WebService, answer_payload
 from ui.style import CSS, FONTS, MONO_FONTS
+from ui.throttle import LoginThrottle, LoginThrottleMiddleware
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +48,33 @@ class StartupRefused(RuntimeError):
     """The server would be unsafe as configured (e.g. a public address without login)."""
 
 
+# -- access ---------------------------------------------------------------------------------------------
+class Guard:
+    """The server-side role check every handler runs first."""
+
+    def __init__(self, service: WebService, access: Access) -> None:
+        self.service = service
+        self.access = access
+
+    def __call__(
+        self,
+        request: gr.Request | None,
+        need: Role,
+        action: str | None = None,
+        documents: tuple[str, ...] = (),
+    ) -> str | None:
+        """The user name; ``gr.Error`` when the role does not allow ``need`` (a write is audited)."""
+        user = getattr(request, "username", None) if request is not None else None
+        try:
+            self.access.require(user, need)
+        except AccessDenied as exc:
+            log.warning("refused %s for %s (%s)", action or need, user, exc)
+            if action:
+                self.service.refused(user, action, documents)
+            raise gr.Error(str(exc), title="无权操作") from exc
+        return user
+
+
 # -- chat -------------------------------------------------------------------------------------------------
 def _messages(turns: list[dict[str, str]]) -> list[dict[str, str]]:
     msgs = []
@@ -50,8 +84,9 @@ def _messages(turns: list[dict[str, str]]) -> list[dict[str, str]]:
     return msgs
 
 
-def _chat_handlers(service: WebService) -> dict[str, Any]:
-    def respond(question: str, turns: list[dict[str, str]]) -> Iterator[tuple[Any, ...]]:
+def _chat_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
+    def respond(question: str, turns: list[dict[str, str]], request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        guard(request, READ)
         question = (question or "").strip()
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
@@ -102,6 +137,7 @@ def _chat_handlers(service: WebService) -> dict[str, Any]:
         yield _messages(turns), turns, render.answer_plain(answer, service), ""
 
     def rate(turns: list[dict[str, str]], index: int, rating: str, comment: str) -> str:
+        """(Called by the handlers below, which check the role.)"""
         if not turns:
             return "还没有回答可以评价"
         index = min(max(index, 0), len(turns) - 1)
@@ -111,12 +147,20 @@ def _chat_handlers(service: WebService) -> dict[str, Any]:
             return str(exc)
         return f"已记录对第 {index + 1} 个回答的{'好评' if rating == 'up' else '差评'}，谢谢！"
 
-    def on_like(turns: list[dict[str, str]], comment: str, data: gr.LikeData) -> str:
+    def on_like(turns: list[dict[str, str]], comment: str, data: gr.LikeData, request: gr.Request) -> str:
+        guard(request, READ)
         idx = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         liked = data.liked is True or data.liked == "Like"
         return rate(turns, int(idx) // 2, "up" if liked else "down", comment)
 
-    return {"respond": respond, "rate": rate, "on_like": on_like}
+    def rate_last(rating: str) -> Any:
+        def handler(turns: list[dict[str, str]], comment: str, request: gr.Request) -> str:
+            guard(request, READ)
+            return rate(turns, len(turns) - 1, rating, comment)
+
+        return handler
+
+    return {"respond": respond, "on_like": on_like, "up": rate_last("up"), "down": rate_last("down")}
 
 
 # -- knowledge base ------------------------------------------------------------------------------------
@@ -137,42 +181,61 @@ def _progress_fn(progress: gr.Progress) -> Any:
     return report
 
 
-def _kb_handlers(service: WebService) -> dict[str, Any]:
-    def upload(files: list[str] | None, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
+    def upload(
+        files: list[str] | None,
+        request: gr.Request,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[Any, ...]:
+        user = guard(request, MANAGE, "upload", tuple(Path(f).name for f in files or ()))
         if not files:
             return "请先选择文件", _doc_table(service), _doc_choices(service)
         progress(0, desc="正在读取文件…")
-        result = service.upload([(Path(f).name, Path(f)) for f in files], progress=_progress_fn(progress))
+        result = service.upload(
+            [(Path(f).name, Path(f)) for f in files], progress=_progress_fn(progress), user=user
+        )
         return result.summary(), _doc_table(service), _doc_choices(service)
 
-    def delete(doc_id: str | None) -> tuple[Any, ...]:
+    def delete(doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
+        user = guard(request, MANAGE, "delete", (doc_id or "",))
         if not doc_id:
             return "请先在下拉框中选择要删除的文件", _doc_table(service), _doc_choices(service)
-        rec = service.delete(doc_id)
+        rec = service.delete(doc_id, user=user)
         msg = f"已删除 {rec.source}（{rec.n_chunks} 块）" if rec else f"未找到文件 {doc_id}"
         return msg, _doc_table(service), _doc_choices(service)
 
-    def reindex(progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+    def reindex(request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
+        user = guard(request, MANAGE, "reindex")
         progress(0, desc="正在重新读取文件…")
-        r = service.reindex(progress=_progress_fn(progress))
+        r = service.reindex(progress=_progress_fn(progress), user=user)
         msg = (
             f"重新索引完成：新增 {len(r.added)}，更新 {len(r.updated)}，未变 {len(r.unchanged)}，"
             f"失败 {len(r.failed)}；共 {r.chunks_total} 块，用时 {r.seconds:.1f} 秒"
         )
         return msg, _doc_table(service), _doc_choices(service)
 
-    def export_feedback(fmt: str) -> str:
+    def export_feedback(fmt: str, request: gr.Request) -> str:
+        guard(request, MANAGE)
         out = Path(tempfile.mkdtemp(prefix="pa-feedback-")) / f"feedback-{time.strftime('%Y%m%d-%H%M%S')}"
         if fmt == "xlsx":
             return str(service.feedback.export_xlsx(out.with_suffix(".xlsx")))
         return str(service.feedback.export_csv(out.with_suffix(".csv")))
 
-    def hit_test(question: str, k: float) -> pd.DataFrame:
+    def hit_test(question: str, k: float, request: gr.Request) -> pd.DataFrame:
+        guard(request, READ)
         try:
             hits = service.search(question, int(k))
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
         return pd.DataFrame(render.hit_rows(hits), columns=render.HIT_HEADERS)
+
+    def on_load(request: gr.Request) -> tuple[Any, ...]:
+        user = guard(request, READ)
+        role = guard.access.role(user)
+        who = f"当前用户：{render.esc(user)}（{ROLE_NAMES[role]}）" if user and role else ""
+        manage = role == MANAGE
+        shown = gr.update(visible=manage)
+        return _doc_table(service), _doc_choices(service), shown, shown, who
 
     return {
         "upload": upload,
@@ -180,36 +243,41 @@ def _kb_handlers(service: WebService) -> dict[str, Any]:
         "reindex": reindex,
         "export": export_feedback,
         "hits": hit_test,
+        "load": on_load,
     }
 
 
 # -- plain API endpoints ------------------------------------------------------------------------------
-def _api(service: WebService) -> None:
-    def ask(question: str, history: list[str] | None = None) -> dict[str, Any]:
+def _api(service: WebService, guard: Guard) -> None:
+    def ask(question: str, request: gr.Request, history: list[str] | None = None) -> dict[str, Any]:
         """Answer a question from the documents; ``history`` lists earlier questions of the conversation."""
+        guard(request, READ)
         try:
             answer_id, answer = service.ask(question, [Turn(q) for q in (history or [])][-HISTORY_TURNS:])
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
         return answer_payload(answer_id, answer, service.doc_record)
 
-    def search(question: str, k: int = 10) -> list[dict[str, Any]]:
+    def search(question: str, request: gr.Request, k: int = 10) -> list[dict[str, Any]]:
         """Ranked passages with their fused scores and the ranks from each retriever."""
+        guard(request, READ)
         try:
             hits = service.search(question, k)
         except ServiceError as exc:
             raise gr.Error(str(exc)) from exc
         return [h.to_dict() | {"bm25_rank": h.bm25_rank, "dense_rank": h.dense_rank} for h in hits]
 
-    def feedback(answer_id: str, rating: str, comment: str = "") -> dict[str, Any]:
+    def feedback(answer_id: str, rating: str, request: gr.Request, comment: str = "") -> dict[str, Any]:
         """Rate an answer (rating "up" or "down") with an optional comment."""
+        guard(request, READ)
         try:
             return {"id": service.record_feedback(answer_id, rating, comment)}
         except ValueError as exc:
             raise gr.Error(str(exc)) from exc
 
-    def documents() -> list[dict[str, Any]]:
+    def documents(request: gr.Request) -> list[dict[str, Any]]:
         """The documents in the knowledge base."""
+        guard(request, READ)
         return [{k: getattr(d, k) for k in d.__slots__} for d in service.documents()]
 
     for fn in (ask, search, feedback, documents):
@@ -217,10 +285,12 @@ def _api(service: WebService) -> None:
 
 
 # -- layout -------------------------------------------------------------------------------------------
-def build_app(service: WebService) -> gr.Blocks:
-    chat, kb = _chat_handlers(service), _kb_handlers(service)
+def build_app(service: WebService, access: Access | None = None) -> gr.Blocks:
+    guard = Guard(service, access or Access())
+    chat, kb = _chat_handlers(service, guard), _kb_handlers(service, guard)
     with gr.Blocks(title="政策通", analytics_enabled=False) as demo:
         gr.Markdown("# 政策通\n只依据已入库的政策文件回答，每个答案都附原文出处。", elem_id="pa-title")
+        who = gr.Markdown(elem_id="pa-who")
         turns = gr.State([])
         with gr.Tabs():
             with gr.Tab("问答", id="chat"):
@@ -252,26 +322,31 @@ def build_app(service: WebService) -> gr.Blocks:
                         down_btn = gr.Button("👎 没用", size="sm", min_width=80)
                     rate_status = gr.Markdown()
             with gr.Tab("知识库", id="kb"):
-                files = gr.File(
-                    label="上传文件：" + " ".join(sorted(ALLOWED_SUFFIXES)) + f"，单个不超过 {service.max_upload_bytes // 2**20} MB，GBK 编码亦可",
-                    file_count="multiple", file_types=sorted(ALLOWED_SUFFIXES), type="filepath",
-                    elem_id="pa-files",
-                )  # fmt: skip
-                upload_btn = gr.Button("导入知识库", variant="primary", elem_id="pa-upload-btn")
-                kb_status = gr.Textbox(label="状态", lines=2, interactive=False, elem_id="pa-kb-status")
+                # Management controls are shown to managers only; the handlers check the role anyway.
+                with gr.Column(elem_id="pa-manage-upload") as manage_upload:
+                    files = gr.File(
+                        label="上传文件：" + " ".join(sorted(ALLOWED_SUFFIXES)) + f"，单个不超过 {service.max_upload_bytes // 2**20} MB，GBK 编码亦可",
+                        file_count="multiple", file_types=sorted(ALLOWED_SUFFIXES), type="filepath",
+                        elem_id="pa-files",
+                    )  # fmt: skip
+                    upload_btn = gr.Button("导入知识库", variant="primary", elem_id="pa-upload-btn")
+                    kb_status = gr.Textbox(label="状态", lines=2, interactive=False, elem_id="pa-kb-status")
                 doc_table = gr.Dataframe(
                     headers=render.DOC_HEADERS, interactive=False, wrap=True,
                     label="已入库文件", elem_id="pa-docs",
                 )  # fmt: skip
-                with gr.Row():
-                    doc_pick = gr.Dropdown(label="选择文件", choices=[], scale=3, min_width=200)
-                    delete_btn = gr.Button("删除", variant="stop", scale=1, min_width=72)
-                    reindex_btn = gr.Button("重新索引", scale=1, min_width=72)
-                with gr.Accordion("导出用户反馈", open=False):
+                with gr.Column(elem_id="pa-manage-docs") as manage_docs:
                     with gr.Row():
-                        export_fmt = gr.Radio(["xlsx", "csv"], value="xlsx", label="格式", min_width=160)
-                        export_btn = gr.Button("导出", size="sm", min_width=72)
-                    export_file = gr.File(label="下载", interactive=False)
+                        doc_pick = gr.Dropdown(
+                            label="选择文件", choices=[], scale=3, min_width=200, allow_custom_value=True
+                        )  # API callers pass a doc id without loading the page's choices
+                        delete_btn = gr.Button("删除", variant="stop", scale=1, min_width=72)
+                        reindex_btn = gr.Button("重新索引", scale=1, min_width=72)
+                    with gr.Accordion("导出用户反馈", open=False):
+                        with gr.Row():
+                            export_fmt = gr.Radio(["xlsx", "csv"], value="xlsx", label="格式", min_width=160)
+                            export_btn = gr.Button("导出", size="sm", min_width=72)
+                        export_file = gr.File(label="下载", interactive=False)
             with gr.Tab("检索测试", id="hits"):
                 hit_q = gr.Textbox(label="问题", placeholder="看看检索到哪些段落、得分多少")
                 hit_k = gr.Slider(1, 30, value=10, step=1, label="段落数")
@@ -279,6 +354,7 @@ def build_app(service: WebService) -> gr.Blocks:
                 hit_table = gr.Dataframe(
                     headers=render.HIT_HEADERS, interactive=False, wrap=True, label="检索结果"
                 )
+            build_quiz_tab(service.assistant, lambda r: guard(r, READ))  # 出题: generate, review, export
 
         private: dict[str, Any] = {"api_visibility": "private"}
         chat_io: dict[str, Any] = {
@@ -289,12 +365,8 @@ def build_app(service: WebService) -> gr.Blocks:
         question.submit(chat["respond"], **chat_io, **private)
         new_btn.click(lambda: ([], [], "", ""), outputs=[chatbot, turns, copy_box, rate_status], **private)
         chatbot.like(chat["on_like"], inputs=[turns, comment], outputs=[rate_status], **private)
-        up_btn.click(
-            lambda t, c: chat["rate"](t, len(t) - 1, "up", c), [turns, comment], [rate_status], **private
-        )
-        down_btn.click(
-            lambda t, c: chat["rate"](t, len(t) - 1, "down", c), [turns, comment], [rate_status], **private
-        )
+        up_btn.click(chat["up"], [turns, comment], [rate_status], **private)
+        down_btn.click(chat["down"], [turns, comment], [rate_status], **private)
 
         kb_out = [kb_status, doc_table, doc_pick]
         write: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": WRITE_GROUP}
@@ -304,10 +376,8 @@ def build_app(service: WebService) -> gr.Blocks:
         export_btn.click(kb["export"], [export_fmt], [export_file], api_name="export_feedback")
         hit_btn.click(kb["hits"], [hit_q, hit_k], [hit_table], **private)
         hit_q.submit(kb["hits"], [hit_q, hit_k], [hit_table], **private)
-        demo.load(
-            lambda: (_doc_table(service), _doc_choices(service)), None, [doc_table, doc_pick], **private
-        )
-        _api(service)
+        demo.load(kb["load"], None, [doc_table, doc_pick, manage_upload, manage_docs, who], **private)
+        _api(service, guard)
     return demo
 
 
@@ -317,23 +387,36 @@ def launch(
     host: str = "127.0.0.1",
     port: int = 7860,
     users: Mapping[str, str] | None = None,
+    access: Access | None = None,
+    throttle: LoginThrottle | None = None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
 ) -> gr.Blocks:
-    """Start the server. Any address other than loopback requires users (login)."""
+    """Start the server. Any address other than loopback requires users (login).
+
+    ``access`` limits the knowledge base to the users it names (they need to sign in, so it
+    requires ``users``); ``throttle`` (default: 5 failures, then 30 s doubling) guards the login.
+    """
+    access = access or Access()
     if not is_loopback(host) and not users:
         raise StartupRefused(
             f"拒绝在 {host} 上无登录启动：除 127.0.0.1 外的地址会被局域网中其他人访问。"
             "请用 --auth 用户文件（或环境变量 POLICY_ASSISTANT_USERS）开启登录，或改用 --host 127.0.0.1"
         )
-    demo = build_app(service)
+    if access.limited and not users:
+        raise StartupRefused("权限文件需要登录才能生效：请同时用 --auth 指定用户文件")
+    middleware = [Middleware(SecurityHeadersMiddleware)]
+    if users:
+        middleware.append(Middleware(LoginThrottleMiddleware, throttle=throttle or LoginThrottle()))
+    demo = build_app(service, access)
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
+    allowed = (lambda name: access.role(name) is not None) if access.limited else None
     demo.launch(
         server_name=host, server_port=port, share=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
-        auth=checker(users) if users else None, auth_message="政策通：请输入用户名和密码",
+        auth=checker(users, allowed) if users else None, auth_message="政策通：请输入用户名和密码",
         max_file_size=service.max_upload_bytes, ssr_mode=False, pwa=False, mcp_server=False,
         enable_monitoring=False, footer_links=[], show_error=False,
         theme=gr.themes.Default(font=list(FONTS), font_mono=list(MONO_FONTS)), css=CSS,
-        app_kwargs={"middleware": [Middleware(SecurityHeadersMiddleware)]},
+        app_kwargs={"middleware": middleware},
     )  # fmt: skip
     return demo

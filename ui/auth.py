@@ -3,7 +3,7 @@
 One user per line, ``name:scrypt$n$r$p$salt_hex$hash_hex``; blank lines and ``#`` comments are
 ignored. The environment variable holds the same entries separated by commas or newlines.
 ``policy-assistant serve --auth users.txt --add-user 张三`` appends a hashed entry.
-Login throttling is handled elsewhere (hardening issue); comparison is constant-time.
+Login throttling is :mod:`ui.throttle`, roles are :mod:`ui.access`; comparison is constant-time.
 """
 
 from __future__ import annotations
@@ -91,13 +91,19 @@ def add_user(path: Path, name: str, password: str) -> None:
     path.chmod(0o600)
 
 
-def checker(users: Mapping[str, str]) -> Callable[[str, str], bool]:
-    """The ``auth`` callable Gradio calls with (username, password)."""
+def checker(
+    users: Mapping[str, str], allowed: Callable[[str], bool] | None = None
+) -> Callable[[str, str], bool]:
+    """The ``auth`` callable Gradio calls with (username, password).
+
+    ``allowed`` (from :mod:`ui.access`) refuses users with no role on this knowledge base, after the
+    same password work, so the answer does not tell which names exist or have access.
+    """
     dummy = hash_password("x", salt=b"\0" * 16)
 
     def check(username: str, password: str) -> bool:
         stored = users.get(username)
         ok = verify_password(password, stored or dummy)  # same work for unknown names
-        return ok and stored is not None
+        return ok and stored is not None and (allowed is None or allowed(username))
 
     return check

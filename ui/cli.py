@@ -1,6 +1,7 @@
 """``policy-assistant serve``: the web chat (registered through the ``policy_assistant.commands`` group).
 
     policy-assistant serve [DOCS ...] [--index DIR] [--host 127.0.0.1] [--port 7860] [--auth FILE]
+                           [--permissions users.toml] [--kb-name NAME]
 
 Folders or files given as DOCS are ingested before the server starts (unchanged files are skipped,
 so a restart is quick) and read again by the 重新索引 button.
@@ -31,6 +32,11 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--add-user", metavar="NAME", help="向 --auth 指定的用户文件添加用户（提示输入密码）后退出"
     )
+    p.add_argument(
+        "--permissions", type=Path,
+        help="权限文件（TOML：[users] 用户 = { 知识库名 = \"read\" 或 \"manage\" }）；需配合 --auth",
+    )  # fmt: skip
+    p.add_argument("--kb-name", default="default", help="本知识库在权限文件中的名字（默认 default）")
     p.add_argument("--data", type=Path, help="反馈数据库和上传文件的目录（默认 索引目录/web）")
     p.add_argument("--max-upload-mb", type=int, default=20, help="单个上传文件大小上限（MB，默认 20）")
     add_index_options(p)
@@ -38,6 +44,7 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from ui.access import Access, AccessError, load_permissions
     from ui.auth import AuthError, add_user, load_users
     from ui.security import is_loopback
 
@@ -47,6 +54,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
         users = load_users(args.auth, os.environ.get(USERS_ENV))
     except AuthError as exc:
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    try:
+        access = (
+            load_permissions(args.permissions, args.kb_name) if args.permissions else Access(args.kb_name)
+        )
+    except AccessError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    if access.limited and not users:
+        print("错误：--permissions 需要登录才能生效，请同时给出 --auth 用户文件", file=sys.stderr)
         return 2
     if args.auth and not users:
         print(f"错误：用户文件 {args.auth} 中没有用户；先用 --add-user 添加", file=sys.stderr)
@@ -70,7 +87,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _ingest_at_start(service, args.docs)
     print(f"政策通网页问答：http://{args.host}:{args.port}  （Ctrl+C 退出）", file=sys.stderr)
     try:
-        launch(service, host=args.host, port=args.port, users=users or None)
+        launch(service, host=args.host, port=args.port, users=users or None, access=access)
     except KeyboardInterrupt:
         pass
     finally:
@@ -82,7 +99,9 @@ def _ingest_at_start(service: Any, docs: list[Path]) -> None:
     def progress(name: str, done: int, total: int, chunks: int) -> None:
         print(f"\r入库 {done}/{total}（{chunks} 块）{name[:30]:<30}", end="", file=sys.stderr, flush=True)
 
-    report = service.reindex(progress=progress)
+    from index.audit import cli_user
+
+    report = service.reindex(progress=progress, user=cli_user())
     print(
         f"\n知识库：新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，"
         f"失败 {len(report.failed)}",

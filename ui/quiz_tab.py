@@ -7,6 +7,7 @@ quiz logic lives in :mod:`assistant.quiz` (this module only wires widgets to it)
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -55,8 +56,13 @@ def _preview(items: list[QuizItem]) -> str:
     return "\n".join(lines)
 
 
-def build_quiz_tab(assistant: Assistant) -> None:
-    """Add the 出题 tab (call inside ``with gr.Tabs():``)."""
+def _no_check(request: gr.Request | None) -> None:
+    return None
+
+
+def build_quiz_tab(assistant: Assistant, check: Callable[[gr.Request | None], Any] = _no_check) -> None:
+    """Add the 出题 tab (call inside ``with gr.Tabs():``); ``check`` runs first in every handler and
+    raises ``gr.Error`` when the signed-in user may not read this knowledge base."""
     generator = QuizGenerator(assistant.kb, assistant)
     out_dir = Path(tempfile.mkdtemp(prefix="pa-quiz-"))
     clicks = {"regenerate": 0}  # each click asks for a fresh item, even for the same number
@@ -99,27 +105,33 @@ def build_quiz_tab(assistant: Assistant) -> None:
             file = gr.File(label="下载")
 
         def on_generate(
-            d: list[str], s: str, k: float, t: list[str], sd: float, diff: str, v: bool
+            d: list[str], s: str, k: float, t: list[str], sd: float, diff: str, v: bool, request: gr.Request
         ) -> tuple[Any, ...]:
+            check(request)
             spec = _spec(d, s, k, t, sd, diff, v)
             quiz = generator.generate(spec)
             items = list(quiz.items)
             notes = "".join(f"\n\n提示：{x}" for x in quiz.report.notes)
             return items, spec, quiz.report.summary() + notes, _preview(items), items_to_rows(items)
 
-        def on_save(items: list[QuizItem], rows: list[list[Any]]) -> tuple[Any, ...]:
+        def on_save(items: list[QuizItem], rows: list[list[Any]], request: gr.Request) -> tuple[Any, ...]:
+            check(request)
             new, errors = rows_to_items(items, rows or [])
             msg = "已保存修改" if not errors else "以下修改未保存：\n" + "\n".join(f"- {e}" for e in errors)
             return new, msg, _preview(new), items_to_rows(new)
 
-        def on_delete(items: list[QuizItem], i: float) -> tuple[Any, ...]:
+        def on_delete(items: list[QuizItem], i: float, request: gr.Request) -> tuple[Any, ...]:
+            check(request)
             k = int(i or 0) - 1
             if not 0 <= k < len(items):
                 return items, f"题号应在 1–{len(items)} 之间", _preview(items), items_to_rows(items)
             new = items[:k] + items[k + 1 :]
             return new, f"已删除第 {k + 1} 题", _preview(new), items_to_rows(new)
 
-        def on_regenerate(items: list[QuizItem], spec: QuizSpec | None, i: float) -> tuple[Any, ...]:
+        def on_regenerate(
+            items: list[QuizItem], spec: QuizSpec | None, i: float, request: gr.Request
+        ) -> tuple[Any, ...]:
+            check(request)
             k = int(i or 0) - 1
             if spec is None or not 0 <= k < len(items):
                 return items, "请先生成试题，并填写有效题号", _preview(items), items_to_rows(items)
@@ -135,7 +147,8 @@ def build_quiz_tab(assistant: Assistant) -> None:
             new = [*items[:k], item, *items[k + 1 :]]
             return new, f"已重新生成第 {k + 1} 题", _preview(new), items_to_rows(new)
 
-        def on_export(items: list[QuizItem], f: str) -> str | None:
+        def on_export(items: list[QuizItem], f: str, request: gr.Request) -> str | None:
+            check(request)
             if not items:
                 return None
             return str(export(items, out_dir / f"quiz.{f}"))

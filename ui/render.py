@@ -17,7 +17,7 @@ from typing import Protocol
 
 from assistant.types import Answer, Citation, Hit
 from index.catalog import DocRecord
-from ui.security import scrub_answer
+from ui.security import mask_quoted_markers, scrub_answer, strip_invisible
 
 CONTEXT_CHARS = 500
 REFUSAL_LABEL = "未找到依据"
@@ -38,7 +38,7 @@ class DocLookup(Protocol):
 
 def esc(text: str) -> str:
     """Escape text for an HTML block inside Markdown; newlines become ``<br>`` (no raw newline survives)."""
-    escaped = html.escape(text, quote=True).translate(_MD_ENTITIES)
+    escaped = html.escape(strip_invisible(text), quote=True).translate(_MD_ENTITIES)
     return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
 
 
@@ -97,9 +97,12 @@ def source_html(c: Citation, docs: DocLookup, span: str | None, label: str = "")
     return f'<details class="pa-source"><summary>{"".join(summary)}</summary>{"".join(body)}</details>'
 
 
-def answer_body_html(text: str) -> str:
-    """Answer text: links/images removed, escaped, citation markers as superscripts."""
-    body = esc(scrub_answer(text))
+def answer_body_html(text: str, quotes: Sequence[str] = ()) -> str:
+    """Answer text: links/images removed, escaped, citation markers as superscripts.
+
+    ``[n]`` inside quoted document text (``quotes``) stays plain text, never a marker.
+    """
+    body = esc(mask_quoted_markers(scrub_answer(text), quotes))
     return _MARKER.sub(r'<sup class="pa-ref">[\1]</sup>', body)
 
 
@@ -114,9 +117,10 @@ def answer_html(answer: Answer, docs: DocLookup) -> str:
             parts.extend(source_html(c, docs, None, RELATED_LABEL) for c in answer.related)
         return f'<div class="pa-msg">{"".join(parts)}</div>'
     parts = []
+    quotes = [c.quote for c in answer.citations]
     if answer.short_answer:
-        parts.append(f'<div class="pa-short">{answer_body_html(answer.short_answer)}</div>')
-    parts.append(f'<div class="pa-answer">{answer_body_html(answer.answer)}</div>')
+        parts.append(f'<div class="pa-short">{answer_body_html(answer.short_answer, quotes)}</div>')
+    parts.append(f'<div class="pa-answer">{answer_body_html(answer.answer, quotes)}</div>')
     if answer.citations:
         parts.append('<div class="pa-sources-head">出处（点开查看原文）</div>')
         parts.extend(source_html(c, docs, answer.short_answer, "") for c in answer.citations)
@@ -140,7 +144,9 @@ def answer_plain(answer: Answer, docs: DocLookup) -> str:
     """Plain text of an answer with its sources, for copying into a report or a message."""
     lines = [f"问：{answer.question}"]
     if answer.found:
-        lines.append(f"答：{scrub_answer(answer.answer)}")
+        lines.append(
+            f"答：{mask_quoted_markers(scrub_answer(answer.answer), [c.quote for c in answer.citations])}"
+        )
         cites: Sequence[Citation] = answer.citations
         head = "出处："
     else:
@@ -152,7 +158,7 @@ def answer_plain(answer: Answer, docs: DocLookup) -> str:
     for c in cites:
         rec = docs.doc_record(c.doc_id)
         where = " ".join(x for x in (_title(c, rec), _where(c, rec)) if x)
-        lines.append(f"[{c.n}] {where}\n    “{c.quote.strip()}”")
+        lines.append(f"[{c.n}] {strip_invisible(where)}\n    “{strip_invisible(c.quote).strip()}”")
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
 from typing import Any
 
 Scope = MutableMapping[str, Any]
@@ -75,6 +75,40 @@ _HTML_TAG = re.compile(
 )
 _URL = re.compile(r"(?:https?|ftp|file|javascript|data):[^\s<>\"'）)，。]*|www\.[^\s<>\"'）)，。]+", re.I)
 LINK_REMOVED = "〔链接已移除〕"
+# Zero-width, bidi-control and other invisible format characters: a document can hide instructions
+# between visible letters or reverse the displayed order of what follows (Trojan Source).
+INVISIBLE = re.compile("[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def strip_invisible(text: str) -> str:
+    return INVISIBLE.sub("", text)
+
+
+def mask_quoted_markers(text: str, quotes: Iterable[str]) -> str:
+    """Turn ``[n]`` that belongs to quoted document text into ``［n］``.
+
+    ``text`` has had its invisible characters removed (:func:`scrub_answer`); quotes are compared
+    the same way. An extractive answer repeats its quote verbatim; a document that writes its own ``[1] 《国务院令》…``
+    must not look like one of the answer's citation markers. Markers outside the quotes are kept.
+    """
+    spans: list[tuple[int, int]] = []
+    for quote in quotes:
+        core = strip_invisible(quote).strip().rstrip("，；：,;:")
+        if "[" not in core or len(core) < 4:
+            continue
+        at = text.find(core)
+        while at >= 0:
+            spans.append((at, at + len(core)))
+            at = text.find(core, at + 1)
+    if not spans:
+        return text
+
+    def swap(m: re.Match[str]) -> str:
+        inside = any(lo <= m.start() and m.end() <= hi for lo, hi in spans)
+        return f"［{m.group(1)}］" if inside else m.group(0)
+
+    return _MARKER.sub(swap, text)
 
 
 def scrub_answer(text: str) -> str:
@@ -83,6 +117,7 @@ def scrub_answer(text: str) -> str:
     A policy document may quote a web page; the answer must never make the browser fetch anything.
     Citation markers such as ``[1]`` are kept.
     """
+    text = strip_invisible(text)
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(lambda m: m.group(1), text)
     text = _HTML_TAG.sub("", text)

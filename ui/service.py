@@ -3,6 +3,8 @@
 All sessions share one :class:`Assistant` (one knowledge-base handle). Writes (upload, delete,
 re-index) take ``_write`` so that they run one at a time inside this process, as the knowledge
 base's single-writer lock requires; reads never take it, so chatting continues during an upload.
+Every write is recorded in the knowledge base's audit log (``index/audit.py``) with the user who
+asked for it, the documents and the result, also when it fails.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,9 +23,11 @@ from assistant.config import Settings
 from assistant.engine import Assistant, Turn
 from assistant.types import Answer, Hit
 from corpus.loaders import SUPPORTED
+from index.audit import AuditLog, audit_log, ingest_result
 from index.catalog import DocRecord
 from index.knowledge_base import IngestReport, ProgressFn
 from ui.feedback import FeedbackStore
+from ui.security import mask_quoted_markers, strip_invisible
 
 ALLOWED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"}) & SUPPORTED
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
@@ -68,6 +73,7 @@ class WebService:
         self.uploads_dir = self.data_dir / "uploads"
         self.uploads_dir.mkdir(parents=True, exist_ok=True)
         self.feedback = FeedbackStore(self.data_dir / "feedback.sqlite")
+        self.audit: AuditLog = audit_log(settings.index_dir)
         self.max_upload_bytes = max_upload_bytes
         self.sources = tuple(sources)  # folders/files given at start; re-index reads them again
         self._write = threading.Lock()
@@ -151,7 +157,13 @@ class WebService:
             self._texts.clear()
 
     # -- writes (one at a time) ---------------------------------------------------------------------
-    def upload(self, files: Sequence[tuple[str, Path]], progress: ProgressFn | None = None) -> UploadResult:
+    def upload(
+        self,
+        files: Sequence[tuple[str, Path]],
+        progress: ProgressFn | None = None,
+        *,
+        user: str | None = None,
+    ) -> UploadResult:
         """Check, keep and ingest uploaded files given as (original name, temporary path)."""
         rejected: list[tuple[str, str]] = []
         accepted: list[tuple[str, Path]] = []
@@ -167,9 +179,12 @@ class WebService:
                 rejected.append((name, f"文件过大，上限 {self.max_upload_bytes // (1024 * 1024)} MB"))
             else:
                 accepted.append((name, tmp))
+        names = [name for name, _ in accepted]
+        refused = {"rejected": [f"{name}：{why}" for name, why in rejected]} if rejected else {}
         if not accepted:
+            self.audit.record(user, "upload", [n for n, _ in rejected], "rejected", **refused)
             return UploadResult(None, tuple(rejected))
-        with self._write:
+        with self._write, self._audited(user, "upload", names, refused):
             kept = []
             for name, tmp in accepted:
                 target = self.uploads_dir / name
@@ -177,30 +192,61 @@ class WebService:
                 kept.append(target)
             report = self.assistant.ingest(kept, progress=progress)
             self._changed()
+            self.audit.record(user, "upload", names, ingest_result(report), **_details(report), **refused)
         return UploadResult(report, tuple(rejected))
 
-    def delete(self, key: str) -> DocRecord | None:
-        with self._write:
+    def delete(self, key: str, *, user: str | None = None) -> DocRecord | None:
+        with self._write, self._audited(user, "delete", [key]):
             rec = self.assistant.kb.remove(key)
             if rec is not None:
                 stored = self.uploads_dir / rec.source
                 if stored.is_file():
                     stored.unlink()
             self._changed()
+            if rec is None:
+                self.audit.record(user, "delete", [key], "not_found")
+            else:
+                self.audit.record(user, "delete", [rec.source], "ok", doc_id=rec.doc_id, chunks=rec.n_chunks)
         return rec
 
-    def reindex(self, progress: ProgressFn | None = None) -> IngestReport:
+    def reindex(self, progress: ProgressFn | None = None, *, user: str | None = None) -> IngestReport:
         """Read the start-up folders and the uploaded files again; changed files are re-embedded."""
         paths = [p for p in (*self.sources, self.uploads_dir) if p.exists()]
-        with self._write:
+        with self._write, self._audited(user, "reindex", [str(p) for p in paths]):
             report = self.assistant.ingest(paths, progress=progress)
             self._changed()
+            changed = [*report.added, *report.updated]
+            self.audit.record(user, "reindex", changed, ingest_result(report), **_details(report))
         return report
+
+    def refused(self, user: str | None, action: str, documents: Sequence[str] = ()) -> None:
+        """Record a write the user's role did not allow."""
+        self.audit.record(user, action, documents, "denied")
+
+    @contextmanager
+    def _audited(
+        self, user: str | None, action: str, documents: Sequence[str], extra: Any = None
+    ) -> Iterator[None]:
+        """Record a write that raised (the normal outcome is recorded by the caller)."""
+        try:
+            yield
+        except Exception as exc:
+            self.audit.record(
+                user, action, documents, f"error: {type(exc).__name__}: {exc}"[:500], **(extra or {})
+            )
+            raise
 
     def close(self) -> None:
         with self._write:
             self.feedback.close()
             self.assistant.close()
+
+
+def _details(report: IngestReport) -> dict[str, Any]:
+    return {
+        "added": list(report.added), "updated": list(report.updated), "unchanged": len(report.unchanged),
+        "failed": [f.reason for f in report.failed],
+    }  # fmt: skip
 
 
 def _clean_question(question: str) -> str:
@@ -217,6 +263,7 @@ def answer_payload(
 ) -> dict[str, Any]:
     """JSON-able answer for the API: ``Answer.to_dict()`` plus its id and each source's issuer and date."""
     data = answer.to_dict()
+    data["answer"] = mask_quoted_markers(strip_invisible(data["answer"]), [c.quote for c in answer.citations])
     data["answer_id"] = answer_id
     for key in ("citations", "related"):
         for item in data[key]:

@@ -135,14 +135,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _doc_text(args: argparse.Namespace) -> Any:
-    """Source file → document text from the knowledge base, when one exists (to verify quotes)."""
-    from assistant.cli import settings_from
-    from index.catalog import Catalog
+    """Source file → document text from the knowledge base, when one exists (to verify quotes).
 
-    path = settings_from(args).index_dir / "catalog.sqlite"
-    if not path.exists():
+    Works for a local index and for a Chroma server (``--chroma-url``) alike.
+    """
+    from assistant.cli import settings_from
+    from assistant.engine import open_knowledge_base
+
+    settings = settings_from(args)
+    if not settings.chroma_url and not (settings.index_dir / "manifest.json").exists():
         return None
-    catalog = Catalog(path)
+    catalog = open_knowledge_base(settings).catalog
 
     def doc_text(source: str) -> str | None:
         rec = catalog.find_document(source)

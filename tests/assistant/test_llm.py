@@ -94,7 +94,8 @@ def test_streaming_yields_pieces_then_checked_answer(assistant) -> None:  # type
     )
     out = list(stream_with_llm(assistant, QUESTION, (), None, model=model))
     pieces, final = out[:-1], out[-1]
-    assert len(pieces) > 1 and all(isinstance(p, str) for p in pieces)
+    assert len(pieces) > 1 and all(isinstance(p, str) for p in pieces)  # checked sentences as they complete
+    assert "http" not in "".join(pieces)  # the image never reaches the screen
     assert not isinstance(final, str) and final.found
     assert "http" not in final.answer and "117" in final.answer
 
