@@ -34,7 +34,13 @@ def _proximity(span: Span, sentence: str, terms: Sequence[str]) -> float:
     for t in terms:
         i = sentence.find(t)
         while i >= 0:
-            gap = i - span.end if i >= span.end else span.start - (i + len(t)) if i + len(t) <= span.start else 0
+            gap = (
+                i - span.end
+                if i >= span.end
+                else span.start - (i + len(t))
+                if i + len(t) <= span.start
+                else 0
+            )
             total += len(t) / (1.0 + max(gap, 0))
             i = sentence.find(t, i + 1)
     return total

@@ -50,7 +50,9 @@ def dates(sentence: str) -> list[Span]:
     return [Span(m.start(), m.end(), "date", m.group(0)) for m in _DATE.finditer(sentence)]
 
 
-_LEVEL = re.compile(r"(?:县级以上地方|县级以上|设区的市级|省级|市级|县级|乡级|乡镇|涉农区|国家|各级|地方各级|省|市|区|县)?人民政府")
+_LEVEL = re.compile(
+    r"(?:县级以上地方|县级以上|设区的市级|省级|市级|县级|乡级|乡镇|涉农区|国家|各级|地方各级|省|市|区|县)?人民政府"
+)
 
 
 def bodies(sentence: str) -> list[Span]:

@@ -126,7 +126,9 @@ def _compose(
     span = pick_span(info, best, terms)
     short = short_answer(info, span)
     # A figure, date, body or verdict leads the answer ("5479座。…"); an enumeration is read in its clause.
-    leads = info.qtype == "yesno" or (info.qtype in ("number", "deadline", "procedure") and len(short or "") <= 20)
+    leads = info.qtype == "yesno" or (
+        info.qtype in ("number", "deadline", "procedure") and len(short or "") <= 20
+    )
     lead = f"{short}。" if short and leads else ""
     budget = MAX_ANSWER - len(lead) - 4
     # The best sentence takes the room it needs; a second one only gets what is left.

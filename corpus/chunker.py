@@ -17,7 +17,6 @@ from corpus.sentences import split_sentences
 from corpus.structure import Line, analyse, breadcrumb
 from corpus.types import Chunk, SourceDoc
 
-
 # Bump when chunk boundaries or sections change for the same input (structure, sentences, packing):
 # the manifest then asks for a rebuild, which reuses every vector whose chunk text is unchanged.
 CHUNKER_VERSION = "sections+sentences/2"

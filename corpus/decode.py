@@ -8,6 +8,7 @@ strictly, before asking a statistical detector, so a file is never silently deco
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 
 from charset_normalizer import from_bytes
@@ -32,15 +33,43 @@ _WHITESPACE = frozenset("\t\n\r\f\v")
 _NUL_SCAN_BYTES = 8192
 
 
+def _common_printable() -> re.Pattern[str]:
+    """Runs of characters from the blocks ordinary Chinese text is made of, all printable.
+
+    Built from the Unicode database at import (about 25,000 code points), so it cannot disagree with
+    :func:`unicodedata.category`; :func:`printable_ratio` only inspects what is left one by one.
+    """
+    blocks = ((0x20, 0x7E), (0x3000, 0x303F), (0x4E00, 0x9FFF), (0xFF01, 0xFF5E), (0x2000, 0x206F))
+    good = [
+        cp
+        for lo, hi in blocks
+        for cp in range(lo, hi + 1)
+        if unicodedata.category(chr(cp)) not in _BAD_CATEGORIES
+    ]
+    ranges: list[tuple[int, int]] = []
+    for cp in good:
+        if ranges and cp == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], cp)
+        else:
+            ranges.append((cp, cp))
+    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in ranges)
+    return re.compile(f"[{re.escape(''.join(sorted(_WHITESPACE)))}{body}]+")
+
+
+_COMMON = _common_printable()
+
+
 def printable_ratio(text: str) -> float:
     """Share of characters that are not control, private-use or unassigned (可打印字符比例).
 
     Ordinary whitespace counts as printable; format characters (soft hyphen, zero-width space) too,
     since scraped pages are full of them. Junk decoded as GB18030 lands in the private-use area.
+    Common CJK/ASCII runs are skipped by one regex pass, so a 50 MB text takes a fraction of a second.
     """
     if not text:
         return 1.0
-    bad = sum(1 for ch in text if ch not in _WHITESPACE and unicodedata.category(ch) in _BAD_CATEGORIES)
+    rest = _COMMON.sub("", text)
+    bad = sum(1 for ch in rest if ch not in _WHITESPACE and unicodedata.category(ch) in _BAD_CATEGORIES)
     return 1 - bad / len(text)
 
 

@@ -84,10 +84,18 @@ def analyse(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[Line]:
     """Split the body into lines (skipped ranges excluded) and give each its section path."""
     lines: list[tuple[int, int, str]] = []
     pos = 0
+    # Lines come in offset order, so one pass over the skip ranges sorted by start tells whether a
+    # line lies inside one of them (the furthest end among ranges starting at or before the line).
+    spans = sorted(skip)
+    next_span = 0
+    reach = -1
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
-        if any(s <= start and end <= e for s, e in skip):
+        while next_span < len(spans) and spans[next_span][0] <= start:
+            reach = max(reach, spans[next_span][1])
+            next_span += 1
+        if end <= reach:
             continue
         stripped = raw.strip(" \t\u3000\xa0")
         if not stripped:

@@ -210,6 +210,14 @@ class Catalog:
             chunk = Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
             yield StoredChunk(chunk, r[8] or "", r[9] or "", r[10] or "", tuple(r[11].split()))
 
+    def dangling_chunks(self) -> list[tuple[str, str]]:
+        """(chunk_id, doc_id) of chunk rows without a document row (only a damaged file has any)."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT chunk_id, doc_id FROM chunks WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
+            ).fetchall()
+        return [(r[0], r[1]) for r in rows]
+
     def counts(self) -> tuple[int, int]:
         with self._lock:
             docs = self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]

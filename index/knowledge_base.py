@@ -29,8 +29,8 @@ from index.catalog import Catalog, CatalogStore, DocRecord, StoredChunk
 from index.catalog_chroma import ChromaCatalog
 from index.chroma_store import ChromaStore, collection_name
 from index.embedder import DEFAULT_EMBEDDER, Embedder, make_embedder
-from index.faults import crash_point
 from index.errors import ManifestMismatch
+from index.faults import crash_point
 from index.lock import WriteLock
 from index.manifest import Manifest
 

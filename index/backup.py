@@ -1,0 +1,313 @@
+"""Backup, restore and export of a local knowledge base (备份、恢复与导出).
+
+A backup is one ``.tar.gz``: ``backup.json`` (format, time, manifest, and the size and SHA-256 of
+every file) followed by the index folder's files under ``index/``. It is taken under the index's
+write lock, so no ingest runs meanwhile, and SQLite databases (the catalog, Chroma's own database)
+are copied with SQLite's online backup API, so a reader's WAL never leaves a torn copy. Derived or
+transient files (the jieba cache, the lock file, half-written temporaries) are left out.
+
+Restore validates before it writes: a regular tar with ``backup.json`` first, only regular files
+and folders, every name relative without ``..``, each file's size and SHA-256 as listed, and a
+manifest and catalog present. It extracts into a temporary folder beside the target and moves it
+into place, refusing a non-empty target unless ``force`` is given. Nothing is extracted by
+``tarfile.extract``: each member is read and written to a path this module builds.
+
+Export writes every document's text (the text as ingested, which all citations point into) with a
+``documents.jsonl`` line of metadata per document.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import shutil
+import sqlite3
+import tarfile
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import IO, TYPE_CHECKING, Any
+
+from index.errors import IndexError_
+from index.lock import WriteLock
+from index.manifest import read_manifest
+
+if TYPE_CHECKING:
+    from index.knowledge_base import KnowledgeBase
+
+__all__ = ["BackupError", "BackupInfo", "backup", "export_documents", "restore"]
+
+FORMAT = "policy-assistant-backup/1"
+_META = "backup.json"
+_PREFIX = "index"
+_SKIP_NAMES = frozenset({"write.lock", "cache", "bm25.tmp", "bm25.old", "manifest.json.tmp"})
+_SQLITE_SIDE = ("-wal", "-shm", "-journal")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_CHUNK = 1 << 20
+# A restore never writes more than this in total, whatever the archive claims (a tar bomb guard).
+MAX_RESTORE_BYTES = 20 * 1024**3
+
+
+class BackupError(IndexError_):
+    """A backup could not be written or an archive cannot be restored; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    path: Path
+    files: int
+    bytes: int
+    documents: int
+    chunks: int
+
+
+def _is_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+
+
+def _files(index_dir: Path) -> Iterator[Path]:
+    """Files to archive, sorted; SQLite side files are covered by the database copy."""
+    for path in sorted(index_dir.rglob("*")):
+        rel = path.relative_to(index_dir)
+        if any(part in _SKIP_NAMES for part in rel.parts) or path.is_symlink() or not path.is_file():
+            continue
+        if path.name.endswith(_SQLITE_SIDE):
+            continue
+        yield path
+
+
+def _snapshot(path: Path, scratch: Path) -> Path:
+    """A consistent single-file copy of a SQLite database (committed WAL content included)."""
+    target = scratch / hashlib.sha256(str(path).encode()).hexdigest()[:16]
+    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+    return target
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(_CHUNK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def backup(index_dir: Path, out: Path) -> BackupInfo:
+    """Write the whole knowledge base in ``index_dir`` to the archive ``out`` (under the write lock)."""
+    if read_manifest(index_dir) is None or not (index_dir / "catalog.sqlite").is_file():
+        raise BackupError(f"{index_dir} 不是知识库索引目录（缺少 manifest.json 或 catalog.sqlite）")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(out.name + ".partial")
+    with WriteLock(index_dir), tempfile.TemporaryDirectory(prefix="pa-backup-") as scratch:
+        entries: list[tuple[str, Path]] = []
+        for path in _files(index_dir):
+            source = _snapshot(path, Path(scratch)) if _is_sqlite(path) else path
+            entries.append((path.relative_to(index_dir).as_posix(), source))
+        listing: list[dict[str, Any]] = [
+            {"name": name, "size": src.stat().st_size, "sha256": _sha256(src)} for name, src in entries
+        ]
+        manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+        meta = {
+            "format": FORMAT, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "manifest": manifest,
+            "files": listing,
+        }  # fmt: skip
+        data = json.dumps(meta, ensure_ascii=False, indent=1).encode("utf-8")
+        with tarfile.open(partial, "w:gz") as tar:
+            info = tarfile.TarInfo(_META)
+            info.size, info.mtime = len(data), int(time.time())
+            tar.addfile(info, io.BytesIO(data))
+            for name, src in entries:
+                tar.add(src, arcname=f"{_PREFIX}/{name}", recursive=False)
+    partial.replace(out)
+    return BackupInfo(
+        out, len(entries), sum(int(f["size"]) for f in listing), int(manifest.get("documents", 0)),
+        int(manifest.get("chunks", 0)),
+    )  # fmt: skip
+
+
+def _safe_name(name: str) -> PurePosixPath:
+    """The archive path under ``index/``, refusing absolute paths, ``..`` and odd characters."""
+    path = PurePosixPath(name)
+    if (
+        path.is_absolute()
+        or "\\" in name
+        or "\x00" in name
+        or not path.parts
+        or path.parts[0] != _PREFIX
+        or any(part in ("..", ".", "") for part in path.parts)
+    ):
+        raise BackupError(f"备份包含不安全的路径 {name!r}，已拒绝恢复")
+    return PurePosixPath(*path.parts[1:])
+
+
+def _read_meta(tar: tarfile.TarFile) -> dict[str, Any]:
+    first = tar.next()
+    if first is None or first.name != _META or not first.isfile() or first.size > 64 * 1024 * 1024:
+        raise BackupError(f"不是政策通备份（第一个成员应为 {_META}）")
+    fh = tar.extractfile(first)
+    assert fh is not None
+    try:
+        meta = json.loads(fh.read().decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BackupError(f"备份说明 {_META} 无法读取（{exc}）") from exc
+    if not isinstance(meta, dict) or meta.get("format") != FORMAT or not isinstance(meta.get("files"), list):
+        raise BackupError(
+            f"不支持的备份格式 {meta.get('format') if isinstance(meta, dict) else meta!r}，应为 {FORMAT}"
+        )
+    return meta
+
+
+def _copy_member(src: IO[bytes], dest: Path, size: int) -> str:
+    digest = hashlib.sha256()
+    written = 0
+    with dest.open("xb") as out:
+        while block := src.read(_CHUNK):
+            written += len(block)
+            if written > size:
+                break
+            digest.update(block)
+            out.write(block)
+    if written != size:
+        raise BackupError(f"备份中的 {dest.name} 大小不符，备份已损坏")
+    return digest.hexdigest()
+
+
+def _empty(path: Path) -> bool:
+    return not path.exists() or (path.is_dir() and not any(path.iterdir()))
+
+
+def restore(archive: Path, index_dir: Path, *, force: bool = False) -> BackupInfo:
+    """Restore a backup into ``index_dir`` (empty, or replaced when ``force``); validates first."""
+    if not _empty(index_dir) and not force:
+        raise BackupError(f"目标目录 {index_dir} 不是空的；确认要覆盖现有知识库请加 --force")
+    if index_dir.exists() and not index_dir.is_dir():
+        raise BackupError(f"目标 {index_dir} 不是目录")
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.restore-", dir=index_dir.parent))
+    try:
+        info = _extract(archive, staging)
+        lock = WriteLock(index_dir) if index_dir.is_dir() else None
+        if lock is not None:
+            lock.acquire()  # no writer may be using the index being replaced
+        try:
+            if index_dir.exists():
+                old = index_dir.with_name(f".{index_dir.name}.replaced-{int(time.time())}")
+                index_dir.rename(old)
+                staging.rename(index_dir)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                staging.rename(index_dir)
+        finally:
+            if lock is not None:
+                lock.release()
+        return BackupInfo(index_dir, info.files, info.bytes, info.documents, info.chunks)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _extract(archive: Path, staging: Path) -> BackupInfo:
+    try:
+        with tarfile.open(archive, "r:*") as tar:
+            meta = _read_meta(tar)
+            expected = _listing(meta)
+            seen = _extract_members(tar, staging, expected)
+    except BackupError:
+        raise
+    except Exception as exc:  # tarfile/gzip/zlib raise assorted errors on a damaged archive
+        raise BackupError(f"{archive.name} 已损坏或不是政策通备份（{type(exc).__name__}: {exc}）") from exc
+    if seen != expected.keys():
+        raise BackupError(f"备份不完整：缺少 {', '.join(sorted(expected.keys() - seen)[:5])}")
+    manifest = meta.get("manifest") or {}
+    return BackupInfo(
+        staging, len(seen), sum(s for s, _ in expected.values()), int(manifest.get("documents", 0)),
+        int(manifest.get("chunks", 0)),
+    )  # fmt: skip
+
+
+def _listing(meta: dict[str, Any]) -> dict[str, tuple[int, str]]:
+    """{relative name: (size, sha256)} from the description, every name checked."""
+    expected: dict[str, tuple[int, str]] = {}
+    for item in meta["files"]:
+        name = str(item["name"])
+        _safe_name(f"{_PREFIX}/{name}")
+        expected[name] = (int(item["size"]), str(item["sha256"]))
+    if sum(size for size, _ in expected.values()) > MAX_RESTORE_BYTES:
+        raise BackupError(f"备份声明的总大小超过上限 {MAX_RESTORE_BYTES} 字节，已拒绝")
+    if not {"manifest.json", "catalog.sqlite"} <= expected.keys():
+        raise BackupError("备份缺少 manifest.json 或 catalog.sqlite")
+    return expected
+
+
+def _extract_members(tar: tarfile.TarFile, staging: Path, expected: dict[str, tuple[int, str]]) -> set[str]:
+    """Copy each listed regular file into ``staging``, checking its size and SHA-256; the names copied."""
+    seen: set[str] = set()
+    for member in tar:
+        if member.name == _META and member.offset == 0:
+            continue  # iteration starts again at the description already read
+        rel = _safe_name(member.name)
+        if member.isdir():
+            continue
+        if not member.isfile():
+            raise BackupError(f"备份包含链接或特殊文件 {member.name!r}，已拒绝恢复")
+        key = rel.as_posix()
+        if key not in expected or key in seen:
+            raise BackupError(f"备份中的 {member.name} 不在文件清单中（或重复），备份已损坏")
+        size, sha = expected[key]
+        if member.size != size:
+            raise BackupError(f"备份中的 {member.name} 大小不符，备份已损坏")
+        dest = staging.joinpath(*rel.parts)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        src = tar.extractfile(member)
+        assert src is not None
+        if _copy_member(src, dest, size) != sha:
+            raise BackupError(f"备份中的 {member.name} 校验失败（SHA-256 不符），备份已损坏")
+        seen.add(key)
+    return seen
+
+
+def _export_name(source: str, fmt_suffix: str, used: set[str]) -> str:
+    """A plain file name for a document's text: no separators, no leading dot, unique."""
+    base = "".join("_" if ch in "/\\:\x00" or ord(ch) < 32 else ch for ch in source).lstrip(".") or "document"
+    name = base if base.lower().endswith(fmt_suffix) else base + fmt_suffix
+    stem, n = name, 1
+    while name in used:
+        n += 1
+        name = f"{Path(stem).stem}-{n}{Path(stem).suffix}"
+    used.add(name)
+    return name
+
+
+def export_documents(kb: KnowledgeBase, out_dir: Path) -> int:
+    """Write each document's text to ``out_dir/texts/`` and its metadata to ``documents.jsonl``."""
+    texts = out_dir / "texts"
+    texts.mkdir(parents=True, exist_ok=True)
+    used: set[str] = set()
+    count = 0
+    with (out_dir / "documents.jsonl").open("w", encoding="utf-8") as sink:
+        for rec in kb.catalog.documents():
+            text = kb.catalog.document_text(rec.doc_id)
+            meta = kb.catalog.document_meta(rec.doc_id)
+            if text is None or meta is None:
+                continue
+            suffix = ".md" if rec.source.lower().endswith((".md", ".markdown")) else ".txt"
+            name = _export_name(rec.source, suffix, used)
+            (texts / name).write_text(text, encoding="utf-8", newline="")
+            line = {
+                "doc_id": rec.doc_id, "source": rec.source, "text_file": f"texts/{name}", "title": meta.title,
+                "issuer": meta.issuer, "date": meta.date, "doc_number": meta.doc_number,
+                "source_url": meta.source_url, "author": meta.author, "extra": dict(meta.extra),
+                "chars": len(text), "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                "fingerprint": rec.fingerprint, "n_chunks": rec.n_chunks, "ingested_at": rec.ingested_at,
+            }  # fmt: skip
+            sink.write(json.dumps(line, ensure_ascii=False) + "\n")
+            count += 1
+    return count
