@@ -63,7 +63,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     run = run_evaluation(args.gold, settings, args.config, args.out, progress=not args.quiet)
-    return _finish(report_data(run, settings.index_dir), args.out, args.floors)
+    return _finish(report_data(run), args.out, args.floors)
 
 
 def cmd_score(args: argparse.Namespace) -> int:

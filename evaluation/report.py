@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from evaluation.runner import EvalRun
-from index.manifest import read_manifest
 
 __all__ = [
     "SUMMARY_METRICS",
@@ -100,14 +99,12 @@ def git_commit(repo: Path = REPO) -> dict[str, Any]:
     return {"commit": head.stdout.strip(), "dirty": dirty}
 
 
-def report_data(run: EvalRun, index_dir: Path | None = None, title: str = "政策通评测报告") -> dict[str, Any]:
-    """The JSON report (评测记录) of a run; ``index_dir`` is the evaluated knowledge base, if any."""
+def report_data(run: EvalRun, title: str = "政策通评测报告") -> dict[str, Any]:
+    """The JSON report (评测记录) of a run."""
     gold = run.gold
     types: dict[str, int] = {}
     for item in gold:
         types[item.type] = types.get(item.type, 0) + 1
-    manifest = read_manifest(index_dir) if index_dir is not None else None
-    from dataclasses import asdict
 
     return {
         "title": title,
@@ -127,10 +124,7 @@ def report_data(run: EvalRun, index_dir: Path | None = None, title: str = "政�
             "n_none": sum(item.type == "none" for item in gold),
             "types": dict(sorted(types.items())),
         },
-        "index": {
-            "dir": None if index_dir is None else str(index_dir),
-            "manifest": None if manifest is None else asdict(manifest),
-        },
+        "index": {"dir": run.index_dir, "manifest": run.manifest},
         "configs": [
             {
                 "name": r.name,
@@ -345,10 +339,11 @@ def _grouped_bars(
         xs = [g + (i - (n - 1) / 2) * width for g in range(len(groups))]
         ax.bar(xs, [0.0 if v is None else v for v in values], width, label=name)
     ax.set_xticks(range(len(groups)), groups, rotation=30, ha="right")
-    ax.set_ylim(0, 1.05)
+    ax.set_ylim(0, 1.2)  # headroom above 1.0 keeps the legend off the bars
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
     ax.set_ylabel(ylabel)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8, ncols=min(n, 4), loc="upper right")
+    ax.legend(fontsize=8, ncols=min(n, 6), loc="upper center", frameon=False)
 
 
 def charts(data: dict[str, Any]) -> dict[str, str]:
@@ -386,7 +381,12 @@ def charts(data: dict[str, Any]) -> dict[str, str]:
         everything = [v for vs in values.values() for v in vs]
         if everything:
             low, high = min(everything), max(everything)
-            bins = [low + (high - low) * k / 30 for k in range(31)] if high > low else 10
+            bins: Any = 10
+            if low > 0 and high / low > 20:  # e.g. BM25 in milliseconds beside a reader in seconds
+                bins = [low * (high / low) ** (k / 30) for k in range(31)]
+                ax.set_xscale("log")
+            elif high > low:
+                bins = [low + (high - low) * k / 30 for k in range(31)]
             for name, vs in values.items():
                 if vs:
                     ax.hist(vs, bins=bins, histtype="step", linewidth=1.5, label=name)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -34,6 +35,7 @@ from evaluation.baseline import LangChainBaseline, docs_from_knowledge_base
 from evaluation.errors import EvaluationError
 from evaluation.gold import GoldItem, load_gold, load_predictions
 from evaluation.scoring import ScoreReport, score
+from index.errors import ManifestMismatch
 from index.knowledge_base import KnowledgeBase
 from index.manifest import read_manifest
 
@@ -136,6 +138,8 @@ class EvalRun:
     runs: tuple[ConfigRun, ...]
     started_at: str
     seconds: float
+    index_dir: str | None = None  # the evaluated knowledge base (a folder, or a Chroma server URL)
+    manifest: dict[str, Any] | None = None
 
 
 def settings_dict(settings: Settings) -> dict[str, Any]:
@@ -149,8 +153,10 @@ def settings_dict(settings: Settings) -> dict[str, Any]:
     return data
 
 
-def _manifest(index_dir: Path) -> dict[str, Any] | None:
-    manifest = read_manifest(index_dir)
+def _manifest(kb: KnowledgeBase) -> dict[str, Any] | None:
+    # Server mode keeps the manifest in the server; the catalog knows where it is.
+    reader = getattr(kb.catalog, "read_manifest", None)
+    manifest = reader() if reader is not None else read_manifest(kb.index_dir)
     return None if manifest is None else dataclasses.asdict(manifest)
 
 
@@ -178,7 +184,13 @@ def documents_from_catalog(kb: KnowledgeBase) -> list[SourceDoc]:
 
 def _derived_kb(base: KnowledgeBase, directory: Path, settings: Settings, log: Log) -> KnowledgeBase:
     chunking = dataclasses.replace(base.chunk_settings, max_tokens=settings.chunk_tokens)
-    kb = KnowledgeBase(directory, embedder=settings.embedder, chunk_settings=chunking)
+    try:
+        kb = KnowledgeBase(directory, embedder=settings.embedder, chunk_settings=chunking)
+    except ManifestMismatch:
+        # Our own cache, built by an earlier run with another chunker or embedder: start afresh.
+        log(f"index {directory}: built with other settings; rebuilding")
+        shutil.rmtree(directory)
+        kb = KnowledgeBase(directory, embedder=settings.embedder, chunk_settings=chunking)
     docs = documents_from_catalog(base)
     log(f"index {directory}: {len(docs)} documents at {settings.chunk_tokens} tokens per chunk …")
     report = kb.add_documents(docs)
@@ -192,12 +204,19 @@ def _derived_kb(base: KnowledgeBase, directory: Path, settings: Settings, log: L
 # ---------------------------------------------------------------- the run
 
 
-def _asker(
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    ask: Callable[[GoldItem], dict[str, Any]]
+    settings: dict[str, Any]
+    index_dir: Path
+    manifest: dict[str, Any] | None
+    build: dict[str, Any] | None
+
+
+def _prepare(
     config: RunConfig, base: Settings, base_kb: KnowledgeBase, out_dir: Path, log: Log, opened: list[Any]
-) -> tuple[
-    Callable[[GoldItem], dict[str, Any]], dict[str, Any], Path, dict[str, Any] | None, dict[str, Any] | None
-]:
-    """(answer function, settings, index dir, manifest, build info) for one configuration."""
+) -> _Prepared:
+    """How one configuration answers, with the settings and index it answers from."""
     if config.baseline:
         directory = out_dir / "indexes" / config.name
         baseline = LangChainBaseline(directory, embedder=base.embedder)
@@ -205,7 +224,7 @@ def _asker(
         stats = baseline.build(docs_from_knowledge_base(base_kb))
         log(f"{config.name}: {stats.passages} passages, {stats.embedded} embedded, {stats.seconds:.1f} s")
         info = baseline.describe()
-        return (
+        return _Prepared(
             lambda item: baseline.ask(item.question, item.id),
             info,
             directory,
@@ -221,11 +240,11 @@ def _asker(
         settings = settings.with_(index_dir=directory)
         build = {"chunks": kb.stats()["chunks"], "from": str(base.index_dir)}
     assistant = Assistant(settings, kb=kb)
-    return (
+    return _Prepared(
         lambda item: assistant.ask(item.question).to_dict(item.id),
         settings_dict(settings),
         settings.index_dir,
-        _manifest(settings.index_dir),
+        _manifest(kb),
         build,
     )
 
@@ -240,20 +259,19 @@ def run_evaluation(
     log: Log | None = None,
 ) -> EvalRun:
     """Ask every question of ``gold_path`` under each configuration and score the answers (评测)."""
-    log = log or (lambda msg: print(msg, file=sys.stderr))
+    from tqdm import tqdm
+
+    log = log or (lambda msg: tqdm.write(msg, file=sys.stderr))
     gold_path, out_dir = Path(gold_path), Path(out_dir)
     gold = load_gold(gold_path)
     configs = resolve_configs(config_names)
-    if not (base.index_dir / "catalog.sqlite").exists():
+    if not base.chroma_url and not (base.index_dir / "catalog.sqlite").exists():
         raise EvaluationError(
             f"no index at {base.index_dir}; build it first: policy-assistant ingest <folder> --index {base.index_dir}"
         )
     (out_dir / "predictions").mkdir(parents=True, exist_ok=True)
     started_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     t_run = time.perf_counter()
-
-    from tqdm import tqdm
-
     base_kb = Assistant(base).kb
     opened: list[Any] = [base_kb]
     if not base_kb.documents():
@@ -262,12 +280,14 @@ def run_evaluation(
             f"index {base.index_dir} holds no documents; ingest first: "
             f"policy-assistant ingest <folder> --index {base.index_dir}"
         )
+    base_manifest = _manifest(base_kb)
     runs: list[ConfigRun] = []
     bar = tqdm(total=len(configs) * len(gold), unit="q", desc="eval", file=sys.stderr, disable=not progress)
     try:
         for config in configs:
             t0 = time.perf_counter()
-            ask, settings, index_dir, manifest, build = _asker(config, base, base_kb, out_dir, log, opened)
+            prepared = _prepare(config, base, base_kb, out_dir, log, opened)
+            ask = prepared.ask
             bar.set_description(config.name)
             ask(gold[0])  # warm-up: model and tokenizer loading must not count as answer latency
             errors: list[str] = []
@@ -289,21 +309,24 @@ def run_evaluation(
                 ConfigRun(
                     config.name,
                     config.description,
-                    settings,
-                    str(index_dir),
-                    manifest,
+                    prepared.settings,
+                    str(prepared.index_dir),
+                    prepared.manifest,
                     path,
                     report,
                     time.perf_counter() - t0,
                     tuple(errors),
-                    build,
+                    prepared.build,
                 )
             )
     finally:
         bar.close()
         for kb in opened:
             kb.close()
-    return EvalRun(gold_path, tuple(gold), tuple(runs), started_at, time.perf_counter() - t_run)
+    location = base.chroma_url or str(base.index_dir)
+    return EvalRun(
+        gold_path, tuple(gold), tuple(runs), started_at, time.perf_counter() - t_run, location, base_manifest
+    )
 
 
 def score_file(gold_path: str | Path, predictions: str | Path, name: str | None = None) -> EvalRun:

