@@ -95,6 +95,30 @@ def clause_window(sentence: str, span: Span | None, terms: Sequence[str], limit:
     return start, end
 
 
+_COPULA = re.compile(r"主要是|就是|是指|主要任务是|目标是|是")
+
+
+def clause_span(sentence: str, terms: Sequence[str]) -> Span | None:
+    """For 是什么 questions: the clause that matches the question best, from its copula on
+    (乡村振兴重点帮扶县主要是持续巩固拓展脱贫攻坚成果 → 持续巩固拓展脱贫攻坚成果)."""
+    best: tuple[int, int, int] | None = None
+    for m in _CLAUSE.finditer(sentence):
+        weight = sum(len(t) for t in terms if t in m.group(0))
+        if weight and (best is None or weight > best[0]):
+            best = (weight, m.start(), m.end())
+    if best is None:
+        return None
+    _, start, end = best
+    clause = sentence[start:end].rstrip("，；：,;:。")
+    last_term = max((clause.rfind(t) + len(t) for t in terms if t in clause), default=0)
+    copula = _COPULA.search(clause, last_term) or _COPULA.search(clause)
+    if copula and len(clause) - copula.end() >= 4:
+        start, clause = start + copula.end(), clause[copula.end() :]
+    if len(clause) < 4:
+        return None
+    return Span(start, start + len(clause), "clause", clause)
+
+
 def verdict(span: Span | None) -> str | None:
     """Yes/no answer from the governing clause: 不得… means 不能; 免征 means 不需要."""
     if span is None:

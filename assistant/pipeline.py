@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from assistant.compose import (
     MAX_ANSWER,
     citation_for,
+    clause_span,
     clause_window,
     passage_citation,
     pick_span,
@@ -124,6 +125,8 @@ def _compose(
     terms = [t.text for t in reader.terms(info)]
     best = evidence[0]
     span = pick_span(info, best, terms)
+    if span is None and info.qtype in ("definition", "other", "procedure", "classification"):
+        span = clause_span(best.text, terms)  # 是什么: the matching clause is the short answer
     short = short_answer(info, span)
     # A figure, date, body or verdict leads the answer ("5479座。…"); an enumeration is read in its clause.
     leads = info.qtype == "yesno" or (
