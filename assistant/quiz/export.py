@@ -136,10 +136,13 @@ def _grouped(items: Sequence[QuizItem]) -> list[tuple[str, list[QuizItem]]]:
     return [(t, [i for i in items if i.type == t]) for t in ITEM_TYPES if any(i.type == t for i in items)]
 
 
-def to_docx(items: Sequence[QuizItem], path: Path, title: str = "政策文件学习测试") -> None:
-    """A printable paper, then on a new page the answer key with explanations and sources."""
+def answer_key_path(path: Path) -> Path:
+    """Where the answer key of a DOCX paper goes: beside it, ``<name>-答案.docx``."""
+    return path.with_name(f"{path.stem}-答案{path.suffix}")
+
+
+def _new_document() -> Any:
     import docx
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -150,7 +153,16 @@ def to_docx(items: Sequence[QuizItem], path: Path, title: str = "政策文件学
         rpr = style.element.get_or_add_rPr()
         rpr.get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
     document.styles["Normal"].font.size = Pt(11)
+    return document
 
+
+def to_docx(items: Sequence[QuizItem], path: Path, title: str = "政策文件学习测试") -> None:
+    """Two files: the printable paper at ``path`` and the answer key with explanations and sources
+    beside it (``answer_key_path``), so the paper can be handed out without the key."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    document = _new_document()
     heading = document.add_heading(title, level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     info = document.add_paragraph("姓名：__________　　单位：__________　　得分：__________")
@@ -170,19 +182,20 @@ def to_docx(items: Sequence[QuizItem], path: Path, title: str = "政策文件学
             elif item.type == "judge":
                 p = document.add_paragraph("A. 正确　　B. 错误")
                 p.paragraph_format.left_indent = Pt(21)
+    document.save(str(path))
 
-    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    document.add_heading(f"{title} · 参考答案与解析", level=0)
+    key = _new_document()
+    key.add_heading(f"{title} · 参考答案与解析", level=0)
     number = 0
     for n, (item_type, group) in enumerate(_grouped(items)):
-        document.add_heading(f"{SECTION_NUMBERS[n]}、{TYPE_NAMES[item_type]}", level=1)
+        key.add_heading(f"{SECTION_NUMBERS[n]}、{TYPE_NAMES[item_type]}", level=1)
         for item in group:
             number += 1
-            p = document.add_paragraph()
+            p = key.add_paragraph()
             p.add_run(f"{number}. 答案：{answer_cell(item)}").bold = True
-            document.add_paragraph(f"解析：{item.explanation}")
-            document.add_paragraph(f"出处：{source_text(item)}")
-    document.save(str(path))
+            key.add_paragraph(f"解析：{item.explanation}")
+            key.add_paragraph(f"出处：{source_text(item)}")
+    key.save(str(answer_key_path(path)))
 
 
 def to_markdown(items: Sequence[QuizItem], path: Path, title: str = "政策文件学习测试") -> None:

@@ -10,7 +10,7 @@ import docx
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from assistant.quiz.export import COLUMNS, QuizExportError, export
+from assistant.quiz.export import COLUMNS, QuizExportError, answer_key_path, export
 from assistant.quiz.importer import QuizImportError, parse_source, read_quiz
 from assistant.quiz.types import BLANK, JUDGE_OPTIONS, ItemCitation, QuizItem
 
@@ -110,14 +110,16 @@ def test_csv_and_markdown(tmp_path: Path) -> None:
     assert "## 一、单选题" in md and "## 参考答案与解析" in md and "   - B. 2014年5月1日" in md
 
 
-def test_docx_has_the_paper_and_the_key(tmp_path: Path) -> None:
-    document = docx.Document(str(export(ITEMS, tmp_path / "quiz.docx", title="测试卷")))
-    text = [p.text for p in document.paragraphs]
-    key_at = text.index("测试卷 · 参考答案与解析")
-    paper, key = text[:key_at], text[key_at:]
+def test_docx_paper_and_separate_answer_key(tmp_path: Path) -> None:
+    path = export(ITEMS, tmp_path / "quiz.docx", title="测试卷")
+    paper = [p.text for p in docx.Document(str(path)).paragraphs]
+    key_path = answer_key_path(path)
+    assert key_path == tmp_path / "quiz-答案.docx" and key_path.exists()
+    key = [p.text for p in docx.Document(str(key_path)).paragraphs]
     assert paper[0] == "测试卷" and any(t.startswith("一、单选题") for t in paper)
     assert f"1. 本办法自{BLANK}起施行。" in paper and "B. 2014年5月1日" in paper
-    assert not any("答案：" in t for t in paper)
+    assert not any("答案：" in t or t.startswith(("解析：", "出处：")) for t in paper)
+    assert key[0] == "测试卷 · 参考答案与解析"
     assert "1. 答案：B" in key and "2. 答案：ACD" in key and "3. 答案：错误" in key
     assert any(t.startswith("出处：《某某办法》") for t in key)
 
