@@ -93,7 +93,12 @@ def cmd_quiz(args: argparse.Namespace) -> int:
         if not assistant.kb.documents():
             print("错误：知识库为空，请先 policy-assistant ingest 导入文件", file=sys.stderr)
             return 2
-        quiz = QuizGenerator(assistant.kb, assistant).generate(spec)
+        llm = None
+        if assistant.settings.llm_enabled:
+            from assistant.llm import build_chat_model
+
+            llm = build_chat_model(assistant.settings)  # rewords stems; every rewording is checked
+        quiz = QuizGenerator(assistant.kb, assistant, llm).generate(spec)
     finally:
         assistant.close()
     print(quiz.report.summary(), file=sys.stderr)

@@ -11,11 +11,12 @@ import random
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assistant.quiz import gates, items
 from assistant.quiz.distractors import DistractorPool
 from assistant.quiz.facts import Enumeration, Fact, extract_enumerations, extract_facts
+from assistant.quiz.rephrase import rephrase
 from assistant.quiz.source import DocumentTexts, Sentence, corpus_sentences, select_documents
 from assistant.quiz.types import ITEM_TYPES, QuizItem, QuizReport, QuizSpec
 
@@ -59,7 +60,8 @@ class _Candidate:
 class QuizGenerator:
     """Makes quizzes from a knowledge base; ``assistant`` (optional) powers the agreement gate."""
 
-    def __init__(self, kb: KnowledgeBase, assistant: Assistant | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, assistant: Assistant | None = None, llm: Any = None) -> None:
+        self.llm = llm  # optional chat model that rewords stems (assistant.quiz.rephrase)
         self.kb = kb
         self.assistant = assistant
         self._pool: DistractorPool | None = None
@@ -155,6 +157,8 @@ class QuizGenerator:
             built = self._build(cand, item_type, spec.seed, salt, positions[len(out)], truths[len(out)])
             report.generated += 1
             reason = built if isinstance(built, str) else gates.static_check(built) or dedup.check(built)
+            if reason is None and self.llm is not None and isinstance(built, QuizItem):
+                built = rephrase(built, self.llm)  # checked there; the gates below see the kept stem
             if reason is None and spec.difficulty and isinstance(built, QuizItem):
                 reason = "difficulty" if built.difficulty != spec.difficulty else None
             if reason is None and spec.verify and self.assistant is not None and isinstance(built, QuizItem):
