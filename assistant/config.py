@@ -27,6 +27,9 @@ class Settings:
     index_dir: Path = field(default_factory=lambda: default_home({}) / "index")
     embedder: str = DEFAULT_EMBEDDER
     chroma_url: str | None = None
+    # 知识库名: one Chroma server holds several knowledge bases side by side; also the name the web
+    # app's permissions file uses.
+    kb_name: str = "default"
     chunk_tokens: int = 100
     top_k: int = 10  # passages listed in ``retrieved``
     candidates: int = 50  # per retriever, before fusion

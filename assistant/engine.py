@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.config import Settings
+from assistant.reader import Reader
 from assistant.retrieve import Filters, HybridRetriever
 from assistant.types import Answer, Hit
 from corpus.chunker import ChunkSettings
@@ -33,6 +34,7 @@ def open_knowledge_base(settings: Settings, *, check_manifest: bool = True) -> K
         settings.index_dir,
         embedder=settings.embedder,
         chroma_url=settings.chroma_url,
+        name=settings.kb_name,
         chunk_settings=ChunkSettings(max_tokens=settings.chunk_tokens),
         check_manifest=check_manifest,
     )
@@ -45,6 +47,7 @@ class Assistant:
         self.retriever = HybridRetriever(
             self.kb, candidates=settings.candidates, rrf_k=settings.rrf_k, mode=settings.mode
         )
+        self._evidence_reader: Reader | None = None  # built on first use, see ``evidence_reader``
 
     # -- knowledge base -------------------------------------------------------------------------------
     def ingest(
@@ -56,6 +59,15 @@ class Assistant:
         return self.kb.catalog.document_text(doc_id)
 
     # -- questions ------------------------------------------------------------------------------------
+    @property
+    def evidence_reader(self) -> Reader:
+        """The evidence reader over the current keyword index; rebuilt when the knowledge base has
+        reloaded its BM25 statistics (after an ingest, or another process's write)."""
+        bm25 = self.kb.bm25
+        if self._evidence_reader is None or self._evidence_reader.bm25 is not bm25:
+            self._evidence_reader = Reader(self.kb.tokenizer, bm25)
+        return self._evidence_reader
+
     def search(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """Ranked passages for a question (检索), after question analysis and reranking."""
         from assistant.pipeline import rank_passages

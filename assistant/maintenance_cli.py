@@ -1,4 +1,4 @@
-"""Maintenance commands (维护命令): ``doctor``, ``backup``, ``restore``, ``export``.
+"""Maintenance commands (维护命令): ``doctor``, ``backup``, ``restore``, ``export``, ``migrate``.
 
 Registered through the ``policy_assistant.commands`` entry-point group (see pyproject.toml), one
 ``register_*`` function per command, so ``assistant/cli.py`` does not import this module.
@@ -75,6 +75,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from index.migrate import migrate
+
+    source = settings_from(args).index_dir
+    bar = tqdm(total=0, unit="doc", desc="迁移", file=sys.stderr, disable=args.quiet)
+
+    def progress(name: str, done: int, total: int, chunks: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+        bar.set_postfix_str(f"{chunks} 块, {name[:24]}")
+
+    try:
+        report = migrate(source, args.to_chroma_url, args.to_kb, prune=args.prune, progress=progress)
+    finally:
+        bar.close()
+    print(
+        f"已把 {source} 迁移到 {report.target}：复制 {len(report.copied)} 个文件，未变 {len(report.unchanged)}，"
+        f"删除 {len(report.pruned)}；复制 {report.chunks_copied} 块、{report.vectors_copied} 个向量（未重新计算）；"
+        f"服务器上现有 {report.documents_total} 个文件、{report.chunks_total} 块、{report.vectors_total} 个向量；"
+        f"用时 {report.seconds:.1f} 秒"
+    )
+    if report.kept:
+        print(
+            f"服务器上另有 {len(report.kept)} 个源索引中没有的文件，已保留（加 --prune 删除）："
+            + "、".join(report.kept[:5]),
+            file=sys.stderr,
+        )
+    return 0
+
+
 def register_doctor(sub: Any) -> None:
     p = sub.add_parser("doctor", help="检查索引：目录、向量库、关键词索引与清单是否一致")
     p.add_argument(
@@ -104,3 +136,19 @@ def register_export(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help="输出目录")
     add_index_options(p)
     p.set_defaults(func=cmd_export)
+
+
+def register_migrate(sub: Any) -> None:
+    p = sub.add_parser(
+        "migrate", help="把本地嵌入式知识库迁移到 Chroma 服务器（复制文件、块与向量，不重新计算向量）"
+    )
+    p.add_argument(
+        "--index",
+        type=Path,
+        help="源索引目录（默认 $POLICY_ASSISTANT_HOME/index，即 ~/.policy-assistant/index）",
+    )
+    p.add_argument("--to-chroma-url", required=True, help="目标 Chroma 服务器地址，如 http://127.0.0.1:8000")
+    p.add_argument("--to-kb", default="default", help="服务器上的知识库名（默认 default）")
+    p.add_argument("--prune", action="store_true", help="删除服务器上有、源索引中已没有的文件")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_migrate)

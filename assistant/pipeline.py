@@ -22,7 +22,7 @@ from assistant.compose import (
 from assistant.docmatch import document_hints
 from assistant.followup import resolve
 from assistant.question import QuestionInfo, analyse
-from assistant.reader import Evidence, Reader
+from assistant.reader import Evidence
 from assistant.retrieve import Filters
 from assistant.types import REFUSAL_TEXT, Answer, Citation, Hit
 
@@ -39,16 +39,6 @@ CONTINUATION = 0.8
 MIN_SECOND = 40  # characters left for a second sentence to be worth showing  # ... or when it is the clause right after the best one and scores this close
 
 
-def _reader(assistant: Assistant) -> Reader:
-    kb = assistant.kb
-    bm25 = kb.bm25
-    cached = getattr(assistant, "_reader_cache", None)
-    if cached is None or cached[0] is not bm25:
-        cached = (bm25, Reader(kb.tokenizer, bm25))
-        assistant._reader_cache = cached  # type: ignore[attr-defined]
-    return cached[1]
-
-
 def _retrieve(assistant: Assistant, info: QuestionInfo, k: int, filters: Filters | None,
               prior_docs: Sequence[str] = ()) -> tuple[list[Hit], tuple[str, ...], dict[str, float]]:  # fmt: skip
     hints = document_hints(info, assistant.kb.documents())
@@ -63,7 +53,7 @@ def rank_passages(assistant: Assistant, question: str, k: int, filters: Filters 
     info = analyse(question)
     hits, _, weights = _retrieve(assistant, info, max(k, CANDIDATES), filters)
     if assistant.settings.reader and hits:
-        hits, _ = _reader(assistant).read(info, hits, weights)
+        hits = assistant.evidence_reader.read(info, hits, weights).ranked
     return hits[:k]
 
 
@@ -110,19 +100,18 @@ def answer_question(
         best = hits[0]
         return Answer(question, True, best.chunk.text[:MAX_ANSWER] + "[1]", None, info.qtype,
                       (passage_citation(1, best),), tuple(hits[:10]))  # fmt: skip
-    ranked, evidence = _reader(assistant).read(info, hits, weights)
-    evidence = _select(info, evidence)
+    reading = assistant.evidence_reader.read(info, hits, weights)
+    ranked, evidence = reading.ranked, _select(info, reading.evidence)
     if not evidence or not _is_answer(evidence[0]):
         return _refusal(question, info, ranked)
     lead_chunk = evidence[0].hit.chunk.chunk_id
     ranked = sorted(ranked, key=lambda h: h.chunk.chunk_id != lead_chunk)  # the cited passage leads the list
-    return _compose(question, info, ranked, evidence, _reader(assistant))
+    return _compose(question, info, ranked, evidence, [t.text for t in reading.terms])
 
 
 def _compose(
-    question: str, info: QuestionInfo, ranked: list[Hit], evidence: list[Evidence], reader: Reader
+    question: str, info: QuestionInfo, ranked: list[Hit], evidence: list[Evidence], terms: list[str]
 ) -> Answer:
-    terms = [t.text for t in reader.terms(info)]
     best = evidence[0]
     span = pick_span(info, best, terms)
     if span is None and info.qtype in ("definition", "other", "procedure", "classification"):

@@ -107,6 +107,16 @@ class Evidence:
     spans: tuple[Span, ...]  # candidate answer spans, offsets relative to ``text``
 
 
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What :meth:`Reader.read` found: the passages reranked, the sentences best first, and the
+    question terms they were scored against (the answer is composed with the same terms)."""
+
+    ranked: list[Hit]
+    evidence: list[Evidence]
+    terms: tuple[Term, ...]
+
+
 class Reader:
     def __init__(self, tokenizer: Tokenizer, bm25: BM25Store) -> None:
         self.tokenizer = tokenizer
@@ -128,7 +138,7 @@ class Reader:
 
     def read(
         self, info: QuestionInfo, hits: Sequence[Hit], doc_weights: Mapping[str, float] | None = None
-    ) -> tuple[list[Hit], list[Evidence]]:
+    ) -> Reading:
         """Score every sentence of ``hits``; return the passages reranked by their best sentence and
         the sentences, best first. Both orders use the same final score, so they agree."""
         terms = self.terms(info)
@@ -164,7 +174,7 @@ class Reader:
                     )
         order = sorted(range(len(hits)), key=lambda r: (-best_of.get(r, 0.0), r))
         evidence.sort(key=lambda ev: (-ev.score, ev.start))
-        return [hits[r] for r in order], evidence
+        return Reading([hits[r] for r in order], evidence, tuple(terms))
 
 
 _HEADING = re.compile(

@@ -7,6 +7,7 @@ filtered search still returns ``k`` passages when the allowed documents have the
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from assistant.fusion import reciprocal_rank_fusion
@@ -38,6 +39,8 @@ class HybridRetriever:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.mode = mode
+        # The question's embedding (a C call that releases the GIL) runs while BM25 scores in this thread.
+        self._dense_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dense-search")
 
     def allowed_docs(self, filters: Filters) -> list[str] | None:
         """Doc ids that pass the filters, or None when there are no filters."""
@@ -74,13 +77,18 @@ class HybridRetriever:
             if allowed_docs is not None
             else None
         )
+        dense_job = (
+            self._dense_pool.submit(self.kb.dense_search, question, self.candidates, allowed_docs)
+            if self.mode != "bm25"
+            else None
+        )
         keyword = (
             self.kb.keyword_search(question, self.candidates, allowed_chunks) if self.mode != "dense" else []
         )
-        dense = self.kb.dense_search(question, self.candidates, allowed_docs) if self.mode != "bm25" else []
+        dense = dense_job.result() if dense_job is not None else []
         if allowed_chunks is None:
-            known = set(self.kb.bm25.ids)
-            dense = [(cid, s) for cid, s in dense if cid in known]  # orphan vectors never surface
+            bm25 = self.kb.bm25
+            dense = [(cid, s) for cid, s in dense if cid in bm25]  # orphan vectors never surface
         fused = reciprocal_rank_fusion([[c for c, _ in keyword], [c for c, _ in dense]], k=self.rrf_k)
         bm25_rank = {cid: i for i, (cid, _) in enumerate(keyword, start=1)}
         dense_rank = {cid: i for i, (cid, _) in enumerate(dense, start=1)}

@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import bm25s
@@ -22,6 +23,34 @@ def state_stamp(chunk_ids: Sequence[str]) -> str:
     return hashlib.sha256("\n".join(sorted(chunk_ids)).encode()).hexdigest()[:32]
 
 
+class _Vocab(dict[str, int]):
+    """Token → id, giving each new token the next id (so ``map(vocab.__getitem__, tokens)`` numbers a chunk)."""
+
+    def __missing__(self, token: str) -> int:
+        tid = self[token] = len(self)
+        return tid
+
+
+class _PackedCorpus:
+    """Every chunk's token ids in one int32 array with offsets: bm25s reads ``ids`` chunk by chunk
+    (twice), so the corpus never exists as Python lists of strings (at 100k chunks those lists were
+    most of a 4 GB ingest peak; the packed form is 4 bytes a token)."""
+
+    def __init__(self, flat: array[int], offsets: array[int], vocab: dict[str, int]) -> None:
+        self._flat = np.frombuffer(flat, dtype=np.int32) if len(flat) else np.zeros(0, np.int32)
+        self._offsets = offsets
+        self.vocab = vocab
+        self.ids = self  # bm25s' "object" corpus form: ``.ids`` (token ids per document) and ``.vocab``
+
+    def __len__(self) -> int:
+        return len(self._offsets) - 1
+
+    def __iter__(self) -> Iterator[list[int]]:
+        o, flat = self._offsets, self._flat
+        for i in range(len(o) - 1):
+            yield flat[o[i] : o[i + 1]].tolist()
+
+
 class BM25Store:
     def __init__(self, ids: list[str], model: bm25s.BM25 | None, stamp: str) -> None:
         self.ids = ids
@@ -31,13 +60,21 @@ class BM25Store:
         self._df: np.ndarray | None = None
 
     @classmethod
-    def build(cls, ids: list[str], tokens: list[Sequence[str]]) -> BM25Store:
+    def build(cls, chunks: Iterable[tuple[str, Sequence[str]]]) -> BM25Store:
+        """Index ``(chunk_id, tokens)`` pairs, read once as they stream (e.g. from the catalog)."""
+        ids: list[str] = []
+        vocab = _Vocab({"": 0})
+        flat, offsets = array("i"), array("q", [0])
+        for cid, tokens in chunks:
+            ids.append(cid)
+            # An empty token list would break bm25s; such a chunk (pure punctuation) gets "" and never matches.
+            flat.extend(map(vocab.__getitem__, tokens or ("",)))
+            offsets.append(len(flat))
         if not ids:
             return cls([], None, state_stamp([]))
         model = bm25s.BM25(k1=K1, b=B)
-        # An empty token list would break bm25s; such a chunk (pure punctuation) simply never matches.
-        model.index([list(t) or [""] for t in tokens], show_progress=False)
-        return cls(list(ids), model, state_stamp(ids))
+        model.index(_PackedCorpus(flat, offsets, dict(vocab)), show_progress=False)
+        return cls(ids, model, state_stamp(ids))
 
     def save(self, folder: Path) -> None:
         tmp = folder.with_name(folder.name + ".tmp")
@@ -82,6 +119,9 @@ class BM25Store:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def __contains__(self, chunk_id: object) -> bool:
+        return chunk_id in self._pos
 
     def search(
         self, tokens: Sequence[str], k: int, allowed: set[str] | None = None

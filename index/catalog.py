@@ -85,6 +85,7 @@ class CatalogStore(Protocol):
     def document_text(self, doc_id: str) -> str | None: ...
     def document_meta(self, doc_id: str) -> DocMeta | None: ...
     def iter_chunks(self, ids: Iterable[str] | None = None) -> Iterator[StoredChunk]: ...
+    def iter_tokens(self) -> Iterator[tuple[str, tuple[str, ...]]]: ...
     def counts(self) -> tuple[int, int]: ...
     def close(self) -> None: ...
 
@@ -225,6 +226,23 @@ class Catalog:
             chunk = Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
             yield StoredChunk(chunk, r[8] or "", r[9] or "", r[10] or "", tuple(r[11].split()))
 
+    def iter_tokens(self, page: int = 2000) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """(chunk_id, tokens) of every chunk, read a page at a time: what the keyword index is built from,
+        without holding every chunk's text in memory."""
+        last = 0
+        while True:
+            with self._lock:
+                rows = self._conn.execute(
+                    "SELECT c.rowid, c.chunk_id, c.tokens FROM chunks c JOIN documents d USING (doc_id) "
+                    "WHERE c.rowid > ? ORDER BY c.rowid LIMIT ?",
+                    (last, page),
+                ).fetchall()
+            if not rows:
+                return
+            last = rows[-1][0]
+            for _, cid, tokens in rows:
+                yield cid, tuple(tokens.split())
+
     def dangling_chunks(self) -> list[tuple[str, str]]:
         """(chunk_id, doc_id) of chunk rows without a document row (only a damaged file has any)."""
         with self._lock:
@@ -238,3 +256,15 @@ class Catalog:
             docs = self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
             chunks = self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         return int(docs), int(chunks)
+
+    def source_doc(self, doc_id: str) -> SourceDoc | None:
+        """The document as it was ingested (text, file name, path, format, metadata; not its skip ranges,
+        which only shaped the chunks): what a migration copies to another catalog."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT source, path, fmt, text FROM documents WHERE doc_id=?", (doc_id,)
+            ).fetchone()
+        meta = self.document_meta(doc_id)
+        if row is None or meta is None:
+            return None
+        return SourceDoc(row[0], row[1] or "", row[2] or "", row[3], meta)

@@ -209,6 +209,11 @@ class ChromaCatalog:
             if body is not None:
                 yield from _stored(entry, body, ordinals)
 
+    def iter_tokens(self) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """(chunk_id, tokens) of every committed chunk, a document at a time."""
+        for s in self.iter_chunks():
+            yield s.chunk.chunk_id, s.tokens
+
     def counts(self) -> tuple[int, int]:
         entries = self._current().entries.values()
         return len(entries), sum(len(e.chunks) for e in entries)

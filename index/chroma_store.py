@@ -19,6 +19,11 @@ import numpy as np
 from index.errors import StoreError
 
 _BATCH = 1000  # well under Chroma's max batch size
+# HNSW candidate list per search. Chroma's default (100) let the dense top-50 differ between processes:
+# an embedded collection below its sync threshold rebuilds its graph on open, and each rebuild misses
+# different near neighbours (8 of 71 dev questions changed, one answer flipped). At 400 the 50 candidates
+# are near exact and repeatable; the search stays a few milliseconds (docs/benchmarks.md).
+EF_SEARCH = 400
 
 
 def collection_name(kb: str, embedder: str) -> str:
@@ -59,8 +64,13 @@ class ChromaStore:
         self._client: Any = _open_client(path, url)
         try:
             self._collection = self._client.get_or_create_collection(
-                collection, configuration={"hnsw": {"space": "cosine"}}, embedding_function=None
+                collection,
+                configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
+                embedding_function=None,
             )
+            hnsw = (self._collection.configuration or {}).get("hnsw") or {}
+            if hnsw.get("ef_search", EF_SEARCH) < EF_SEARCH:  # a collection made before the setting
+                self._collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
         except Exception as exc:
             raise StoreError(f"无法打开向量库 {url or path}：{exc}") from exc
         self.location = url or str(path)
@@ -133,6 +143,18 @@ class ChromaStore:
         except Exception as exc:
             raise StoreError(f"向量检索失败：{exc}") from exc
         return [(cid, 1.0 - float(d)) for cid, d in zip(res["ids"][0], res["distances"][0], strict=True)]
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of those ``ids`` that have one (a migration copies them instead of re-embedding)."""
+        out: dict[str, np.ndarray] = {}
+        try:
+            for i in range(0, len(ids), _BATCH):
+                res = self._collection.get(ids=list(ids[i : i + _BATCH]), include=["embeddings"])
+                for cid, vec in zip(res["ids"], res["embeddings"], strict=True):
+                    out[cid] = np.asarray(vec, dtype=np.float32)
+        except Exception as exc:
+            raise StoreError(f"读取向量失败：{exc}") from exc
+        return out
 
 
 class ChromaRecords:

@@ -144,8 +144,7 @@ class KnowledgeBase:
             if self._bm25 is None or self._bm25.stamp != stamp:
                 loaded = None if self.chroma_url else BM25Store.load(self.index_dir / "bm25")
                 if loaded is None or loaded.stamp != stamp:
-                    stored = list(self.catalog.iter_chunks())
-                    loaded = BM25Store.build([s.chunk.chunk_id for s in stored], [s.tokens for s in stored])
+                    loaded = BM25Store.build(self.catalog.iter_tokens())
                     loaded.stamp = stamp
                 self._bm25 = loaded
             return self._bm25
@@ -270,15 +269,14 @@ class KnowledgeBase:
     def _finish(self) -> None:
         """Rebuild and persist the keyword index, drop orphan vectors, restore missing ones, record the manifest."""
         stamp = self.catalog.stamp()
-        stored = list(self.catalog.iter_chunks())
-        ids = [s.chunk.chunk_id for s in stored]
-        store = BM25Store.build(ids, [s.tokens for s in stored])
+        store = BM25Store.build(self.catalog.iter_tokens())
         store.stamp = stamp
         if not self.chroma_url:  # server mode: every process rebuilds it from the server's catalog
             store.save(self.index_dir / "bm25")
         crash_point("after-bm25")
         with self._bm25_lock:
             self._bm25 = store
+        ids = store.ids
         have = self.vectors.all_ids()
         orphans = have - set(ids)
         if orphans and self.catalog.orphan_grace:  # spare vectors another writer is about to commit
@@ -286,7 +284,7 @@ class KnowledgeBase:
         if orphans:
             self.vectors.delete(sorted(orphans))
         # A concurrent writer (server mode) may have deleted vectors a committed document still uses.
-        missing = [s for s in stored if s.chunk.chunk_id not in have]
+        missing = list(self.catalog.iter_chunks([cid for cid in ids if cid not in have]))
         if missing:
             vectors = self.embedder.embed_documents([index_text(s.title, s.chunk) for s in missing])
             self.vectors.upsert(

@@ -36,7 +36,6 @@ def register(subparsers: Any) -> None:
         "--permissions", type=Path,
         help="权限文件（TOML：[users] 用户 = { 知识库名 = \"read\" 或 \"manage\" }）；需配合 --auth",
     )  # fmt: skip
-    p.add_argument("--kb-name", default="default", help="本知识库在权限文件中的名字（默认 default）")
     p.add_argument("--data", type=Path, help="反馈数据库和上传文件的目录（默认 索引目录/web）")
     p.add_argument("--max-upload-mb", type=int, default=20, help="单个上传文件大小上限（MB，默认 20）")
     add_index_options(p)
@@ -55,10 +54,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except AuthError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    kb_name = settings_from(args).kb_name
     try:
-        access = (
-            load_permissions(args.permissions, args.kb_name) if args.permissions else Access(args.kb_name)
-        )
+        access = load_permissions(args.permissions, kb_name) if args.permissions else Access(kb_name)
     except AccessError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2

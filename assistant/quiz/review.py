@@ -9,22 +9,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from assistant.quiz.export import COLUMNS
 from assistant.quiz.importer import _answer
 from assistant.quiz.types import DIFFICULTY_NAMES, JUDGE_OPTIONS, LETTERS, TYPE_NAMES, QuizItem
 
-REVIEW_COLUMNS = (
-    "序号",
-    "题型",
-    "题干",
-    "选项A",
-    "选项B",
-    "选项C",
-    "选项D",
-    "选项E",
-    "正确答案",
-    "解析",
-    "难度",
-)
+# The export columns a trainer may edit, after a row number; 出处 and 标签 are not edited here.
+REVIEW_COLUMNS = ("序号", *(c for c in COLUMNS if c not in ("出处", "标签")))
 _DIFFICULTY = {v: k for k, v in DIFFICULTY_NAMES.items()} | {k: k for k in DIFFICULTY_NAMES}
 
 

@@ -8,8 +8,8 @@ import random
 import zipfile
 from pathlib import Path
 
-import docx
 import pytest
+from document_builders import document_xml, docx_bytes, make_pdf, rewrite_zip
 from pypdf import PdfReader, PdfWriter
 
 from corpus import loaders
@@ -35,57 +35,18 @@ def content(doc: loaders.SourceDoc) -> str:
     return "".join([*kept, doc.text[pos:]])
 
 
-def make_pdf(pages: list[list[str]]) -> bytes:
-    """A minimal PDF with a Helvetica text layer (ASCII only), xref offsets computed exactly."""
-    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    for i, lines in enumerate(pages):
-        stream = (
-            "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"({line}) Tj T*" for line in lines) + " ET"
-        ).encode()
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+NOTICE_DOCX = (
+    "关于做好乡村振兴工作的通知",
+    "国办发〔2021〕9号",
+    "各省、自治区、直辖市人民政府：现将有关事项通知如下。",
+    [("项目", "金额", "备注"), ("道路", "100万元", "")],
+    "国务院办公厅　2021年3月1日",
+)
 
 
 def make_docx(path: Path) -> Path:
-    document = docx.Document()
-    document.add_paragraph("关于做好乡村振兴工作的通知")
-    document.add_paragraph("国办发〔2021〕9号")
-    document.add_paragraph("各省、自治区、直辖市人民政府：现将有关事项通知如下。")
-    table = document.add_table(rows=2, cols=3)
-    for row, values in zip(table.rows, [("项目", "金额", "备注"), ("道路", "100万元", "")], strict=True):
-        for cell, value in zip(row.cells, values, strict=True):
-            cell.text = value
-    document.add_paragraph("国务院办公厅　2021年3月1日")
-    document.save(str(path))
+    path.write_bytes(docx_bytes(NOTICE_DOCX))
     return path
-
-
-def rewrite_zip(source: Path, target: Path, replace: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            dst.writestr(item.filename, replace.pop(item.filename, src.read(item)))
-        for name, data in replace.items():
-            dst.writestr(name, data)
-    return target
 
 
 # --- plain text ---------------------------------------------------------------------------------
@@ -191,25 +152,25 @@ def test_zip_that_is_not_a_word_document(tmp_path: Path) -> None:
 
 
 def test_docx_with_broken_xml(tmp_path: Path) -> None:
-    good = make_docx(tmp_path / "good.docx")
-    path = rewrite_zip(good, tmp_path / "broken.docx", {"word/document.xml": b"<w:document><unclosed>"})
+    path = tmp_path / "broken.docx"
+    path.write_bytes(rewrite_zip(docx_bytes(NOTICE_DOCX), {"word/document.xml": b"<w:document><unclosed>"}))
     with pytest.raises(CorruptFile, match=r"^broken\.docx: \.docx 内容无法解析"):
         load_file(path)
 
 
 def test_docx_declaring_entities_is_refused(tmp_path: Path) -> None:
-    good = make_docx(tmp_path / "good.docx")
-    with zipfile.ZipFile(good) as archive:
-        xml = archive.read("word/document.xml")
+    good = docx_bytes(NOTICE_DOCX)
+    xml = document_xml(good)
     bomb = xml.replace(b"?>", b'?><!DOCTYPE d [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;">]>', 1)
-    path = rewrite_zip(good, tmp_path / "laughs.docx", {"word/document.xml": bomb})
+    path = tmp_path / "laughs.docx"
+    path.write_bytes(rewrite_zip(good, {"word/document.xml": bomb}))
     with pytest.raises(CorruptFile, match=r"^laughs\.docx: XML 中声明了 DOCTYPE/ENTITY"):
         load_file(path)
 
 
 def test_docx_zip_bomb_is_refused(tmp_path: Path) -> None:
-    good = make_docx(tmp_path / "good.docx")
-    path = rewrite_zip(good, tmp_path / "bomb.docx", {"word/media/pad.bin": b"\0" * 2_000_000})
+    path = tmp_path / "bomb.docx"
+    path.write_bytes(rewrite_zip(docx_bytes(NOTICE_DOCX), {"word/media/pad.bin": b"\0" * 2_000_000}))
     assert path.stat().st_size < 40_000  # small on disk, 2 MB inflated
     with pytest.raises(CorruptFile, match=r"^bomb\.docx: 解压后 .*zip 炸弹"):
         load_file(path, max_bytes=40_000)

@@ -6,7 +6,7 @@ import io
 import zipfile
 from pathlib import Path
 
-import docx
+from document_builders import document_xml, docx_bytes, make_pdf, rewrite_zip
 
 LAW = (
     "乡村振兴促进办法\n\n第一章 总则\n\n第一条 为了全面实施乡村振兴战略，促进农业全面升级、农村全面进步、"
@@ -14,44 +14,8 @@ LAW = (
 )
 
 
-def make_pdf(pages: list[list[str]]) -> bytes:
-    """A minimal PDF; each page shows its lines in Helvetica (ASCII), or has no text layer if empty."""
-    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    for i, lines in enumerate(pages):
-        body = " ".join(f"({line}) Tj T*" for line in lines)
-        # A scanned page draws an image and no text; a filled rectangle stands in for it.
-        stream = (f"BT /F1 12 Tf 72 720 Td 14 TL {body} ET" if lines else "0 0 612 792 re f").encode()
-        objects.append(
-            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
-            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {5 + 2 * i} 0 R >>".encode()
-        )
-        objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.writelines(b"%010d 00000 n \n" % offset for offset in offsets)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
-
-
 def make_docx() -> bytes:
-    document = docx.Document()
-    for line in LAW.split("\n"):
-        if line:
-            document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return docx_bytes(line for line in LAW.split("\n") if line)
 
 
 def make_html() -> bytes:
@@ -60,21 +24,6 @@ def make_html() -> bytes:
         "<nav>首页 | 政策 | 解读</nav><h1>乡村振兴促进办法</h1><p>第一条 为了全面实施乡村振兴战略，制定本办法。</p>"
         "<table><tr><td>项目</td><td>金额</td></tr></table><br>第二条 本办法适用于本省。</body></html>"
     ).encode()
-
-
-def rewrite_zip(data: bytes, replace: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for item in src.infolist():
-            dst.writestr(item.filename, replace.pop(item.filename, src.read(item)))
-        for name, extra in replace.items():
-            dst.writestr(name, extra)
-    return out.getvalue()
-
-
-def _document_xml() -> bytes:
-    with zipfile.ZipFile(io.BytesIO(make_docx())) as archive:
-        return archive.read("word/document.xml")
 
 
 _LAUGHS = (
@@ -89,7 +38,7 @@ _LAUGHS = (
 
 def billion_laughs_docx(hide_after_comment: bool = False, utf16: bool = False) -> bytes:
     """word/document.xml declares the classic nine-level entity expansion (10^9 "lol") and uses it."""
-    xml = _document_xml()
+    xml = document_xml(make_docx())
     _, body = xml.split(b"?>", 1)
     body = body.replace("第一条".encode(), b"&lol9;", 1)
     padding = b"<!--" + b" " * (70 * 1024) + b"-->" if hide_after_comment else b""

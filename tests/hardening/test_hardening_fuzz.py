@@ -15,7 +15,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hardening_files import make_docx, make_html, make_pdf
+from document_builders import make_pdf
+from hardening_files import make_docx, make_html
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 

@@ -22,7 +22,7 @@ TOKENS: list[Sequence[str]] = [
 
 @pytest.fixture()
 def store() -> BM25Store:
-    return BM25Store.build(IDS, TOKENS)
+    return BM25Store.build(zip(IDS, TOKENS, strict=True))
 
 
 def test_best_match_first_and_only_positive_scores(store: BM25Store) -> None:
@@ -86,7 +86,7 @@ def test_save_and_load_round_trip_without_pickle(store: BM25Store, tmp_path: Pat
 
 def test_save_replaces_a_previous_index_and_leaves_no_temp_folders(store: BM25Store, tmp_path: Path) -> None:
     folder = tmp_path / "bm25"
-    BM25Store.build(["old"], [["旧"]]).save(folder)
+    BM25Store.build([("old", ["旧"])]).save(folder)
     store.save(folder)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bm25"]
     loaded = BM25Store.load(folder)
@@ -102,7 +102,7 @@ def test_missing_or_corrupt_folder_loads_as_none(tmp_path: Path) -> None:
 
 
 def test_empty_store_round_trips_and_finds_nothing(tmp_path: Path) -> None:
-    empty = BM25Store.build([], [])
+    empty = BM25Store.build([])
     assert len(empty) == 0 and empty.search(["粮食"], k=3) == []
     empty.save(tmp_path / "bm25")
     loaded = BM25Store.load(tmp_path / "bm25")
@@ -113,3 +113,21 @@ def test_stamp_depends_on_the_set_of_ids_only() -> None:
     assert state_stamp(["a", "b"]) == state_stamp(["b", "a"])
     assert state_stamp(["a", "b"]) != state_stamp(["a", "c"])
     assert state_stamp([]) != state_stamp(["a"])
+
+
+def test_streamed_build_scores_like_bm25s_on_token_lists() -> None:
+    """The packed, streamed build is bm25s' own scoring: same scores as indexing the token lists directly."""
+    import bm25s
+
+    ids = [f"c{i}" for i in range(40)]
+    words = ["粮食", "安全", "耕地", "保护", "返贫", "监测", "帮扶", "#粮食", "县", "乡村"]
+    tokens = [[words[(i * 7 + j * 3) % len(words)] for j in range(i % 9 + 1)] for i in range(40)]
+    streamed = BM25Store.build(iter(list(zip(ids, tokens, strict=True))))  # a one-pass iterator
+    reference = bm25s.BM25(k1=1.2, b=0.75)
+    reference.index(tokens, show_progress=False)
+    for query in (["粮食"], ["返贫", "县"], ["#粮食", "保护", "乡村"]):
+        expected = np.asarray(reference.get_scores(query), dtype=np.float32)
+        got = dict(streamed.search(query, k=len(ids)))
+        assert got, query
+        for i, cid in enumerate(ids):
+            assert got.get(cid, 0.0) == pytest.approx(float(expected[i]), abs=1e-5)

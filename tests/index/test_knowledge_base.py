@@ -451,7 +451,7 @@ def test_orphan_vectors_never_surface_and_the_next_ingest_removes_them(
 
 
 def test_a_stale_keyword_index_on_disk_is_rebuilt_from_the_catalog(built: KnowledgeBase) -> None:
-    BM25Store.build(["stale-1"], [["重点帮扶县"]]).save(built.index_dir / "bm25")
+    BM25Store.build([("stale-1", ["重点帮扶县"])]).save(built.index_dir / "bm25")
     reopened = KnowledgeBase(built.index_dir)
     try:
         assert set(reopened.bm25.ids) == set(built.catalog.chunk_ids())

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from server_testkit import DOCS, cli_json, run_cli, write_docs
+from server_testkit import DOCS, SEED, WATER, cli_json, run_cli, write_docs
 
 from corpus.chunker import ChunkSettings
 from corpus.ids import doc_id_for
@@ -79,3 +79,22 @@ def test_another_chunker_is_refused_with_advice_for_the_server(chroma_url: str, 
     message = str(info.value)
     assert f"policy-assistant ingest <文件夹> --chroma-url {chroma_url} --rebuild" in message
     assert chroma_url in message and "40" in message and str(tmp_path) not in message
+
+
+def test_one_server_holds_knowledge_bases_side_by_side(chroma_url: str, tmp_path: Path) -> None:
+    """``--kb-name`` (or POLICY_ASSISTANT_KB_NAME) picks the knowledge base; the others never see its documents."""
+    seeds = write_docs(tmp_path / "seeds", {"seed.md": SEED})
+    water = write_docs(tmp_path / "water", {"water.md": WATER})
+    server = ("--chroma-url", chroma_url, "--index", tmp_path / "local")
+    run_cli("ingest", seeds, "--quiet", *server, "--kb-name", "zhongye")
+    run_cli("ingest", water, "--quiet", *server, env={"POLICY_ASSISTANT_KB_NAME": "shuili"})
+
+    assert [d["source"] for d in cli_json("list", *server, "--kb-name", "zhongye")] == ["seed.md"]
+    assert [d["source"] for d in cli_json("list", *server, env={"POLICY_ASSISTANT_KB_NAME": "shuili"})] == [
+        "water.md"
+    ]
+    assert not {"seed.md", "water.md"} & {d["source"] for d in cli_json("list", *server)}  # "default"
+    answer = cli_json("ask", "小型农田水利设施由谁管护？", *server, "--kb-name", "zhongye")
+    assert not answer["found"]  # that knowledge base has no such document
+    answer = cli_json("ask", "小型农田水利设施由谁管护？", *server, "--kb-name", "shuili")
+    assert answer["found"] and sources(answer) == {"water.md"}
