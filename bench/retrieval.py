@@ -16,7 +16,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import resource
 import sys
 import tempfile
 import time
@@ -26,6 +25,8 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a checkout without installing
+sys.path.insert(0, str(REPO / "bench"))
+import _scale_common as common  # noqa: E402
 
 from assistant.config import Settings  # noqa: E402
 from assistant.engine import Assistant  # noqa: E402
@@ -34,24 +35,7 @@ from evaluation.gold import GoldItem, load_gold  # noqa: E402
 from evaluation.report import git_commit  # noqa: E402
 from evaluation.scoring import percentile, score  # noqa: E402
 
-START, END = "<!-- bench:retrieval -->", "<!-- /bench:retrieval -->"
 Search = Callable[[str], list[dict[str, Any]]]
-
-
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
-def peak_rss_mb() -> float:
-    # ru_maxrss is KiB on Linux, bytes on macOS.
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def measure(gold: Sequence[GoldItem], search: Search) -> dict[str, Any]:
@@ -68,20 +52,6 @@ def measure(gold: Sequence[GoldItem], search: Search) -> dict[str, Any]:
     return {**r, "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95), "n": len(answerable)}
 
 
-def replace_section(path: Path, body: str) -> None:
-    """Put ``body`` between this script's markers in ``path``; other sections are left as they are."""
-    block = f"{START}\n{body.strip()}\n{END}"
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if START in text and END in text and text.index(START) < text.index(END):
-        head, rest = text.split(START, 1)
-        _, tail = rest.split(END, 1)
-        text = head + block + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
-
 def _f(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
@@ -91,7 +61,7 @@ def run(corpus: Path, gold_path: Path, workdir: Path, log: Callable[[str], None]
     load_avg = os.getloadavg()
     facts: dict[str, Any] = {
         "date": dt.datetime.now().astimezone().isoformat(timespec="minutes"),
-        "cpu": cpu_model(),
+        "cpu": common.cpu_model(),
         "cores": os.cpu_count(),
         "python": platform.python_version(),
         "git": git_commit(REPO),
@@ -159,7 +129,7 @@ def run(corpus: Path, gold_path: Path, workdir: Path, log: Callable[[str], None]
             "p50_ms": percentile(answer_ms, 50),
             "p95_ms": percentile(answer_ms, 95),
         },
-        "peak_rss_mb": peak_rss_mb(),
+        "peak_rss_mb": common.peak_rss_mb(),
         "load_after": os.getloadavg(),
     }
 
@@ -220,7 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = run(args.corpus, args.gold, Path(tmp), log)
     text = render(result)
     print(text)
-    replace_section(args.out, text)
+    common.replace_section("retrieval", text, args.out)
     log(f"written to {args.out}")
     return 0
 

@@ -61,6 +61,33 @@ def test_name_matching_respects_regions_and_aliases() -> None:
     assert name_matches("三中全会决定", TITLES["sz"])
 
 
+def test_character_prefilter_never_changes_a_match() -> None:
+    """Titles are passed over before the LCS only when the LCS could not reach the threshold."""
+    import random
+
+    from assistant.docmatch import MATCH_THRESHOLD, REGIONS, _variants
+
+    def reference(name: str, title: str) -> bool:  # the matching rule without the prefilter
+        regions = [r for r in REGIONS if r in name]
+        if regions and not any(r in title for r in regions):
+            return False
+        return any(lcs_len(v, title) / len(v) >= MATCH_THRESHOLD for v in _variants(name))
+
+    rng = random.Random(5)
+    noise = "乡村振兴促进条例扶贫开发办法规定决定意见省市中华人民共和国法关于实施"
+    names = ["北京条例", "河南省扶贫开发条例", "乡村振兴促进法", "三中全会决定", "土地管理法"]
+    titles = list(TITLES.values())
+    for name in names:  # near misses and near hits: the name with characters dropped and noise added
+        for _ in range(80):
+            kept = [ch for ch in name if rng.random() > 0.12]
+            for _ in range(rng.randint(0, 8)):
+                kept.insert(rng.randint(0, len(kept)), rng.choice(noise))
+            titles.append("".join(kept))
+    outcomes = [(name_matches(n, t), reference(n, t)) for n in names for t in titles]
+    assert all(new == ref for new, ref in outcomes)
+    assert {ref for _, ref in outcomes} == {True, False}  # both kinds of title were tried
+
+
 def test_document_hints_weights_and_missing() -> None:
     hints = document_hints(analyse("河南省乡村振兴促进条例什么时候施行？"), _docs())
     assert hints.missing == ("河南省乡村振兴促进条例",) and hints.targeted == ()
