@@ -1,4 +1,4 @@
-"""bench/retrieval.py writes only its own marked section of docs/benchmarks.md."""
+"""The benchmarks write only their own marked section of docs/benchmarks.md (bench/_scale_common.py)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ import importlib.util
 from pathlib import Path
 from types import ModuleType
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "retrieval.py"
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+START, END = "<!-- bench:retrieval -->", "<!-- /bench:retrieval -->"
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_retrieval", BENCH)
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -18,25 +19,26 @@ def _bench() -> ModuleType:
 
 
 def test_section_is_created_then_replaced_in_place(tmp_path: Path) -> None:
-    bench = _bench()
+    common = _load("_scale_common")
     path = tmp_path / "docs" / "benchmarks.md"
-    bench.replace_section(path, "first")
-    assert path.read_text(encoding="utf-8") == f"# Benchmarks\n\n{bench.START}\nfirst\n{bench.END}\n"
+    common.replace_section("retrieval", "first", path)
+    assert path.read_text(encoding="utf-8") == f"# Benchmarks\n\n{START}\nfirst\n{END}\n"
     other = "<!-- bench:scale -->\nscale table\n<!-- /bench:scale -->\n"
-    path.write_text(
-        f"# Benchmarks\n\nintro\n\n{bench.START}\nfirst\n{bench.END}\n\n{other}", encoding="utf-8"
-    )
-    bench.replace_section(path, "second\n")
+    path.write_text(f"# Benchmarks\n\nintro\n\n{START}\nfirst\n{END}\n\n{other}", encoding="utf-8")
+    common.replace_section("retrieval", "second\n", path)
     text = path.read_text(encoding="utf-8")
-    assert text == f"# Benchmarks\n\nintro\n\n{bench.START}\nsecond\n{bench.END}\n\n{other}"
+    assert text == f"# Benchmarks\n\nintro\n\n{START}\nsecond\n{END}\n\n{other}"
 
 
 def test_section_is_appended_after_other_sections(tmp_path: Path) -> None:
-    bench = _bench()
+    common = _load("_scale_common")
     path = tmp_path / "benchmarks.md"
     path.write_text("# Benchmarks\n\n<!-- bench:scale -->\nx\n<!-- /bench:scale -->\n", encoding="utf-8")
-    bench.replace_section(path, "table")
-    assert path.read_text(encoding="utf-8").endswith(
-        f"<!-- /bench:scale -->\n\n{bench.START}\ntable\n{bench.END}\n"
-    )
-    assert bench.peak_rss_mb() > 10
+    common.replace_section("retrieval", "table", path)
+    assert path.read_text(encoding="utf-8").endswith(f"<!-- /bench:scale -->\n\n{START}\ntable\n{END}\n")
+    assert common.peak_rss_mb() > 10
+
+
+def test_retrieval_benchmark_loads_with_the_shared_helpers() -> None:
+    bench = _load("retrieval")  # imports _scale_common itself, as `python bench/retrieval.py` does
+    assert callable(bench.main) and callable(bench.render)
