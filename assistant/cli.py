@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
@@ -18,7 +21,9 @@ from assistant.config import Settings
 from assistant.engine import Assistant, Turn, open_knowledge_base
 from assistant.retrieve import Filters
 from assistant.types import Answer
+from corpus.names import visible
 from index.audit import audit_log, cli_user, ingest_result
+from index.jobs import CancelToken
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -78,16 +83,19 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     log = audit_log(settings.index_dir)
     try:
-        report = assistant.ingest(args.paths, progress=progress, rebuild=args.rebuild)
+        with _interrupt_cancels() as token:
+            report = assistant.kb.ingest(args.paths, progress=progress, rebuild=args.rebuild, cancel=token)
     except Exception as exc:
         log.record(
             cli_user(), "ingest", [str(p) for p in args.paths], f"error: {type(exc).__name__}: {exc}"[:500]
         )
         raise
     log.record(
-        cli_user(), "ingest", [*report.added, *report.updated], ingest_result(report),
+        cli_user(), "ingest", [*report.added, *report.updated],
+        "cancelled" if report.cancelled else ingest_result(report),
+        added=list(report.added), updated=list(report.updated),
         paths=[str(p) for p in args.paths], unchanged=len(report.unchanged), rebuild=args.rebuild,
-        failed=[f.reason for f in report.failed],
+        failed=[f.reason for f in report.failed], **({"cancelled": list(report.cancelled)} if report.cancelled else {}),
     )  # fmt: skip
     bar.close()
     secs = max(report.seconds, 1e-9)
@@ -97,9 +105,43 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         f"（{report.chunks_total / secs:.1f} 块/秒，{report.chars / secs:.0f} 字/秒）"
     )
     for failure in report.failed:
-        print(f"失败: {failure.reason}", file=sys.stderr)
+        print(f"失败: {visible(failure.reason)}", file=sys.stderr)
     assistant.close()
+    if report.cancelled:
+        left = "、".join(visible(n) for n in report.cancelled[:5]) + (
+            "等" if len(report.cancelled) > 5 else ""
+        )
+        print(
+            f"已取消（Ctrl-C）：{len(report.cancelled)} 个文件未导入（{left}）；之前已导入的文件保留，索引完好，"
+            "再次运行同一命令即可继续（未变的文件会跳过）",
+            file=sys.stderr,
+        )
+        return 130
     return 1 if report.failed else 0
+
+
+@contextmanager
+def _interrupt_cancels() -> Iterator[CancelToken]:
+    """The first Ctrl-C cancels the ingest cleanly (at the next document or embedding batch); a second
+    one stops the process at once (the next run recovers, see index.doctor)."""
+    token = CancelToken()
+    if threading.current_thread() is not threading.main_thread():
+        yield token
+        return
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        token.cancel()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        print(
+            "\n正在取消：当前这批向量算完即停止，已导入的文件保留（再按一次 Ctrl-C 立即退出）",
+            file=sys.stderr,
+        )
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        yield token
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -115,7 +157,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         )
     else:
         for d in docs:
-            print(f"{d.doc_id}  {d.n_chunks:>4} 块  {d.date or '----------'}  {d.source}  《{d.title}》")
+            # Names and titles are shown escaped: a stored name must not drive the terminal (corpus.names).
+            print(
+                f"{d.doc_id}  {d.n_chunks:>4} 块  {visible(d.date or '----------')}  {visible(d.source)}  "
+                f"《{visible(d.title)}》"
+            )
         stats = assistant.kb.stats()
         print(f"共 {stats['documents']} 个文件，{stats['chunks']} 块", file=sys.stderr)
     return 0
@@ -133,10 +179,12 @@ def cmd_remove(args: argparse.Namespace) -> int:
         rec = assistant.kb.remove(key)
         log.record(cli_user(), "delete", [rec.source if rec else key], "ok" if rec else "not_found")
         if rec is None:
-            print(f"未找到文件：{key}（可用 policy-assistant list 查看文件名或编号）", file=sys.stderr)
+            print(
+                f"未找到文件：{visible(key)}（可用 policy-assistant list 查看文件名或编号）", file=sys.stderr
+            )
             status = 1
         else:
-            print(f"已删除 {rec.source}（{rec.n_chunks} 块）")
+            print(f"已删除 {visible(rec.source)}（{rec.n_chunks} 块）")
     return status
 
 
@@ -148,7 +196,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         return 0
     for i, h in enumerate(hits, start=1):
         c = h.chunk
-        print(f"[{i}] {h.score:.4f}  {c.source}  {c.section}  [{c.start}, {c.end})")
+        print(f"[{i}] {h.score:.4f}  {visible(c.source)}  {visible(c.section)}  [{c.start}, {c.end})")
         print("    " + c.text.replace("\n", " ")[:160])
     return 0
 
@@ -156,12 +204,14 @@ def cmd_search(args: argparse.Namespace) -> int:
 def print_answer(answer: Answer) -> None:
     print(answer.answer)
     for c in answer.citations:
-        print(f"  [{c.n}] 《{c.title}》 {c.section}  {c.source} [{c.start}, {c.end})")
+        print(
+            f"  [{c.n}] 《{visible(c.title)}》 {visible(c.section)}  {visible(c.source)} [{c.start}, {c.end})"
+        )
         print(f"      “{c.quote}”")
     if not answer.found and answer.related:
         print("  可能相关的条文：")
         for c in answer.related:
-            print(f"   - 《{c.title}》 {c.section}：{c.quote[:80]}")
+            print(f"   - 《{visible(c.title)}》 {visible(c.section)}：{c.quote[:80]}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

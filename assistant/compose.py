@@ -1,7 +1,8 @@
 """Answer composition (答案组织): a short answer, the clause it comes from, and verified citations.
 
 Citations are built here from stored offsets, never from generated text, so each quote is exactly
-the document text at ``[start, end)``. Every figure in an answer must appear in a cited quote.
+the document text at ``[start, end)``. Every figure in an answer must be stated, as the same value,
+in a cited quote.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.extract import Span, figures
+from assistant.consistency import unmatched_figures
+from assistant.extract import Span
 from assistant.question import QuestionInfo
 from assistant.reader import Evidence
 from assistant.types import Citation, Hit
@@ -141,9 +143,9 @@ def short_answer(info: QuestionInfo, span: Span | None) -> str | None:
 
 
 def missing_figures(answer: str, quotes: Sequence[str]) -> list[str]:
-    """Figures in ``answer`` that no quote contains: such a figure is not backed by the documents."""
-    joined = "".join(quotes)
-    return [f for f in figures(answer) if f not in joined]
+    """Figures in ``answer`` that no quote states as the same value: such a figure is not backed by the
+    documents. Compared as values with their units (两年 = 2年; 5月1日 ≠ 1月1日; 1 is not in 10)."""
+    return [f.numeral for f in unmatched_figures(answer, quotes)]
 
 
 def strip_unbacked(answer: str, quotes: Sequence[str]) -> str:

@@ -14,15 +14,17 @@ UNITS = (
     "座|个|名|人|户|家|项|亩|斤|吨|元|倍|年|天|日|次|所|条|批|类|岁|周|月|%|％"
 )
 _QUANTITY = re.compile(
-    rf"(?<![第\d.])(?:百分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
+    rf"(?<![第\d.{CN_DIGITS}])(?:百分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
     rf"(?:(?:至|到|-|~){_NUM}(?:万|亿)?(?:{UNITS}))?)(?:以上|以下|以内|左右)?"
     rf"(?:{_NUM}(?:{UNITS})(?:以上|以下))?"
 )
+# A number that starts where a run of digits starts: a long run is then tried once, not from each digit.
+_NUM_START = rf"(?<![\d{CN_DIGITS}]){_NUM}"
 _DATE = re.compile(
-    rf"(?:自|从|于|到|至|截至)?{_NUM}年{_NUM}月(?:{_NUM}[日号])?(?:起施行|起|前|以前|之前)?"
-    rf"|(?:到|至)\s?{_NUM}年(?:底|末)?|“[十{CN_DIGITS}]+五”(?:期末|时期|期间)|{_NUM}年过渡期|过渡期"
-    rf"|每年[^，。；]{{0,6}}?(?:秋分|春分|\d+月\d+日)|秋分日|每[年季月]|{_NUM}(?:日|天|个月|年)(?:内|以内)"
-    rf"|{_NUM}年(?:内|以内)|(?:延长|期限为?|为期|每隔){_NUM}个?(?:年|月|日|天|工作日)"
+    rf"(?:自|从|于|到|至|截至)?{_NUM_START}年{_NUM}月(?:{_NUM}[日号])?(?:起施行|起|前|以前|之前)?"
+    rf"|(?:到|至)\s?{_NUM}年(?:底|末)?|“[十{CN_DIGITS}]+五”(?:期末|时期|期间)|{_NUM_START}年过渡期|过渡期"
+    rf"|每年[^，。；]{{0,6}}?(?:秋分|春分|\d+月\d+日)|秋分日|每[年季月]|{_NUM_START}(?:日|天|个月|年)(?:内|以内)"
+    rf"|{_NUM_START}年(?:内|以内)|(?:延长|期限为?|为期|每隔){_NUM}个?(?:年|月|日|天|工作日)"
 )
 _BODY = re.compile(
     r"(?:县级以上地方|县级以上|省级|市级|县级|乡级|乡镇|设区的市级|省、自治区、直辖市|涉农区|区|市|县|省|国家|各级|地方各级)?"
@@ -95,8 +97,11 @@ def obligations(sentence: str) -> list[Span]:
     return out
 
 
+_HAS_NUMBER = re.compile(rf"\d|[{CN_DIGITS}](?:{UNITS})")
+
+
 def has_number(text: str) -> bool:
-    return bool(re.search(rf"\d|[{CN_DIGITS}](?:{UNITS})", text))
+    return bool(_HAS_NUMBER.search(text))
 
 
 FIGURE = re.compile(rf"\d+(?:\.\d+)?%?|(?<!\d)[{CN_DIGITS}]{{1,6}}(?={UNITS}|分之)|百分之[{CN_DIGITS}]+")

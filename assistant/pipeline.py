@@ -21,6 +21,7 @@ from assistant.compose import (
 )
 from assistant.docmatch import document_hints
 from assistant.followup import resolve
+from assistant.planted import planted_spans
 from assistant.question import QuestionInfo, analyse
 from assistant.reader import Evidence
 from assistant.retrieve import Filters
@@ -97,7 +98,10 @@ def answer_question(
     if not hits:
         return _refusal(question, info, hits)
     if not assistant.settings.reader:
-        best = hits[0]
+        unplanted = [h for h in hits if not planted_spans(h.chunk.text)]  # planted text is never an answer
+        if not unplanted:
+            return _refusal(question, info, hits)
+        best = unplanted[0]
         return Answer(question, True, best.chunk.text[:MAX_ANSWER] + "[1]", None, info.qtype,
                       (passage_citation(1, best),), tuple(hits[:10]))  # fmt: skip
     reading = assistant.evidence_reader.read(info, hits, weights)

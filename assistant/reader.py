@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.extract import Span, bodies, dates, enumerations, obligations, quantities
+from assistant.planted import in_planted, planted_spans, without_planted
 from assistant.question import QuestionInfo
 from assistant.types import Hit
 from corpus.normalize import normalize_text
@@ -147,11 +148,14 @@ class Reader:
         best_of: dict[int, float] = {}
         for rank, hit in enumerate(hits):
             c = hit.chunk
-            context = normalize_text(f"{hit.title}\n{c.section}\n{c.text}")
+            planted = planted_spans(c.text)  # text addressed to the assistant is never evidence
+            context = normalize_text(f"{hit.title}\n{c.section}\n{without_planted(c.text, planted)}")
             prior = PRIOR_WEIGHT / (1.0 + rank / 3.0)
             doc_boost = (doc_weights or {}).get(c.doc_id, 1.0) ** 0.5
             for s, e in split_line(c.text, 0, len(c.text)):
                 for ls, le in _lines(c.text, s, e):
+                    if in_planted(ls, le, planted):
+                        continue
                     sent = c.text[ls:le]
                     norm = normalize_text(sent)
                     got = sum(
@@ -229,7 +233,7 @@ def type_fit(info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if info.qtype == "yesno":
             return 0.5  # a plain statement (…优先聘用为护林员) answers yes without a modal verb
         if info.qtype in ("list", "classification") and re.search(
-            r"[\u4e00-\u9fff]{2,}(?:与|和|及)[\u4e00-\u9fff]{2,}", sentence
+            r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,}(?:与|和|及)[\u4e00-\u9fff]{2,}", sentence
         ):
             return 0.6  # a pair (珠江三角洲地区与粤东粤西粤北地区) is a short enumeration
         return 0.0

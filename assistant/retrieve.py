@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from assistant.fusion import reciprocal_rank_fusion
 from assistant.types import Hit
 from index.knowledge_base import KnowledgeBase
+from index.query_cache import QueryEmbeddingCache
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,11 @@ class HybridRetriever:
         self.mode = mode
         # The question's embedding (a C call that releases the GIL) runs while BM25 scores in this thread.
         self._dense_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dense-search")
+        self.query_cache = QueryEmbeddingCache()  # repeated questions skip the embedder (LRU)
+
+    def dense_search(self, question: str, k: int, doc_ids: list[str] | None) -> list[tuple[str, float]]:
+        """``KnowledgeBase.dense_search`` with the question's vector from :attr:`query_cache`."""
+        return self.kb.vectors.query(self.query_cache.embed_query(self.kb.embedder, question), k, doc_ids)
 
     def allowed_docs(self, filters: Filters) -> list[str] | None:
         """Doc ids that pass the filters, or None when there are no filters."""
@@ -78,7 +84,7 @@ class HybridRetriever:
             else None
         )
         dense_job = (
-            self._dense_pool.submit(self.kb.dense_search, question, self.candidates, allowed_docs)
+            self._dense_pool.submit(self.dense_search, question, self.candidates, allowed_docs)
             if self.mode != "bm25"
             else None
         )

@@ -1,4 +1,4 @@
-"""Web boilerplate detection (网页模板/页脚识别).
+"""Non-content lines (网页模板/页脚, 法规题注, 目录): web boilerplate, law history notes, tables of contents.
 
 Scraped pages carry bylines, navigation bars and footers (责任编辑, 版权所有, ICP备...) that must
 never be indexed or cited. We only *locate* them as whole-line character ranges; the text itself is
@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-__all__ = ["boilerplate_spans", "merge_spans"]
+__all__ = ["boilerplate_spans", "law_preamble_spans", "merge_spans", "toc_spans"]
 
 _KEYWORD = re.compile(
     r"责任编辑|版权所有|版权声明|ICP备|公网安备|互联网新闻信息服务许可证|【\s*大\s*中\s*小\s*】|字号\s*[:：]\s*【"
@@ -135,3 +135,88 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             merged.append((start, end))
     return merged
+
+
+# --- law preambles (题注) and tables of contents (目录) -------------------------------------------
+_DATE_START = r"(?:[\d０-９]{4}\s*年|[〇零一二三四五六七八九]{4}年)"
+_EVENT_END = r"(?:通过|修订|修正|公布|施行|批准|发布|印发|实施|颁布)[^，。；]{0,12}"
+# A history note: "（2013年1月21日…通过，根据…修正）", or a bare "2010年7月30日…通过 根据…修正）".
+_HISTORY_PAREN = re.compile(rf"^[（(][^。]*{_EVENT_END}[）)]$")
+_HISTORY_BARE = re.compile(rf"^(?:根据)?{_DATE_START}[^。]*{_EVENT_END}[）)]?$")
+_HISTORY_HINT = re.compile(rf"{_DATE_START}|会议")
+_LONE_BRACKET = re.compile(r"^[（()）]$")
+_ZERO_WIDTH = "\u200b\u200c\u200d\ufeff"
+_ONLY_COMMENT = re.compile(r"^(?:<!--(?:(?!-->).)*-->\s*)+$")  # a comment ends at its first -->
+_MAX_NOTE_CHARS = 600
+_MAX_PREAMBLE_LINES = 8
+
+
+def _is_history_note(line: str) -> bool:
+    if len(line) > _MAX_NOTE_CHARS:
+        return False
+    if _HISTORY_PAREN.match(line):
+        return bool(_HISTORY_HINT.search(line))
+    return bool(_HISTORY_BARE.match(line))
+
+
+def law_preamble_spans(text: str, body_start: int, title: str = "") -> list[tuple[int, int]]:
+    """Whole lines at the start of a law's body that are not its content (法规题注).
+
+    The law collection opens some bodies with the history note (（2019年5月20日…通过，根据…修正）,
+    sometimes with the bracket alone on a line), the title repeated, zero-width or comment-only lines.
+    They are metadata (``corpus.metadata.law_meta`` reads the dates), so they are skipped like a
+    header; the scan stops at the first line of real content.
+    """
+    squeezed_title = re.sub(r"\s+", "", title)
+    spans: list[tuple[int, int]] = []
+    seen = 0
+    for line in _lines(text, body_start):
+        content = line.text.strip(_ZERO_WIDTH).strip()
+        if not content:
+            if line.text:  # a zero-width-only line is noise, not a paragraph
+                spans.append((line.start, line.end))
+            continue
+        seen += 1
+        if seen > _MAX_PREAMBLE_LINES:
+            break
+        squeezed = re.sub(r"\s+", "", content)
+        if (
+            _is_history_note(content)
+            or _LONE_BRACKET.match(content)
+            or _ONLY_COMMENT.match(content)
+            or (squeezed_title and squeezed == squeezed_title)
+        ):
+            spans.append((line.start, line.end))
+            continue
+        break
+    return merge_spans(spans)
+
+
+_TOC_TITLE = re.compile(r"^#{0,6}\s*目\s*录$")
+_TOC_ENTRY = re.compile(r"^#{0,6}\s*(?:第[零〇一二三四五六七八九十百千两\d]+[编分章节]|附\s*则|附\s*录)")
+# A table of contents sits at the head of a document; its lines are short.
+_TOC_SEARCH_LINES = 40
+_MAX_TOC_ENTRY_CHARS = 40
+
+
+def toc_spans(text: str, body_start: int) -> list[tuple[int, int]]:
+    """The table of contents (目录) line and its entries, up to where the first entry recurs as a heading.
+
+    Its 第一章… lines would otherwise be read as headings and chunked as a passage duplicating them.
+    Without a recurrence of its first entry the run is not taken for a table of contents.
+    """
+    lines = _lines(text, body_start)
+    for index, line in enumerate(lines[:_TOC_SEARCH_LINES]):
+        if not _TOC_TITLE.match(line.text):
+            continue
+        entries = [entry for entry in lines[index + 1 :] if entry.text]
+        if not entries or not _TOC_ENTRY.match(entries[0].text):
+            return []
+        first = re.sub(r"[#\s]+", "", entries[0].text)
+        for position, entry in enumerate(entries[1:], start=1):
+            if re.sub(r"[#\s]+", "", entry.text) == first:
+                return [(line.start, entries[position - 1].end)]
+            if not _TOC_ENTRY.match(entry.text) and len(entry.text) > _MAX_TOC_ENTRY_CHARS:
+                return []
+        return []
+    return []

@@ -17,17 +17,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from corpus.clean import boilerplate_spans, merge_spans
+from corpus.clean import boilerplate_spans, law_preamble_spans, merge_spans, toc_spans
 from corpus.decode import decode_bytes
 from corpus.errors import CorpusError, CorruptFile, EmptyDocument, FileTooLarge, UnsupportedFormat
-from corpus.metadata import derive_meta, merge_meta, parse_header
-from corpus.types import LoadFailure, SourceDoc
+from corpus.metadata import derive_meta, law_info_end, law_meta, law_title, merge_meta, parse_header
+from corpus.names import check_name
+from corpus.types import DocMeta, LoadFailure, SourceDoc
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup
     from docx.table import Table
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED", "iter_files", "load_file", "load_paths"]
+__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED", "describe_text", "iter_files", "load_file", "load_paths"]
 
 SUPPORTED: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"})
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -62,11 +63,22 @@ _XML_PROLOG_ITEM = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->", re.DOTALL)
 _XML_ROOT = re.compile(rb"<[A-Za-z_]")
 
 
+# How an XML parser tells a part's encoding from its first bytes (XML 1.0 appendix F): a byte-order
+# mark, or a "<" in UTF-16/32 without one. UTF-32 first: its little-endian mark begins like UTF-16's.
+_XML_SIGNATURES = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", True), (codecs.BOM_UTF32_BE, "utf-32-be", True),
+    (codecs.BOM_UTF16_LE, "utf-16-le", True), (codecs.BOM_UTF16_BE, "utf-16-be", True),
+    (b"<\x00\x00\x00", "utf-32-le", False), (b"\x00\x00\x00<", "utf-32-be", False),
+    (b"<\x00", "utf-16-le", False), (b"\x00<", "utf-16-be", False),
+)  # fmt: skip
+
+
 def _as_utf8(head: bytes) -> bytes:
-    """The head of an XML part as UTF-8 bytes (a UTF-16 part would hide ``<!DOCTYPE`` from a byte scan)."""
-    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if head.startswith(bom):
-            return head[len(bom) :].decode(encoding, "ignore").encode("utf-8")
+    """The head of an XML part as UTF-8 bytes (a UTF-16/32 part would hide ``<!DOCTYPE`` from a byte scan)."""
+    for signature, encoding, is_bom in _XML_SIGNATURES:
+        if head.startswith(signature):
+            body = head[len(signature) :] if is_bom else head
+            return body.decode(encoding, "ignore").encode("utf-8")
     return head.removeprefix(codecs.BOM_UTF8)
 
 
@@ -76,6 +88,18 @@ def _root_in(head: bytes) -> bool:
     while (item := _XML_PROLOG_ITEM.match(head, pos)) is not None and item.end() > pos:
         pos = item.end()
     return _XML_ROOT.match(head, pos) is not None
+
+
+def _looks_like_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part starts as markup does (media parts do not); an unreadable part is left to the parser."""
+    if info.is_dir():
+        return False
+    try:
+        with archive.open(info) as part:
+            start = part.read(256)  # a short read: the CRC of a larger member is not checked here
+    except Exception:
+        return False
+    return _as_utf8(start).lstrip(b" \t\r\n").startswith(b"<")
 
 
 def _mb(size: int) -> str:
@@ -170,7 +194,9 @@ def _check_docx_zip(data: bytes, name: str, max_bytes: int) -> None:
         if "word/document.xml" not in archive.namelist():
             raise CorruptFile(f"{name}: 不是 Word 文档（缺少 word/document.xml）")
         for info in infos:
-            if not info.filename.endswith((".xml", ".rels")):
+            # Part names are case-insensitive in a package (word/evil.XML is XML to Word and python-docx),
+            # and a part's content type, not its name, decides that it is parsed: sniff the others.
+            if not (info.filename.lower().endswith((".xml", ".rels")) or _looks_like_xml(archive, info)):
                 continue
             try:
                 with archive.open(info) as part:
@@ -265,6 +291,7 @@ def _read(path: Path, max_bytes: int) -> bytes:
 
 def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | None = None) -> SourceDoc:
     """Load one file into a :class:`SourceDoc` (加载单个文件); raises a :class:`CorpusError`."""
+    check_name(source or path.name)  # before any message quotes the name raw
     name = path.name
     ext = path.suffix.lower()
     if ext not in SUPPORTED:
@@ -287,14 +314,40 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | N
     if not text.strip():
         raise EmptyDocument(f"{name}: 文档没有文字内容")
 
-    header, body_start = parse_header(text)
-    if html_title and not header.title:
-        header = dataclasses.replace(header, title=html_title)
-    meta = merge_meta(header, derive_meta(text, body_start, fallback_title=path.stem))
-    skip = merge_spans(([(0, body_start)] if body_start else []) + boilerplate_spans(text, body_start))
+    meta, skip = describe_text(text, fallback_title=path.stem, html_title=html_title)
     if not _has_content(text, skip):
         raise EmptyDocument(f"{name}: 去掉元数据头和网页模板后没有正文")
     return SourceDoc(source=source or name, path=str(path), fmt=fmt, text=text, meta=meta, skip=tuple(skip))
+
+
+def describe_text(
+    text: str, *, fallback_title: str = "", html_title: str = ""
+) -> tuple[DocMeta, list[tuple[int, int]]]:
+    """Metadata and skipped ranges of a loaded text (元数据与非正文区间), as :func:`load_file` finds them.
+
+    Skipped: the ``key: value`` header; in the law collection's markdown the info block up to
+    ``<!-- INFO END -->`` and the history note opening the body (题注); a table of contents (目录);
+    web boilerplate. Everything else is body, at its original offsets.
+    """
+    header, body_start = parse_header(text)
+    if html_title and not header.title:
+        header = dataclasses.replace(header, title=html_title)
+    info_end = law_info_end(text, body_start)
+    law = DocMeta()
+    spans = [(0, body_start)] if body_start else []
+    if info_end:
+        head = text[body_start:info_end]
+        preamble = law_preamble_spans(text, info_end, law_title(head))
+        law = law_meta(head, [text[a:b] for a, b in preamble], body=text[info_end:])
+        spans += [(body_start, info_end), *preamble]
+        body_start = info_end
+    derived = derive_meta(text, body_start, fallback_title=fallback_title)
+    meta = merge_meta(header, merge_meta(law, derived))
+    # The law collection is clean text, not a scraped page: the web-footer rules would take list items
+    # repeated near the end of a law (（三）…的；) for a footer.
+    web = [] if info_end else boilerplate_spans(text, body_start)
+    skip = merge_spans(spans + toc_spans(text, body_start) + web)
+    return meta, skip
 
 
 def _has_content(text: str, skip: list[tuple[int, int]]) -> bool:

@@ -10,10 +10,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Sequence
 
 from corpus.types import DocMeta
 
-__all__ = ["derive_meta", "find_doc_number", "merge_meta", "normalize_date", "parse_header"]
+__all__ = [
+    "derive_meta",
+    "find_doc_number",
+    "law_info_end",
+    "law_meta",
+    "law_title",
+    "merge_meta",
+    "normalize_date",
+    "parse_header",
+]
 
 # Header keys (元数据字段) → DocMeta field; ASCII keys are matched case-insensitively.
 _KEY_FIELDS: dict[str, str] = {
@@ -39,7 +49,7 @@ _KEY_FIELDS: dict[str, str] = {
     "author": "author",
     "作者": "author",
 }
-_HEADER_LINE = re.compile(r"^\s*([A-Za-z][\w-]{0,30}|[\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*?)\s*$")
+_HEADER_LINE = re.compile(r"^\s*([A-Za-z][\w-]{0,30}|[\u4e00-\u9fff]{1,8})\s*[:：]\s*(.*\S|)\s*$")
 _HEADER_END = re.compile(r"^\s*-{3,}\s*$")
 _MAX_HEADER_LINES = 40
 
@@ -67,8 +77,8 @@ _DATE_CHINESE = re.compile(
 )
 # A field ends where the next "字段:" of the same byline starts (时间: 来源:X 作者:Y 字号:【).
 _NEXT_FIELD = r"(?=\s+(?:\S{1,6})[:：]|\s*$)"
-_SOURCE_LINE = re.compile(rf"(?:^|(?<=[\s|]))来源\s*[:：]\s*(\S.*?){_NEXT_FIELD}", re.M)
-_AUTHOR_LINE = re.compile(rf"(?:^|(?<=[\s|]))作者\s*[:：]\s*(\S.*?){_NEXT_FIELD}", re.M)
+_SOURCE_LINE = re.compile(rf"(?:^|(?<=[\s|]))来源\s*[:：]\s*(\S(?:.*?\S)?){_NEXT_FIELD}", re.M)
+_AUTHOR_LINE = re.compile(rf"(?:^|(?<=[\s|]))作者\s*[:：]\s*(\S(?:.*?\S)?){_NEXT_FIELD}", re.M)
 # Lines that are a byline or a sentence cannot be a title.
 _BYLINE = re.compile(r"(?:时间|来源|作者|发布|字号)\s*[:：]")
 _SENTENCE_END = re.compile(r"[。；;！？]$")
@@ -173,7 +183,7 @@ def find_doc_number(text: str) -> str:
 
 def _derive_title(body: str, fallback: str) -> str:
     for line in body.split("\n"):
-        line = line.strip()
+        line = _MD_HEADING.sub("", _HTML_COMMENT.sub("", line)).strip()  # "# 标题" is titled 标题
         if not line:
             continue
         if _BYLINE.search(line) or _DOC_NUMBER.fullmatch(line) or _ORDER_NUMBER.fullmatch(line):
@@ -209,3 +219,105 @@ def merge_meta(header: DocMeta, derived: DocMeta) -> DocMeta:
     }
     extra = header.extra + tuple(item for item in derived.extra if item not in header.extra)
     return DocMeta(**filled, extra=extra)
+
+
+# --- the law collection's markdown (法律汇编 markdown) ---------------------------------------------
+# "# 标题" (a second "# " line is a part, e.g. 人格权编), dated events (通过, 修订, 修正, 公布, 施行) one
+# or more a line, then a "<!-- INFO END -->" line; the body follows. The events are metadata.
+LAW_INFO_END = "<!-- INFO END -->"
+_INFO_END_LINE = re.compile(r"^[ \t]*<!--\s*INFO END\s*-->[ \t]*(?:\n|$)", re.M)
+# The block is a few lines; a marker deep in a long text is not this format's.
+_MAX_INFO_CHARS = 8000
+_MD_HEADING = re.compile(r"^\s*#{1,6}[ \t\u3000]+")
+_HTML_COMMENT = re.compile(r"<!--(?:(?!<!--|-->).)*-->")  # stops at the next <!--: linear on "<!--" * n
+# Full-width digits (２００２年６月２９日) are read as ASCII ones; the mapping keeps every offset.
+_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_IN_FORCE = re.compile(r"施行|实施")
+_ENACTED = re.compile(r"通过|修订|修正|公布|批准|发布|印发|颁布")
+_CN_ORDINAL = r"[\d一二三四五六七八九十百零〇]+"
+_ISSUER = re.compile(rf"^\s*(?:根据\s*)?(\S+?)(?:第{_CN_ORDINAL}次(?:全体)?会议|会议)")
+# "本法自2021年5月1日起施行" in the body's last article (施行日期).
+_IN_FORCE_ARTICLE = re.compile(
+    r"本(?:法|条例|规定|办法|解释|决定|细则|规则|准则|意见|通知)(?:自|于)\s*"
+    r"([\d０-９]{4}\s*年\s*[\d０-９]{1,2}\s*月\s*[\d０-９]{1,2}\s*日)\s*起(?:施行|实施)"
+)
+
+
+def law_info_end(text: str, start: int = 0) -> int:
+    """Offset just after the ``<!-- INFO END -->`` line of a law-collection file, or 0 (法律汇编格式)."""
+    match = _INFO_END_LINE.search(text, start, min(len(text), start + _MAX_INFO_CHARS))
+    if match is None or law_title(text[start : match.start()]) == "":
+        return 0
+    return match.end()
+
+
+def law_title(head: str) -> str:
+    """The ``# `` lines of the info block joined (中华人民共和国民法典 人格权编), without the ``# ``."""
+    titles = [
+        _MD_HEADING.sub("", _HTML_COMMENT.sub("", line)).strip()
+        for line in head.split("\n")
+        if _MD_HEADING.match(line)
+    ]
+    return " ".join(t for t in titles if t)
+
+
+def _dated_events(text: str) -> list[tuple[str, str]]:
+    """``(iso date, what happened)`` for each date in ``text``: the words up to the next date."""
+    plain = text.translate(_ASCII_DIGITS)
+    found: list[tuple[int, int, str]] = []
+    for match in _DATE_DIGITS.finditer(plain):
+        month, day = match.group(2) or match.group(4), match.group(3) or match.group(5)
+        iso = _iso(int(match.group(1)), int(month), int(day))
+        if iso:
+            found.append((match.start(), match.end(), iso))
+    for match in _DATE_CHINESE.finditer(plain):
+        year = int("".join(str(_CN_DIGITS[c]) for c in match.group(1)))
+        iso = _iso(year, _cn_number(match.group(2)), _cn_number(match.group(3)))
+        if iso:
+            found.append((match.start(), match.end(), iso))
+    found.sort()
+    ends = [start for start, _, _ in found[1:]] + [len(plain)] if found else []
+    return [(iso, plain[end:stop]) for (_, end, iso), stop in zip(found, ends, strict=True)]
+
+
+def _issuer(event: str) -> str:
+    """The enacting body of the first event: 第十届全国人民代表大会常务委员会第二十四次会议 → 全国人民代表大会常务委员会."""
+    match = _ISSUER.match(event)
+    if match is None:
+        return ""
+    issuer = re.sub(rf"第{_CN_ORDINAL}届", "", match.group(1))
+    return issuer if 2 <= len(issuer) <= 30 and re.fullmatch(rf"{_CJK}+", issuer) else ""
+
+
+def law_meta(head: str, history: Sequence[str] = (), body: str = "") -> DocMeta:
+    """Metadata of a law-collection file (法律汇编元数据).
+
+    ``head`` is the info block before ``<!-- INFO END -->``; ``history`` the 题注 paragraphs that open
+    some bodies (（2019年5月20日…通过，根据…修正）). The document date is the latest 通过/修订/修正/公布
+    event, i.e. the version the text is; the first event is kept as ``extra`` ``promulgated`` (首次通过),
+    the in-force date as ``effective`` (施行日期, from the events or the body's 本法自…起施行), and the
+    event lines as ``history`` (制定和修改沿革), so they stay visible without being indexed as body text.
+    """
+    lines = [_HTML_COMMENT.sub("", line).strip() for line in head.split("\n")]
+    events_text = [line for line in lines if line and not _MD_HEADING.match(line)]
+    events_text += [line.strip() for line in history if line.strip()]
+    events = _dated_events("\n".join(events_text))
+    enacted = [iso for iso, what in events if _ENACTED.search(what) or not _IN_FORCE.search(what)]
+    in_force = [iso for iso, what in events if _IN_FORCE.search(what) and not _ENACTED.search(what)]
+    if not in_force and body:
+        stated = _IN_FORCE_ARTICLE.findall(body)
+        in_force = [normalize_date(stated[-1].translate(_ASCII_DIGITS))] if stated else []
+    extra: list[tuple[str, str]] = []
+    if enacted:
+        extra.append(("promulgated", min(enacted)))
+    if in_force and in_force[-1]:
+        extra.append(("effective", in_force[-1]))
+    dated = [line for line in events_text if _dated_events(line)]
+    if dated:
+        extra.append(("history", "\n".join(dated)))
+    return DocMeta(
+        title=law_title(head),
+        issuer=_issuer(events[0][1]) if events else "",
+        date=max(enacted) if enacted else "",
+        extra=tuple(extra),
+    )

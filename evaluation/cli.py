@@ -3,7 +3,9 @@
 - ``eval run GOLD [--index DIR] [--config NAME ...] [--out DIR]``: ask the gold questions under each
   configuration (default: hybrid, bm25, dense, hybrid-noreader, topk-5 and the LangChain baseline;
   ``all`` adds chunk-60 and chunk-160) and write predictions and reports to ``--out``.
-- ``eval score GOLD PRED.jsonl [--out DIR]``: score answers of any system in the batch contract.
+- ``eval score --gold GOLD --predictions PRED.jsonl [--out DIR]`` (or positionally): score the answers
+  of any system: our batch contract, or another system's (citations with only a quote, retrieved
+  passages with only text or source, its own question types); prints the scores overall and by type.
 - ``eval from-quiz QUIZ.(json|xlsx) OUT.jsonl``: a reviewed quiz as a gold set.
 
 GOLD may be JSONL, CSV or XLSX (see :mod:`evaluation.gold`).
@@ -22,23 +24,33 @@ from evaluation.errors import EvaluationError
 __all__ = ["register"]
 
 
-def _print_summary(data: dict[str, Any]) -> None:
-    from evaluation.report import summary_table
+def _print_table(header: list[str], rows: list[list[str]], keep: list[int] | None = None) -> None:
+    columns = keep if keep is not None else list(range(len(header)))
+    widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in columns]
+    print("  ".join(header[i].ljust(w) for i, w in zip(columns, widths, strict=True)))
+    for row in rows:
+        print("  ".join(row[i].ljust(w) for i, w in zip(columns, widths, strict=True)))
+
+
+def _print_summary(data: dict[str, Any], by_type: bool = False) -> None:
+    from evaluation.report import summary_table, type_table
 
     header, rows = summary_table(data)
     keep = [header.index(h) for h in ("config", "hit@1", "hit@5", "MRR", "doc@1", "key acc", "concise acc",
-                                      "F1", "cite correct", "refusal R", "p50 ms", "p95 ms")]  # fmt: skip
-    widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in keep]
-    print("  ".join(header[i].ljust(w) for i, w in zip(keep, widths, strict=True)))
-    for row in rows:
-        print("  ".join(row[i].ljust(w) for i, w in zip(keep, widths, strict=True)))
+                                      "short acc", "F1", "cite correct", "refusal R", "false refusal",
+                                      "p50 ms", "p95 ms")]  # fmt: skip
+    _print_table(header, rows, keep)
+    if by_type:
+        for config in data["configs"]:
+            print(f"\n按题型（{config['name']}）：")
+            _print_table(*type_table(config))
 
 
-def _finish(data: dict[str, Any], out: Path, floors: Path | None) -> int:
+def _finish(data: dict[str, Any], out: Path, floors: Path | None, by_type: bool = False) -> int:
     from evaluation.report import write_reports
 
     paths = write_reports(data, out)
-    _print_summary(data)
+    _print_summary(data, by_type)
     print(f"报告：{paths.html}\n      {paths.markdown}\n      {paths.json}")
     status = 0
     if floors is not None:
@@ -70,8 +82,19 @@ def cmd_score(args: argparse.Namespace) -> int:
     from evaluation.report import report_data
     from evaluation.runner import score_file
 
-    run = score_file(args.gold, args.predictions, args.name)
-    return _finish(report_data(run), args.out, args.floors)
+    gold = _one_path(args.gold_option, args.gold, "--gold", "标准答案集")
+    predictions = _one_path(args.predictions_option, args.predictions, "--predictions", "预测结果")
+    run = score_file(gold, predictions, args.name)
+    return _finish(report_data(run), args.out, args.floors, by_type=True)
+
+
+def _one_path(option: Path | None, positional: Path | None, flag: str, what: str) -> Path:
+    if option is not None and positional is not None and option != positional:
+        raise EvaluationError(f"{what}给了两次：{flag} {option} 与 {positional}；请只给一个")
+    path = option or positional
+    if path is None:
+        raise EvaluationError(f"缺少{what}文件：请用 {flag} 文件 指定")
+    return path
 
 
 def cmd_from_quiz(args: argparse.Namespace) -> int:
@@ -117,9 +140,19 @@ def register(subparsers: Any) -> None:
     add_index_options(r)
     r.set_defaults(func=_guarded(cmd_run))
 
-    s = sub.add_parser("score", help="给任意系统的回答（批量 JSONL 格式）打分")
-    s.add_argument("gold", type=Path)
-    s.add_argument("predictions", type=Path)
+    s = sub.add_parser("score", help="给任意系统的回答（JSONL，ask --json 格式或其它系统的格式）打分")
+    s.add_argument("gold", type=Path, nargs="?", help="标准答案集（也可用 --gold）")
+    s.add_argument("predictions", type=Path, nargs="?", help="预测结果 JSONL（也可用 --predictions）")
+    s.add_argument(
+        "--gold", dest="gold_option", type=Path, metavar="GOLD", help="标准答案集：.jsonl .csv .xlsx"
+    )
+    s.add_argument(
+        "--predictions",
+        dest="predictions_option",
+        type=Path,
+        metavar="PRED",
+        help="预测结果：.jsonl 或 .json",
+    )
     s.add_argument("--out", type=Path, default=Path("eval-out"), help="输出目录（默认 ./eval-out）")
     s.add_argument("--name", help="报告中的名称（默认为预测文件名）")
     s.add_argument("--floors", type=Path, help="下限文件：低于下限时退出码为 1")

@@ -39,6 +39,9 @@ _TYPE_ALIASES = {
     "列举": "list", "清单": "list", "列表": "list", "定义": "definition", "概念": "definition",
     "含义": "definition", "程序": "procedure", "流程": "procedure", "是非": "yesno", "判断": "yesno",
     "无": "none", "无答案": "none", "拒答": "none", "不可回答": "none",
+    # Other systems' gold sets name the unanswerable category their own way.
+    "unanswerable": "none", "no_answer": "none", "no-answer": "none", "noanswer": "none",
+    "impossible": "none", "negative": "none", "无法回答": "none", "不可答": "none",
 }  # fmt: skip
 
 _COLUMNS = {
@@ -89,7 +92,9 @@ class _GoldRow(BaseModel):
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
     id: str = Field(min_length=1)
-    type: QuestionType
+    # Our labels (QUESTION_TYPES) or any other set's own: an unknown label is its own category in the
+    # per-type tables, not an error. Only ``none`` (and its aliases) changes how an item is scored.
+    type: str = Field(min_length=1)
     question: str = Field(min_length=1)
     answers: list[str] = []
     keys: list[str] = []
@@ -207,6 +212,16 @@ def _read_xlsx(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     return _rows_from_table(path.name, iter(rows))
 
 
+def _canonical_keys(raw: dict[str, Any]) -> dict[str, Any]:
+    """JSONL keys spelled as the table headers may be (answer, 答案, 依据 ...) under their field names."""
+    renamed = dict(raw)
+    for key, value in raw.items():
+        field = _HEADER_TO_FIELD.get(key.strip().lower())
+        if field is not None and field not in raw:
+            renamed.setdefault(field, value)
+    return renamed
+
+
 def load_gold(path: str | Path) -> list[GoldItem]:
     """Load a gold set (加载标准答案集) from ``.jsonl``, ``.csv`` or ``.xlsx``.
 
@@ -217,8 +232,9 @@ def load_gold(path: str | Path) -> list[GoldItem]:
     if not path.is_file():
         raise GoldSetError(f"{path}: gold set file not found")
     suffix = path.suffix.lower()
+    rows: Iterator[tuple[str, dict[str, Any]]]
     if suffix == ".jsonl":
-        rows = read_jsonl(path, GoldSetError)
+        rows = ((where, _canonical_keys(raw)) for where, raw in read_jsonl(path, GoldSetError))
     elif suffix == ".csv":
         rows = _read_csv(path)
     elif suffix == ".xlsx":

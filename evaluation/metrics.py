@@ -33,6 +33,7 @@ __all__ = [
     "offsets_valid",
     "refusal_correct",
     "same_source",
+    "short_answer_correct",
 ]
 
 MIN_OVERLAP = 12
@@ -50,8 +51,19 @@ def _basename(path: str) -> str:
 
 
 def same_source(source: str, gold_doc: str) -> bool:
-    """Whether a passage/citation source (来源文件) is the gold document, comparing file names only."""
-    return bool(gold_doc.strip()) and _basename(source) == _basename(gold_doc)
+    """Whether a passage/citation source (来源文件) is the gold document, comparing file names only.
+
+    A name without an extension (another system's document key) matches the gold file's stem.
+    """
+    if not gold_doc.strip():
+        return False
+    name, gold = _basename(source), _basename(gold_doc)
+    return name == gold or (bool(name) and "." not in name and name == PurePosixPath(gold).stem)
+
+
+def _source_allows(source: str, gold_doc: str) -> bool:
+    # Another system may quote without naming the file: then only the words decide.
+    return not source.strip() or same_source(source, gold_doc)
 
 
 def contains(haystack: str, needle: str) -> bool:
@@ -105,9 +117,10 @@ def evidence_hit(
 
     The passage must come from the gold document and either contain the evidence or, since chunk
     borders may cut it, share a common substring of at least ``min(min_overlap, len(evidence))``
-    characters with it; checked on the raw text and again on normalized text.
+    characters with it; checked on the raw text and again on normalized text (width, whitespace).
+    Another system's passage may name no source: then only the text decides.
     """
-    return same_source(passage_source, gold_doc) and _overlaps(passage_text, evidence, min_overlap)
+    return _source_allows(passage_source, gold_doc) and _overlaps(passage_text, evidence, min_overlap)
 
 
 # ---------------------------------------------------------------- retrieval (检索)
@@ -170,6 +183,19 @@ def concise_accuracy(answer: str, keys: Iterable[str], limit: int = CONCISE_LIMI
     return len(strip_citation_markers(answer)) <= limit and key_accuracy(answer, keys)
 
 
+def short_answer_correct(short: str, answers: Iterable[str], limit: int = CONCISE_LIMIT) -> bool:
+    """Short-answer accuracy (简答准确率): the short answer states one gold answer.
+
+    Normalized, some gold answer occurs in it (digit boundaries respected: 300 is not in 3000) and it
+    is at most ``limit`` characters, so pasting a whole article does not count as a short answer.
+    """
+    plain = strip_citation_markers(short)
+    if not plain or len(plain) > limit:
+        return False
+    norm = normalize(plain)
+    return any(gold and contains(norm, gold) for gold in (normalize(a) for a in answers))
+
+
 def cmrc_tokens(text: str) -> list[str]:
     """CMRC2018-style tokens (分词): split at whitespace and punctuation, normalize each segment, then
     a run of ASCII letters/digits (with a decimal part) is one token and every other character
@@ -213,8 +239,8 @@ def citation_supported(
 ) -> bool:
     """One citation is from the gold document and its quote overlaps the evidence by >= 12
     characters (raw or normalized), or contains one of the gold keys."""
-    source, quote = str(_field(citation, "source")), str(_field(citation, "quote"))
-    if not same_source(source, gold_doc):
+    source, quote = str(_field(citation, "source") or ""), str(_field(citation, "quote") or "")
+    if not _source_allows(source, gold_doc):
         return False
     if _overlaps(quote, evidence, MIN_OVERLAP):
         return True
@@ -224,10 +250,14 @@ def citation_supported(
 
 def citation_correct(citations: Iterable[Mapping[str, Any] | Any], gold_doc: str, evidence: str) -> bool:
     """Citation correctness (引用正确): some citation is from the gold document and its quote contains
-    the evidence or overlaps it by at least ``min(12, len(evidence))`` characters."""
+    the evidence or overlaps it by at least ``min(12, len(evidence))`` characters.
+
+    Offsets are not needed: the quote text is matched, raw and normalized (full/half width and
+    whitespace folded). A citation naming no file is judged by its quote alone.
+    """
     return any(
-        same_source(str(_field(c, "source")), gold_doc)
-        and _overlaps(str(_field(c, "quote")), evidence, MIN_OVERLAP)
+        _source_allows(str(_field(c, "source") or ""), gold_doc)
+        and _overlaps(str(_field(c, "quote") or ""), evidence, MIN_OVERLAP)
         for c in citations
     )
 

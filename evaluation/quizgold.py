@@ -42,11 +42,11 @@ _TRUE = {"正确", "对", "是", "√", "✓", "t", "true", "yes", "y"}
 _FALSE = {"错误", "错", "否", "×", "✗", "x", "f", "false", "no", "n"}
 _OPTION_PREFIX = re.compile(r"^\s*[A-Ha-h]\s*[.．、:：)）]\s*")
 _DEADLINE = re.compile(
-    r"\d{4}年|\d{1,2}月\d{1,2}日|[0-9零一二三四五六七八九十百两]+(?:个)?(?:年|月|日|天|周|工作日)(?:内|以内|之内|前|后)?"
+    r"\d{4}年|\d{1,2}月\d{1,2}日|(?<![0-9零一二三四五六七八九十百两])[0-9零一二三四五六七八九十百两]+(?:个)?(?:年|月|日|天|周|工作日)(?:内|以内|之内|前|后)?"
     r"|年底|年前|之前|以前|期限|过渡期|每年|每季度|每月"
 )
 _NUMBER = re.compile(
-    r"[0-9０-９]|百分之|[零一二三四五六七八九十百千万亿两]+(?:分之|%|个|项|类|元|倍|亩|人|户|名|岁|次|级|种|条|家)"
+    r"[0-9０-９]|百分之|(?<![零一二三四五六七八九十百千万亿两])[零一二三四五六七八九十百千万亿两]+(?:分之|%|个|项|类|元|倍|亩|人|户|名|岁|次|级|种|条|家)"
 )
 
 
@@ -226,11 +226,13 @@ def _from_xlsx(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         explanation = cell(row, "解析")
         quote = cell(row, "原文") or cell(row, "引文")
         if not quote:
-            quoted = re.findall(r"“([^”]+)”", explanation)
+            quoted = re.findall(r"“([^“”]+)”", explanation)
             quote = max(quoted, key=len) if quoted else ""
         source = cell(row, "出处")
         match = re.search(
-            r"[^\s《》（）()：:，,]+\.(?:txt|md|markdown|html?|docx|pdf)", source, re.IGNORECASE
+            r"(?<![^\s《》（）()：:，,])[^\s《》（）()：:，,]+\.(?:txt|md|markdown|html?|docx|pdf)",
+            source,
+            re.IGNORECASE,
         )
         item = {
             "type": kind, "stem": cell(row, "题干"), "options": options, "answer": answer,

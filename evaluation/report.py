@@ -33,6 +33,7 @@ __all__ = [
     "render_markdown",
     "report_data",
     "summary_table",
+    "type_table",
     "write_reports",
 ]
 
@@ -51,10 +52,12 @@ SUMMARY_METRICS: tuple[tuple[str, str, str], ...] = (
     ("answers", "concise_accuracy", "concise acc"),
     ("answers", "exact_match", "EM"),
     ("answers", "char_f1", "F1"),
+    ("answers", "short_accuracy", "short acc"),
     ("citations", "citation_correct", "cite correct"),
     ("citations", "citation_precision", "cite precision"),
     ("refusal", "refusal_precision", "refusal P"),
     ("refusal", "refusal_recall", "refusal R"),
+    ("refusal", "false_refusal_rate", "false refusal"),
 )
 _CHART_METRICS = (
     "hit@1",
@@ -167,7 +170,8 @@ def summary_table(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         rows.append(
             [
                 c["name"],
-                *(_fmt(s[group][metric]) for group, metric, _ in SUMMARY_METRICS),
+                # .get: a report written before a metric existed still renders ("–").
+                *(_fmt(s[group].get(metric)) for group, metric, _ in SUMMARY_METRICS),
                 _ms(s["latency"]["p50_ms"]),
                 _ms(s["latency"]["p95_ms"]),
             ]
@@ -175,10 +179,49 @@ def summary_table(data: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
     return header, rows
 
 
+# (GroupScores field, column label) of the per-type table ``eval score`` prints.
+TYPE_METRICS: tuple[tuple[str, str], ...] = (
+    ("hit_at_1", "hit@1"),
+    ("hit_at_5", "hit@5"),
+    ("key_accuracy", "answer acc"),
+    ("short_accuracy", "short acc"),
+    ("citation_correct", "cite correct"),
+    ("refusal_accuracy", "refused (none)"),
+    ("false_refusal_rate", "false refusal"),
+)
+
+
+def type_table(config: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of one configuration's scores by question type (分题型), ``all`` last.
+
+    Types are the gold set's own labels, ours or not. "refused (none)" is the share of unanswerable
+    questions refused; "false refusal" the share of answerable ones refused.
+    """
+    scores = config["scores"]
+    header = ["type", "n", *(label for _, label in TYPE_METRICS)]
+    rows = []
+    for qtype, group in scores["by_type"].items():
+        values = {name: group.get(name) for name, _ in TYPE_METRICS}
+        if qtype != "none":
+            values["refusal_accuracy"] = None
+        rows.append([qtype, str(group["n"]), *(_fmt(values[name]) for name, _ in TYPE_METRICS)])
+    overall = {
+        "hit_at_1": scores["retrieval"].get("hit_at_1"),
+        "hit_at_5": scores["retrieval"].get("hit_at_5"),
+        "key_accuracy": scores["answers"].get("key_accuracy"),
+        "short_accuracy": scores["answers"].get("short_accuracy"),
+        "citation_correct": scores["citations"].get("citation_correct"),
+        "refusal_accuracy": scores["refusal"].get("refusal_recall"),
+        "false_refusal_rate": scores["refusal"].get("false_refusal_rate"),
+    }
+    rows.append(["all", str(scores["n_items"]), *(_fmt(overall[name]) for name, _ in TYPE_METRICS)])
+    return header, rows
+
+
 def _metric(scores: dict[str, Any], label: str) -> float:
     for group, metric, name in SUMMARY_METRICS:
         if name == label:
-            value = scores[group][metric]
+            value = scores[group].get(metric)
             return 0.0 if value is None else float(value)
     raise KeyError(label)
 

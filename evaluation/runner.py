@@ -28,8 +28,7 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.engine import Assistant
-from corpus.clean import boilerplate_spans, merge_spans
-from corpus.metadata import parse_header
+from corpus.loaders import describe_text
 from corpus.types import DocMeta, SourceDoc
 from evaluation.baseline import LangChainBaseline, docs_from_knowledge_base
 from evaluation.errors import EvaluationError
@@ -175,8 +174,7 @@ def documents_from_catalog(kb: KnowledgeBase) -> list[SourceDoc]:
         if not text:
             continue
         meta = kb.catalog.document_meta(rec.doc_id) or DocMeta(title=rec.title)
-        _, body_start = parse_header(text)
-        skip = merge_spans(([(0, body_start)] if body_start else []) + boilerplate_spans(text, body_start))
+        _, skip = describe_text(text)
         fmt = "md" if rec.source.lower().endswith((".md", ".markdown")) else "txt"
         docs.append(SourceDoc(rec.source, "", fmt, text, meta, tuple(skip)))
     return docs

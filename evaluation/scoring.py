@@ -7,8 +7,14 @@ Denominators, chosen so that a missing or refused answer always costs something:
 - citation precision: answerable items the assistant answered (found == true);
 - refusal recall: items of type ``none`` (a missing prediction is not a refusal); refusal
   precision: refused predictions; false refusal rate: answerable items;
-- EM/F1 compare ``short_answer`` (or, when it is null, the answer without citation markers)
-  with the gold ``answers``; key and concise accuracy use the full ``answer``.
+- EM/F1 and short-answer accuracy compare ``short_answer`` (or, when it is null, the answer
+  without citation markers) with the gold ``answers``; key and concise accuracy use the full
+  ``answer``;
+- a prediction without ``retrieved`` (another system that does not expose it) is not scored on
+  retrieval: its hit@k is "not measured" (None), not 0.
+
+Question types are whatever the gold set says: a label that is not ours is its own category in
+``by_type``; only ``none`` means "must be refused".
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ class ItemResult:
     concise_ok: bool | None = None
     em: bool | None = None
     f1: float | None = None
+    short_ok: bool | None = None
     citation_ok: bool | None = None
     citation_precision: float | None = None
     refusal_ok: bool = False
@@ -69,6 +76,8 @@ class GroupScores:
     char_f1: float | None
     citation_correct: float | None
     refusal_accuracy: float | None
+    short_accuracy: float | None = None
+    false_refusal_rate: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,20 +146,28 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
 
-def _judge(item: GoldItem, pred: Mapping[str, Any] | None) -> ItemResult:
+def _passage_hit(passage: Mapping[str, Any], item: GoldItem) -> bool:
+    # A passage given only as a source (another system's retrieval list of file names) is judged by
+    # document: it hits when it is the gold document.
+    if not str(passage["text"]).strip():
+        return metrics.same_source(str(passage["source"]), item.doc)
+    return metrics.evidence_hit(passage["text"], passage["source"], item.doc, item.evidence)
+
+
+def _judge(item: GoldItem, pred: Mapping[str, Any] | None, retrieval: bool = True) -> ItemResult:
     base = ItemResult(item.id, item.type, item.doc, missing=pred is None, found=None)
     if pred is None:
         if not item.answerable:
             return base
+        if retrieval:  # a system that reports no retrieval at all is not scored on it
+            base = replace(base, doc_at_1=False, rr=0.0, ndcg=0.0)
         return replace(
             base,
-            doc_at_1=False,
-            rr=0.0,
-            ndcg=0.0,
             key_ok=False,
             concise_ok=False,
             em=False,
             f1=0.0,
+            short_ok=False,
             citation_ok=False,
         )
     found, answer = bool(pred["found"]), str(pred["answer"])
@@ -163,20 +180,28 @@ def _judge(item: GoldItem, pred: Mapping[str, Any] | None) -> ItemResult:
     )
     if not item.answerable:
         return base
-    passages = list(pred["retrieved"])[:TOP_K]
-    rels = tuple(metrics.evidence_hit(p["text"], p["source"], item.doc, item.evidence) for p in passages)
     short = pred.get("short_answer") or answer
     citations = list(pred["citations"])
+    if pred.get("retrieved") is not None:
+        passages = list(pred["retrieved"])[:TOP_K]
+        rels = tuple(_passage_hit(p, item) for p in passages)
+        named = any(p["source"] for p in passages) or not passages
+        base = replace(
+            base,
+            rels=rels,
+            doc_at_1=metrics.doc_at_1([metrics.same_source(p["source"], item.doc) for p in passages])
+            if named
+            else None,
+            rr=metrics.mrr(rels),
+            ndcg=metrics.ndcg_at_k(rels, TOP_K),
+        )
     return replace(
         base,
-        rels=rels,
-        doc_at_1=metrics.doc_at_1([metrics.same_source(p["source"], item.doc) for p in passages]),
-        rr=metrics.mrr(rels),
-        ndcg=metrics.ndcg_at_k(rels, TOP_K),
         key_ok=metrics.key_accuracy(answer, item.keys),
         concise_ok=metrics.concise_accuracy(answer, item.keys),
         em=metrics.exact_match(short, item.answers),
         f1=metrics.char_f1(short, item.answers),
+        short_ok=metrics.short_answer_correct(short, item.answers),
         citation_ok=metrics.citation_correct(citations, item.doc, item.evidence),
         # Precision only means something for an answer that was given.
         citation_precision=(
@@ -193,7 +218,7 @@ def _reasons(item: GoldItem, result: ItemResult) -> list[str]:
             [] if result.refusal_ok else ["answered although the documents do not cover it (should refuse)"]
         )
     reasons = [] if result.found else ["false refusal"]
-    if not result.hit(TOP_K):
+    if result.hit(TOP_K) is False:
         reasons.append(f"retrieval miss: evidence not in top {TOP_K}")
     if not result.key_ok:
         reasons.append("answer lacks key(s): " + "、".join(item.keys))
@@ -217,6 +242,8 @@ def _group(results: Sequence[ItemResult]) -> GroupScores:
         char_f1=_mean([r.f1 for r in answerable]),
         citation_correct=_mean([r.citation_ok for r in answerable]),
         refusal_accuracy=_mean([r.refusal_ok for r in results]),
+        short_accuracy=_mean([r.short_ok for r in answerable]),
+        false_refusal_rate=_ratio(sum(r.found is False for r in answerable), len(answerable)),
     )
 
 
@@ -225,7 +252,8 @@ def _failure(item: GoldItem, pred: Mapping[str, Any] | None, reasons: list[str])
         ()
         if pred is None
         else tuple(
-            {k: p.get(k) for k in ("source", "section", "score", "text")} for p in list(pred["retrieved"])[:3]
+            {k: p.get(k) for k in ("source", "section", "score", "text")}
+            for p in list(pred.get("retrieved") or [])[:3]
         )
     )
     answer = None if pred is None else str(pred["answer"])
@@ -238,9 +266,10 @@ def score(gold: Sequence[GoldItem], preds: Mapping[str, Mapping[str, Any]]) -> S
     gold_ids = {g.id for g in gold}
     results: list[ItemResult] = []
     failures: list[Failure] = []
+    retrieval = not checked or any(p.get("retrieved") is not None for p in checked.values())
     for item in gold:
         pred = checked.get(item.id)
-        result = _judge(item, pred)
+        result = _judge(item, pred, retrieval)
         results.append(result)
         reasons = _reasons(item, result)
         if reasons:
@@ -274,6 +303,7 @@ def score(gold: Sequence[GoldItem], preds: Mapping[str, Mapping[str, Any]]) -> S
             "concise_accuracy": _mean([r.concise_ok for r in answerable]),
             "exact_match": _mean([r.em for r in answerable]),
             "char_f1": _mean([r.f1 for r in answerable]),
+            "short_accuracy": _mean([r.short_ok for r in answerable]),
         },
         citations={
             "citation_correct": _mean([r.citation_ok for r in answerable]),

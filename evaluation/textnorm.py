@@ -33,25 +33,14 @@ import string
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from corpus.numerals import BIG_MULTIPLIERS, CN_DIGITS, CN_NUMERAL_CHARS, SMALL_MULTIPLIERS
+
 __all__ = ["normalize", "parse_number", "split_segments", "strip_citation_markers"]
 
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-_SMALL_MULT = {"十": 10, "百": 100, "千": 1000}
-_BIG_MULT = {"万": 10**4, "亿": 10**8}
-_CN_NUM_CHARS = "".join(_CN_DIGITS) + "".join(_SMALL_MULT) + "".join(_BIG_MULT)
+_CN_DIGITS = CN_DIGITS
+_SMALL_MULT = SMALL_MULTIPLIERS
+_BIG_MULT = BIG_MULTIPLIERS
+_CN_NUM_CHARS = CN_NUMERAL_CHARS
 _CN_DIGIT_CHARS = "".join(_CN_DIGITS)
 
 # Measure words (量词) and units after which a numeral is a quantity.
@@ -68,8 +57,12 @@ _DASH_BETWEEN_NUMBERS = re.compile(rf"(?<=[0-9{_CN_NUM_CHARS}])[-~–—](?=[0-9
 
 _CN_RUN = re.compile(rf"[{_CN_NUM_CHARS}]+(?:点[{_CN_DIGIT_CHARS}]+[万亿]*)?")
 _ARABIC_MULT = re.compile(r"(?<![0-9.])([0-9]+(?:\.[0-9]+)?)([百千万亿]+)")
-_NUM_TOKEN = rf"(?:[0-9]+(?:\.[0-9]+)?[百千万亿]*|[{_CN_NUM_CHARS}]+(?:点[{_CN_DIGIT_CHARS}]+)?)"
+# Each branch starts only where its run starts, so a long run of digits is tried once, not from each digit.
+_NUM_TOKEN = rf"(?:(?<![0-9])[0-9]+(?:\.[0-9]+)?[百千万亿]*|(?<![{_CN_NUM_CHARS}])[{_CN_NUM_CHARS}]+(?:点[{_CN_DIGIT_CHARS}]+)?)"
 _FRACTION = re.compile(rf"({_NUM_TOKEN})分之({_NUM_TOKEN})")
+# 一点三万亿: integer part, decimals, trailing 万/亿 (the integer part stops at 点; without 点 the caller
+# reads the whole text). Greedy, not the lazy ``[…]+?`` that re-scanned the trailing 万亿 from each digit.
+_CN_DECIMAL = re.compile(rf"([{_CN_NUM_CHARS}]+)(?:点([{_CN_DIGIT_CHARS}]+)([万亿]*))?")
 
 # [1] [1,2] [1-3] ［2］ 【3】: citation markers in answers (引用标记).
 _CITATION_MARKER = re.compile(r"[\[［【]\s*\d+(?:\s*[,，、\-–~]\s*\d+)*\s*[\]］】]")
@@ -142,7 +135,7 @@ def parse_number(text: str) -> Decimal | None:
         for ch in m.group(2):
             value *= (_SMALL_MULT | _BIG_MULT)[ch]
         return value
-    m = re.fullmatch(rf"([{_CN_NUM_CHARS}]+?)(?:点([{_CN_DIGIT_CHARS}]+))?([万亿]*)", text)
+    m = _CN_DECIMAL.fullmatch(text)
     if not m:
         return None
     int_part, frac, mults = m.group(1), m.group(2), m.group(3)

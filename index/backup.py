@@ -18,21 +18,26 @@ Export writes every document's text (the text as ingested, which all citations p
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import json
+import os
 import shutil
 import sqlite3
+import stat
 import tarfile
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack, suppress
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
 from index.errors import IndexError_
-from index.lock import WriteLock
+from index.lock import WriteLock, exclusive_use
 from index.manifest import read_manifest
 
 if TYPE_CHECKING:
@@ -43,7 +48,7 @@ __all__ = ["BackupError", "BackupInfo", "backup", "export_documents", "restore"]
 FORMAT = "policy-assistant-backup/1"
 _META = "backup.json"
 _PREFIX = "index"
-_SKIP_NAMES = frozenset({"write.lock", "cache", "bm25.tmp", "bm25.old", "manifest.json.tmp"})
+_SKIP_NAMES = frozenset({"write.lock", "in-use.lock", "cache", "bm25.tmp", "bm25.old", "manifest.json.tmp"})
 _SQLITE_SIDE = ("-wal", "-shm", "-journal")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _CHUNK = 1 << 20
@@ -105,15 +110,44 @@ def backup(index_dir: Path, out: Path) -> BackupInfo:
     """Write the whole knowledge base in ``index_dir`` to the archive ``out`` (under the write lock)."""
     if read_manifest(index_dir) is None or not (index_dir / "catalog.sqlite").is_file():
         raise BackupError(f"{index_dir} 不是知识库索引目录（缺少 manifest.json 或 catalog.sqlite）")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.is_dir():
+        raise BackupError(f"无法写入备份文件 {out}：这是一个目录，请给出文件名，如 {out / 'kb.tar.gz'}")
     partial = out.with_name(out.name + ".partial")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        return _write_backup(index_dir, out, partial)
+    except OSError as exc:
+        with suppress(OSError):
+            partial.unlink(missing_ok=True)
+        if exc.filename and Path(exc.filename).is_relative_to(index_dir):
+            raise BackupError(f"无法读取索引文件 {exc.filename}（{os_reason(exc)}）") from exc
+        raise BackupError(f"无法写入备份文件 {out}（{os_reason(exc)}）") from exc
+
+
+_OS_REASONS = {
+    errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "文件系统是只读的",
+    errno.ENOTDIR: "路径中有一段是文件而不是目录", errno.EEXIST: "路径中有一段是文件而不是目录",
+    errno.EISDIR: "这是一个目录", errno.ENOENT: "路径不存在", errno.ENOSPC: "磁盘空间不足",
+    errno.EDQUOT: "超出磁盘配额",
+}  # fmt: skip
+
+
+def os_reason(exc: OSError) -> str:
+    """A file-system error in a few words for the user, naming the path that failed."""
+    reason = _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+    return f"{exc.filename}：{reason}" if exc.filename else reason
+
+
+def _write_backup(index_dir: Path, out: Path, partial: Path) -> BackupInfo:
     with WriteLock(index_dir), tempfile.TemporaryDirectory(prefix="pa-backup-") as scratch:
-        entries: list[tuple[str, Path]] = []
+        entries: list[tuple[str, Path, int]] = []  # (name in the archive, file to copy, mode to record)
         for path in _files(index_dir):
             source = _snapshot(path, Path(scratch)) if _is_sqlite(path) else path
-            entries.append((path.relative_to(index_dir).as_posix(), source))
+            entries.append(
+                (path.relative_to(index_dir).as_posix(), source, stat.S_IMODE(path.stat().st_mode))
+            )
         listing: list[dict[str, Any]] = [
-            {"name": name, "size": src.stat().st_size, "sha256": _sha256(src)} for name, src in entries
+            {"name": name, "size": src.stat().st_size, "sha256": _sha256(src)} for name, src, _ in entries
         ]
         manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
         meta = {
@@ -125,8 +159,11 @@ def backup(index_dir: Path, out: Path) -> BackupInfo:
             info = tarfile.TarInfo(_META)
             info.size, info.mtime = len(data), int(time.time())
             tar.addfile(info, io.BytesIO(data))
-            for name, src in entries:
-                tar.add(src, arcname=f"{_PREFIX}/{name}", recursive=False)
+            for name, src, mode in entries:
+                member = tar.gettarinfo(src, arcname=f"{_PREFIX}/{name}")
+                member.mode = mode  # the original's, not the snapshot's: audit.jsonl stays 0600
+                with src.open("rb") as fh:
+                    tar.addfile(member, fh)
     partial.replace(out)
     return BackupInfo(
         out, len(entries), sum(int(f["size"]) for f in listing), int(manifest.get("documents", 0)),
@@ -166,10 +203,11 @@ def _read_meta(tar: tarfile.TarFile) -> dict[str, Any]:
     return meta
 
 
-def _copy_member(src: IO[bytes], dest: Path, size: int) -> str:
+def _copy_member(src: IO[bytes], dest: Path, size: int, mode: int) -> str:
     digest = hashlib.sha256()
     written = 0
-    with dest.open("xb") as out:
+    # Created with its final mode, never wider than it was: a 0600 audit log is not readable meanwhile.
+    with os.fdopen(os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode), "wb") as out:
         while block := src.read(_CHUNK):
             written += len(block)
             if written > size:
@@ -181,24 +219,54 @@ def _copy_member(src: IO[bytes], dest: Path, size: int) -> str:
     return digest.hexdigest()
 
 
+def _restored_mode(archived: int) -> int:
+    """The archived permission bits, at most rw-r--r-- (an archive cannot make a file executable or
+    writable by others) and at least rw for the owner."""
+    return (archived & 0o644) | 0o600
+
+
 def _empty(path: Path) -> bool:
     return not path.exists() or (path.is_dir() and not any(path.iterdir()))
 
 
+IN_USE_ADVICE = "请先停止网页服务（policy-assistant serve）及其他使用它的命令，再恢复"
+
+
 def restore(archive: Path, index_dir: Path, *, force: bool = False) -> BackupInfo:
-    """Restore a backup into ``index_dir`` (empty, or replaced when ``force``); validates first."""
+    """Restore a backup into ``index_dir`` (empty, or replaced when ``force``); validates first.
+
+    Refused while any process has the folder open (:func:`index.lock.exclusive_use`): a web server
+    would go on answering from the deleted files and fail its next upload. While the restore runs,
+    a knowledge base cannot be opened on the folder.
+    """
+    if not archive.is_file():
+        raise BackupError(f"备份文件 {archive} 不存在或不是文件")
     if not _empty(index_dir) and not force:
         raise BackupError(f"目标目录 {index_dir} 不是空的；确认要覆盖现有知识库请加 --force")
     if index_dir.exists() and not index_dir.is_dir():
         raise BackupError(f"目标 {index_dir} 不是目录")
-    index_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{index_dir.name}.restore-", dir=index_dir.parent))
     try:
-        info = _extract(archive, staging)
-        lock = WriteLock(index_dir) if index_dir.is_dir() else None
-        if lock is not None:
-            lock.acquire()  # no writer may be using the index being replaced
+        index_dir.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"无法创建目标目录 {index_dir.parent}（{os_reason(exc)}）") from exc
+    try:
+        return _restore(archive, index_dir)
+    except OSError as exc:
+        raise BackupError(f"无法恢复到 {index_dir}（{os_reason(exc)}）") from exc
+
+
+def _restore(archive: Path, index_dir: Path) -> BackupInfo:
+    with ExitStack() as hold:
+        if index_dir.is_dir():
+            hold.enter_context(exclusive_use(index_dir, IN_USE_ADVICE))  # no reader has it open
+            hold.enter_context(WriteLock(index_dir))  # and no writer
+        # Not mkdtemp (mode 0700): the restored folder gets the mode the old one had, or the default.
+        staging = index_dir.with_name(f".{index_dir.name}.restore-{uuid.uuid4().hex[:12]}")
+        staging.mkdir()
         try:
+            if index_dir.is_dir():
+                staging.chmod(stat.S_IMODE(index_dir.stat().st_mode))
+            info = _extract(archive, staging)
             if index_dir.exists():
                 old = index_dir.with_name(f".{index_dir.name}.replaced-{int(time.time())}")
                 index_dir.rename(old)
@@ -206,12 +274,9 @@ def restore(archive: Path, index_dir: Path, *, force: bool = False) -> BackupInf
                 shutil.rmtree(old, ignore_errors=True)
             else:
                 staging.rename(index_dir)
+            return BackupInfo(index_dir, info.files, info.bytes, info.documents, info.chunks)
         finally:
-            if lock is not None:
-                lock.release()
-        return BackupInfo(index_dir, info.files, info.bytes, info.documents, info.chunks)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def _extract(archive: Path, staging: Path) -> BackupInfo:
@@ -268,7 +333,7 @@ def _extract_members(tar: tarfile.TarFile, staging: Path, expected: dict[str, tu
         dest.parent.mkdir(parents=True, exist_ok=True)
         src = tar.extractfile(member)
         assert src is not None
-        if _copy_member(src, dest, size) != sha:
+        if _copy_member(src, dest, size, _restored_mode(member.mode)) != sha:
             raise BackupError(f"备份中的 {member.name} 校验失败（SHA-256 不符），备份已损坏")
         seen.add(key)
     return seen
@@ -288,6 +353,13 @@ def _export_name(source: str, fmt_suffix: str, used: set[str]) -> str:
 
 def export_documents(kb: KnowledgeBase, out_dir: Path) -> int:
     """Write each document's text to ``out_dir/texts/`` and its metadata to ``documents.jsonl``."""
+    try:
+        return _export(kb, out_dir)
+    except OSError as exc:
+        raise BackupError(f"无法写入导出目录 {out_dir}（{os_reason(exc)}）") from exc
+
+
+def _export(kb: KnowledgeBase, out_dir: Path) -> int:
     texts = out_dir / "texts"
     texts.mkdir(parents=True, exist_ok=True)
     used: set[str] = set()

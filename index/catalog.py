@@ -101,7 +101,13 @@ class Catalog:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(_SCHEMA)
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the write connection (one writer at a time)
+        # Reads use connections of their own: in WAL mode a reader sees the last commit and never waits
+        # for a write transaction, so questions keep being answered while a document is being stored.
+        self._idle: list[sqlite3.Connection] = []
+        self._readers: list[sqlite3.Connection] = []
+        self._pool_lock = threading.Lock()
+        self._closed = False
         if self._conn.execute("SELECT v FROM state WHERE k='stamp'").fetchone() is None:
             # A catalog from before the state table: start from the hash of its chunk ids, which is
             # what its saved keyword index was stamped with.
@@ -110,7 +116,31 @@ class Catalog:
             )
 
     def close(self) -> None:
+        with self._pool_lock:
+            self._closed = True
+            readers, self._readers, self._idle = self._readers, [], []
+        for conn in readers:
+            conn.close()
         self._conn.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        """A read connection from the pool (opened when none is idle)."""
+        with self._pool_lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
+            conn.execute("PRAGMA query_only=1")
+            with self._pool_lock:
+                self._readers.append(conn)
+        try:
+            yield conn
+        finally:
+            with self._pool_lock:
+                if self._closed:
+                    conn.close()
+                else:
+                    self._idle.append(conn)
 
     def stamp(self) -> str:
         """Changes with every committed write (the keyword index is rebuilt then).
@@ -118,8 +148,8 @@ class Catalog:
         A token rewritten inside each write transaction: reading it is one row, where hashing every
         chunk id cost 156 ms per question at 100k chunks (docs/benchmarks.md).
         """
-        with self._lock:
-            row = self._conn.execute("SELECT v FROM state WHERE k='stamp'").fetchone()
+        with self._read() as conn:
+            row = conn.execute("SELECT v FROM state WHERE k='stamp'").fetchone()
         return str(row[0]) if row else ""
 
     def read_manifest(self) -> Manifest | None:
@@ -141,16 +171,16 @@ class Catalog:
             self._conn.execute("COMMIT")
 
     def fingerprint(self, doc_id: str) -> str | None:
-        with self._lock:
-            row = self._conn.execute("SELECT fingerprint FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        with self._read() as conn:
+            row = conn.execute("SELECT fingerprint FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
 
     def chunk_ids(self, doc_id: str | None = None) -> list[str]:
-        with self._lock:
+        with self._read() as conn:
             if doc_id is None:
-                rows = self._conn.execute("SELECT chunk_id FROM chunks").fetchall()
+                rows = conn.execute("SELECT chunk_id FROM chunks").fetchall()
             else:
-                rows = self._conn.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,)).fetchall()
+                rows = conn.execute("SELECT chunk_id FROM chunks WHERE doc_id=?", (doc_id,)).fetchall()
         return [r[0] for r in rows]
 
     def replace_document(
@@ -179,8 +209,8 @@ class Catalog:
             return conn.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,)).rowcount > 0
 
     def documents(self) -> list[DocRecord]:
-        with self._lock:
-            rows = self._conn.execute(
+        with self._read() as conn:
+            rows = conn.execute(
                 "SELECT doc_id, source, title, issuer, date, doc_number, fingerprint, n_chunks, ingested_at "
                 "FROM documents ORDER BY source"
             ).fetchall()
@@ -191,13 +221,13 @@ class Catalog:
         return next((d for d in self.documents() if key in (d.doc_id, d.source, d.title)), None)
 
     def document_text(self, doc_id: str) -> str | None:
-        with self._lock:
-            row = self._conn.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+        with self._read() as conn:
+            row = conn.execute("SELECT text FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
         return row[0] if row else None
 
     def document_meta(self, doc_id: str) -> DocMeta | None:
-        with self._lock:
-            row = self._conn.execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT title, issuer, date, doc_number, source_url, author, extra FROM documents WHERE doc_id=?",
                 (doc_id,),
             ).fetchone()
@@ -212,16 +242,16 @@ class Catalog:
             'SELECT c.chunk_id, c.doc_id, d.source, c.section, c.start, c."end", c.text, c.ordinal, '
             "d.title, d.issuer, d.date, c.tokens FROM chunks c JOIN documents d USING (doc_id)"
         )
-        with self._lock:
+        with self._read() as conn:
             if ids is None:
-                rows = self._conn.execute(sql + " ORDER BY d.source, c.ordinal").fetchall()
+                rows = conn.execute(sql + " ORDER BY d.source, c.ordinal").fetchall()
             else:
                 wanted = list(ids)
                 rows = []
                 for i in range(0, len(wanted), 500):
                     part = wanted[i : i + 500]
                     marks = ",".join("?" * len(part))
-                    rows += self._conn.execute(sql + f" WHERE c.chunk_id IN ({marks})", part).fetchall()
+                    rows += conn.execute(sql + f" WHERE c.chunk_id IN ({marks})", part).fetchall()
         for r in rows:
             chunk = Chunk(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
             yield StoredChunk(chunk, r[8] or "", r[9] or "", r[10] or "", tuple(r[11].split()))
@@ -231,8 +261,8 @@ class Catalog:
         without holding every chunk's text in memory."""
         last = 0
         while True:
-            with self._lock:
-                rows = self._conn.execute(
+            with self._read() as conn:
+                rows = conn.execute(
                     "SELECT c.rowid, c.chunk_id, c.tokens FROM chunks c JOIN documents d USING (doc_id) "
                     "WHERE c.rowid > ? ORDER BY c.rowid LIMIT ?",
                     (last, page),
@@ -245,23 +275,23 @@ class Catalog:
 
     def dangling_chunks(self) -> list[tuple[str, str]]:
         """(chunk_id, doc_id) of chunk rows without a document row (only a damaged file has any)."""
-        with self._lock:
-            rows = self._conn.execute(
+        with self._read() as conn:
+            rows = conn.execute(
                 "SELECT chunk_id, doc_id FROM chunks WHERE doc_id NOT IN (SELECT doc_id FROM documents)"
             ).fetchall()
         return [(r[0], r[1]) for r in rows]
 
     def counts(self) -> tuple[int, int]:
-        with self._lock:
-            docs = self._conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-            chunks = self._conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        with self._read() as conn:
+            docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+            chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         return int(docs), int(chunks)
 
     def source_doc(self, doc_id: str) -> SourceDoc | None:
         """The document as it was ingested (text, file name, path, format, metadata; not its skip ranges,
         which only shaped the chunks): what a migration copies to another catalog."""
-        with self._lock:
-            row = self._conn.execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT source, path, fmt, text FROM documents WHERE doc_id=?", (doc_id,)
             ).fetchone()
         meta = self.document_meta(doc_id)

@@ -12,7 +12,9 @@ says which command to run.
 
 :func:`recover_interrupted_write` runs when a local knowledge base is opened: if the previous writer
 was killed (its lock file still names it) or the stores disagree, and no writer is active now, it
-finishes the interrupted work, so an index opened after a crash reports consistent counts.
+finishes the interrupted work, so an index opened after a crash reports consistent counts. Taking the
+write lock for that also records in the audit log what the killed writer had committed
+(:func:`index.audit.record_interrupted`), as any later writer would.
 """
 
 from __future__ import annotations

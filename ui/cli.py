@@ -1,7 +1,8 @@
 """``policy-assistant serve``: the web chat (registered through the ``policy_assistant.commands`` group).
 
     policy-assistant serve [DOCS ...] [--index DIR] [--host 127.0.0.1] [--port 7860] [--auth FILE]
-                           [--permissions users.toml] [--kb-name NAME]
+                           [--permissions users.toml] [--kb-name NAME] [--trusted-proxy ADDR ...]
+                           [--api-keys keys.jsonl [--add-api-key NAME --api-key-role KB=ROLE ...]] [--api-rate N]
 
 Folders or files given as DOCS are ingested before the server starts (unchanged files are skipped,
 so a restart is quick) and read again by the 重新索引 button.
@@ -36,8 +37,22 @@ def register(subparsers: Any) -> None:
         "--permissions", type=Path,
         help="权限文件（TOML：[users] 用户 = { 知识库名 = \"read\" 或 \"manage\" }）；需配合 --auth",
     )  # fmt: skip
+    p.add_argument(
+        "--trusted-proxy", action="append", default=[], metavar="ADDR",
+        help="反向代理的地址或网段（可重复）：只采信它们转发的 X-Forwarded-For 作为客户端地址；默认不采信任何代理",
+    )  # fmt: skip
     p.add_argument("--data", type=Path, help="反馈数据库和上传文件的目录（默认 索引目录/web）")
     p.add_argument("--max-upload-mb", type=int, default=20, help="单个上传文件大小上限（MB，默认 20）")
+    p.add_argument(
+        "--api-keys", type=Path, metavar="FILE",
+        help="开放接口（/v1、/api）的密钥文件；不给时接口只接受本机请求（且网页未开启登录）",
+    )  # fmt: skip
+    p.add_argument("--add-api-key", metavar="NAME", help="生成密钥写入 --api-keys 文件（只显示一次）后退出")
+    p.add_argument(
+        "--api-key-role", action="append", default=[], metavar="KB=ROLE",
+        help="与 --add-api-key 同用：密钥对知识库的权限，如 fupin=read 或 *=manage（可重复）",
+    )  # fmt: skip
+    p.add_argument("--api-rate", type=float, default=120, help="每个接口密钥每分钟的请求上限（默认 120）")
     add_index_options(p)
     p.set_defaults(func=cmd_serve)
 
@@ -45,10 +60,19 @@ def register(subparsers: Any) -> None:
 def cmd_serve(args: argparse.Namespace) -> int:
     from ui.access import Access, AccessError, load_permissions
     from ui.auth import AuthError, add_user, load_users
-    from ui.security import is_loopback
+    from ui.security import forwarded_allow_ips, is_loopback
 
     if args.add_user:
         return _add_user(args, add_user, AuthError)
+    from ui.api_keys import ApiKeyError, add_key_command, serve_keys
+
+    if args.add_api_key:
+        return add_key_command(args.api_keys, args.add_api_key, args.api_key_role)
+    try:
+        api_keys, api_limiter = serve_keys(args.api_keys, args.api_rate)
+    except ApiKeyError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
     try:
         users = load_users(args.auth, os.environ.get(USERS_ENV))
     except AuthError as exc:
@@ -58,6 +82,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         access = load_permissions(args.permissions, kb_name) if args.permissions else Access(kb_name)
     except AccessError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    try:
+        forwarded_allow_ips(args.trusted_proxy)
+    except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     if access.limited and not users:
@@ -85,7 +114,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _ingest_at_start(service, args.docs)
     print(f"政策通网页问答：http://{args.host}:{args.port}  （Ctrl+C 退出）", file=sys.stderr)
     try:
-        launch(service, host=args.host, port=args.port, users=users or None, access=access)
+        launch(
+            service, host=args.host, port=args.port, users=users or None, access=access,
+            trusted_proxies=args.trusted_proxy, api_keys=api_keys, api_limiter=api_limiter,
+        )  # fmt: skip
     except KeyboardInterrupt:
         pass
     finally:

@@ -81,9 +81,23 @@ class FeedbackStore:
         found: bool = True,
         answer_id: str = "",
     ) -> int:
+        """Store a rating; a later rating of the same ``answer_id`` replaces the earlier one (the 👍/👎 icon
+        and the 有用/没用 buttons rate the same answer: one row per answer, the last word counts; an empty
+        comment keeps the earlier comment). Returns the row id."""
         if rating not in RATINGS:
             raise FeedbackError(f"评价应为 up 或 down，收到 {rating!r}")
         with self._lock:
+            if answer_id:
+                old = self._conn.execute(
+                    "SELECT id FROM feedback WHERE answer_id = ? ORDER BY id DESC LIMIT 1", (answer_id,)
+                ).fetchone()
+                if old is not None:
+                    self._conn.execute(
+                        "UPDATE feedback SET created = ?, rating = ?, "
+                        "comment = CASE WHEN ? = '' THEN comment ELSE ? END WHERE id = ?",
+                        (time.time(), rating, comment.strip()[:2000], comment.strip()[:2000], old[0]),
+                    )
+                    return int(old[0])
             cur = self._conn.execute(
                 "INSERT INTO feedback (created, question, answer, found, citations, rating, comment, answer_id) "
                 "VALUES (?,?,?,?,?,?,?,?)",

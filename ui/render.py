@@ -1,9 +1,17 @@
-"""Rendering (渲染): answers, sources and tables as HTML in which every piece of document text is escaped.
+"""Rendering (渲染): every piece of document text the web pages show goes through this module.
 
-The chat shows each message through Gradio's Markdown renderer; a message here is one line of HTML
-(an HTML block to Markdown), and text inside it is escaped for HTML *and* for Markdown (brackets,
-parentheses, ``!``, ``:`` and friends become character references), so a document that contains
-``<script>``, an ``onerror`` attribute or ``![x](http://…)`` shows as plain characters.
+Two kinds of Gradio component show it, and each tab uses the matching helper here:
+
+* Markup components (the chat's messages, ``gr.Markdown`` status lines, the quiz preview) run their
+  value through a Markdown renderer that passes HTML on. A value from here is one line of HTML (an
+  HTML block to Markdown, so no Markdown is parsed inside it) and text inside it goes through
+  :func:`esc`: escaped for HTML *and* for Markdown in one pass (``<``, ``'``, brackets, ``!``, ``:``
+  and friends become numeric character references), so ``<img src="/logout">`` or ``![x](http://…)``
+  shows as those characters and an apostrophe shows as an apostrophe.
+* Text components (``gr.Dataframe`` cells of datatype ``str``, dropdown labels, text boxes) show
+  strings as text nodes; their values go through :func:`plain` (invisible format characters removed).
+
+Error toasts (``gr.Error``) render their message as sanitized HTML: messages go through :func:`toast`.
 Pure functions: no Gradio import, unit-tested directly.
 """
 
@@ -15,6 +23,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from assistant.quiz.types import TYPE_NAMES, QuizItem
 from assistant.types import Answer, Citation, Hit
 from index.catalog import DocRecord
 from ui.security import mask_quoted_markers, scrub_answer, strip_invisible
@@ -23,8 +32,9 @@ CONTEXT_CHARS = 500
 REFUSAL_LABEL = "未找到依据"
 RELATED_LABEL = "可能相关"
 
-# Characters that Markdown (marked, GFM, KaTeX) gives meaning to, as numeric character references.
-_MD_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "[]()!*_`~#|$\\:/{}+-=^"})
+# HTML's five and the characters Markdown (marked, GFM, KaTeX) gives meaning to, as numeric character
+# references, in ONE pass: escaping HTML first and Markdown after would escape the ``#`` of ``&#x27;``.
+_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()!*_`~#|$\\:/{}+-=^"})
 _MARKER = re.compile(r"&#91;(\d{1,3})&#93;")
 
 
@@ -38,8 +48,23 @@ class DocLookup(Protocol):
 
 def esc(text: str) -> str:
     """Escape text for an HTML block inside Markdown; newlines become ``<br>`` (no raw newline survives)."""
-    escaped = html.escape(strip_invisible(text), quote=True).translate(_MD_ENTITIES)
+    escaped = strip_invisible(text).translate(_ENTITIES)
     return escaped.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "<br>")
+
+
+def plain(text: object) -> str:
+    """Text for a component that shows strings as text (Dataframe ``str`` cells, dropdown labels)."""
+    return strip_invisible(str(text))
+
+
+def text_html(text: str, cls: str = "pa-text") -> str:
+    """A status line, note or error for a ``gr.Markdown``: the text, literally (lines kept)."""
+    return f'<div class="{cls}">{esc(text)}</div>'
+
+
+def toast(text: str) -> str:
+    """A ``gr.Error`` message (Gradio renders it as sanitized HTML): shown literally."""
+    return html.escape(strip_invisible(text), quote=False)
 
 
 def highlight(text: str, span: str | None) -> str:
@@ -162,8 +187,36 @@ def answer_plain(answer: Answer, docs: DocLookup) -> str:
     return "\n".join(lines)
 
 
-# -- tables (Gradio Dataframes show plain strings: no HTML is interpreted there) -----------------------
-DOC_HEADERS = ["文件名", "标题", "发文机关", "日期", "块数", "入库时间"]
+# -- quizzes -------------------------------------------------------------------------------------------
+EMPTY_QUIZ = "（暂无题目）"
+
+
+def quiz_item_html(n: int, item: QuizItem) -> str:
+    """One previewed item: number and type, stem, options, key and source span."""
+    parts = [
+        f'<div class="pa-stem"><strong>{n}. {esc(f"[{TYPE_NAMES.get(item.type, item.type)}]")}</strong> {esc(item.stem)}</div>'
+    ]
+    if item.type in ("single", "multi"):
+        options = "　".join(f"{chr(65 + i)}. {o}" for i, o in enumerate(item.options))
+        parts.append(f'<div class="pa-options">{esc(options)}</div>')
+    c = item.citation
+    where = " ".join(
+        x for x in (f"《{c.title or c.source}》", c.section) if x
+    )  # no offsets: trainers read it
+    key = f"答案：{item.answer_text}｜出处：{where}"
+    parts.append(f'<div class="pa-key">{esc(key)}</div>')
+    return f'<div class="pa-item">{"".join(parts)}</div>'
+
+
+def quiz_preview_html(items: Sequence[QuizItem]) -> str:
+    """The 出题 tab's preview (a ``gr.Markdown``): every item, document text shown literally."""
+    if not items:
+        return text_html(EMPTY_QUIZ)
+    return f'<div class="pa-quiz">{"".join(quiz_item_html(n, it) for n, it in enumerate(items, 1))}</div>'
+
+
+# -- tables (Gradio Dataframes of datatype "str" show cells as text nodes: no HTML, no Markdown) -------
+DOC_HEADERS = ["标题", "文件名", "发文机关", "日期", "块数", "入库时间"]  # title first: a phone shows it
 HIT_HEADERS = ["名次", "得分", "关键词名次", "向量名次", "文件", "章节", "段落"]
 
 
@@ -172,7 +225,22 @@ def when(ts: float) -> str:
 
 
 def document_rows(records: Iterable[DocRecord]) -> list[list[str | int]]:
-    return [[r.source, r.title, r.issuer, r.date, r.n_chunks, when(r.ingested_at)] for r in records]
+    return [
+        [
+            plain(r.title or r.source),
+            plain(r.source),
+            plain(r.issuer),
+            plain(r.date),
+            r.n_chunks,
+            when(r.ingested_at),
+        ]
+        for r in records
+    ]
+
+
+def doc_label(record: DocRecord) -> str:
+    """A document in a dropdown: file name and title (dropdown labels are text)."""
+    return plain(f"{record.source}（{record.title}）" if record.title else record.source)
 
 
 def hit_rows(hits: Iterable[Hit]) -> list[list[str | int | float]]:
@@ -185,9 +253,9 @@ def hit_rows(hits: Iterable[Hit]) -> list[list[str | int | float]]:
             round(h.score, 5),
             rank(h.bm25_rank),
             rank(h.dense_rank),
-            h.chunk.source,
-            h.chunk.section,
-            h.chunk.text,
+            plain(h.chunk.source),
+            plain(h.chunk.section),
+            plain(h.chunk.text),
         ]
         for i, h in enumerate(hits, start=1)
     ]

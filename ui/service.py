@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import shutil
 import threading
-import unicodedata
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,10 +21,14 @@ from typing import Any
 
 from assistant.config import Settings
 from assistant.engine import Assistant, Turn
+from assistant.limits import InputRejected, check_question
 from assistant.types import Answer, Hit
 from corpus.loaders import SUPPORTED
+from corpus.names import name_problem
 from index.audit import AuditLog, audit_log, ingest_result
 from index.catalog import DocRecord
+from index.errors import IndexLocked
+from index.jobs import CancelToken
 from index.knowledge_base import IngestReport, ProgressFn
 from ui.feedback import FeedbackStore
 from ui.security import mask_quoted_markers, strip_invisible
@@ -44,6 +47,7 @@ class ServiceError(ValueError):
 class UploadResult:
     report: IngestReport | None
     rejected: tuple[tuple[str, str], ...]  # (file name, reason)
+    duplicates: tuple[tuple[str, str], ...] = ()  # (new file, stored file with the same content)
 
     def summary(self) -> str:
         lines = []
@@ -54,8 +58,23 @@ class UploadResult:
                 f"共 {r.chunks_total} 块，用时 {r.seconds:.1f} 秒"
             )
             lines += [f"失败：{f.reason}" for f in r.failed]
+            if r.cancelled:
+                lines.append(f"已取消：未导入 {'、'.join(r.cancelled)}（取消前已导入的文件保留）")
         lines += [f"未接受：{name}（{why}）" for name, why in self.rejected]
+        lines += [
+            f"注意：{new} 与已入库的 {old} 内容相同，同一条文会出现两次；如非有意，请删除其中一个"
+            for new, old in self.duplicates
+        ]
         return "\n".join(lines) or "没有文件"
+
+
+def same_content(records: Sequence[DocRecord], new: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """(new file, stored file) pairs with the same content (重复内容): same text, title, issuer and date."""
+    by_fp: dict[str, list[str]] = {}
+    for r in records:
+        by_fp.setdefault(r.fingerprint, []).append(r.source)
+    fps = {r.source: r.fingerprint for r in records}
+    return tuple((name, other) for name in new if name in fps for other in by_fp[fps[name]] if other != name)
 
 
 MAX_NAME_BYTES = 255  # what Linux file systems store in one name
@@ -68,7 +87,7 @@ def upload_name(original: str) -> str:
     holds a control character (NUL, line breaks) is returned empty, which the caller rejects.
     """
     name = original.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].strip()
-    if any(unicodedata.category(ch) == "Cc" for ch in name):
+    if name_problem(name) is not None:  # the command line's rule (corpus.names)
         return ""
     return name
 
@@ -94,6 +113,7 @@ class WebService:
         self.sources = tuple(sources)  # folders/files given at start; re-index reads them again
         self._write = threading.Lock()
         self._lock = threading.Lock()
+        self._job: CancelToken | None = None  # the running upload or re-index, which 取消 stops
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._texts: OrderedDict[str, str | None] = OrderedDict()
         self._records: dict[str, DocRecord] | None = None
@@ -201,19 +221,30 @@ class WebService:
             self.audit.record(user, "upload", [n for n, _ in rejected], "rejected", **refused)
             return UploadResult(None, tuple(rejected))
         with self._write, self._audited(user, "upload", names, refused):
-            kept = []
-            for name, tmp in accepted:
-                target = self.uploads_dir / name
-                shutil.copyfile(tmp, target)
-                kept.append(target)
-            report = self.assistant.ingest(kept, progress=progress)
+            kept, aside = _keep(self.uploads_dir, accepted)
+            try:
+                with self._job_token() as token:
+                    report = self.assistant.kb.ingest(kept, progress=progress, cancel=token)
+                _forget(kept, aside, report.cancelled)
+            except IndexLocked as exc:  # a command-line ingest is writing: refuse now, leave nothing pending
+                _put_back(kept, aside)
+                self.audit.record(user, "upload", names, "busy", reason=str(exc), **refused)
+                return UploadResult(None, (*rejected, *((name, BUSY) for name in names)))
+            finally:
+                _drop(aside)
             self._changed()
-            self.audit.record(user, "upload", names, ingest_result(report), **_details(report), **refused)
-        return UploadResult(report, tuple(rejected))
+            self.audit.record(user, "upload", names, _result(report), **_details(report), **refused)
+        return UploadResult(
+            report, tuple(rejected), same_content(self.documents(), report.added + report.updated)
+        )
 
     def delete(self, key: str, *, user: str | None = None) -> DocRecord | None:
         with self._write, self._audited(user, "delete", [key]):
-            rec = self.assistant.kb.remove(key)
+            try:
+                rec = self.assistant.kb.remove(key)
+            except IndexLocked as exc:  # a command-line ingest is writing: say so, change nothing
+                self.audit.record(user, "delete", [key], "busy", reason=str(exc))
+                raise ServiceError(BUSY_WRITE.format(action="删除")) from exc
             if rec is not None:
                 stored = self.uploads_dir / rec.source
                 if stored.is_file():
@@ -229,11 +260,39 @@ class WebService:
         """Read the start-up folders and the uploaded files again; changed files are re-embedded."""
         paths = [p for p in (*self.sources, self.uploads_dir) if p.exists()]
         with self._write, self._audited(user, "reindex", [str(p) for p in paths]):
-            report = self.assistant.ingest(paths, progress=progress)
+            try:
+                with self._job_token() as token:
+                    report = self.assistant.kb.ingest(paths, progress=progress, cancel=token)
+            except IndexLocked as exc:
+                self.audit.record(user, "reindex", [str(p) for p in paths], "busy", reason=str(exc))
+                raise ServiceError(BUSY_WRITE.format(action="重新索引")) from exc
             self._changed()
             changed = [*report.added, *report.updated]
-            self.audit.record(user, "reindex", changed, ingest_result(report), **_details(report))
+            self.audit.record(user, "reindex", changed, _result(report), **_details(report))
         return report
+
+    def cancel(self) -> bool:
+        """Stop the running upload or re-index at its next document or embedding batch (取消).
+
+        Documents already stored stay; the one being embedded is left out. False when no write runs.
+        """
+        with self._lock:
+            job = self._job
+        if job is None:
+            return False
+        job.cancel()
+        return True
+
+    @contextmanager
+    def _job_token(self) -> Iterator[CancelToken]:
+        token = CancelToken()
+        with self._lock:
+            self._job = token
+        try:
+            yield token
+        finally:
+            with self._lock:
+                self._job = None
 
     def refused(self, user: str | None, action: str, documents: Sequence[str] = ()) -> None:
         """Record a write the user's role did not allow."""
@@ -246,6 +305,8 @@ class WebService:
         """Record a write that raised (the normal outcome is recorded by the caller)."""
         try:
             yield
+        except ServiceError:
+            raise  # refused in words, and already recorded by the caller
         except Exception as exc:
             self.audit.record(
                 user, action, documents, f"error: {type(exc).__name__}: {exc}"[:500], **(extra or {})
@@ -258,20 +319,67 @@ class WebService:
             self.assistant.close()
 
 
+BUSY = "索引正被另一个进程写入（命令行导入？），请稍后再上传"
+BUSY_WRITE = "索引正被另一个进程写入（命令行导入？），请稍后再{action}"
+
+
+def _keep(uploads_dir: Path, accepted: Sequence[tuple[str, Path]]) -> tuple[list[Path], dict[Path, Path]]:
+    """Copy the uploads into the folder; a file one replaces is moved aside (hidden) until the write ran."""
+    kept: list[Path] = []
+    aside: dict[Path, Path] = {}
+    for name, tmp in accepted:
+        target = uploads_dir / name
+        if target.exists():
+            aside[target] = uploads_dir / f".previous-{uuid.uuid4().hex}"  # hidden: re-index skips it
+            target.replace(aside[target])
+        shutil.copyfile(tmp, target)
+        kept.append(target)
+    return kept, aside
+
+
+def _put_back(kept: Sequence[Path], aside: dict[Path, Path]) -> None:
+    """Undo :func:`_keep`: the write never started, so the folder is left as it was."""
+    for target in kept:
+        target.unlink(missing_ok=True)
+    for target, previous in aside.items():
+        previous.replace(target)
+    aside.clear()
+
+
+def _forget(kept: Sequence[Path], aside: dict[Path, Path], cancelled: Sequence[str]) -> None:
+    """Take back the uploads a cancel left out: the folder goes back to what the index holds."""
+    for target in kept:
+        if target.name in cancelled:
+            target.unlink(missing_ok=True)
+            previous = aside.pop(target, None)
+            if previous is not None:
+                previous.replace(target)
+
+
+def _drop(aside: dict[Path, Path]) -> None:
+    """Delete the files :func:`_keep` set aside (the write ran)."""
+    for previous in aside.values():
+        previous.unlink(missing_ok=True)
+    aside.clear()
+
+
 def _details(report: IngestReport) -> dict[str, Any]:
     return {
         "added": list(report.added), "updated": list(report.updated), "unchanged": len(report.unchanged),
         "failed": [f.reason for f in report.failed],
+        **({"cancelled": list(report.cancelled)} if report.cancelled else {}),
     }  # fmt: skip
 
 
+def _result(report: IngestReport) -> str:
+    return "cancelled" if report.cancelled else ingest_result(report)
+
+
 def _clean_question(question: str) -> str:
-    question = (question or "").strip()
-    if not question:
-        raise ServiceError("请输入问题")
-    if len(question) > 500:
-        raise ServiceError("问题太长（最多 500 字），请精简后再问")
-    return question
+    try:
+        return check_question(question)
+    except InputRejected as exc:
+        raise ServiceError(str(exc)) from exc
 
 
 def answer_payload(

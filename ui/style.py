@@ -37,6 +37,10 @@ CSS = """
 .pa-original > summary { cursor: pointer; color: #2563eb; font-size: .9em; }
 .pa-context { font-size: .9em; padding: .4em; margin-top: .3em;
               background: var(--background-fill-secondary); border-radius: 6px; }
+.pa-text { overflow-wrap: anywhere; }
+.pa-quiz { line-height: 1.7; overflow-wrap: anywhere; }
+.pa-item { margin-bottom: .7em; }
+.pa-key { font-size: .9em; color: var(--body-text-color-subdued); }
 #pa-ask-row { align-items: stretch; }
 .gradio-container .column, .gradio-container .tabitem, .gradio-container .tabs { min-width: 0 !important; }
 #pa-docs, #pa-hits { min-width: 0 !important; max-width: 100% !important; overflow-x: auto; }
@@ -49,5 +53,8 @@ CSS = """
   #pa-chat .message-row { max-width: 100% !important; margin-left: 0 !important; margin-right: 0 !important; }
   #pa-chat .message { max-width: 100% !important; padding: 8px !important; }
   .pa-source { padding: .3em .4em; }
+  /* 👍/👎 and the trash icon are 18 px by default: too small for a fingertip */
+  #pa-chat button.icon-button { min-width: 40px !important; min-height: 40px !important;
+                                display: inline-flex; align-items: center; justify-content: center; }
 }
 """

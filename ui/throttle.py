@@ -1,15 +1,22 @@
 """Login throttling (登录限速): repeated failures lock a user name and a client address for a while.
 
 Gradio's ``auth`` callable sees only the user name and password, so throttling sits in front of
-Gradio as ASGI middleware on ``POST /login``: it reads the user name from the form and the client
-address from the connection, refuses locked ones with HTTP 429 before the password is checked,
-and counts the outcome from the response status (200 signed in, 400 wrong credentials).
+Gradio as ASGI middleware on ``POST /login``: it reads the login form with the same parser FastAPI
+uses for Gradio's route, refuses locked names and addresses with HTTP 429 before the password is
+checked, and counts the outcome from the response status (200 signed in, 4xx refused).
+
+The name throttled is exactly the name Gradio authenticates: the form's ``username`` field, stripped
+the way Gradio strips it. A form with more than one ``username`` or ``password`` field is refused
+with 400 (and counted as a failure): Starlette's form keeps the last of duplicated fields, so a
+throttle that looked at another one could be walked around.
 
 Policy: after ``limit`` failures (within ``window`` seconds of each other) a key is locked for
 ``base`` seconds, doubling with every further failure up to ``cap``. A lock refuses even the right
 password, so guessing cannot continue during it. A success clears the user name's count but not
 the address's (one valid account must not reset an address that is guessing other accounts).
-The address is the TCP peer: behind a reverse proxy every user shares the proxy's address.
+The address is the client address of the connection: the TCP peer, or the address a configured
+reverse proxy puts in ``X-Forwarded-For`` (``ui.app.launch(trusted_proxies=…)``; from any other
+peer the header is ignored, so a client cannot pose as a new address on every try).
 """
 
 from __future__ import annotations
@@ -21,12 +28,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import parse_qs
+
+from starlette.requests import Request
 
 from ui.security import ASGIApp, Message, Receive, Scope, Send
 
 LOGIN_PATHS = frozenset({"/login", "/login/"})
 MAX_FORM_BYTES = 64 * 1024
+MAX_FORM_FIELDS = 16
 _MAX_KEYS = 10_000
 
 
@@ -83,18 +92,54 @@ class LoginThrottle:
                 self._states.pop(key, None)
 
 
-def _username(body: bytes, content_type: str) -> str:
-    """The ``username`` field of a urlencoded or multipart login form ('' when absent)."""
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        values = parse_qs(body.decode("utf-8", "replace")).get("username", [""])
-        return values[0].strip()
-    if content_type.startswith("multipart/form-data") and "boundary=" in content_type:
-        boundary = content_type.split("boundary=", 1)[1].split(";")[0].strip().strip('"').encode()
-        for part in body.split(b"--" + boundary):
-            head, _, value = part.partition(b"\r\n\r\n")
-            if b'name="username"' in head:
-                return value.rsplit(b"\r\n", 1)[0].decode("utf-8", "replace").strip()
-    return ""
+class FormRefused(ValueError):
+    """A login form the throttle will not pass on; the message is for the user (HTTP 400)."""
+
+
+@dataclass(frozen=True, slots=True)
+class LoginForm:
+    """What the login form names: every ``username`` value (as Gradio strips it) and the password count."""
+
+    names: tuple[str, ...]
+    passwords: int
+
+    @property
+    def username(self) -> str:
+        """The name Gradio authenticates: the last ``username`` field ('' when there is none)."""
+        return self.names[-1] if self.names else ""
+
+
+async def read_login_form(scope: Scope, body: bytes) -> LoginForm:
+    """Parse ``body`` with Starlette's form parser, as FastAPI does for Gradio's ``/login`` route.
+
+    Other content types (JSON, plain text) give an empty form, as they do for FastAPI.
+    Raises :class:`FormRefused` for an unparsable form or one with a file part.
+    """
+    sent = False
+
+    async def once() -> Message:
+        nonlocal sent
+        if sent:
+            return {"type": "http.disconnect"}
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    request = Request({k: v for k, v in scope.items() if k != "app"}, once)
+    try:
+        form = await request.form(max_files=0, max_fields=MAX_FORM_FIELDS)
+    except Exception as exc:  # python-multipart's errors for malformed forms vary
+        raise FormRefused("登录表单格式不正确") from exc
+    try:
+        names = [v.strip() if isinstance(v, str) else "" for v in form.getlist("username")]
+        return LoginForm(tuple(names), len(form.getlist("password")))
+    finally:
+        await form.close()
+
+
+def client_address(scope: Scope) -> str:
+    """The connection's client address (uvicorn has already applied trusted proxies' headers)."""
+    client = scope.get("client")
+    return str(client[0]) if client else "?"
 
 
 class LoginThrottleMiddleware:
@@ -123,10 +168,15 @@ class LoginThrottleMiddleware:
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        user = _username(body, headers.get("content-type", ""))
-        client = scope.get("client")
-        keys = [f"ip:{client[0] if client else '?'}"] + ([f"user:{user}"] if user else [])
+        address = f"ip:{client_address(scope)}"
+        try:
+            form = await read_login_form(scope, body)
+        except FormRefused as exc:
+            form, refused = LoginForm((), 0), str(exc)
+        else:
+            duplicated = len(form.names) > 1 or form.passwords > 1
+            refused = "登录表单中用户名或密码重复" if duplicated else ""
+        keys = [address, *(f"user:{name}" for name in dict.fromkeys(form.names) if name)]
         wait = self.throttle.retry_after(*keys)
         if wait > 0:
             seconds = math.ceil(wait)
@@ -136,6 +186,10 @@ class LoginThrottleMiddleware:
                 {"detail": f"登录失败次数过多，请 {seconds} 秒后再试"},
                 [(b"retry-after", str(seconds).encode())],
             )
+            return
+        if refused:
+            self.throttle.failed(*keys)
+            await _reply(send, 400, {"detail": refused})
             return
 
         replayed = False

@@ -89,13 +89,15 @@ _BODY_VERB = re.compile(
 )
 _QUOTED = re.compile(r"“([^“”，。；、：\s]{2,12})”")
 _DEFINED = re.compile(r"(?:所称|所说的)([^，。；“”]{2,16}?)，(?:是指|指)")
-_ENUM = re.compile(r"[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+){1,}(?:(?:和|及|以及|与|或者)[\u4e00-\u9fff]+)?")
+_ENUM = re.compile(
+    r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]+(?:、[\u4e00-\u9fff]+){1,}(?:(?:和|及|以及|与|或者)[\u4e00-\u9fff]+)?"
+)
 _ENUM_STOP = ("的", "等", "方面", "工作", "和", "及")
 _CONNECTORS = ("以及", "或者", "和", "及", "与")
 
 
 def _quoted_ranges(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"“[^”]*”|《[^》]*》", text)]
+    return [(m.start(), m.end()) for m in re.finditer(r"“[^“”]*”|《[^《》]*》", text)]
 
 
 def _inside(ranges: list[tuple[int, int]], s: int, e: int) -> bool:

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-CN_BIG_UNITS = {"万": 10_000, "亿": 100_000_000}
-CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "".join(CN_BIG_UNITS)
+from corpus.numerals import BIG_MULTIPLIERS as CN_BIG_UNITS
+from corpus.numerals import CN_DIGITS, CN_NUMERAL_CHARS
+from corpus.numerals import SMALL_MULTIPLIERS as CN_SMALL_UNITS
+
+__all__ = [
+    "CN_BIG_UNITS",
+    "CN_DIGITS",
+    "CN_NUMERAL_CHARS",
+    "CN_SMALL_UNITS",
+    "cn_to_int",
+    "format_number",
+    "int_to_cn",
+    "parse_number",
+    "year_to_cn",
+]
 _DIGIT_CHARS = "〇一二三四五六七八九"
 
 

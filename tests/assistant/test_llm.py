@@ -62,6 +62,15 @@ def test_model_that_only_obeys_an_injection_falls_back_to_extractive(assistant) 
     assert answer.answer == extractive.answer and answer.citations == extractive.citations
 
 
+def test_model_that_changes_a_count_or_a_verdict_falls_back(assistant) -> None:  # type: ignore[no-untyped-def]
+    """五类 against the document's 三类 (a single Chinese digit, once unchecked): the extractive answer stands."""
+    extractive = assistant.ask(QUESTION)
+    model = FakeListChatModel(responses=["全省117个县分为五类[1]。"])
+    answer = answer_with_llm(assistant, QUESTION, (), None, model=model)
+    assert "llm_rejected" in answer.debug and answer.answer == extractive.answer
+    assert any("figure" in d for d in answer.debug["llm_dropped"])
+
+
 def test_failure_falls_back(assistant) -> None:  # type: ignore[no-untyped-def]
     class Boom(FakeListChatModel):
         def invoke(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]

@@ -152,9 +152,12 @@ def test_too_long_answer_and_missing_citation_are_failures() -> None:
 
 
 def test_malformed_prediction_names_id_and_field() -> None:
-    bad = {k: v for k, v in PREDS["q1"].items() if k != "found"}
-    with pytest.raises(PredictionError, match=r"^prediction 'q1': field 'found' is missing$"):
+    bad = {**PREDS["q1"], "found": "yes"}
+    with pytest.raises(PredictionError, match=r"^prediction 'q1': field 'found' is invalid: input should be"):
         score(GOLD, {"q1": bad})
+    no_quote = {**PREDS["q1"], "citations": [{"source": DOC_A}]}
+    with pytest.raises(PredictionError, match=r"^prediction 'q1': field 'citations\.0\.quote' is missing$"):
+        score(GOLD, {"q1": no_quote})
 
 
 def test_no_predictions_scores_zero_not_nan() -> None:

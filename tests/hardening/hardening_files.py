@@ -50,6 +50,17 @@ def billion_laughs_docx(hide_after_comment: bool = False, utf16: bool = False) -
     return rewrite_zip(make_docx(), {"word/document.xml": part})
 
 
+def laughs_part(encoding: str = "utf-8") -> bytes:
+    """A stand-alone XML part declaring the nine-level entity expansion, in ``encoding`` (no byte-order mark)."""
+    xml = b'<?xml version="1.0"?>' + _LAUGHS + b"<r>&lol9;</r>"
+    return xml.decode("ascii").encode(encoding)
+
+
+def docx_with_part(name: str, part: bytes) -> bytes:
+    """A valid .docx with the member ``name`` added (or replaced by) ``part``."""
+    return rewrite_zip(make_docx(), {name: part})
+
+
 def zip_bomb_docx(inflated: int = 210 * 1024 * 1024) -> bytes:
     """A valid .docx plus one member of ``inflated`` zero bytes (a few hundred KB compressed)."""
     out = io.BytesIO(make_docx())

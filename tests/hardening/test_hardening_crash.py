@@ -8,7 +8,10 @@ Between steps some documents change, so every run has work to do. After each kil
 * the raw index (opened without recovery) shows what the crash left, for the record;
 * a copy of it opens (the open finishes the interrupted write), the doctor finds nothing, the
   counts of catalog, Chroma, keyword index and manifest agree, and a question is answered;
-* the next ingest runs on the crashed index itself and resumes from it.
+* the next ingest runs on the crashed index itself and resumes from it;
+* every document in the index is recorded as added in the audit log, those the killed ingest
+  committed by the entry the next writer adds for it (``result: interrupted``, see
+  :func:`index.audit.record_interrupted`).
 
 Checks run on copies so that this process never holds a Chroma client on a folder that a child
 process writes (Chroma caches one client per path).
@@ -31,6 +34,7 @@ import pytest
 from assistant.config import Settings
 from assistant.engine import Assistant
 from index import doctor
+from index.audit import audit_log
 from index.faults import LABELS
 from index.knowledge_base import KnowledgeBase
 from index.manifest import read_manifest
@@ -118,10 +122,16 @@ class Checker:
         finally:
             kb.close()
 
-    def healthy(self, index: Path, expect_docs: set[str] | None = None) -> dict[str, int]:
+    def healthy(
+        self,
+        index: Path,
+        expect_docs: set[str] | None = None,
+        interrupted: dict[str, list[str]] | None = None,
+    ) -> dict[str, int]:
         copy = self._copy(index)
         kb = KnowledgeBase(copy)  # recovery on open
         try:
+            audited(copy, {d.source for d in kb.documents()}, interrupted)
             health = doctor.check(kb)
             assert health.ok, health.summary()
             stats = kb.stats()
@@ -148,6 +158,19 @@ class Checker:
         # The lock file is copied too: its content is how an open knows the writer was killed.
         shutil.copytree(index, copy)
         return copy
+
+
+def audited(index: Path, sources: set[str], interrupted: dict[str, list[str]] | None) -> None:
+    """Every document is recorded as added; the last entry, if given, is the killed writer's."""
+    entries = audit_log(index).entries()
+    added = {name for e in entries if e["action"] == "ingest" for name in e.get("added", ())}
+    assert sources <= added, f"never recorded as added: {sorted(sources - added)}"
+    if interrupted is not None:
+        last = entries[-1]
+        assert last["result"] == "interrupted" and last["recovered"] is True, last
+        assert {"added": last["added"], "updated": last["updated"]} == interrupted, last
+        assert last["documents"] == sorted(interrupted["added"] + interrupted["updated"])
+        assert "policy-assistant ingest" in last["writer"]["cmd"] and last["user"].startswith("cli:")
 
 
 @pytest.fixture()
@@ -182,25 +205,35 @@ def test_ingest_killed_at_every_stage_leaves_a_healthy_index_and_resumes(
     timings: dict[str, float] = {}
     everything = set(DOCS)
 
-    def step(label: str, crash_at: str, expect: set[str] | None) -> None:
+    def step(
+        label: str, crash_at: str, expect: set[str] | None, added: list[str], updated: list[str]
+    ) -> None:
         t0 = time.perf_counter()
         code, output = ingest(corpus, index, crash_at)
         assert code == 137, f"{crash_at}: exit {code}\n{output}"
         raw = checker.raw_problems(index)
         assert raw, f"{crash_at}: the crash left nothing to recover; the crash point is in the wrong place"
-        checker.healthy(index, expect)
+        checker.healthy(index, expect, {"added": added, "updated": updated})
         timings[f"{label} (left: {', '.join(sorted(raw))})"] = time.perf_counter() - t0
 
     # Files are ingested in name order: farmland.md, grain.txt, homestead.md, law.txt, poverty.txt, water.txt.
-    step("after-upsert:2", "after-upsert:2", {"farmland.md"})  # grain's vectors are orphans
-    step("after-commit:2", "after-commit:2", {"farmland.md", "grain.txt", "homestead.md"})
-    step("before-finish", "before-finish", everything)
+    # The audit entry for a killed ingest lists what it committed (grain: vectors only, not committed).
+    # After a crash the open-time recovery runs _finish first: ":2" kills the ingest's own _finish.
+    step("after-upsert:2", "after-upsert:2", {"farmland.md"}, ["farmland.md"], [])
+    step(
+        "after-commit:2",
+        "after-commit:2",
+        {"farmland.md", "grain.txt", "homestead.md"},
+        ["grain.txt", "homestead.md"],
+        [],
+    )
+    step("before-finish", "before-finish", everything, ["law.txt", "poverty.txt", "water.txt"], [])
     touch(corpus, "law.txt", "第四条 本办法自发布之日起施行。")  # an update: stale vectors to drop
-    step("after-bm25", "after-bm25", everything)
+    step("after-bm25:2", "after-bm25:2", everything, [], ["law.txt"])
     touch(corpus, "grain.txt", "（三）加强农业防灾减灾能力建设。")
-    step("before-manifest", "before-manifest", everything)
+    step("before-manifest:2", "before-manifest:2", everything, [], ["grain.txt"])
     touch(corpus, "water.txt", "（三）完善农村供水水价形成机制。")
-    step("after-commit:1 (update)", "after-commit:1", everything)
+    step("after-commit:1 (update)", "after-commit:1", everything, [], ["water.txt"])
 
     rng = random.Random(20240531)
     for n in range(2):

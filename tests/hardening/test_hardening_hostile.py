@@ -21,7 +21,9 @@ from document_builders import make_pdf
 from hardening_files import (
     LAW,
     billion_laughs_docx,
+    docx_with_part,
     fifty_mb_line,
+    laughs_part,
     nested_html,
     write_hostile_folder,
     zip_bomb_docx,
@@ -63,6 +65,36 @@ def test_docx_billion_laughs_is_refused_before_parsing(
     with pytest.raises(CorruptFile, match=r"^laughs\.docx: .*" + message):
         load(tmp_path, "laughs.docx", billion_laughs_docx(**variant))
     assert time.perf_counter() - t0 < 2
+
+
+@pytest.mark.parametrize(
+    ("part", "encoding"),
+    [
+        ("word/evil.XML", "utf-8"),  # part names are case-insensitive: Word and python-docx read it as XML
+        ("word/evil.Xml", "utf-8"),
+        ("word/_rels/evil.xml.RELS", "utf-8"),
+        ("customXml/item1.bin", "utf-8"),  # the content type, not the name, makes a part XML
+        ("word/evil.xml", "utf-16-le"),  # no byte-order mark: a parser still reads "<\0" as UTF-16
+        ("word/evil.xml", "utf-16-be"),
+        ("word/evil.xml", "utf-32-le"),
+        ("word/document.xml", "utf-32-be"),
+        ("[Content_Types].xml", "utf-8"),
+    ],
+)
+def test_docx_entity_declarations_are_found_whatever_the_part_name_or_encoding(
+    tmp_path: Path, part: str, encoding: str
+) -> None:
+    data = docx_with_part(part, laughs_part(encoding))
+    with pytest.raises(
+        CorruptFile, match=r"^evil\.docx: XML 中声明了 DOCTYPE/ENTITY（" + re.escape(part) + "）"
+    ):
+        load(tmp_path, "evil.docx", data)
+
+
+def test_docx_media_parts_are_not_taken_for_xml(tmp_path: Path) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4  # binary media: never sniffed as markup
+    doc = load(tmp_path, "pictures.docx", docx_with_part("word/media/image9.PNG", png))
+    assert "第一条" in doc.text
 
 
 def test_docx_zip_bomb_is_refused_from_the_declared_sizes(tmp_path: Path) -> None:
@@ -262,12 +294,16 @@ class FakeAssistant:
 
     def __init__(self) -> None:
         self.ingested: list[Path] = []
+        self.kb = self  # the service ingests through the knowledge base (with a cancel token)
 
-    def ingest(self, paths: list[Path], progress: object = None) -> object:
+    def ingest(self, paths: list[Path], progress: object = None, cancel: object = None) -> object:
         from index.knowledge_base import IngestReport
 
         self.ingested.extend(paths)
         return IngestReport(added=tuple(p.name for p in paths))
+
+    def documents(self) -> list[object]:
+        return []  # nothing stored: no upload is a duplicate
 
     def close(self) -> None:
         pass
@@ -377,3 +413,48 @@ def test_windows_upload_paths_keep_only_the_file_name() -> None:
     assert upload_name("C:\\Users\\x\\通知.txt") == "通知.txt"
     assert upload_name("../../etc/passwd.txt") == "passwd.txt"
     assert upload_name("a\x00b.txt") == ""
+
+
+# --- control characters in file names (command line) ------------------------------------------------
+
+
+def test_control_characters_in_names_are_refused_by_ingest_and_escaped_by_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.cli import main
+    from corpus.types import DocMeta
+    from index.knowledge_base import KnowledgeBase
+
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    bad = {
+        "\x1b[31mred.txt": "\\x1b[31mred.txt: 文件名含控制字符（\\x1b）",
+        "a\nb.txt": "a\\nb.txt: 文件名含控制字符（\\n）",
+        "bell\x07.txt": "bell\\x07.txt: 文件名含控制字符（\\x07）",
+        "report\u202etxt.exe.md": "report\\u202etxt.exe.md: 文件名含控制字符（\\u202e）",
+    }
+    for name in [*bad, "law.txt"]:
+        (inbox / name).write_text(LAW, encoding="utf-8")
+    index = tmp_path / "index"
+    code = main(
+        ["ingest", *(str(inbox / name) for name in [*bad, "law.txt"]), "--quiet", "--index", str(index)]
+    )
+    out = capsys.readouterr()
+    assert code == 1
+    assert "新增 1，更新 0，未变 0，失败 4" in out.out
+    for line in bad.values():
+        assert f"失败: {line}，请改名后再导入" in out.err.splitlines(), out.err
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\u202e]", out.out + out.err)
+
+    # A name stored before the rule (or by another program) is still shown escaped, never raw.
+    kb = KnowledgeBase(index)
+    try:
+        kb.add_documents(
+            [SourceDoc("\x1b[2Jold.txt", "old.txt", "txt", LAW, DocMeta(title="\x1b]0;pwned\x07标题"))]
+        )
+    finally:
+        kb.close()
+    assert main(["list", "--index", str(index)]) == 0
+    out = capsys.readouterr()
+    assert "\\x1b[2Jold.txt  《\\x1b]0;pwned\\x07标题》" in out.out and "law.txt" in out.out
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out.out + out.err)

