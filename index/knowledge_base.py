@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,27 @@ from index.lock import InUse, WriteLock
 from index.manifest import Manifest
 
 ProgressFn = Callable[[str, int, int, int], None]  # (file name, docs done, docs total, chunks so far)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestStep:
+    """Where an ingest is inside one document (入库进度): phase "read" (读取/切分), "embed" (计算向量,
+    ``done``/``total`` chunks after each embedding batch) or "store" (写入索引)."""
+
+    name: str
+    file_no: int  # 1-based
+    files: int
+    phase: str
+    done: int = 0
+    total: int = 0
+
+
+StepFn = Callable[[IngestStep], None]
+PhaseFn = Callable[[str, int, int], None]  # (phase, chunks done, chunks total) within the current file
+
+
+def _tell(step: StepFn, name: str, file_no: int, files: int, phase: str, done: int, total: int) -> None:
+    step(IngestStep(name, file_no, files, phase, done, total))
 
 
 def index_text(title: str, chunk: Chunk) -> str:
@@ -182,18 +204,25 @@ class KnowledgeBase:
         progress: ProgressFn | None = None,
         rebuild: bool = False,
         cancel: CancelToken | None = None,
+        step: StepFn | None = None,
     ) -> IngestReport:
         """Load, chunk, embed and store every supported file under ``paths``; report each failure.
 
-        ``cancel`` stops the ingest at the next document or embedding batch (see :mod:`index.jobs`);
-        the report then lists the files left out in ``cancelled``.
+        ``progress`` is told after each file; ``step`` also within a file, after each embedding batch,
+        so a long document shows its progress. ``cancel`` stops the ingest at the next document or
+        embedding batch (see :mod:`index.jobs`); the report then lists the files left out in ``cancelled``.
         """
         files = iter_files(paths)
         with self._writer():
-            return self._ingest_files(files, progress, rebuild, cancel or CancelToken())
+            return self._ingest_files(files, progress, rebuild, cancel or CancelToken(), step)
 
     def _ingest_files(
-        self, files: list[Path], progress: ProgressFn | None, rebuild: bool, cancel: CancelToken
+        self,
+        files: list[Path],
+        progress: ProgressFn | None,
+        rebuild: bool,
+        cancel: CancelToken,
+        step: StepFn | None = None,
     ) -> IngestReport:
         t0 = time.perf_counter()
         added: list[str] = []
@@ -217,6 +246,8 @@ class KnowledgeBase:
                         f"{path.name}: 与 {seen[path.name]} 同名，文件以文件名区分，请改名后再导入"
                     )
                 seen[path.name] = path
+                if step:
+                    step(IngestStep(path.name, i + 1, len(files), "read"))
                 doc = load_file(path, max_bytes=self.max_file_bytes)
                 check_size(doc, self.chunk_settings, self.max_doc_chunks)
             except Cancelled:
@@ -228,7 +259,8 @@ class KnowledgeBase:
                 failed.append(LoadFailure(str(path), f"{path.name}: 无法解析（{type(exc).__name__}: {exc}）"))
             else:
                 try:
-                    status, n_chunks, n_embedded = self._ingest_doc(doc, cancel)
+                    where = partial(_tell, step, path.name, i + 1, len(files)) if step else None
+                    status, n_chunks, n_embedded = self._ingest_doc(doc, cancel, where)
                 except Cancelled:  # nothing of this document was stored
                     cancelled = [p.name for p in files[i:]]
                     break
@@ -283,7 +315,12 @@ class KnowledgeBase:
         )
         return hashlib.sha256(f"{doc.fingerprint}\x1f{settings}\x1f{meta}".encode()).hexdigest()
 
-    def _ingest_doc(self, doc: SourceDoc, cancel: CancelToken) -> tuple[str, int, int]:
+    def _ingest_doc(
+        self,
+        doc: SourceDoc,
+        cancel: CancelToken,
+        where: PhaseFn | None = None,
+    ) -> tuple[str, int, int]:
         fingerprint = self._doc_fingerprint(doc)
         previous = self.catalog.fingerprint(doc.doc_id)
         if previous == fingerprint:
@@ -296,7 +333,10 @@ class KnowledgeBase:
         have = self.vectors.existing(ids)
         todo = [i for i, cid in enumerate(ids) if cid not in have]
         if todo:
-            vectors = self._embed([texts[i] for i in todo], cancel)
+            vectors = self._embed([texts[i] for i in todo], cancel, where)
+        if where:
+            where("store", len(todo), len(todo))
+        if todo:
             self.vectors.upsert([ids[i] for i in todo], vectors, [doc.doc_id] * len(todo))
         crash_point("after-upsert")
         old_ids = set(self.catalog.chunk_ids(doc.doc_id))
@@ -308,15 +348,22 @@ class KnowledgeBase:
             self.vectors.delete(stale)
         return ("updated" if previous else "added"), len(chunks), len(todo)
 
-    def _embed(self, texts: list[str], cancel: CancelToken) -> Vectors:
+    def _embed(
+        self,
+        texts: list[str],
+        cancel: CancelToken,
+        where: PhaseFn | None = None,
+    ) -> Vectors:
         """Passage vectors, a batch at a time with a cancel checkpoint between batches; nothing is stored
         until every batch is done, so a cancel leaves no part of the document behind."""
         embedder = self.embedder
-        step = max(1, int(getattr(embedder, "batch_size", 32)))
         parts = []
-        for i in range(0, len(texts), step):
+        size = max(1, int(getattr(embedder, "batch_size", 32)))
+        for i in range(0, len(texts), size):
             cancel.check()
-            parts.append(embedder.embed_documents(texts[i : i + step]))
+            parts.append(embedder.embed_documents(texts[i : i + size]))
+            if where:
+                where("embed", min(i + size, len(texts)), len(texts))
         cancel.check()  # a cancel during the last batch still keeps the document out
         return np.concatenate(parts)
 

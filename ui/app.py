@@ -28,6 +28,7 @@ from starlette.middleware import Middleware
 
 from assistant.engine import Turn
 from assistant.limits import LIMITS, InputRejected, check_history
+from index.knowledge_base import IngestStep
 from ui import render
 from ui.access import MANAGE, READ, ROLE_NAMES, Access, AccessDenied, Role
 from ui.api import ApiDispatchMiddleware, build_api
@@ -56,7 +57,10 @@ EXAMPLES = ("重点帮扶县主要任务是什么？", "山西省的县分为哪
 HISTORY_TURNS = LIMITS.history_turns  # earlier exchanges passed to the assistant for follow-up questions
 QUEUE_SIZE = 64
 CONCURRENCY = 4  # extractive answering is CPU-light: several questions at once
-WRITE_GROUP = "kb-write"  # upload / delete / re-index: one at a time
+WRITE_GROUP = "kb-write"  # delete / re-index: one at a time
+# Uploads are not queued behind a running one (Gradio would show its English "queue: 1/1" for a minute):
+# the service answers a second upload at once that another is being imported (BUSY_JOB).
+UPLOAD_GROUP = "kb-upload"
 
 
 class StartupRefused(RuntimeError):
@@ -203,9 +207,18 @@ def _doc_choices(service: WebService) -> Any:
     return gr.update(choices=[(render.doc_label(d), d.doc_id) for d in service.documents()], value=None)
 
 
+PHASES = {"read": "正在读取、切分", "embed": "正在计算向量", "store": "正在写入索引"}
+
+
 def _progress_fn(progress: gr.Progress) -> Any:
-    def report(name: str, done: int, total: int, chunks: int) -> None:
-        progress((done, total), desc=f"已处理 {done}/{total} 个文件，{chunks} 块：{name}", unit="文件")
+    """Progress within each file (读取/切分 → 计算向量 → 写入索引), the bar counting embedded chunks, so
+    one long document does not sit at 0% for a minute."""
+
+    def report(s: IngestStep) -> None:
+        within = s.done / s.total if s.phase == "embed" and s.total else 1.0 if s.phase == "store" else 0.0
+        of = f"（第 {s.file_no}/{s.files} 个文件）"
+        counted = f" {s.done}/{s.total} 块" if s.phase == "embed" else ""
+        progress((s.file_no - 1 + within) / s.files, desc=f"{PHASES[s.phase]}：{s.name}{counted}{of}")
 
     return report
 
@@ -226,7 +239,7 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
             return "请先选择文件", _doc_table(service), _doc_choices(service)
         progress(0, desc="正在读取文件…")
         result = service.upload(
-            [(Path(f).name, Path(f)) for f in files], progress=_progress_fn(progress), user=user
+            [(Path(f).name, Path(f)) for f in files], step=_progress_fn(progress), user=user
         )
         return result.summary(), _doc_table(service), _doc_choices(service)
 
@@ -268,7 +281,7 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
         user = guard(request, MANAGE, "reindex")
         progress(0, desc="正在重新读取文件…")
         try:
-            r = service.reindex(progress=_progress_fn(progress), user=user)
+            r = service.reindex(step=_progress_fn(progress), user=user)
         except ServiceError as exc:
             return str(exc), _doc_table(service), _doc_choices(service)
         msg = (
@@ -471,7 +484,8 @@ def build_app(service: WebService, access: Access | None = None) -> gr.Blocks:
 
         kb_out = [kb_status, doc_table, doc_pick]
         write: dict[str, Any] = {"concurrency_limit": 1, "concurrency_id": WRITE_GROUP}
-        upload_btn.click(kb["upload"], [files], kb_out, api_name="upload", **write)
+        upload: dict[str, Any] = {"concurrency_limit": 2, "concurrency_id": UPLOAD_GROUP}
+        upload_btn.click(kb["upload"], [files], kb_out, api_name="upload", **upload)
         hide_confirm: dict[str, Any] = {"fn": lambda: gr.Row(visible=False), "outputs": [confirm_row]}
         delete_btn.click(kb["ask_delete"], [doc_pick], [kb_status, confirm_row], **private)
         confirm_btn.click(kb["delete"], [doc_pick], kb_out, api_name="delete", **write).then(

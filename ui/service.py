@@ -29,7 +29,7 @@ from index.audit import AuditLog, audit_log, ingest_result
 from index.catalog import DocRecord
 from index.errors import IndexLocked
 from index.jobs import CancelToken
-from index.knowledge_base import IngestReport, ProgressFn
+from index.knowledge_base import IngestReport, ProgressFn, StepFn
 from ui.feedback import FeedbackStore
 from ui.security import mask_quoted_markers, strip_invisible
 
@@ -199,8 +199,12 @@ class WebService:
         progress: ProgressFn | None = None,
         *,
         user: str | None = None,
+        step: StepFn | None = None,
     ) -> UploadResult:
-        """Check, keep and ingest uploaded files given as (original name, temporary path)."""
+        """Check, keep and ingest uploaded files given as (original name, temporary path).
+
+        While another upload or re-index runs, the files are refused at once with :data:`BUSY_JOB`
+        rather than left waiting without a word (``step``: see :meth:`KnowledgeBase.ingest`)."""
         rejected: list[tuple[str, str]] = []
         accepted: list[tuple[str, Path]] = []
         for original, tmp in files:
@@ -220,11 +224,14 @@ class WebService:
         if not accepted:
             self.audit.record(user, "upload", [n for n, _ in rejected], "rejected", **refused)
             return UploadResult(None, tuple(rejected))
+        if self.job_running():
+            self.audit.record(user, "upload", names, "busy", reason=BUSY_JOB, **refused)
+            return UploadResult(None, (*rejected, *((name, BUSY_JOB) for name in names)))
         with self._write, self._audited(user, "upload", names, refused):
             kept, aside = _keep(self.uploads_dir, accepted)
             try:
                 with self._job_token() as token:
-                    report = self.assistant.kb.ingest(kept, progress=progress, cancel=token)
+                    report = self.assistant.kb.ingest(kept, progress=progress, cancel=token, step=step)
                 _forget(kept, aside, report.cancelled)
             except IndexLocked as exc:  # a command-line ingest is writing: refuse now, leave nothing pending
                 _put_back(kept, aside)
@@ -256,13 +263,15 @@ class WebService:
                 self.audit.record(user, "delete", [rec.source], "ok", doc_id=rec.doc_id, chunks=rec.n_chunks)
         return rec
 
-    def reindex(self, progress: ProgressFn | None = None, *, user: str | None = None) -> IngestReport:
+    def reindex(
+        self, progress: ProgressFn | None = None, *, user: str | None = None, step: StepFn | None = None
+    ) -> IngestReport:
         """Read the start-up folders and the uploaded files again; changed files are re-embedded."""
         paths = [p for p in (*self.sources, self.uploads_dir) if p.exists()]
         with self._write, self._audited(user, "reindex", [str(p) for p in paths]):
             try:
                 with self._job_token() as token:
-                    report = self.assistant.kb.ingest(paths, progress=progress, cancel=token)
+                    report = self.assistant.kb.ingest(paths, progress=progress, cancel=token, step=step)
             except IndexLocked as exc:
                 self.audit.record(user, "reindex", [str(p) for p in paths], "busy", reason=str(exc))
                 raise ServiceError(BUSY_WRITE.format(action="重新索引")) from exc
@@ -270,6 +279,11 @@ class WebService:
             changed = [*report.added, *report.updated]
             self.audit.record(user, "reindex", changed, _result(report), **_details(report))
         return report
+
+    def job_running(self) -> bool:
+        """Whether an upload or re-index is running (导入任务进行中)."""
+        with self._lock:
+            return self._job is not None
 
     def cancel(self) -> bool:
         """Stop the running upload or re-index at its next document or embedding batch (取消).
@@ -320,6 +334,7 @@ class WebService:
 
 
 BUSY = "索引正被另一个进程写入（命令行导入？），请稍后再上传"
+BUSY_JOB = "正在导入另一批文件，请等它完成或点取消后再上传"
 BUSY_WRITE = "索引正被另一个进程写入（命令行导入？），请稍后再{action}"
 
 

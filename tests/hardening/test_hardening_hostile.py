@@ -296,7 +296,9 @@ class FakeAssistant:
         self.ingested: list[Path] = []
         self.kb = self  # the service ingests through the knowledge base (with a cancel token)
 
-    def ingest(self, paths: list[Path], progress: object = None, cancel: object = None) -> object:
+    def ingest(
+        self, paths: list[Path], progress: object = None, cancel: object = None, step: object = None
+    ) -> object:
         from index.knowledge_base import IngestReport
 
         self.ingested.extend(paths)

@@ -71,6 +71,58 @@ def test_cancel_stops_a_running_upload_and_questions_are_answered_meanwhile(
     assert "没有正在进行" in client.predict(api_name="/cancel")
 
 
+def test_a_second_upload_while_one_runs_is_told_so_in_chinese_at_once(
+    client: Any, ui_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not left in Gradio's queue (its English "queue: 1/1") until the first upload ends."""
+    from gradio_client import handle_file
+
+    entered, release = threading.Event(), threading.Event()
+    embedder = make_embedder(DEFAULT_EMBEDDER)
+    real = embedder.embed_documents
+
+    def held(texts: list[str]) -> np.ndarray:
+        if any("CANCELMARK" in t for t in texts):
+            entered.set()
+            assert release.wait(HANG)
+        return real(texts)
+
+    monkeypatch.setattr(embedder, "embed_documents", held)
+    first = tmp_path / "zhongye-diyi.txt"
+    first.write_text(MARKED, encoding="utf-8")
+    second = tmp_path / "nongtian-dier.txt"
+    second.write_text("农田水利办法\n\n第一条 县级人民政府负责农田水利设施的建设和管护。\n", encoding="utf-8")
+    job = client.submit([handle_file(first)], api_name="/upload")
+    try:
+        assert entered.wait(HANG), "the upload never reached its embedding"
+        waiting = client.submit([handle_file(second)], api_name="/upload")
+        status, _table, _choices = waiting.result(timeout=60)  # answered while the first is still held
+        assert not job.done()
+    finally:
+        release.set()
+    assert "正在导入另一批文件" in status and second.name in status, status
+    assert "新增 1" in job.result(timeout=HANG)[0]
+    assert second.name not in sources(client)
+    entry = [e for e in ui_server.service.audit.entries() if e["action"] == "upload"][-2]
+    assert (entry["documents"], entry["result"]) == ([second.name], "busy")
+    docs = {d["source"]: d["doc_id"] for d in client.predict(api_name="/documents")}
+    client.predict(docs[first.name], api_name="/delete")
+
+
+def test_upload_progress_names_the_phase_and_counts_chunks() -> None:
+    from index.knowledge_base import IngestStep
+    from ui.app import _progress_fn
+
+    seen: list[tuple[float, str]] = []
+    report = _progress_fn(lambda frac, desc: seen.append((frac, desc)))  # gr.Progress is called the same way
+    report(IngestStep("通知.txt", 1, 2, "read"))
+    report(IngestStep("通知.txt", 1, 2, "embed", 64, 140))
+    report(IngestStep("通知.txt", 1, 2, "store", 140, 140))
+    assert seen[1] == (64 / 140 / 2, "正在计算向量：通知.txt 64/140 块（第 1/2 个文件）")
+    assert [d.split("：")[0] for _, d in seen] == ["正在读取、切分", "正在计算向量", "正在写入索引"]
+    assert [f for f, _ in seen] == sorted(f for f, _ in seen)
+
+
 def test_an_upload_that_would_explode_into_chunks_is_refused_and_the_rest_is_imported(
     client: Any, tmp_path: Path
 ) -> None:
