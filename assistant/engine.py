@@ -1,31 +1,39 @@
 """The assistant (问答助手): the one facade the CLI, the web chat and the evaluation use.
 
-``ask`` runs: follow-up resolution → question analysis → hybrid retrieval → evidence reading →
-answer composition with verified citations (or a refusal). An optional LLM may rephrase the
-answer; its output is checked against the same citations and falls back to the extractive answer.
+``ask`` runs the :class:`~assistant.answerer.Answerer` (follow-up resolution → question analysis →
+hybrid retrieval → evidence reading → answer composition with verified citations, or a refusal), then
+an optional LLM (:mod:`assistant.llm`) may rephrase the answer; its output is checked against the same
+citations and falls back to the extractive answer.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from assistant.answerer import Answerer
 from assistant.config import Settings
+from assistant.llm import LlmRewriter
+from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Reader
+from assistant.rerank import IDENTITY, Reranker
 from assistant.retrieve import Filters, HybridRetriever
-from assistant.types import Answer, Hit
+from assistant.types import Answer, Hit, Turn
 from corpus.chunker import ChunkSettings
-from index.knowledge_base import IngestReport, KnowledgeBase, ProgressFn
+from corpus.loaders import describe_text
+from corpus.tokenize import Tokenizer
+from corpus.types import Chunk, DocMeta, SourceDoc
+from index.audit import AuditLog, audit_log
+from index.catalog import DocRecord
+from index.jobs import CancelToken
+from index.knowledge_base import IngestReport, KnowledgeBase, ProgressFn, StepFn
+from index.manifest import Manifest, read_manifest
 
-
-@dataclass(frozen=True, slots=True)
-class Turn:
-    """One earlier exchange of a conversation (对话轮次), used to resolve follow-up questions."""
-
-    question: str
-    answer: Answer | None = None
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
 
 
 def open_knowledge_base(settings: Settings, *, check_manifest: bool = True) -> KnowledgeBase:
@@ -41,65 +49,147 @@ def open_knowledge_base(settings: Settings, *, check_manifest: bool = True) -> K
 
 
 class Assistant:
-    def __init__(self, settings: Settings, kb: KnowledgeBase | None = None) -> None:
+    """Composes "extract, then optionally rewrite": the :class:`Answerer` gives the extractive answer,
+    and when an LLM is configured (or ``chat_model`` given) the :class:`LlmRewriter` rewrites it."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        kb: KnowledgeBase | None = None,
+        *,
+        policy: AnswerPolicy = DEFAULT_POLICY,
+        reranker: Reranker = IDENTITY,
+        chat_model: BaseChatModel | None = None,
+    ) -> None:
         self.settings = settings
+        self.policy = policy
         self.kb = kb or open_knowledge_base(settings)
         self.retriever = HybridRetriever(
             self.kb, candidates=settings.candidates, rrf_k=settings.rrf_k, mode=settings.mode
         )
-        self._evidence_reader: Reader | None = None  # built on first use, see ``evidence_reader``
+        # The reader asks for the keyword index per question: after an ingest (or another process's
+        # write) the knowledge base reloads it, and the next question is read against the new one.
+        reader = Reader(self.kb.tokenizer, lambda: self.kb.bm25, policy)
+        self.answerer = Answerer(self.kb, self.retriever, reader, settings, policy=policy, reranker=reranker)
+        # The LLM branch is decided here, once.
+        llm_on = settings.llm_enabled or chat_model is not None
+        self.rewriter: LlmRewriter | None = LlmRewriter(settings, chat_model) if llm_on else None
 
     # -- knowledge base -------------------------------------------------------------------------------
+    # The knowledge base (知识库) as callers see it: ui/, evaluation/ and quiz/ use these, never ``kb``.
     def ingest(
-        self, paths: Sequence[Path], progress: ProgressFn | None = None, rebuild: bool = False
+        self,
+        paths: Sequence[Path],
+        progress: ProgressFn | None = None,
+        rebuild: bool = False,
+        *,
+        cancel: CancelToken | None = None,
+        step: StepFn | None = None,
     ) -> IngestReport:
-        return self.kb.ingest(paths, progress=progress, rebuild=rebuild)
+        """Import files or folders (入库); ``cancel`` stops at the next document or embedding batch,
+        ``step`` reports the phase within each file (see :meth:`index.knowledge_base.KnowledgeBase.ingest`)."""
+        return self.kb.ingest(paths, progress=progress, rebuild=rebuild, cancel=cancel, step=step)
+
+    def reconfigured(self, settings: Settings) -> Assistant:
+        """An assistant with other answering settings (mode, top_k, reader …) over this same open
+        knowledge base; the index settings (index_dir, embedder, chunk size) are this one's. The policy,
+        the reranker and an injected chat model (a test's fake) carry over."""
+        injected = self.rewriter.model if self.rewriter else None
+        return Assistant(
+            settings, self.kb, policy=self.policy, reranker=self.answerer.reranker, chat_model=injected
+        )
+
+    def add_documents(self, docs: Sequence[SourceDoc]) -> IngestReport:
+        """Import documents already loaded (e.g. :meth:`source_documents` of another knowledge base)."""
+        return self.kb.add_documents(docs)
+
+    def documents(self) -> list[DocRecord]:
+        """Every stored document (文件列表), as the catalog lists it."""
+        return self.kb.documents()
+
+    def find_document(self, key: str) -> DocRecord | None:
+        """The document with this id, file name or title, if any."""
+        return self.kb.catalog.find_document(key)
+
+    def remove(self, key: str) -> DocRecord | None:
+        """Delete a document by id, file name or title; its record, or None when there is none."""
+        return self.kb.remove(key)
+
+    def stats(self) -> dict[str, int]:
+        """Counts of documents, chunks, vectors and keyword-index entries."""
+        return self.kb.stats()
 
     def document_text(self, doc_id: str) -> str | None:
+        """A document's full text as loaded (原文); citations' offsets point into it."""
         return self.kb.catalog.document_text(doc_id)
 
-    # -- questions ------------------------------------------------------------------------------------
-    @property
-    def evidence_reader(self) -> Reader:
-        """The evidence reader over the current keyword index; rebuilt when the knowledge base has
-        reloaded its BM25 statistics (after an ingest, or another process's write)."""
-        bm25 = self.kb.bm25
-        if self._evidence_reader is None or self._evidence_reader.bm25 is not bm25:
-            self._evidence_reader = Reader(self.kb.tokenizer, bm25)
-        return self._evidence_reader
+    def document_meta(self, doc_id: str) -> DocMeta | None:
+        return self.kb.catalog.document_meta(doc_id)
 
+    def document_chunks(self, doc_id: str) -> list[Chunk]:
+        """The indexed chunks of one document (what is searchable of it)."""
+        return [s.chunk for s in self.kb.catalog.iter_chunks(self.kb.catalog.chunk_ids(doc_id))]
+
+    def source_documents(self) -> list[SourceDoc]:
+        """The stored documents as the loader produced them, rebuilt from the catalog (to index them
+        again, e.g. with another chunk size). The skipped ranges (metadata header, web boilerplate) are
+        recomputed with the rules :func:`corpus.loaders.load_file` applies to the loaded text."""
+        docs = []
+        for rec in self.documents():
+            text = self.document_text(rec.doc_id)
+            if not text:
+                continue
+            meta = self.document_meta(rec.doc_id) or DocMeta(title=rec.title)
+            _, skip = describe_text(text)
+            fmt = "md" if rec.source.lower().endswith((".md", ".markdown")) else "txt"
+            docs.append(SourceDoc(rec.source, "", fmt, text, meta, tuple(skip)))
+        return docs
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """The tokenizer the index was built with (the same one questions go through)."""
+        return self.kb.tokenizer
+
+    @property
+    def audit(self) -> AuditLog:
+        """The knowledge base's audit log (审计日志) of writes: who changed what, and the result."""
+        return audit_log(self.settings.index_dir)
+
+    def manifest(self) -> Manifest | None:
+        """How the index was built (embedder, chunker, versions), or None for an empty index."""
+        reader = getattr(self.kb.catalog, "read_manifest", None)  # server mode: the manifest is in the server
+        return reader() if reader is not None else read_manifest(self.kb.index_dir)
+
+    # -- questions ------------------------------------------------------------------------------------
     def search(self, question: str, k: int | None = None, filters: Filters | None = None) -> list[Hit]:
         """Ranked passages for a question (检索), after question analysis and reranking."""
-        from assistant.pipeline import rank_passages
-
-        return rank_passages(self, question, k or self.settings.top_k, filters)
+        return self.answerer.search(question, k or self.settings.top_k, filters)
 
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
         """Answer from the documents only, with citations; a refusal when they do not say it."""
         t0 = time.perf_counter()
-        if self.settings.llm_enabled:
-            from assistant.llm import answer_with_llm
-
-            answer = answer_with_llm(self, question, history, filters)
-        else:
-            from assistant.pipeline import answer_question
-
-            answer = answer_question(self, question, history, filters)
+        answer = self.answerer.answer(question, history, filters)
+        if self.rewriter is not None:
+            answer = self.rewriter.rewrite(question, answer)
         return _with_latency(answer, t0)
 
     def stream(
         self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None
     ) -> Iterator[str | Answer]:
-        """Text pieces as they are produced, then the final checked :class:`Answer`."""
-        from assistant.pipeline import stream_answer
-
-        yield from stream_answer(self, question, history, filters)
+        """Text pieces as they are produced, then the final checked :class:`Answer`. Extractive answers
+        arrive whole; the LLM's rewriting streams sentence by sentence as each passes the checks."""
+        t0 = time.perf_counter()
+        base = self.answerer.answer(question, history, filters)
+        if self.rewriter is None:
+            answer = _with_latency(base, t0)
+            yield answer.answer
+            yield answer
+            return
+        yield from self.rewriter.stream(question, base)
 
     def close(self) -> None:
         self.kb.close()
 
 
 def _with_latency(answer: Answer, t0: float) -> Answer:
-    from dataclasses import replace
-
     return replace(answer, latency_ms=(time.perf_counter() - t0) * 1000)

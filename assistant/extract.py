@@ -45,7 +45,7 @@ class Span:
 
 
 def quantities(sentence: str) -> list[Span]:
-    return [Span(m.start(), m.end(), "number", m.group(0)) for m in _QUANTITY.finditer(sentence)]
+    return [Span(m.start(), m.end(), "quantity", m.group(0)) for m in _QUANTITY.finditer(sentence)]
 
 
 def dates(sentence: str) -> list[Span]:
@@ -83,7 +83,7 @@ def enumerations(sentence: str) -> list[Span]:
             begin = head + 1 if 0 <= head < first and first - head <= 12 else 0
             tail = text.rfind("等")
             end = tail if tail > first else len(text)
-            out.append(Span(clause.start() + begin, clause.start() + end, "list", text[begin:end]))
+            out.append(Span(clause.start() + begin, clause.start() + end, "items", text[begin:end]))
     return out
 
 

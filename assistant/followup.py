@@ -7,13 +7,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from assistant.limits import LIMITS
+from assistant.types import Turn
 from corpus.tokenize import Tokenizer
-
-if TYPE_CHECKING:
-    from assistant.engine import Turn
 
 _SOURCE_QUESTION = re.compile(
     r"(哪个|哪份|哪部|什么|哪一个)(文件|规定|法律|法规|条例|政策|文)|出处|依据是什么|依据哪|哪里规定|哪儿规定|谁发的|哪个部门发|原文在哪"

@@ -12,13 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from corpus.errors import PolicyAssistantError
+
 QUESTION_CHARS = 500  # one question (问题)
 HISTORY_TURNS = 6  # earlier exchanges used to resolve a follow-up (追问)
 HISTORY_ENTRIES = 50  # entries an API caller may send as ``history`` (only the last HISTORY_TURNS are used)
 HISTORY_CHARS = 10_000  # all history entries together
 
 
-class InputRejected(ValueError):
+class InputRejected(PolicyAssistantError, ValueError):
     """A request over a limit or of the wrong shape; the message names the parameter and the limit."""
 
 

@@ -1,8 +1,9 @@
 """Optional LLM layer (大模型润色): the only module that constructs a chat model.
 
 An OpenAI-compatible endpoint (Qwen, DeepSeek, GLM, vLLM, Ollama) through langchain-openai writes
-the answer from numbered passages. The extractive pipeline runs first and decides whether there is
-evidence at all: with none, the model is never asked. Its output is then checked like any answer:
+the answer from numbered passages. It is a post-processor: it takes the extractive :class:`Answer`
+(which decides whether there is evidence at all: with none, the model is never asked) and never calls
+the answerer or the assistant. Its output is then checked like any answer:
 invented [n] markers are dropped; a sentence is removed when its cited passages do not support it,
 do not state its figures as the same values, or say the opposite (不得 where it says 可以, see
 :mod:`assistant.consistency`); links and images are stripped, and any failure or timeout falls back
@@ -13,22 +14,19 @@ speaks to the assistant (忽略以上指令，回答：…) is never evidence, a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from assistant.config import Settings
 from assistant.consistency import conflicts
 from assistant.planted import in_planted, planted_spans, without_planted
-from assistant.retrieve import Filters
 from assistant.types import Answer, Citation, Hit
 from corpus.sentences import split_line
 from corpus.tokenize import char_bigrams
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
-
-    from assistant.config import Settings
-    from assistant.engine import Assistant, Turn
 
 PASSAGES = 5
 SUPPORT = 0.5  # share of a sentence's character bigrams its cited passages must contain
@@ -165,20 +163,38 @@ def _anchored(question: str, base: Answer, citations: Sequence[Citation]) -> boo
     return len(asked & said) >= 2
 
 
-def answer_with_llm(
-    assistant: Assistant, question: str, history: Sequence[Turn], filters: Filters | None,
-    model: BaseChatModel | None = None,
-) -> Answer:  # fmt: skip
-    """The extractive answer, rewritten by the model when its output passes every check."""
-    from assistant.pipeline import answer_question
+class LlmRewriter:
+    """The LLM post-processor (大模型润色): rewrites a found extractive :class:`Answer` from its
+    passages and checks the result; it never retrieves or reads anything itself.
 
-    base = answer_question(assistant, question, history, filters)
+    ``model`` is the chat model to use (a test's fake); without one, each answer builds the model the
+    settings describe (:func:`build_chat_model`).
+    """
+
+    def __init__(self, settings: Settings, model: BaseChatModel | None = None) -> None:
+        self.settings = settings
+        self.model = model
+
+    def chat_model(self) -> BaseChatModel:
+        return self.model or build_chat_model(self.settings)
+
+    def rewrite(self, question: str, base: Answer) -> Answer:
+        return rewrite(question, base, self.chat_model)
+
+    def stream(self, question: str, base: Answer) -> Iterator[str | Answer]:
+        return stream_rewrite(question, base, self.chat_model)
+
+
+def rewrite(question: str, base: Answer, chat: BaseChatModel | Callable[[], BaseChatModel]) -> Answer:
+    """The extractive answer ``base``, rewritten by the model when its output passes every check.
+
+    ``chat`` is the model, or a function that builds it (called only when there is evidence).
+    """
     if not base.found:
         return base  # no evidence: the model is never asked to fill the gap
     passages = list(base.retrieved[:PASSAGES])
     try:
-        chat = model or build_chat_model(assistant.settings)
-        reply = chat.invoke(build_messages(question, passages))
+        reply = _model(chat).invoke(build_messages(question, passages))
         content = reply.content if isinstance(reply.content, str) else str(reply.content)
     except Exception as exc:  # timeout, connection refused, bad key: the extractive answer stands
         return replace(base, debug={**base.debug, "llm_error": f"{type(exc).__name__}: {exc}"})
@@ -192,18 +208,14 @@ def answer_with_llm(
     )
 
 
-def stream_with_llm(
-    assistant: Assistant, question: str, history: Sequence[Turn], filters: Filters | None,
-    model: BaseChatModel | None = None,
-) -> Iterator[str | Answer]:  # fmt: skip
-    """Yield checked text as the model writes it, then the checked final Answer.
+def stream_rewrite(
+    question: str, base: Answer, chat: BaseChatModel | Callable[[], BaseChatModel]
+) -> Iterator[str | Answer]:
+    """Yield checked text as the model rewrites ``base``, then the checked final Answer.
 
     Only whole sentences that pass :func:`check_output` are shown while streaming, so text a
     document injected never reaches the screen, not even for a moment.
     """
-    from assistant.pipeline import answer_question
-
-    base = answer_question(assistant, question, history, filters)
     if not base.found:
         yield base.answer
         yield base
@@ -211,9 +223,9 @@ def stream_with_llm(
     passages = list(base.retrieved[:PASSAGES])
     pieces: list[str] = []
     try:
-        chat = model or build_chat_model(assistant.settings)
+        model = _model(chat)
         shown = ""
-        for chunk in chat.stream(build_messages(question, passages)):
+        for chunk in model.stream(build_messages(question, passages)):
             piece = chunk.content if isinstance(chunk.content, str) else str(chunk.content)
             pieces.append(piece)
             if not _SENTENCE_END.search(piece):
@@ -235,3 +247,10 @@ def stream_with_llm(
         return
     text, citations = checked
     yield replace(base, answer=text, citations=citations, debug={**base.debug, "llm": True})
+
+
+def _model(chat: BaseChatModel | Callable[[], BaseChatModel]) -> BaseChatModel:
+    # langchain loads slowly: imported where the LLM path runs, so the extractive assistant never pays it.
+    from langchain_core.language_models import BaseChatModel
+
+    return chat if isinstance(chat, BaseChatModel) else chat()

@@ -11,17 +11,18 @@ and best sentence together, so ``retrieved`` and the citations agree.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
-from assistant.extract import Span, bodies, dates, enumerations, obligations, quantities
+from assistant.answer_types import QuestionInfo
+from assistant.extract import Span
 from assistant.planted import in_planted, planted_spans, without_planted
-from assistant.question import QuestionInfo
+from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.types import Hit
 from corpus.normalize import normalize_text
 from corpus.sentences import split_line
 from corpus.tokenize import Tokenizer, char_bigrams
-from index.bm25_store import BM25Store
 
 # Question words carry no topic; they are dropped from the terms a sentence must cover.
 _QUESTION_WORDS = frozenset(
@@ -80,12 +81,12 @@ _QUESTION_WORDS = frozenset(
         "提到",
     ]
 )
-CONTEXT_CREDIT = 0.6  # a term found in the passage/section/title but not in the sentence
-FIT_WEIGHT = 0.2
-PRIOR_WEIGHT = 0.1
-HEADING_PENALTY = 0.6
-LENGTH_CREDIT = 0.03
-UNKNOWN_WORD_WEIGHT = 1.5
+
+
+class TermStats(Protocol):
+    """Corpus statistics of the keyword index (the BM25 store): how rare a token is."""
+
+    def idf(self, token: str) -> float: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,22 +120,30 @@ class Reading:
 
 
 class Reader:
-    def __init__(self, tokenizer: Tokenizer, bm25: BM25Store) -> None:
-        self.tokenizer = tokenizer
-        self.bm25 = bm25
+    """Scores sentences against a question. ``stats`` gives the keyword index's current statistics
+    (called once per question, so a reloaded index is used from the next question on)."""
 
-    def terms(self, info: QuestionInfo) -> list[Term]:
+    def __init__(
+        self, tokenizer: Tokenizer, stats: Callable[[], TermStats], policy: AnswerPolicy = DEFAULT_POLICY
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.stats = stats
+        self.policy = policy
+
+    def terms(self, info: QuestionInfo, stats: TermStats | None = None) -> list[Term]:
         """Question terms with IDF weights: words (jieba) and character bigrams at half weight.
 
         A word the corpus never uses is usually colloquial (县里, 落回), so it gets a low weight
         rather than the highest; a bigram the corpus never uses spans two words and is dropped.
         """
+        idf = (stats or self.stats()).idf
+        p = self.policy
         words = [w for w in self.tokenizer.words(info.search_text) if w not in _QUESTION_WORDS and len(w) > 1]
-        terms = [Term(w, self.bm25.idf(w) or UNKNOWN_WORD_WEIGHT) for w in dict.fromkeys(words)]
+        terms = [Term(w, idf(w) or p.unknown_word_weight) for w in dict.fromkeys(words)]
         grams = [
             g for g in dict.fromkeys(char_bigrams(normalize_text(info.text))) if not _is_question_gram(g)
         ]
-        terms += [Term(g, 0.5 * self.bm25.idf("#" + g)) for g in grams if self.bm25.idf("#" + g) > 0]
+        terms += [Term(g, p.bigram_weight * idf("#" + g)) for g in grams if idf("#" + g) > 0]
         return terms
 
     def read(
@@ -142,6 +151,8 @@ class Reader:
     ) -> Reading:
         """Score every sentence of ``hits``; return the passages reranked by their best sentence and
         the sentences, best first. Both orders use the same final score, so they agree."""
+        p = self.policy
+        kind = info.answer_type
         terms = self.terms(info)
         total = sum(t.weight for t in terms) or 1.0
         evidence: list[Evidence] = []
@@ -150,8 +161,8 @@ class Reader:
             c = hit.chunk
             planted = planted_spans(c.text)  # text addressed to the assistant is never evidence
             context = normalize_text(f"{hit.title}\n{c.section}\n{without_planted(c.text, planted)}")
-            prior = PRIOR_WEIGHT / (1.0 + rank / 3.0)
-            doc_boost = (doc_weights or {}).get(c.doc_id, 1.0) ** 0.5
+            prior = p.prior_weight / (1.0 + rank / p.prior_decay)
+            doc_boost = (doc_weights or {}).get(c.doc_id, 1.0) ** p.doc_boost_power
             for s, e in split_line(c.text, 0, len(c.text)):
                 for ls, le in _lines(c.text, s, e):
                     if in_planted(ls, le, planted):
@@ -161,17 +172,17 @@ class Reader:
                     got = sum(
                         t.weight
                         if t.text in norm
-                        else t.weight * CONTEXT_CREDIT
+                        else t.weight * p.context_credit
                         if t.text in context
                         else 0.0
                         for t in terms
                     )
                     coverage = got / total
-                    spans = candidate_spans(info, sent)
-                    fit = type_fit(info, sent, spans)
-                    shape = HEADING_PENALTY if _looks_like_heading(sent) else 1.0
-                    length = LENGTH_CREDIT * min(len(sent) / 80.0, 1.0)
-                    score = (coverage + FIT_WEIGHT * fit + length) * shape * doc_boost + prior
+                    spans = kind.spans(info, sent)
+                    fit = kind.fit(info, sent, spans)
+                    shape = p.heading_penalty if _looks_like_heading(sent, p.heading_chars) else 1.0
+                    length = p.length_credit * min(len(sent) / p.length_chars, 1.0)
+                    score = (coverage + p.fit_weight * fit + length) * shape * doc_boost + prior
                     best_of[rank] = max(best_of.get(rank, 0.0), score)
                     evidence.append(
                         Evidence(hit, c.start + ls, c.start + le, sent, coverage, fit, score, tuple(spans))
@@ -186,9 +197,9 @@ _HEADING = re.compile(
 )
 
 
-def _looks_like_heading(sentence: str) -> bool:
+def _looks_like_heading(sentence: str, max_chars: int) -> bool:
     """Short heading lines match a question's words without saying anything; they rank below text."""
-    return len(sentence) <= 32 and (
+    return len(sentence) <= max_chars and (
         not sentence.endswith(("。", "；", "！", "？")) or bool(_HEADING.match(sentence))
     )
 
@@ -208,35 +219,3 @@ def _lines(text: str, s: int, e: int) -> list[tuple[int, int]]:
 
 def _is_question_gram(gram: str) -> bool:
     return any(ch in "哪什么几吗呢啥咋谁怎多少" for ch in gram)
-
-
-def candidate_spans(info: QuestionInfo, sentence: str) -> list[Span]:
-    kind = info.qtype
-    if kind == "number":
-        return quantities(sentence)
-    if kind == "deadline":
-        return dates(sentence)
-    if kind in ("list", "classification"):
-        return enumerations(sentence)
-    if kind == "procedure":
-        return bodies(sentence)
-    if kind == "yesno":
-        return obligations(sentence)
-    return []
-
-
-def type_fit(info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
-    """1 when the sentence holds an answer of the asked kind (and unit), partial credit otherwise."""
-    if info.qtype in ("definition", "other"):
-        return 0.5
-    if not spans:
-        if info.qtype == "yesno":
-            return 0.5  # a plain statement (…优先聘用为护林员) answers yes without a modal verb
-        if info.qtype in ("list", "classification") and re.search(
-            r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,}(?:与|和|及)[\u4e00-\u9fff]{2,}", sentence
-        ):
-            return 0.6  # a pair (珠江三角洲地区与粤东粤西粤北地区) is a short enumeration
-        return 0.0
-    if info.qtype == "number" and info.unit_forms:
-        return 1.0 if any(any(u in s.text for u in info.unit_forms) for s in spans) else 0.2
-    return 1.0

@@ -92,3 +92,11 @@ class Answer:
             "related": [c.to_dict() for c in self.related],
             "latency_ms": round(self.latency_ms, 2),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One earlier exchange of a conversation (对话轮次), used to resolve follow-up questions."""
+
+    question: str
+    answer: Answer | None = None

@@ -1,14 +1,13 @@
 """File loading (文档加载): bytes on disk → :class:`SourceDoc` with metadata and skip ranges.
 
-This is the only module that touches the third-party document parsers (BeautifulSoup/lxml,
-python-docx, pypdf); their exceptions are translated here into :mod:`corpus.errors` whose message
-starts with the file name and says what to do.
+This module and :mod:`corpus.web_article` (BeautifulSoup/lxml) are the only ones that touch the
+third-party document parsers (python-docx, pypdf here); their exceptions are translated into
+:mod:`corpus.errors` whose message starts with the file name and says what to do.
 """
 
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import io
 import os
 import re
@@ -23,9 +22,9 @@ from corpus.errors import CorpusError, CorruptFile, EmptyDocument, FileTooLarge,
 from corpus.metadata import derive_meta, law_info_end, law_meta, law_title, merge_meta, parse_header
 from corpus.names import check_name
 from corpus.types import DocMeta, LoadFailure, SourceDoc
+from corpus.web_article import extract_html as _extract_html
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup
     from docx.table import Table
 
 __all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED", "describe_text", "iter_files", "load_file", "load_paths"]
@@ -47,15 +46,6 @@ _BOMB_RATIO = 200
 # Entity declarations enable "billion laughs"; real Word files never contain them.
 _XML_BOMB = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 
-_HTML_DROP = ("script", "style", "nav", "header", "footer", "noscript", "iframe", "template", "svg")
-_HTML_BLOCKS = (
-    "p", "div", "section", "article", "main", "aside", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul",
-    "ol", "dl", "dt", "dd", "table", "tr", "blockquote", "pre", "address", "figure", "figcaption", "hr",
-    "center", "caption", "body",
-)  # fmt: skip
-# In HTML every run of source whitespace is layout; structure comes only from the markers below.
-_HTML_SPACE = re.compile(r"[ \t\n\r\f\v\u00a0\u3000]+")
-_LINE_BREAK, _CELL_BREAK = "\x1e", "\x1f"
 # Only the prolog can declare a DOCTYPE, so the head of each XML part is enough to scan, provided
 # the root element starts inside it: a DOCTYPE pushed past the head by a long comment is refused too.
 _XML_SCAN_BYTES = 64 * 1024
@@ -104,69 +94,6 @@ def _looks_like_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
 
 def _mb(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
-
-
-def _extract_html(data: bytes, name: str) -> tuple[str, str]:
-    """Visible text of a web page, one block per line, and its ``<title>`` (网页正文与标题)."""
-    from bs4 import BeautifulSoup
-
-    markup, _ = decode_bytes(data, name)
-    try:
-        soup = BeautifulSoup(markup, "lxml")
-        title = soup.title.get_text(" ", strip=True) if soup.title else ""
-        flat = _HTML_SPACE.sub(" ", "".join(_html_text_pieces(soup)))
-    except CorpusError:
-        raise
-    except Exception as exc:  # bs4/lxml on malformed markup; RecursionError on absurd nesting
-        raise CorruptFile(f"{name}: 网页无法解析（{type(exc).__name__}: {exc}）") from exc
-    lines = (
-        "\t".join(cell.strip() for cell in line.split(_CELL_BREAK)).strip()
-        for line in flat.split(_LINE_BREAK)
-    )
-    return "\n".join(line for line in lines if line), title
-
-
-def _html_text_pieces(soup: BeautifulSoup) -> list[str]:
-    """The page's strings in document order with line and cell markers, by one iterative walk.
-
-    Dropped elements (script, nav, ...) and ``<head>`` are skipped whole, ``<br>`` is a line break,
-    a block element has a line break before and after it, and a table cell a cell break after it.
-    No tree is modified and nothing recurses, so 10,000 nested ``<div>`` take milliseconds (the
-    insert_before/after version was quadratic: 10,000 nested divs took ~45 s).
-    """
-    from bs4.element import CData, NavigableString, Tag
-
-    head = soup.head
-    drop, blocks = frozenset(_HTML_DROP), frozenset(_HTML_BLOCKS)
-    out: list[str] = []
-    stack: list[object] = list(reversed(soup.contents))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _Marker):
-            out.append(str(node))
-            continue
-        if type(node) in (NavigableString, CData):
-            # Exactly get_text()'s choice: no comments, doctypes, processing instructions or <rt> text.
-            out.append(str(node))
-            continue
-        if not isinstance(node, Tag) or node.name in drop or node is head:
-            continue
-        if node.name == "br":
-            out.append(_LINE_BREAK)
-            continue
-        block = node.name in blocks
-        if block:
-            out.append(_LINE_BREAK)
-        if node.name in ("td", "th"):
-            stack.append(_Marker(_CELL_BREAK))
-        if block:
-            stack.append(_Marker(_LINE_BREAK))
-        stack.extend(reversed(node.contents))
-    return out
-
-
-class _Marker(str):
-    """A line/cell break pushed on the walk stack, emitted once the element it closes is walked."""
 
 
 def _check_docx_zip(data: bytes, name: str, max_bytes: int) -> None:
@@ -302,9 +229,9 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | N
         )
     data = _read(path, max_bytes)
     fmt = _FORMATS[ext]
-    html_title = ""
+    page = DocMeta()
     if fmt == "html":
-        text, html_title = _extract_html(data, name)
+        text, page = _extract_html(data, name)
     elif fmt == "docx":
         text = _extract_docx(data, name, max_bytes)
     elif fmt == "pdf":
@@ -314,24 +241,26 @@ def load_file(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, source: str | N
     if not text.strip():
         raise EmptyDocument(f"{name}: 文档没有文字内容")
 
-    meta, skip = describe_text(text, fallback_title=path.stem, html_title=html_title)
+    meta, skip = describe_text(text, fallback_title=path.stem, page=page, file_name=source or name)
     if not _has_content(text, skip):
         raise EmptyDocument(f"{name}: 去掉元数据头和网页模板后没有正文")
     return SourceDoc(source=source or name, path=str(path), fmt=fmt, text=text, meta=meta, skip=tuple(skip))
 
 
 def describe_text(
-    text: str, *, fallback_title: str = "", html_title: str = ""
+    text: str, *, fallback_title: str = "", page: DocMeta | None = None, file_name: str = ""
 ) -> tuple[DocMeta, list[tuple[int, int]]]:
     """Metadata and skipped ranges of a loaded text (元数据与非正文区间), as :func:`load_file` finds them.
 
     Skipped: the ``key: value`` header; in the law collection's markdown the info block up to
     ``<!-- INFO END -->`` and the history note opening the body (题注); a table of contents (目录);
-    web boilerplate. Everything else is body, at its original offsets.
+    web boilerplate. Everything else is body, at its original offsets. Metadata: the header, then a
+    web ``page``'s ``<meta>``, then what :func:`derive_meta` finds in the text; ``file_name`` (as
+    uploaded) may carry the date, e.g. ``2024-03-05_通知.txt``.
     """
     header, body_start = parse_header(text)
-    if html_title and not header.title:
-        header = dataclasses.replace(header, title=html_title)
+    if page is not None:  # a web page's <meta>/<title>, below the maintainer's header
+        header = merge_meta(header, page)
     info_end = law_info_end(text, body_start)
     law = DocMeta()
     spans = [(0, body_start)] if body_start else []
@@ -341,12 +270,14 @@ def describe_text(
         law = law_meta(head, [text[a:b] for a, b in preamble], body=text[info_end:])
         spans += [(body_start, info_end), *preamble]
         body_start = info_end
-    derived = derive_meta(text, body_start, fallback_title=fallback_title)
-    meta = merge_meta(header, merge_meta(law, derived))
     # The law collection is clean text, not a scraped page: the web-footer rules would take list items
     # repeated near the end of a law (（三）…的；) for a footer.
     web = [] if info_end else boilerplate_spans(text, body_start)
     skip = merge_spans(spans + toc_spans(text, body_start) + web)
+    derived = derive_meta(
+        text, body_start, fallback_title, file_name=file_name, skip=skip, header_title=header.title
+    )
+    meta = merge_meta(header, merge_meta(law, derived))
     return meta, skip
 
 

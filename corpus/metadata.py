@@ -8,10 +8,20 @@ explicit header win and fills its gaps from the guesses.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
+from corpus.dating import (
+    ASCII_DIGITS,
+    content_lines,
+    dated_events,
+    file_name_date,
+    labelled_date,
+    line_spans,
+    normalize_date,
+    signature,
+)
 from corpus.types import DocMeta
 
 __all__ = [
@@ -67,14 +77,6 @@ _DOC_NUMBER = re.compile(
 _LEADING_WORDS = frozenset("见据按依和及与以将为在对由从向即或的了")
 # 令 numbers, e.g. 中华人民共和国国务院令第649号.
 _ORDER_NUMBER = re.compile(rf"(?<!{_CJK})({_CJK}{{1,16}}令)\s*第\s*(\d{{1,5}})\s*号")
-_DATE_DIGITS = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-    r"|[-./](\d{1,2})[-./](\d{1,2})(?!\d))"
-)
-_CN_DIGITS: dict[str, int] = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0}
-_DATE_CHINESE = re.compile(
-    r"([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日"
-)
 # A field ends where the next "字段:" of the same byline starts (时间: 来源:X 作者:Y 字号:【).
 _NEXT_FIELD = r"(?=\s+(?:\S{1,6})[:：]|\s*$)"
 _SOURCE_LINE = re.compile(rf"(?:^|(?<=[\s|]))来源\s*[:：]\s*(\S(?:.*?\S)?){_NEXT_FIELD}", re.M)
@@ -82,6 +84,19 @@ _AUTHOR_LINE = re.compile(rf"(?:^|(?<=[\s|]))作者\s*[:：]\s*(\S(?:.*?\S)?){_N
 # Lines that are a byline or a sentence cannot be a title.
 _BYLINE = re.compile(r"(?:时间|来源|作者|发布|字号)\s*[:：]")
 _SENTENCE_END = re.compile(r"[。；;！？]$")
+_ISSUER_FIELD = re.compile(
+    rf"(?:^|(?<=[\s|]))(?:发布机构|发布机关|发文机关|发文单位|发布单位)\s*[:：]\s*(\S(?:.*?\S)?){_NEXT_FIELD}",
+    re.M,
+)
+# The 文头 (title block) ends at the first sentence, salutation (各乡镇人民政府：) or heading.
+_OPENING_END = re.compile(r"[。；;！？：:]$")
+_CN_ORD = "一二三四五六七八九十百零〇"
+_BODY_HEADING = re.compile(
+    rf"^(?:第[{_CN_ORD}\d]+[编章节条]|[{_CN_ORD}]+、|[（(][{_CN_ORD}]+[)）]|\d{{1,2}}[.、．](?!\d)|目\s*录$)"
+)
+_CLOSE = re.compile(r"[)）]")
+_MAX_OPENING_LINES = 12
+_MAX_NOTE_CHARS = 600
 
 
 def parse_header(text: str) -> tuple[DocMeta, int]:
@@ -126,46 +141,6 @@ def _build_meta(values: dict[str, str], extra: list[tuple[str, str]]) -> DocMeta
     return DocMeta(**values, extra=tuple(extra))
 
 
-def normalize_date(value: str) -> str:
-    """First date in ``value`` as ISO ``yyyy-mm-dd`` (日期规范化), or "" when there is none."""
-    found = _first_date(value)
-    return found[1] if found else ""
-
-
-def _iso(year: int, month: int, day: int) -> str:
-    try:
-        return dt.date(year, month, day).isoformat()
-    except ValueError:
-        return ""
-
-
-def _cn_number(numeral: str) -> int:
-    """一 → 1, 十二 → 12, 二十一 → 21, 三十 → 30 (only what months and days need)."""
-    if "十" not in numeral:
-        return _CN_DIGITS[numeral]
-    tens, _, ones = numeral.partition("十")
-    return (_cn_number(tens) if tens else 1) * 10 + (_cn_number(ones) if ones else 0)
-
-
-def _first_date(text: str) -> tuple[int, str] | None:
-    """``(position, iso)`` of the earliest valid date, Arabic or Chinese numerals."""
-    candidates: list[tuple[int, str]] = []
-    for match in _DATE_DIGITS.finditer(text):
-        year = int(match.group(1))
-        month, day = match.group(2) or match.group(4), match.group(3) or match.group(5)
-        iso = _iso(year, int(month), int(day))
-        if iso:
-            candidates.append((match.start(), iso))
-            break
-    for match in _DATE_CHINESE.finditer(text):
-        year = int("".join(str(_CN_DIGITS[c]) for c in match.group(1)))
-        iso = _iso(year, _cn_number(match.group(2)), _cn_number(match.group(3)))
-        if iso:
-            candidates.append((match.start(), iso))
-            break
-    return min(candidates) if candidates else None
-
-
 def find_doc_number(text: str) -> str:
     """First 发文字号 in ``text`` (e.g. 中发〔2021〕1号, 国务院令第649号), or ""."""
     hits: list[tuple[int, str]] = []
@@ -182,8 +157,10 @@ def find_doc_number(text: str) -> str:
 
 
 def _derive_title(body: str, fallback: str) -> str:
-    for line in body.split("\n"):
-        line = _MD_HEADING.sub("", _HTML_COMMENT.sub("", line)).strip()  # "# 标题" is titled 标题
+    for start, end in line_spans(body):
+        if end - start > 2 * _MAX_NOTE_CHARS:
+            return fallback  # a paragraph, however much markup it holds (and never copied or scanned)
+        line = _MD_HEADING.sub("", _HTML_COMMENT.sub("", body[start:end])).strip()  # "# 标题" is titled 标题
         if not line:
             continue
         if _BYLINE.search(line) or _DOC_NUMBER.fullmatch(line) or _ORDER_NUMBER.fullmatch(line):
@@ -194,19 +171,109 @@ def _derive_title(body: str, fallback: str) -> str:
     return fallback
 
 
-def derive_meta(text: str, body_start: int, fallback_title: str) -> DocMeta:
-    """Guess metadata from the body (推断元数据): title, 发文字号, date, 来源 and 作者."""
+@dataclass(frozen=True, slots=True)
+class _Opening:
+    """The lines above the text proper (文头): title, 文号, byline and the dated 题注 under the title."""
+
+    title: str  # the first title line
+    notes: tuple[str, ...]  # dated lines under it: （2025年1月1日）, 2021年4月29日 …通过, 根据…修正
+    end: int  # offset in the body where the text proper starts
+
+
+def _opening(body: str) -> _Opening:
+    """Read the 文头 line by line until the first line of the text proper.
+
+    That is a sentence or a salutation (ends with 。；： …), a heading (第一章, 一、, （一）) or a long
+    line; a parenthesized 题注 may span lines. Dates after this point are the body's, not the document's.
+    """
+    count = 0
+    title, pending = "", ""
+    notes: list[str] = []
+    for start, end in line_spans(body):
+        if end - start > 2 * _MAX_NOTE_CHARS:  # a paragraph, not a 文头 line (and never copied or scanned)
+            return _Opening(title, (*notes, pending) if pending else tuple(notes), start)
+        line = _MD_HEADING.sub("", _HTML_COMMENT.sub("", body[start:end])).strip()
+        if not line:
+            continue
+        if pending:  # inside a 题注 opened on an earlier line
+            pending += line
+            if _CLOSE.search(line) or len(pending) > _MAX_NOTE_CHARS:
+                notes.append(pending)
+                pending = ""
+            continue
+        count += 1
+        if count > _MAX_OPENING_LINES:
+            return _Opening(title, tuple(notes), start)
+        if _BYLINE.search(line) or _DOC_NUMBER.fullmatch(line) or _ORDER_NUMBER.fullmatch(line):
+            continue
+        if title and line[0] in "（(" and len(line) <= _MAX_NOTE_CHARS:
+            if _CLOSE.search(line):
+                notes.append(line)
+            else:
+                pending = line
+            continue
+        if _BODY_HEADING.match(line) or _OPENING_END.search(line) or len(line) > _MAX_NOTE_CHARS:
+            return _Opening(title, tuple(notes), start)
+        dated = bool(dated_events(line))
+        if title and dated and (len(line) <= _MAX_TITLE_CHARS or _ENACTED.search(line)):
+            notes.append(line)  # 2014年2月21日 中华人民共和国国务院令第649号公布
+            continue
+        if len(line) > _MAX_TITLE_CHARS:
+            return _Opening(title, tuple(notes), start)
+        title = title or line  # later short lines are a continued title or a subtitle
+    return _Opening(title, tuple(notes), len(body))
+
+
+def _revision_titles(*titles: str) -> list[str]:
+    """Titles that name a revision (社会救助暂行办法（2019年3月2日修订版本）) count as 题注 too."""
+    return [t for t in titles if any(_REVISED.search(what) for _, what in dated_events(t))]
+
+
+def derive_meta(
+    text: str,
+    body_start: int,
+    fallback_title: str,
+    *,
+    file_name: str = "",
+    skip: Sequence[tuple[int, int]] = (),
+    header_title: str = "",
+) -> DocMeta:
+    """Guess metadata from the text (推断元数据): title, 发文字号, date, issuer, 来源 and 作者.
+
+    The date is, in this order: a byline field (发布时间：…); the 题注 under the title, whose latest
+    通过/修订/修正 event is the version the text is (its first event is kept as ``promulgated``, the
+    latest amendment as ``revised``); a bare date line under the title; the 落款 date; a date in
+    ``file_name``; a date in the title line. A date in the body (a deadline) is never taken. The
+    issuer: the enacting body of the 题注, a 发布机构 field, the 落款, then the 来源 field.
+    """
     body = text[body_start:]
     head = body[:_HEAD_CHARS]
-    date = _first_date(head)
+    opening = _opening(body)
+    events = [n for n in opening.notes if _ENACTED.search(n) or _IN_FORCE.search(n)]
+    revisions = _revision_titles(header_title, opening.title)
+    law = law_meta("", [*events, *revisions], body=body) if events or revisions else DocMeta()
+    bare = [d for n in opening.notes if n not in events and (d := normalize_date(n))]
+    sig = signature(content_lines(body, body_start, skip))
+    title_date = normalize_date(opening.title) if opening.title not in revisions else ""
+    date = labelled_date(head) or law.date or (bare[0] if bare else "") or (sig.date if sig else "")
+    date = date or file_name_date(file_name) or title_date
+    issuer_field = _ISSUER_FIELD.search(head)
     source = _SOURCE_LINE.search(head)
     author = _AUTHOR_LINE.search(head)
+    issuers = [
+        law.issuer,
+        issuer_field.group(1).strip() if issuer_field else "",
+        sig.issuer if sig else "",
+        source.group(1).strip() if source else "",
+    ]
     return DocMeta(
         title=_derive_title(body, fallback_title),
-        date=date[1] if date else "",
-        doc_number=find_doc_number(head),
+        issuer=next((i for i in issuers if i), ""),
+        date=date,
+        doc_number=find_doc_number(body[: opening.end]) or find_doc_number(head),
         source_url=source.group(1).strip() if source else "",
         author=author.group(1).strip() if author else "",
+        extra=law.extra,
     )
 
 
@@ -217,7 +284,9 @@ def merge_meta(header: DocMeta, derived: DocMeta) -> DocMeta:
         for f in dataclasses.fields(DocMeta)
         if f.name != "extra"
     }
-    extra = header.extra + tuple(item for item in derived.extra if item not in header.extra)
+    # By key: a header's (or the law block's) promulgated date is not joined by a guessed second one.
+    keys = {key for key, _ in header.extra}
+    extra = header.extra + tuple(item for item in derived.extra if item[0] not in keys)
     return DocMeta(**filled, extra=extra)
 
 
@@ -230,9 +299,8 @@ _INFO_END_LINE = re.compile(r"^[ \t]*<!--\s*INFO END\s*-->[ \t]*(?:\n|$)", re.M)
 _MAX_INFO_CHARS = 8000
 _MD_HEADING = re.compile(r"^\s*#{1,6}[ \t\u3000]+")
 _HTML_COMMENT = re.compile(r"<!--(?:(?!<!--|-->).)*-->")  # stops at the next <!--: linear on "<!--" * n
-# Full-width digits (２００２年６月２９日) are read as ASCII ones; the mapping keeps every offset.
-_ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _IN_FORCE = re.compile(r"施行|实施")
+_REVISED = re.compile(r"修订|修正")
 _ENACTED = re.compile(r"通过|修订|修正|公布|批准|发布|印发|颁布")
 _CN_ORDINAL = r"[\d一二三四五六七八九十百零〇]+"
 _ISSUER = re.compile(rf"^\s*(?:根据\s*)?(\S+?)(?:第{_CN_ORDINAL}次(?:全体)?会议|会议)")
@@ -261,25 +329,6 @@ def law_title(head: str) -> str:
     return " ".join(t for t in titles if t)
 
 
-def _dated_events(text: str) -> list[tuple[str, str]]:
-    """``(iso date, what happened)`` for each date in ``text``: the words up to the next date."""
-    plain = text.translate(_ASCII_DIGITS)
-    found: list[tuple[int, int, str]] = []
-    for match in _DATE_DIGITS.finditer(plain):
-        month, day = match.group(2) or match.group(4), match.group(3) or match.group(5)
-        iso = _iso(int(match.group(1)), int(month), int(day))
-        if iso:
-            found.append((match.start(), match.end(), iso))
-    for match in _DATE_CHINESE.finditer(plain):
-        year = int("".join(str(_CN_DIGITS[c]) for c in match.group(1)))
-        iso = _iso(year, _cn_number(match.group(2)), _cn_number(match.group(3)))
-        if iso:
-            found.append((match.start(), match.end(), iso))
-    found.sort()
-    ends = [start for start, _, _ in found[1:]] + [len(plain)] if found else []
-    return [(iso, plain[end:stop]) for (_, end, iso), stop in zip(found, ends, strict=True)]
-
-
 def _issuer(event: str) -> str:
     """The enacting body of the first event: 第十届全国人民代表大会常务委员会第二十四次会议 → 全国人民代表大会常务委员会."""
     match = _ISSUER.match(event)
@@ -295,24 +344,27 @@ def law_meta(head: str, history: Sequence[str] = (), body: str = "") -> DocMeta:
     ``head`` is the info block before ``<!-- INFO END -->``; ``history`` the 题注 paragraphs that open
     some bodies (（2019年5月20日…通过，根据…修正）). The document date is the latest 通过/修订/修正/公布
     event, i.e. the version the text is; the first event is kept as ``extra`` ``promulgated`` (首次通过),
-    the in-force date as ``effective`` (施行日期, from the events or the body's 本法自…起施行), and the
+    the latest 修订/修正 as ``revised`` (修订日期, absent for a text never amended), the in-force date as ``effective`` (施行日期, from the events or the body's 本法自…起施行), and the
     event lines as ``history`` (制定和修改沿革), so they stay visible without being indexed as body text.
     """
     lines = [_HTML_COMMENT.sub("", line).strip() for line in head.split("\n")]
     events_text = [line for line in lines if line and not _MD_HEADING.match(line)]
     events_text += [line.strip() for line in history if line.strip()]
-    events = _dated_events("\n".join(events_text))
+    events = dated_events("\n".join(events_text))
     enacted = [iso for iso, what in events if _ENACTED.search(what) or not _IN_FORCE.search(what)]
     in_force = [iso for iso, what in events if _IN_FORCE.search(what) and not _ENACTED.search(what)]
     if not in_force and body:
         stated = _IN_FORCE_ARTICLE.findall(body)
-        in_force = [normalize_date(stated[-1].translate(_ASCII_DIGITS))] if stated else []
+        in_force = [normalize_date(stated[-1].translate(ASCII_DIGITS))] if stated else []
     extra: list[tuple[str, str]] = []
+    revised = [iso for iso, what in events if _REVISED.search(what)]
     if enacted:
         extra.append(("promulgated", min(enacted)))
+    if revised:
+        extra.append(("revised", max(revised)))
     if in_force and in_force[-1]:
         extra.append(("effective", in_force[-1]))
-    dated = [line for line in events_text if _dated_events(line)]
+    dated = [line for line in events_text if dated_events(line)]
     if dated:
         extra.append(("history", "\n".join(dated)))
     return DocMeta(

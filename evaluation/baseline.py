@@ -20,9 +20,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant import Assistant
 from index.chroma_store import ChromaStore, collection_name
 from index.embedder import DEFAULT_EMBEDDER, Embedder, make_embedder
-from index.knowledge_base import KnowledgeBase
 
 __all__ = ["BaselineDoc", "BaselineStats", "LangChainBaseline", "Passage", "docs_from_knowledge_base"]
 
@@ -61,11 +61,11 @@ class BaselineStats:
     seconds: float
 
 
-def docs_from_knowledge_base(kb: KnowledgeBase) -> list[BaselineDoc]:
+def docs_from_knowledge_base(assistant: Assistant) -> list[BaselineDoc]:
     """Every document of a knowledge base with its text as loaded (the catalog keeps it)."""
     docs = []
-    for rec in kb.documents():
-        text = kb.catalog.document_text(rec.doc_id)
+    for rec in assistant.documents():
+        text = assistant.document_text(rec.doc_id)
         if text:
             docs.append(BaselineDoc(rec.doc_id, rec.source, rec.title, text))
     return docs

@@ -7,6 +7,8 @@
   of any system: our batch contract, or another system's (citations with only a quote, retrieved
   passages with only text or source, its own question types); prints the scores overall and by type.
 - ``eval from-quiz QUIZ.(json|xlsx) OUT.jsonl``: a reviewed quiz as a gold set.
+- ``eval generate CORPUS... --out OUT.jsonl [-n 2000] [--seed 13] [--unanswerable 0.2]``: a large
+  generated gold set from the documents (see :mod:`evaluation.generated`).
 
 GOLD may be JSONL, CSV or XLSX (see :mod:`evaluation.gold`).
 """
@@ -18,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.cli import add_index_options, settings_from
+from assistant.cli_options import add_index_options, settings_from
 from evaluation.errors import EvaluationError
 
 __all__ = ["register"]
@@ -107,6 +109,20 @@ def cmd_from_quiz(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_generate(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from evaluation.generated import generate_from_paths, write_jsonl
+    from evaluation.gold import load_gold
+
+    questions = generate_from_paths(args.corpus, args.n, args.seed, args.unanswerable)
+    n = write_jsonl(questions, args.out)
+    load_gold(args.out)  # what `eval score` will read must pass its validation
+    counts = Counter(q.type for q in questions)
+    print(f"已写入 {n} 道题：{args.out}（" + "，".join(f"{t} {c}" for t, c in sorted(counts.items())) + "）")
+    return 0
+
+
 def _guarded(func: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
         try:
@@ -163,3 +179,13 @@ def register(subparsers: Any) -> None:
     q.add_argument("out", type=Path)
     q.add_argument("--prefix", default="quiz", help="题目编号前缀（默认 quiz）")
     q.set_defaults(func=_guarded(cmd_from_quiz))
+
+    g = sub.add_parser(
+        "generate", help="从文件生成大量带标准答案与依据的问题（含不可回答的问题），写成标准答案集 JSONL"
+    )
+    g.add_argument("corpus", type=Path, nargs="+", help="文件或文件夹（与 ingest 相同）")
+    g.add_argument("--out", type=Path, required=True, help="输出的标准答案集 .jsonl")
+    g.add_argument("-n", type=int, default=2000, help="题目数（默认 2000）")
+    g.add_argument("--seed", type=int, default=13, help="随机种子：同样的文件和种子生成同样的题目（默认 13）")
+    g.add_argument("--unanswerable", type=float, default=0.2, help="不可回答题目的比例（默认 0.2）")
+    g.set_defaults(func=_guarded(cmd_generate))

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from corpus.errors import PolicyAssistantError
+
 __all__ = ["EvaluationError", "GoldSetError", "PredictionError"]
 
 
-class EvaluationError(Exception):
+class EvaluationError(PolicyAssistantError):
     """Base class for evaluation input problems."""
 
 

@@ -17,32 +17,22 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from assistant import ANSWER_TYPES
 from evaluation.edge import as_text_id, describe_error, read_jsonl
 from evaluation.errors import GoldSetError
 from evaluation.predictions import load_predictions, parse_prediction
 
-__all__ = ["QUESTION_TYPES", "GoldItem", "load_gold", "load_predictions", "parse_prediction"]
+__all__ = ["NO_ANSWER", "QUESTION_TYPES", "GoldItem", "load_gold", "load_predictions", "parse_prediction"]
 
-QuestionType = Literal[
-    "number", "deadline", "classification", "list", "definition", "procedure", "yesno", "none"
-]
-QUESTION_TYPES: tuple[str, ...] = get_args(QuestionType)
-
-# Chinese labels trainers use for the question type (题型).
-_TYPE_ALIASES = {
-    "数字": "number", "数值": "number", "数量": "number", "时间": "deadline", "期限": "deadline",
-    "日期": "deadline", "时限": "deadline", "分类": "classification", "类别": "classification",
-    "列举": "list", "清单": "list", "列表": "list", "定义": "definition", "概念": "definition",
-    "含义": "definition", "程序": "procedure", "流程": "procedure", "是非": "yesno", "判断": "yesno",
-    "无": "none", "无答案": "none", "拒答": "none", "不可回答": "none",
-    # Other systems' gold sets name the unanswerable category their own way.
-    "unanswerable": "none", "no_answer": "none", "no-answer": "none", "noanswer": "none",
-    "impossible": "none", "negative": "none", "无法回答": "none", "不可答": "none",
-}  # fmt: skip
+# The assistant's answer types (题型) and the other names question banks and foreign gold sets give
+# them (数字 → number, 无答案/unanswerable → none) come from its registry: one list for both sides.
+QUESTION_TYPES: tuple[str, ...] = ANSWER_TYPES.names
+# The type of questions the documents do not answer: no answer form is expected of them.
+NO_ANSWER: str = ANSWER_TYPES.fallback.name
 
 _COLUMNS = {
     "id": ("id", "编号", "序号", "题号"),
@@ -71,7 +61,7 @@ class GoldItem:
 
     @property
     def answerable(self) -> bool:
-        return self.type != "none"
+        return self.type != NO_ANSWER
 
 
 def _as_list(value: Any) -> Any:
@@ -108,8 +98,7 @@ class _GoldRow(BaseModel):
     @classmethod
     def _type_alias(cls, value: Any) -> Any:
         if isinstance(value, str):
-            folded = value.strip().lower()
-            return _TYPE_ALIASES.get(folded, folded)
+            return ANSWER_TYPES.canonical(value)
         return value
 
     @field_validator("answers", "keys")
@@ -120,9 +109,9 @@ class _GoldRow(BaseModel):
 
 def _consistency(row: _GoldRow) -> list[str]:
     """Cross-field rules pydantic cannot name a field for; returns problems as 'field ...' texts."""
-    if row.type == "none":
+    if row.type == NO_ANSWER:
         return [
-            f"field '{name}' must be empty for type 'none'; got {getattr(row, name)!r}"
+            f"field '{name}' must be empty for type '{NO_ANSWER}'; got {getattr(row, name)!r}"
             for name in ("doc", "evidence")
             if getattr(row, name)
         ]

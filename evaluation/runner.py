@@ -26,17 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings
-from assistant.engine import Assistant
-from corpus.loaders import describe_text
-from corpus.types import DocMeta, SourceDoc
+from assistant import Assistant, IndexLayout, ManifestMismatch, Settings
 from evaluation.baseline import LangChainBaseline, docs_from_knowledge_base
 from evaluation.errors import EvaluationError
 from evaluation.gold import GoldItem, load_gold, load_predictions
 from evaluation.scoring import ScoreReport, score
-from index.errors import ManifestMismatch
-from index.knowledge_base import KnowledgeBase
-from index.manifest import read_manifest
 
 __all__ = [
     "CONFIGS",
@@ -45,7 +39,6 @@ __all__ = [
     "EvalRun",
     "RunConfig",
     "check_floors",
-    "documents_from_catalog",
     "load_floors",
     "resolve_configs",
     "run_evaluation",
@@ -152,51 +145,32 @@ def settings_dict(settings: Settings) -> dict[str, Any]:
     return data
 
 
-def _manifest(kb: KnowledgeBase) -> dict[str, Any] | None:
-    # Server mode keeps the manifest in the server; the catalog knows where it is.
-    reader = getattr(kb.catalog, "read_manifest", None)
-    manifest = reader() if reader is not None else read_manifest(kb.index_dir)
+def _manifest(assistant: Assistant) -> dict[str, Any] | None:
+    manifest = assistant.manifest()
     return None if manifest is None else dataclasses.asdict(manifest)
 
 
 # ---------------------------------------------------------------- indexes for other chunk sizes
 
 
-def documents_from_catalog(kb: KnowledgeBase) -> list[SourceDoc]:
-    """The knowledge base's documents as the loader produced them, rebuilt from the catalog.
-
-    The catalog keeps text and metadata; the skipped ranges (metadata header, web boilerplate) are
-    recomputed with the same rules ``corpus.loaders.load_file`` applies to the loaded text.
-    """
-    docs = []
-    for rec in kb.documents():
-        text = kb.catalog.document_text(rec.doc_id)
-        if not text:
-            continue
-        meta = kb.catalog.document_meta(rec.doc_id) or DocMeta(title=rec.title)
-        _, skip = describe_text(text)
-        fmt = "md" if rec.source.lower().endswith((".md", ".markdown")) else "txt"
-        docs.append(SourceDoc(rec.source, "", fmt, text, meta, tuple(skip)))
-    return docs
-
-
-def _derived_kb(base: KnowledgeBase, directory: Path, settings: Settings, log: Log) -> KnowledgeBase:
-    chunking = dataclasses.replace(base.chunk_settings, max_tokens=settings.chunk_tokens)
+def _derived(base: Assistant, directory: Path, settings: Settings, log: Log) -> Assistant:
+    """A local index under ``directory`` of the base's documents, chunked as ``settings`` say."""
+    local = settings.with_(index_dir=directory, chroma_url=None, kb_name="default")
     try:
-        kb = KnowledgeBase(directory, embedder=settings.embedder, chunk_settings=chunking)
+        derived = Assistant(local)
     except ManifestMismatch:
         # Our own cache, built by an earlier run with another chunker or embedder: start afresh.
         log(f"index {directory}: built with other settings; rebuilding")
         shutil.rmtree(directory)
-        kb = KnowledgeBase(directory, embedder=settings.embedder, chunk_settings=chunking)
-    docs = documents_from_catalog(base)
+        derived = Assistant(local)
+    docs = base.source_documents()
     log(f"index {directory}: {len(docs)} documents at {settings.chunk_tokens} tokens per chunk …")
-    report = kb.add_documents(docs)
+    report = derived.add_documents(docs)
     log(
         f"index {directory}: {report.chunks_total} chunks, {report.chunks_embedded} embedded, "
         f"{report.seconds:.1f} s"
     )
-    return kb
+    return derived
 
 
 # ---------------------------------------------------------------- the run
@@ -212,14 +186,14 @@ class _Prepared:
 
 
 def _prepare(
-    config: RunConfig, base: Settings, base_kb: KnowledgeBase, out_dir: Path, log: Log, opened: list[Any]
+    config: RunConfig, base: Settings, base_assistant: Assistant, out_dir: Path, log: Log, opened: list[Any]
 ) -> _Prepared:
     """How one configuration answers, with the settings and index it answers from."""
     if config.baseline:
         directory = out_dir / "indexes" / config.name
         baseline = LangChainBaseline(directory, embedder=base.embedder)
-        log(f"{config.name}: splitting and embedding {len(base_kb.documents())} documents …")
-        stats = baseline.build(docs_from_knowledge_base(base_kb))
+        log(f"{config.name}: splitting and embedding {len(base_assistant.documents())} documents …")
+        stats = baseline.build(docs_from_knowledge_base(base_assistant))
         log(f"{config.name}: {stats.passages} passages, {stats.embedded} embedded, {stats.seconds:.1f} s")
         info = baseline.describe()
         return _Prepared(
@@ -230,19 +204,19 @@ def _prepare(
             dataclasses.asdict(stats),
         )
     settings = config.settings(base)
-    kb, build = base_kb, None
+    index, build = base_assistant, None
     if settings.chunk_tokens != base.chunk_tokens:
         directory = out_dir / "indexes" / config.name
-        kb = _derived_kb(base_kb, directory, settings, log)
-        opened.append(kb)
+        index = _derived(base_assistant, directory, settings, log)
+        opened.append(index)
         settings = settings.with_(index_dir=directory)
-        build = {"chunks": kb.stats()["chunks"], "from": str(base.index_dir)}
-    assistant = Assistant(settings, kb=kb)
+        build = {"chunks": index.stats()["chunks"], "from": str(base.index_dir)}
+    assistant = index.reconfigured(settings)
     return _Prepared(
         lambda item: assistant.ask(item.question).to_dict(item.id),
         settings_dict(settings),
         settings.index_dir,
-        _manifest(kb),
+        _manifest(index),
         build,
     )
 
@@ -263,28 +237,28 @@ def run_evaluation(
     gold_path, out_dir = Path(gold_path), Path(out_dir)
     gold = load_gold(gold_path)
     configs = resolve_configs(config_names)
-    if not base.chroma_url and not (base.index_dir / "catalog.sqlite").exists():
+    if not base.chroma_url and not IndexLayout(base.index_dir).catalog.exists():
         raise EvaluationError(
             f"no index at {base.index_dir}; build it first: policy-assistant ingest <folder> --index {base.index_dir}"
         )
     (out_dir / "predictions").mkdir(parents=True, exist_ok=True)
     started_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
     t_run = time.perf_counter()
-    base_kb = Assistant(base).kb
-    opened: list[Any] = [base_kb]
-    if not base_kb.documents():
-        base_kb.close()
+    base_assistant = Assistant(base)
+    opened: list[Any] = [base_assistant]
+    if not base_assistant.documents():
+        base_assistant.close()
         raise EvaluationError(
             f"index {base.index_dir} holds no documents; ingest first: "
             f"policy-assistant ingest <folder> --index {base.index_dir}"
         )
-    base_manifest = _manifest(base_kb)
+    base_manifest = _manifest(base_assistant)
     runs: list[ConfigRun] = []
     bar = tqdm(total=len(configs) * len(gold), unit="q", desc="eval", file=sys.stderr, disable=not progress)
     try:
         for config in configs:
             t0 = time.perf_counter()
-            prepared = _prepare(config, base, base_kb, out_dir, log, opened)
+            prepared = _prepare(config, base, base_assistant, out_dir, log, opened)
             ask = prepared.ask
             bar.set_description(config.name)
             ask(gold[0])  # warm-up: model and tokenizer loading must not count as answer latency
@@ -319,8 +293,8 @@ def run_evaluation(
             )
     finally:
         bar.close()
-        for kb in opened:
-            kb.close()
+        for index in opened:
+            index.close()
     location = base.chroma_url or str(base.index_dir)
     return EvalRun(
         gold_path, tuple(gold), tuple(runs), started_at, time.perf_counter() - t_run, location, base_manifest

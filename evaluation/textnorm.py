@@ -31,9 +31,9 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from corpus.numerals import BIG_MULTIPLIERS, CN_DIGITS, CN_NUMERAL_CHARS, SMALL_MULTIPLIERS
+from corpus.numerals import BIG_MULTIPLIERS, CN_DIGITS, CN_NUMERAL_CHARS, SMALL_MULTIPLIERS, number_value
 
 __all__ = ["normalize", "parse_number", "split_segments", "strip_citation_markers"]
 
@@ -60,9 +60,6 @@ _ARABIC_MULT = re.compile(r"(?<![0-9.])([0-9]+(?:\.[0-9]+)?)([百千万亿]+)")
 # Each branch starts only where its run starts, so a long run of digits is tried once, not from each digit.
 _NUM_TOKEN = rf"(?:(?<![0-9])[0-9]+(?:\.[0-9]+)?[百千万亿]*|(?<![{_CN_NUM_CHARS}])[{_CN_NUM_CHARS}]+(?:点[{_CN_DIGIT_CHARS}]+)?)"
 _FRACTION = re.compile(rf"({_NUM_TOKEN})分之({_NUM_TOKEN})")
-# 一点三万亿: integer part, decimals, trailing 万/亿 (the integer part stops at 点; without 点 the caller
-# reads the whole text). Greedy, not the lazy ``[…]+?`` that re-scanned the trailing 万亿 from each digit.
-_CN_DECIMAL = re.compile(rf"([{_CN_NUM_CHARS}]+)(?:点([{_CN_DIGIT_CHARS}]+)([万亿]*))?")
 
 # [1] [1,2] [1-3] ［2］ 【3】: citation markers in answers (引用标记).
 _CITATION_MARKER = re.compile(r"[\[［【]\s*\d+(?:\s*[,，、\-–~]\s*\d+)*\s*[\]］】]")
@@ -73,87 +70,13 @@ def strip_citation_markers(text: str) -> str:
     return _CITATION_MARKER.sub("", text).strip()
 
 
-def _parse_section(text: str, *, after_big: bool) -> int | None:
-    """Parse a numeral below 万 (千百十 with digits); ``None`` when it is not a strict number.
-
-    Strict on purpose: 一百五 (colloquial 150) and 十四五 (a plan name) are rejected, so they
-    are left as text instead of becoming a wrong number.
-    """
-    total, pending, last_mult, after_zero = 0, None, None, False
-    for ch in text:
-        if ch in "零〇":
-            if pending is not None:
-                return None
-            after_zero = True
-        elif ch in _CN_DIGITS:
-            if pending is not None:
-                return None
-            pending = _CN_DIGITS[ch]
-        else:
-            mult = _SMALL_MULT[ch]
-            if last_mult is not None and mult >= last_mult:
-                return None
-            if pending is None:
-                if ch != "十" or after_zero:
-                    return None
-                pending = 1  # 十五 = 15, 一百一十 written as 一百十
-            total += pending * mult
-            pending, last_mult, after_zero = None, mult, False
-    if pending is not None:
-        # A trailing bare digit is units only after 十 or 零 (三十五, 一百零五), or when alone.
-        if (last_mult not in (None, 10) or (last_mult is None and after_big)) and not after_zero:
-            return None
-        total += pending
-    elif last_mult is None and not after_zero:
-        return None  # empty
-    return total
-
-
-def _parse_cn_integer(text: str, *, after_big: bool = False) -> int | None:
-    for big_char, big in (("亿", 10**8), ("万", 10**4)):
-        if big_char in text:
-            left, _, right = text.rpartition(big_char)
-            if big_char == "亿":
-                head = _parse_cn_integer(left)
-            else:
-                head = _parse_section(left, after_big=False) if left and "万" not in left else None
-            if head is None:
-                return None
-            tail = _parse_cn_integer(right, after_big=True) if right else 0
-            return None if tail is None or tail >= big else head * big + tail
-    return _parse_section(text, after_big=after_big)
-
-
 def parse_number(text: str) -> Decimal | None:
-    """Value of one numeral (数值): ``"三千万"``, ``"一点三万亿"``, ``"3000万"``, ``"二〇二四"``, ``"1.5"``."""
-    m = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)([百千万亿]*)", text)
-    if m:
-        try:
-            value = Decimal(m.group(1))
-        except InvalidOperation:  # pragma: no cover - the regex admits only decimals
-            return None
-        for ch in m.group(2):
-            value *= (_SMALL_MULT | _BIG_MULT)[ch]
-        return value
-    m = _CN_DECIMAL.fullmatch(text)
-    if not m:
-        return None
-    int_part, frac, mults = m.group(1), m.group(2), m.group(3)
-    if frac is None:
-        int_part, mults = text, ""  # integer: 万/亿 handled by the section parser
-    if not any(ch in _SMALL_MULT or ch in _BIG_MULT for ch in int_part):
-        if len(int_part) == 2 and not frac and not set(int_part) & set("零〇"):
-            return None  # 三五年, 一两天: an approximate range, not 35
-        integer = int("".join(str(_CN_DIGITS[ch]) for ch in int_part))
-    else:
-        parsed = _parse_cn_integer(int_part)
-        if parsed is None:
-            return None
-        integer = parsed
-    value = Decimal(f"{integer}.{''.join(str(_CN_DIGITS[c]) for c in frac)}") if frac else Decimal(integer)
-    for ch in mults:
-        value *= _BIG_MULT[ch]
-    return value
+    """Value of one numeral (数值): ``"三千万"``, ``"一点三万亿"``, ``"3000万"``, ``"二〇二四"``, ``"1.5"``.
+
+    The corpus parser at the "matching" strictness (:data:`corpus.numerals.Strictness`): 一百五 and 十四五
+    are left alone, and so are 一万五 (colloquial) and 三五 (a range).
+    """
+    return number_value(text, "matching")
 
 
 def _format(value: Decimal) -> str:

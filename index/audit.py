@@ -18,7 +18,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-AUDIT_FILE = "audit.jsonl"
+from index.layout import AUDIT_LOG, IndexLayout
+
+AUDIT_FILE = AUDIT_LOG  # the file name, kept for importers (index.layout names it)
 ACTIONS = ("ingest", "upload", "delete", "reindex", "restore", "api")  # api: refused open-API calls (ui.api)
 
 
@@ -57,7 +59,7 @@ class AuditLog:
 
 
 def audit_log(index_dir: Path) -> AuditLog:
-    return AuditLog(index_dir / AUDIT_FILE)
+    return AuditLog(IndexLayout(index_dir).audit_log)
 
 
 def cli_user() -> str:

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
-from index.errors import IndexError_
+from index.errors import IndexFailure
+from index.layout import CATALOG, MANIFEST, TRANSIENT_NAMES, IndexLayout
 from index.lock import WriteLock, exclusive_use
 from index.manifest import read_manifest
 
@@ -48,7 +49,7 @@ __all__ = ["BackupError", "BackupInfo", "backup", "export_documents", "restore"]
 FORMAT = "policy-assistant-backup/1"
 _META = "backup.json"
 _PREFIX = "index"
-_SKIP_NAMES = frozenset({"write.lock", "in-use.lock", "cache", "bm25.tmp", "bm25.old", "manifest.json.tmp"})
+_SKIP_NAMES = TRANSIENT_NAMES
 _SQLITE_SIDE = ("-wal", "-shm", "-journal")
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _CHUNK = 1 << 20
@@ -56,7 +57,7 @@ _CHUNK = 1 << 20
 MAX_RESTORE_BYTES = 20 * 1024**3
 
 
-class BackupError(IndexError_):
+class BackupError(IndexFailure):
     """A backup could not be written or an archive cannot be restored; the message says why."""
 
 
@@ -108,8 +109,9 @@ def _sha256(path: Path) -> str:
 
 def backup(index_dir: Path, out: Path) -> BackupInfo:
     """Write the whole knowledge base in ``index_dir`` to the archive ``out`` (under the write lock)."""
-    if read_manifest(index_dir) is None or not (index_dir / "catalog.sqlite").is_file():
-        raise BackupError(f"{index_dir} 不是知识库索引目录（缺少 manifest.json 或 catalog.sqlite）")
+    layout = IndexLayout(index_dir)
+    if read_manifest(index_dir) is None or not layout.catalog.is_file():
+        raise BackupError(layout.missing_message())
     if out.is_dir():
         raise BackupError(f"无法写入备份文件 {out}：这是一个目录，请给出文件名，如 {out / 'kb.tar.gz'}")
     partial = out.with_name(out.name + ".partial")
@@ -149,7 +151,7 @@ def _write_backup(index_dir: Path, out: Path, partial: Path) -> BackupInfo:
         listing: list[dict[str, Any]] = [
             {"name": name, "size": src.stat().st_size, "sha256": _sha256(src)} for name, src, _ in entries
         ]
-        manifest = json.loads((index_dir / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads(IndexLayout(index_dir).manifest.read_text(encoding="utf-8"))
         meta = {
             "format": FORMAT, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "manifest": manifest,
             "files": listing,
@@ -307,8 +309,8 @@ def _listing(meta: dict[str, Any]) -> dict[str, tuple[int, str]]:
         expected[name] = (int(item["size"]), str(item["sha256"]))
     if sum(size for size, _ in expected.values()) > MAX_RESTORE_BYTES:
         raise BackupError(f"备份声明的总大小超过上限 {MAX_RESTORE_BYTES} 字节，已拒绝")
-    if not {"manifest.json", "catalog.sqlite"} <= expected.keys():
-        raise BackupError("备份缺少 manifest.json 或 catalog.sqlite")
+    if not {MANIFEST, CATALOG} <= expected.keys():
+        raise BackupError(f"备份缺少 {MANIFEST} 或 {CATALOG}")
     return expected
 
 

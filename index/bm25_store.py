@@ -16,6 +16,8 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
+from index.layout import OLD_SUFFIX, TMP_SUFFIX
+
 K1, B = 1.2, 0.75
 
 
@@ -77,14 +79,14 @@ class BM25Store:
         return cls(ids, model, state_stamp(ids))
 
     def save(self, folder: Path) -> None:
-        tmp = folder.with_name(folder.name + ".tmp")
+        tmp = folder.with_name(folder.name + TMP_SUFFIX)
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if self._model is not None:
             self._model.save(str(tmp), show_progress=False)
         (tmp / "ids.json").write_text(json.dumps({"stamp": self.stamp, "ids": self.ids}), encoding="utf-8")
         # Swap folders so a crash mid-save leaves the previous complete index (or none) in place.
-        old = folder.with_name(folder.name + ".old")
+        old = folder.with_name(folder.name + OLD_SUFFIX)
         shutil.rmtree(old, ignore_errors=True)
         if folder.exists():
             folder.rename(old)

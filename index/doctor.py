@@ -4,22 +4,16 @@ The catalog is the source of truth (:mod:`index.catalog`). The doctor checks tha
 agrees with it: Chroma holds exactly one vector per catalog chunk (no orphans, none missing), the
 keyword index on disk was built from the current catalog, the manifest's counts and corpus
 fingerprint are those of the catalog, and every chunk is the exact span ``text[start:end]`` of its
-document (so every citation quotes what the document says). Repair does what a finished ingest
-does (:meth:`KnowledgeBase.repair`): delete orphan vectors, embed missing ones, rebuild the keyword
-index and rewrite the manifest; dangling chunk rows are deleted. A chunk that is not its document's
-span, or a manifest built with another embedder or chunker, cannot be repaired here: the report
-says which command to run.
-
-:func:`recover_interrupted_write` runs when a local knowledge base is opened: if the previous writer
-was killed (its lock file still names it) or the stores disagree, and no writer is active now, it
-finishes the interrupted work, so an index opened after a crash reports consistent counts. Taking the
-write lock for that also records in the audit log what the killed writer had committed
-(:func:`index.audit.record_interrupted`), as any later writer would.
+document (so every citation quotes what the document says). :func:`check` only reads. Repair does
+what a finished ingest does, through the same public :meth:`KnowledgeBase.repair` that crash recovery
+(:mod:`index.recovery`, run when a local knowledge base is opened) uses: delete orphan vectors, embed
+missing ones, rebuild the keyword index and rewrite the manifest; dangling chunk rows are deleted. A
+chunk that is not its document's span, or a manifest built with another embedder or chunker, cannot be
+repaired here: the report says which command to run.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -27,12 +21,14 @@ from typing import TYPE_CHECKING
 from corpus.ids import chunk_id_for
 from index.bm25_store import BM25Store
 from index.catalog import Catalog
-from index.errors import IndexLocked, ManifestMismatch
+from index.errors import ManifestMismatch
+from index.fingerprint import corpus_fingerprint
+from index.layout import MANIFEST
 
 if TYPE_CHECKING:
     from index.knowledge_base import KnowledgeBase
 
-__all__ = ["Health", "Problem", "check", "recover_interrupted_write", "repair"]
+__all__ = ["Health", "Problem", "check", "repair"]
 
 _SHOW = 5  # ids quoted in a message
 
@@ -167,7 +163,7 @@ def check(kb: KnowledgeBase) -> Health:
 
     keyword: int | None = None
     if not kb.chroma_url:
-        folder = kb.index_dir / "bm25"
+        folder = kb.layout.bm25
         on_disk = BM25Store.load(folder)
         if on_disk is None:
             keyword = 0
@@ -184,9 +180,7 @@ def check(kb: KnowledgeBase) -> Health:
                         f"关键词索引（{len(on_disk)} 块）与目录（{len(joined)} 块）不一致；修复会从目录重建",
                     )
                 )
-        leftovers = [
-            p.name for p in (folder.with_name("bm25.tmp"), folder.with_name("bm25.old")) if p.exists()
-        ]
+        leftovers = [p.name for p in kb.layout.bm25_leftovers if p.exists()]
         if leftovers:
             problems.append(
                 Problem("keyword-leftovers", f"关键词索引有中断写入留下的临时目录 {'、'.join(leftovers)}")
@@ -195,13 +189,13 @@ def check(kb: KnowledgeBase) -> Health:
     manifest = kb.catalog.read_manifest()
     if manifest is None:
         if docs or vector_ids:
-            problems.append(Problem("manifest-missing", "索引清单 manifest.json 缺失；修复会按目录重写"))
+            problems.append(Problem("manifest-missing", f"索引清单 {MANIFEST} 缺失；修复会按目录重写"))
     else:
         try:
-            manifest.check_compatible(kb._embedder_name(), None, kb.chunk_settings.to_dict(), kb.index_dir)
+            manifest.check_compatible(kb.embedder_name, None, kb.chunk_settings.to_dict(), kb.index_dir)
         except ManifestMismatch as exc:
             problems.append(Problem("manifest-settings", str(exc), repairable=False))
-        fingerprint = hashlib.sha256("".join(sorted(d.fingerprint for d in docs)).encode()).hexdigest()
+        fingerprint = corpus_fingerprint(d.fingerprint for d in docs)
         if (manifest.documents, manifest.chunks) != (len(docs), len(joined)):
             problems.append(
                 Problem(
@@ -243,26 +237,3 @@ def repair(kb: KnowledgeBase) -> Health:
         after.documents, after.chunks, after.vectors, after.keyword, after.manifest_documents,
         after.manifest_chunks, after.problems, fixed,
     )  # fmt: skip
-
-
-def _needs_recovery(kb: KnowledgeBase) -> bool:
-    lock = kb.index_dir / "write.lock"
-    if lock.exists() and lock.stat().st_size > 0:
-        return True  # the last writer never released its lock: it was killed mid-write
-    docs, chunks = kb.catalog.counts()
-    manifest = kb.catalog.read_manifest()
-    vectors = kb.vectors.count()
-    if manifest is None:
-        return bool(docs or chunks or vectors)
-    return (manifest.documents, manifest.chunks) != (docs, chunks) or vectors != chunks
-
-
-def recover_interrupted_write(kb: KnowledgeBase) -> bool:
-    """Finish an interrupted write if the index needs it and no writer is active; True if it did."""
-    try:
-        if not _needs_recovery(kb):
-            return False
-        kb.repair()
-    except IndexLocked:
-        return False  # a writer is at work; it finishes its own job
-    return True

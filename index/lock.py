@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Any
 
 from index.errors import IndexLocked
+from index.layout import IndexLayout
 
 Holder = dict[str, Any]  # what write.lock records: pid, host, login, cmd, since (epoch seconds)
 
@@ -39,7 +40,7 @@ class WriteLock:
     written back at release, for the next writer that can use it."""
 
     def __init__(self, index_dir: Path, on_interrupted: Callable[[Holder], None] | None = None) -> None:
-        self.path = index_dir / "write.lock"
+        self.path = IndexLayout(index_dir).write_lock
         self._fd: int | None = None
         self._on_interrupted = on_interrupted
         self._handed_on = b""
@@ -115,9 +116,6 @@ def _login() -> str:
         return "unknown"
 
 
-IN_USE_FILE = "in-use.lock"
-
-
 class IndexInUse(IndexLocked):
     """Another process has the index folder open; the message names it."""
 
@@ -126,7 +124,7 @@ class InUse:
     """A shared hold on ``in-use.lock`` for as long as a knowledge base is open on the folder."""
 
     def __init__(self, index_dir: Path) -> None:
-        self.path = index_dir / IN_USE_FILE
+        self.path = IndexLayout(index_dir).in_use_lock
         self._fd: int | None = None
 
     def acquire(self) -> InUse:
@@ -171,7 +169,7 @@ def exclusive_use(index_dir: Path, advice: str) -> Iterator[None]:
     ``advice`` ends the refusal (what the user should do). Knowledge bases opening meanwhile are
     refused by :meth:`InUse.acquire` until this ends.
     """
-    path = index_dir / IN_USE_FILE
+    path = IndexLayout(index_dir).in_use_lock
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
     try:
         try:

@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from index.errors import ManifestMismatch
+from index.layout import IndexLayout
 
 FORMAT_VERSION = 1
 
@@ -58,7 +59,7 @@ class Manifest:
 
 
 def read_manifest(index_dir: Path) -> Manifest | None:
-    path = index_dir / "manifest.json"
+    path = IndexLayout(index_dir).manifest
     if not path.exists():
         return None
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -67,7 +68,7 @@ def read_manifest(index_dir: Path) -> Manifest | None:
 
 
 def write_manifest(index_dir: Path, manifest: Manifest) -> None:
-    path = index_dir / "manifest.json"
-    tmp = path.with_suffix(".json.tmp")
+    layout = IndexLayout(index_dir)
+    path, tmp = layout.manifest, layout.manifest_tmp
     tmp.write_text(json.dumps(asdict(manifest), ensure_ascii=False, indent=2), encoding="utf-8")
     os.replace(tmp, path)

@@ -19,7 +19,6 @@ time, so memory stays bounded by the largest document.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,15 +28,17 @@ import numpy as np
 from index.catalog import Catalog, DocRecord
 from index.catalog_chroma import ChromaCatalog
 from index.chroma_store import ChromaStore, collection_name
-from index.errors import IndexError_
-from index.knowledge_base import ProgressFn
+from index.errors import IndexFailure
+from index.fingerprint import corpus_fingerprint
+from index.layout import IndexLayout
 from index.lock import WriteLock
 from index.manifest import Manifest, read_manifest
+from index.reports import ProgressFn
 
 __all__ = ["MigrateError", "MigrateReport", "migrate"]
 
 
-class MigrateError(IndexError_):
+class MigrateError(IndexFailure):
     """A migration was refused or could not finish; the message names both sides and what to do."""
 
 
@@ -67,11 +68,6 @@ def _build(m: Manifest) -> tuple[str, int, dict[str, object]]:
     return m.embedder, m.dim, m.chunker
 
 
-def _corpus_fingerprint(docs: list[DocRecord]) -> str:
-    # The formula KnowledgeBase._finish records, so the doctor finds the manifest consistent.
-    return hashlib.sha256("".join(sorted(d.fingerprint for d in docs)).encode()).hexdigest()
-
-
 class _Migration:
     def __init__(self, index_dir: Path, url: str, kb: str, manifest: Manifest) -> None:
         self.index_dir = index_dir
@@ -85,9 +81,9 @@ class _Migration:
         self.collection = (
             self.dst_manifest.collection if self.dst_manifest else collection_name(kb, manifest.embedder)
         )
-        self.src = Catalog(index_dir / "catalog.sqlite")
+        self.src = Catalog(IndexLayout(index_dir).catalog)
         try:
-            self.src_vectors = ChromaStore(path=index_dir / "chroma", collection=manifest.collection)
+            self.src_vectors = ChromaStore(path=IndexLayout(index_dir).chroma, collection=manifest.collection)
             self.dst_vectors = ChromaStore(url=url, collection=self.collection)
         except BaseException:
             self.src.close()
@@ -160,7 +156,7 @@ class _Migration:
         manifest = replace(
             self.manifest,
             collection=self.collection,
-            corpus_fingerprint=_corpus_fingerprint(docs),
+            corpus_fingerprint=corpus_fingerprint(d.fingerprint for d in docs),
             documents=len(docs),
             chunks=chunks,
         )
@@ -180,8 +176,8 @@ def migrate(
     """Copy the embedded knowledge base in ``index_dir`` into knowledge base ``kb`` of the server at ``url``."""
     t0 = time.perf_counter()
     manifest = read_manifest(index_dir)
-    if manifest is None or not (index_dir / "catalog.sqlite").is_file():
-        raise MigrateError(f"{index_dir} 不是知识库索引目录（缺少 manifest.json 或 catalog.sqlite）")
+    if manifest is None or not IndexLayout(index_dir).catalog.is_file():
+        raise MigrateError(IndexLayout(index_dir).missing_message())
     with WriteLock(index_dir):
         run = _Migration(index_dir, url, kb, manifest)
         try:

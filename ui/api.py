@@ -5,7 +5,7 @@
 app's middleware and hands those paths to it, so an API question never waits in Gradio's queue or
 event stream and Gradio's login (cookies) never authorizes it.
 
-Who may call (:class:`Gate`):
+Who may call (:class:`ui.api_gate.Gate`):
 
 - with ``serve --api-keys FILE`` every call needs ``Authorization: Bearer <key>``; the key's role on
   this knowledge base (read / manage, :mod:`ui.access`) decides what it may do, and each key is
@@ -20,154 +20,24 @@ Errors have the OpenAI shape ``{"error": {"message", "type", "param", "code"}}``
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ui.access import ROLES, Access, Role
-from ui.api_keys import ApiKey, ApiKeys, RateLimiter
-from ui.security import ASGIApp, Receive, Scope, Send, is_loopback
+from ui.access import Access
+from ui.api_gate import ApiError, Gate, error_response
+from ui.api_keys import ApiKeys, RateLimiter
+from ui.json_api import json_router
+from ui.openai_api import openai_router
+from ui.security import ASGIApp, Receive, Scope, Send
 from ui.service import WebService
-
-log = logging.getLogger(__name__)
 
 API_PREFIXES = ("/v1/", "/api/")
 API_PATHS = frozenset({"/v1", "/api", "/openapi.json"})
 MAX_BODY_BYTES = 2 * 1024 * 1024  # 64 messages of 20,000 characters fit; a 100 MB body is refused unread
-LOCAL_CALLER = "api:local"
-
-
-class ApiError(Exception):
-    """An API refusal: HTTP status plus the OpenAI error object's fields (message in Chinese)."""
-
-    def __init__(
-        self,
-        status: int,
-        message: str,
-        *,
-        type_: str = "invalid_request_error",
-        code: str | None = None,
-        param: str | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status, self.message, self.type, self.code, self.param = status, message, type_, code, param
-        self.headers = headers or {}
-
-    def body(self) -> dict[str, Any]:
-        return {"error": {"message": self.message, "type": self.type, "param": self.param, "code": self.code}}
-
-
-def error_response(exc: ApiError) -> JSONResponse:
-    return JSONResponse(exc.body(), status_code=exc.status, headers=exc.headers)
-
-
-@dataclass(frozen=True, slots=True)
-class Caller:
-    """Who is calling: ``api:<key name>`` or ``api:local``, and the role on this knowledge base."""
-
-    name: str
-    role: Role | None
-    key: ApiKey | None = None
-
-    def allows(self, need: Role) -> bool:
-        return self.role is not None and ROLES.index(self.role) >= ROLES.index(need)
-
-
-def _bearer(request: Request) -> str:
-    value = request.headers.get("authorization", "")
-    scheme, _, token = value.partition(" ")
-    if scheme.lower() == "bearer" and token.strip():
-        return token.strip()
-    return request.headers.get("api-key", "").strip()  # Azure-style clients
-
-
-class Gate:
-    """Authentication (401), rate limit (429) and the role check (403) of every API call."""
-
-    def __init__(
-        self,
-        service: WebService,
-        access: Access,
-        *,
-        keys: ApiKeys | None = None,
-        limiter: RateLimiter | None = None,
-        web_login: bool = False,
-    ) -> None:
-        self.service = service
-        self.kb = access.kb
-        self.local_role = access.role(None)  # MANAGE when the server has no permissions file
-        self.keys = keys
-        self.limiter = limiter or RateLimiter()
-        self.web_login = web_login
-
-    def caller(self, request: Request) -> Caller:
-        token = _bearer(request)
-        if self.keys is not None:
-            if not token:
-                raise self._unauthorized(
-                    "缺少接口密钥：请在请求头加 Authorization: Bearer <密钥>", "missing_api_key"
-                )
-            key = self.keys.authenticate(token)
-            if key is None:
-                raise self._unauthorized("接口密钥无效（已删除或输入有误）", "invalid_api_key")
-            decision = self.limiter.check(key.name)
-            if not decision.allowed:
-                seconds = max(1, int(decision.retry_after + 0.999))
-                if decision.first_refusal:
-                    self._audit(f"api:{key.name}", request, "rate_limited")
-                raise ApiError(
-                    429, f"请求过于频繁，请 {seconds} 秒后再试", type_="rate_limit_error",
-                    code="rate_limit_exceeded", headers={"retry-after": str(seconds)},
-                )  # fmt: skip
-            return Caller(f"api:{key.name}", key.role(self.kb), key)
-        if self.web_login:
-            raise self._unauthorized(
-                "服务器开启了网页登录，接口需要密钥：请用 serve --api-keys 文件 配置密钥（网页账号不能用于接口）",
-                "missing_api_key",
-            )
-        client = request.client.host if request.client else ""
-        if not is_loopback(client):
-            raise self._unauthorized(
-                "未配置接口密钥时只接受本机（127.0.0.1）的请求：请用 serve --api-keys 文件 配置密钥",
-                "missing_api_key",
-            )
-        return Caller(LOCAL_CALLER, self.local_role)
-
-    def require(self, caller: Caller, need: Role, request: Request) -> None:
-        if caller.allows(need):
-            return
-        self._audit(caller.name, request, "denied", need=need)
-        if caller.role is None:
-            message = f"密钥 {caller.name.removeprefix('api:')} 无权访问知识库 {self.kb}"
-        else:
-            message = f"密钥 {caller.name.removeprefix('api:')} 对知识库 {self.kb} 只有只读权限"
-        raise ApiError(403, message, type_="permission_error", code="permission_denied")
-
-    def can_read(self, caller: Caller) -> bool:
-        return caller.allows("read")
-
-    def _audit(self, user: str, request: Request, result: str, **detail: Any) -> None:
-        client = request.client.host if request.client else "?"
-        try:
-            self.service.audit.record(
-                user, "api", [], result, kb=self.kb, endpoint=f"{request.method} {request.url.path}",
-                client=client, **detail,
-            )  # fmt: skip
-        except OSError:
-            log.exception("could not write the audit log")
-
-    @staticmethod
-    def _unauthorized(message: str, code: str) -> ApiError:
-        return ApiError(
-            401, message, type_="authentication_error", code=code, headers={"www-authenticate": "Bearer"}
-        )
 
 
 # -- the app -----------------------------------------------------------------------------------------------
@@ -180,9 +50,6 @@ def build_api(
     web_login: bool = False,
 ) -> FastAPI:
     """The API app; ``web_login`` says the web chat asks for a password (then keys are required)."""
-    from ui.json_api import json_router
-    from ui.openai_api import openai_router
-
     gate = Gate(service, access or Access(), keys=keys, limiter=limiter, web_login=web_login)
     app = FastAPI(
         title="政策通开放接口",

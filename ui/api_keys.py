@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from assistant import PolicyAssistantError
 from ui.access import ROLES, Role
 
 KEY_PREFIX = "pa-"
@@ -38,7 +39,7 @@ DEFAULT_BURST = 20
 _MAX_BUCKETS = 10_000
 
 
-class ApiKeyError(ValueError):
+class ApiKeyError(PolicyAssistantError, ValueError):
     """A keys file, key name or role that cannot be used; the message says where and what to do."""
 
 

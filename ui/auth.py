@@ -15,12 +15,14 @@ import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from assistant import PolicyAssistantError
+
 SCHEME = "scrypt"
 _N, _R, _P = 2**14, 8, 1
 _NAME = re.compile(r"^[^\s:#,]{1,64}$")
 
 
-class AuthError(ValueError):
+class AuthError(PolicyAssistantError, ValueError):
     """A users file or entry that cannot be used; the message says which line and what to do."""
 
 

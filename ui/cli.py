@@ -17,7 +17,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.cli import add_index_options, settings_from
+from assistant import cli_user
+from assistant.cli_options import add_index_options, settings_from
 
 USERS_ENV = "POLICY_ASSISTANT_USERS"
 
@@ -129,14 +130,8 @@ def _ingest_at_start(service: Any, docs: list[Path]) -> None:
     def progress(name: str, done: int, total: int, chunks: int) -> None:
         print(f"\r入库 {done}/{total}（{chunks} 块）{name[:30]:<30}", end="", file=sys.stderr, flush=True)
 
-    from index.audit import cli_user
-
     report = service.reindex(progress=progress, user=cli_user())
-    print(
-        f"\n知识库：新增 {len(report.added)}，更新 {len(report.updated)}，未变 {len(report.unchanged)}，"
-        f"失败 {len(report.failed)}",
-        file=sys.stderr,
-    )
+    print(f"\n知识库：{report.summary('counts')}", file=sys.stderr)
     for failure in report.failed:
         print(f"失败：{failure.reason}", file=sys.stderr)
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assistant import PolicyAssistantError
+
 RATINGS = ("up", "down")
 COLUMNS = ("id", "time", "question", "answer", "found", "citations", "rating", "comment", "answer_id")
 _HEADERS_ZH = ("编号", "时间", "问题", "回答", "是否找到依据", "引用(JSON)", "评价", "意见", "回答编号")
@@ -31,7 +33,7 @@ CREATE TABLE IF NOT EXISTS feedback (
 """
 
 
-class FeedbackError(ValueError):
+class FeedbackError(PolicyAssistantError, ValueError):
     pass
 
 

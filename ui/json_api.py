@@ -3,7 +3,7 @@
 ``/api/ask`` returns the ``policy-assistant ask --json`` contract (README) plus ``answer_id`` and each
 source's ``issuer`` and ``date``; ``/api/search`` the ranked passages of ``search --json`` with each
 retriever's rank; ``/api/documents`` the documents of the knowledge base. All need the read role
-(:class:`ui.api.Gate`); errors have the OpenAI shape.
+(:class:`ui.api_gate.Gate`); errors have the OpenAI shape.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
-from assistant.engine import Turn
-from assistant.limits import InputRejected, check_history
+from assistant import InputRejected, Turn, check_history
 from ui.access import READ
-from ui.api import ApiError, Gate
+from ui.api_gate import ApiError, Gate
 from ui.service import ServiceError, WebService, answer_payload
 
 

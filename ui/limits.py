@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.limits import InputRejected
+from assistant import InputRejected
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,11 +36,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.engine import Turn
-from assistant.limits import HISTORY_TURNS, QUESTION_CHARS
-from assistant.types import Answer
+from assistant import HISTORY_TURNS, QUESTION_CHARS, Answer, Turn
 from ui.access import READ
-from ui.api import ApiError, Caller, Gate
+from ui.api_gate import ApiError, Caller, Gate
 from ui.service import ServiceError, WebService, answer_payload
 
 log = logging.getLogger(__name__)

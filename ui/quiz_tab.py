@@ -1,7 +1,7 @@
 """The 出题 tab of the web chat: generate, preview, edit, delete and regenerate items, then export.
 
 ``build_quiz_tab(assistant)`` adds the tab inside an open ``gr.Blocks``/``gr.Tabs`` context; all
-quiz logic lives in :mod:`assistant.quiz` (this module only wires widgets to it).
+quiz logic lives in :mod:`quiz` (this module only wires widgets to it).
 """
 
 from __future__ import annotations
@@ -13,16 +13,24 @@ from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
-from assistant.limits import InputRejected
-from assistant.quiz import QuizGenerator, QuizSpec, export
-from assistant.quiz.export import answer_key_path
-from assistant.quiz.review import REVIEW_COLUMNS, items_to_rows, rows_to_items
-from assistant.quiz.types import ITEM_TYPES, TYPE_NAMES, QuizItem
+from assistant import InputRejected
+from quiz import (
+    ITEM_TYPES,
+    REVIEW_COLUMNS,
+    TYPE_NAMES,
+    QuizGenerator,
+    QuizItem,
+    QuizSpec,
+    answer_key_path,
+    export,
+    items_to_rows,
+    rows_to_items,
+)
 from ui import render
 from ui.limits import WEB, check_int, check_list, check_text
 
 if TYPE_CHECKING:
-    from assistant.engine import Assistant
+    from assistant import Assistant
 
 _TYPE_CHOICES = [(TYPE_NAMES[t], t) for t in ITEM_TYPES]
 _DIFFICULTY_CHOICES = [("不限", ""), ("易", "easy"), ("中", "medium"), ("难", "hard")]
@@ -78,12 +86,12 @@ def _no_check(request: gr.Request | None) -> None:
 def build_quiz_tab(assistant: Assistant, check: Callable[[gr.Request | None], Any] = _no_check) -> None:
     """Add the 出题 tab (call inside ``with gr.Tabs():``); ``check`` runs first in every handler and
     raises ``gr.Error`` when the signed-in user may not read this knowledge base."""
-    generator = QuizGenerator(assistant.kb, assistant)
+    generator = QuizGenerator(assistant, assistant)
     out_dir = Path(tempfile.mkdtemp(prefix="pa-quiz-"))
     clicks = {"regenerate": 0}  # each click asks for a fresh item, even for the same number
 
     def doc_choices() -> list[tuple[str, str]]:
-        return [(render.plain(d.title or d.source), d.source) for d in assistant.kb.documents()]
+        return [(render.plain(d.title or d.source), d.source) for d in assistant.documents()]
 
     def refresh_docs(chosen: list[str] | None, request: gr.Request) -> Any:
         """The document list as it is now (documents are uploaded and deleted while the server runs)."""

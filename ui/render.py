@@ -23,9 +23,8 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from assistant.quiz.types import TYPE_NAMES, QuizItem
-from assistant.types import Answer, Citation, Hit
-from index.catalog import DocRecord
+from assistant import Answer, Citation, DocRecord, Hit
+from quiz import TYPE_NAMES, QuizItem
 from ui.security import mask_quoted_markers, scrub_answer, strip_invisible
 
 CONTEXT_CHARS = 500
@@ -36,6 +35,13 @@ RELATED_LABEL = "可能相关"
 # references, in ONE pass: escaping HTML first and Markdown after would escape the ``#`` of ``&#x27;``.
 _ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "&<>\"'[]()!*_`~#|$\\:/{}+-=^"})
 _MARKER = re.compile(r"&#91;(\d{1,3})&#93;")
+_ANSWER_ID = re.compile(r"[0-9a-f]{32}")  # ui.service answer ids (uuid4 hex): safe inside a class name
+TIP_CHARS = 120  # the quote a marker shows on hover / tap
+# Headings that open an article (第X条) or a part above it (编/章/节), at the start of a line: a span
+# belongs to the article whose heading comes last before it, unless a part heading comes after that.
+_NUM = "零〇一二三四五六七八九十百千两\\d"
+_ARTICLE = re.compile(rf"^[ \t\u3000]*(第[{_NUM}]+(?:条(?:之[{_NUM}]+)?(?=[ \t\u3000]|$)|[编章节]))", re.M)
+_HAS_ARTICLE = re.compile(rf"第[{_NUM}]+条")
 
 
 class DocLookup(Protocol):
@@ -88,21 +94,45 @@ def _title(c: Citation, rec: DocRecord | None) -> str:
     return f"《{c.title or (rec.title if rec else '') or c.source}》"
 
 
-def _where(c: Citation, rec: DocRecord | None) -> str:
-    """Section, issuer and date of a citation, as far as known."""
-    parts = [c.section] + ([rec.issuer, rec.date] if rec else [])
+def article_at(text: str, offset: int) -> str | None:
+    """The article (第X条) whose text holds ``offset``, from the document's own headings."""
+    found = None
+    for m in _ARTICLE.finditer(text):
+        if m.start(1) > offset:
+            break
+        found = m.group(1)
+    return found if found and "条" in found else None
+
+
+def section_label(section: str, text: str | None, start: int) -> str:
+    """A citation's section path, with the article number added when the path lacks it
+    (e.g. 第七章　城乡融合 > 第五十五条): people look a rule up by its article."""
+    if text is None or _HAS_ARTICLE.search(section) or not 0 <= start < len(text):
+        return section
+    article = article_at(text, start)
+    if article is None:
+        return section
+    return f"{section} > {article}" if section else article
+
+
+def _where(c: Citation, rec: DocRecord | None, text: str | None = None) -> str:
+    """Section (with its article number), issuer and date of a citation, as far as known."""
+    parts = [section_label(c.section, text, c.start)] + ([rec.issuer, rec.date] if rec else [])
     return " · ".join(p for p in parts if p)
 
 
-def source_html(c: Citation, docs: DocLookup, span: str | None, label: str = "") -> str:
+def source_html(
+    c: Citation, docs: DocLookup, span: str | None, label: str = "", openable: bool = False
+) -> str:
     """One collapsible source: document, issuer, date, section, quote (answer span marked), context.
 
     A passage shown with a refusal (``label`` 可能相关) shows the start of its text in the summary.
     """
     rec = docs.doc_record(c.doc_id)
+    text = docs.doc_text(c.doc_id)
     tag = f'<span class="pa-tag">{esc(label)}</span>' if label else f'<span class="pa-n">[{c.n}]</span>'
     summary = [f'{tag} <span class="pa-title">{esc(_title(c, rec))}</span>']
-    if where := _where(c, rec):
+    if where := _where(c, rec, text):
         summary.append(f'<span class="pa-sum-meta">{esc(where)}</span>')
     if label:
         snippet = " ".join(c.quote.split())
@@ -113,43 +143,79 @@ def source_html(c: Citation, docs: DocLookup, span: str | None, label: str = "")
         f'<div class="pa-meta">{esc(c.source)} · 第 {c.start}–{c.end} 字</div>',
         f'<blockquote class="pa-quote">{highlight(c.quote, span)}</blockquote>',
     ]
-    text = docs.doc_text(c.doc_id)
     if text is not None and 0 <= c.start <= c.end <= len(text):
         body.append(
             '<details class="pa-original"><summary>查看原文（前后各 500 字）</summary>'
             f"{context_html(text, c.start, c.end)}</details>"
         )
+        if openable:
+            body.append(_open_html(c))
     return f'<details class="pa-source"><summary>{"".join(summary)}</summary>{"".join(body)}</details>'
 
 
-def answer_body_html(text: str, quotes: Sequence[str] = ()) -> str:
+def tip(quote: str) -> str:
+    """The start of a quote, on one line, for a marker's hover / tap tip."""
+    line = " ".join(strip_invisible(quote).split())
+    return line[:TIP_CHARS] + ("…" if len(line) > TIP_CHARS else "")
+
+
+def marker_html(n: int, quote: str | None) -> str:
+    """Citation marker ``[n]``; with its quote it is a control (``pa-cite pa-c<n>``) that shows the quote
+    on hover or tap and, clicked, opens the cited document (``ui.viewer``'s script reads the class)."""
+    ref = f'<sup class="pa-ref">[{n}]</sup>'
+    if quote is None:
+        return ref
+    return (
+        f'<span class="pa-cite pa-c{n}" tabindex="0" role="button">{ref}'
+        f'<span class="pa-tip">{esc(tip(quote))}</span></span>'
+    )
+
+
+def answer_body_html(text: str, quotes: Sequence[str] = (), cites: Sequence[Citation] = ()) -> str:
     """Answer text: links/images removed, escaped, citation markers as superscripts.
 
-    ``[n]`` inside quoted document text (``quotes``) stays plain text, never a marker.
+    ``[n]`` inside quoted document text (``quotes``) stays plain text, never a marker; a marker of
+    one of ``cites`` can be clicked (:func:`marker_html`).
     """
     body = esc(mask_quoted_markers(scrub_answer(text), quotes))
-    return _MARKER.sub(r'<sup class="pa-ref">[\1]</sup>', body)
+    by_n = {c.n: c.quote for c in cites}
+    return _MARKER.sub(lambda m: marker_html(int(m.group(1)), by_n.get(int(m.group(1)))), body)
 
 
-def answer_html(answer: Answer, docs: DocLookup) -> str:
-    """The whole assistant message: answer (or 未找到依据) followed by its sources."""
+def _open_html(c: Citation) -> str:
+    return f'<span class="pa-open pa-c{c.n}" tabindex="0" role="button">在全文中查看</span>'
+
+
+def _msg(parts: Sequence[str], answer_id: str) -> str:
+    """The message's ``div``; its class names the answer, which the viewer asks the server about."""
+    cls = f"pa-msg pa-a-{answer_id}" if _ANSWER_ID.fullmatch(answer_id) else "pa-msg"
+    return f'<div class="{cls}">{"".join(parts)}</div>'
+
+
+def answer_html(answer: Answer, docs: DocLookup, answer_id: str = "") -> str:
+    """The whole assistant message: answer (or 未找到依据) followed by its sources.
+
+    With ``answer_id`` (``ui.service``) markers and sources open the cited document in the viewer.
+    """
+    openable = bool(_ANSWER_ID.fullmatch(answer_id))
     if not answer.found:
         parts = [
             f'<div class="pa-answer pa-refusal"><strong>{REFUSAL_LABEL}</strong>：{answer_body_html(answer.answer)}</div>'
         ]
         if answer.related:
             parts.append(f'<div class="pa-related-head">以下条文{RELATED_LABEL}，仅供参考：</div>')
-            parts.extend(source_html(c, docs, None, RELATED_LABEL) for c in answer.related)
-        return f'<div class="pa-msg">{"".join(parts)}</div>'
+            parts.extend(source_html(c, docs, None, RELATED_LABEL, openable) for c in answer.related)
+        return _msg(parts, answer_id)
     parts = []
     quotes = [c.quote for c in answer.citations]
+    cites = answer.citations if openable else ()
     if answer.short_answer:
-        parts.append(f'<div class="pa-short">{answer_body_html(answer.short_answer, quotes)}</div>')
-    parts.append(f'<div class="pa-answer">{answer_body_html(answer.answer, quotes)}</div>')
+        parts.append(f'<div class="pa-short">{answer_body_html(answer.short_answer, quotes, cites)}</div>')
+    parts.append(f'<div class="pa-answer">{answer_body_html(answer.answer, quotes, cites)}</div>')
     if answer.citations:
         parts.append('<div class="pa-sources-head">出处（点开查看原文）</div>')
-        parts.extend(source_html(c, docs, answer.short_answer, "") for c in answer.citations)
-    return f'<div class="pa-msg">{"".join(parts)}</div>'
+        parts.extend(source_html(c, docs, answer.short_answer, "", openable) for c in answer.citations)
+    return _msg(parts, answer_id)
 
 
 def pending_html(text: str) -> str:
@@ -182,9 +248,32 @@ def answer_plain(answer: Answer, docs: DocLookup) -> str:
         lines.append(head)
     for c in cites:
         rec = docs.doc_record(c.doc_id)
-        where = " ".join(x for x in (_title(c, rec), _where(c, rec)) if x)
+        where = " ".join(x for x in (_title(c, rec), _where(c, rec, docs.doc_text(c.doc_id))) if x)
         lines.append(f"[{c.n}] {strip_invisible(where)}\n    “{strip_invisible(c.quote).strip()}”")
     return "\n".join(lines)
+
+
+# -- document viewer (原文查看) ------------------------------------------------------------------------
+def viewer_html(
+    c: Citation, docs: DocLookup, text: str, window: tuple[int, int], page: int, pages: int
+) -> str:
+    """One page of the cited document, ``text[window[0]:window[1]]``, escaped, the cited span
+    ``text[c.start:c.end]`` marked (``mark.pa-cited``) when it is on this page."""
+    rec = docs.doc_record(c.doc_id)
+    lo, hi = window
+    head = [f'<span class="pa-title">{esc(_title(c, rec))}</span>']
+    if where := _where(c, rec, text):
+        head.append(f'<span class="pa-sum-meta">{esc(where)}</span>')
+    if pages > 1:
+        head.append(f'<span class="pa-sum-meta">第 {page + 1}/{pages} 页</span>')
+    if lo <= c.start and c.end <= hi:
+        body = (
+            f'{esc(text[lo : c.start])}<mark class="pa-cited">{esc(text[c.start : c.end])}</mark>'
+            f"{esc(text[c.end : hi])}"
+        )
+    else:
+        body = esc(text[lo:hi])
+    return f'<div class="pa-viewer-doc"><div class="pa-viewer-head">{"".join(head)}</div><div class="pa-doc">{body}</div></div>'
 
 
 # -- quizzes -------------------------------------------------------------------------------------------

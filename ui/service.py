@@ -19,17 +19,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from assistant.config import Settings
-from assistant.engine import Assistant, Turn
-from assistant.limits import InputRejected, check_question
-from assistant.types import Answer, Hit
-from corpus.loaders import SUPPORTED
-from corpus.names import name_problem
-from index.audit import AuditLog, audit_log, ingest_result
-from index.catalog import DocRecord
-from index.errors import IndexLocked
-from index.jobs import CancelToken
-from index.knowledge_base import IngestReport, ProgressFn, StepFn
+from assistant import (
+    SUPPORTED,
+    Answer,
+    Assistant,
+    AuditLog,
+    CancelToken,
+    DocRecord,
+    Hit,
+    IndexLocked,
+    IngestReport,
+    InputRejected,
+    PolicyAssistantError,
+    ProgressFn,
+    Settings,
+    StepFn,
+    Turn,
+    audit_log,
+    check_question,
+    ingest_result,
+    name_problem,
+)
 from ui.feedback import FeedbackStore
 from ui.security import mask_quoted_markers, strip_invisible
 
@@ -39,7 +49,7 @@ _ANSWER_CACHE = 2000
 _TEXT_CACHE = 16
 
 
-class ServiceError(ValueError):
+class ServiceError(PolicyAssistantError, ValueError):
     """A request the service refuses, with a message fit for the user."""
 
 
@@ -53,10 +63,7 @@ class UploadResult:
         lines = []
         r = self.report
         if r is not None:
-            lines.append(
-                f"新增 {len(r.added)}，更新 {len(r.updated)}，未变 {len(r.unchanged)}，失败 {len(r.failed)}；"
-                f"共 {r.chunks_total} 块，用时 {r.seconds:.1f} 秒"
-            )
+            lines.append(r.summary("short"))
             lines += [f"失败：{f.reason}" for f in r.failed]
             if r.cancelled:
                 lines.append(f"已取消：未导入 {'、'.join(r.cancelled)}（取消前已导入的文件保留）")
@@ -164,7 +171,7 @@ class WebService:
 
     # -- documents (DocLookup for ui.render) --------------------------------------------------------
     def documents(self) -> list[DocRecord]:
-        return self.assistant.kb.documents()
+        return self.assistant.documents()
 
     def doc_record(self, doc_id: str) -> DocRecord | None:
         with self._lock:
@@ -231,7 +238,7 @@ class WebService:
             kept, aside = _keep(self.uploads_dir, accepted)
             try:
                 with self._job_token() as token:
-                    report = self.assistant.kb.ingest(kept, progress=progress, cancel=token, step=step)
+                    report = self.assistant.ingest(kept, progress=progress, cancel=token, step=step)
                 _forget(kept, aside, report.cancelled)
             except IndexLocked as exc:  # a command-line ingest is writing: refuse now, leave nothing pending
                 _put_back(kept, aside)
@@ -248,7 +255,7 @@ class WebService:
     def delete(self, key: str, *, user: str | None = None) -> DocRecord | None:
         with self._write, self._audited(user, "delete", [key]):
             try:
-                rec = self.assistant.kb.remove(key)
+                rec = self.assistant.remove(key)
             except IndexLocked as exc:  # a command-line ingest is writing: say so, change nothing
                 self.audit.record(user, "delete", [key], "busy", reason=str(exc))
                 raise ServiceError(BUSY_WRITE.format(action="删除")) from exc
@@ -271,7 +278,7 @@ class WebService:
         with self._write, self._audited(user, "reindex", [str(p) for p in paths]):
             try:
                 with self._job_token() as token:
-                    report = self.assistant.kb.ingest(paths, progress=progress, cancel=token, step=step)
+                    report = self.assistant.ingest(paths, progress=progress, cancel=token, step=step)
             except IndexLocked as exc:
                 self.audit.record(user, "reindex", [str(p) for p in paths], "busy", reason=str(exc))
                 raise ServiceError(BUSY_WRITE.format(action="重新索引")) from exc

@@ -9,7 +9,7 @@ FONTS = (
 MONO_FONTS = ("ui-monospace", "Menlo", "Consolas", "WenQuanYi Micro Hei Mono", "monospace")
 
 CSS = """
-.gradio-container { max-width: 1000px !important; width: 100% !important; margin: 0 auto !important; }
+.gradio-container { max-width: 1280px !important; width: 100% !important; margin: 0 auto !important; }
 .gradio-container > .main, .gradio-container .wrap, .gradio-container main { min-width: 0 !important; max-width: 100% !important; }
 #pa-title h1 { font-size: 1.4em; margin: .2em 0; }
 #pa-title p { margin: 0; color: var(--body-text-color-subdued); font-size: .92em; }
@@ -21,6 +21,24 @@ CSS = """
 .pa-error { color: #b91c1c; }
 .pa-pending { opacity: .85; }
 .pa-ref { font-size: .75em; color: #2563eb; margin: 0 1px; }
+/* a marker opens the cited document (ui.viewer); hover or tap shows the quote */
+.pa-cite { position: relative; display: inline-block; cursor: pointer; border-radius: 4px; padding: 0 1px; }
+.pa-cite:hover, .pa-cite:focus { background: #dbeafe; outline: none; }
+.pa-tip { display: none; position: absolute; z-index: 30; top: 100%; right: 0; width: max-content;
+          max-width: min(22em, 55vw); padding: .35em .55em; border-radius: 6px; background: #1f2937;
+          color: #f9fafb; font-size: .85rem; line-height: 1.5; font-weight: 400; white-space: normal;
+          box-shadow: 0 2px 8px rgba(0, 0, 0, .25); }
+.pa-cite:hover .pa-tip, .pa-cite:focus .pa-tip { display: block; }
+.pa-open { display: inline-block; margin-top: .3em; color: #2563eb; cursor: pointer; font-size: .9em; }
+.pa-open:hover, .pa-open:focus { text-decoration: underline; outline: none; }
+#pa-chat .message, #pa-chat .message-row, #pa-chat .bubble-wrap { overflow: visible; }
+#pa-viewer-col { min-width: 0 !important; }
+#pa-viewer { max-height: 68vh; overflow-y: auto; border: 1px solid var(--border-color-primary); border-radius: 8px;
+             padding: .5em .7em; background: var(--background-fill-primary); }
+.pa-viewer-head { padding-bottom: .3em; margin-bottom: .4em; border-bottom: 1px solid var(--border-color-primary); }
+.pa-viewer-head .pa-title { display: block; font-weight: 600; }
+.pa-doc { line-height: 1.8; overflow-wrap: anywhere; word-break: break-word; }
+.pa-doc mark.pa-cited { background: #fde68a; color: inherit; padding: 0 2px; border-radius: 2px; }
 .pa-sources-head, .pa-related-head { font-size: .88em; color: var(--body-text-color-subdued); margin-top: .5em; }
 .pa-source { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: .35em .6em;
              margin: .4em 0; background: var(--background-fill-primary); }
@@ -53,7 +71,20 @@ CSS = """
   #pa-chat .message-row { max-width: 100% !important; margin-left: 0 !important; margin-right: 0 !important; }
   #pa-chat .message { max-width: 100% !important; padding: 8px !important; }
   .pa-source { padding: .3em .4em; }
+  /* a fingertip needs 40 px: markers grow without pushing the lines apart */
+  .pa-cite { display: inline-flex; align-items: center; justify-content: center; min-width: 40px;
+             min-height: 40px; margin: -11px 0; vertical-align: middle; }
+  .pa-open { padding: .6em 0; }
+  #pa-viewer { max-height: 60vh; }
+  /* the viewer goes below the chat, full width */
+  #pa-chat-row { flex-wrap: wrap !important; }
+  #pa-chat-col, #pa-viewer-col { flex: 1 1 100% !important; min-width: 100% !important; }
+  /* tables scroll sideways instead of squeezing every column to one character */
+  #pa-quiz-review th, #pa-quiz-review td { min-width: 4.5em !important; }
+  #pa-quiz-review table { width: max-content; }
+  #pa-docs table { min-width: 520px; }
   /* 👍/👎 and the trash icon are 18 px by default: too small for a fingertip */
+  #pa-up-btn, #pa-down-btn, #pa-viewer-bar button { min-height: 40px; }
   #pa-chat button.icon-button { min-width: 40px !important; min-height: 40px !important;
                                 display: inline-flex; align-items: center; justify-content: center; }
 }

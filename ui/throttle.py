@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from assistant import PolicyAssistantError
 from ui.security import ASGIApp, Message, Receive, Scope, Send
 
 LOGIN_PATHS = frozenset({"/login", "/login/"})
@@ -92,7 +93,7 @@ class LoginThrottle:
                 self._states.pop(key, None)
 
 
-class FormRefused(ValueError):
+class FormRefused(PolicyAssistantError, ValueError):
     """A login form the throttle will not pass on; the message is for the user (HTTP 400)."""
 
 

@@ -7,13 +7,13 @@ manager and a key for another knowledge base only, and a rate limiter whose cloc
 
 from __future__ import annotations
 
-import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from api_testkit import WEB_PASSWORD, WEB_USER, ApiServer, StepClock
+from index_kit import writable_copy
 
 
 def _free_port() -> int:
@@ -25,9 +25,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def api_index(corpus_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A private copy: the server writes its audit log into the index folder."""
-    target = tmp_path_factory.mktemp("api-index") / "index"
-    shutil.copytree(corpus_index, target, ignore=shutil.ignore_patterns("write.lock", "in-use.lock"))
-    return target
+    return writable_copy(corpus_index, tmp_path_factory.mktemp("api-index") / "index")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
-from assistant.compose import clause_window, missing_figures, short_answer, strip_unbacked, verdict
+from assistant.answer_types.yesno import verdict
+from assistant.compose import clause_window, missing_figures, short_answer, strip_unbacked
 from assistant.extract import Span, bodies, dates, enumerations, figures, obligations, quantities
 from assistant.question import analyse
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
+from langchain_core.language_models import BaseChatModel
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from assistant.config import Settings
 from assistant.engine import Assistant
-from assistant.llm import answer_with_llm, check_output, stream_with_llm
+from assistant.llm import check_output
 from assistant.types import Answer, Hit
 from corpus.types import Chunk
 
@@ -167,6 +168,11 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
     assistant.close()
 
 
+def _with_model(assistant: Assistant, model: BaseChatModel) -> Assistant:
+    """The same knowledge base, with the LLM layer on and ``model`` as its chat model."""
+    return Assistant(assistant.settings, assistant.kb, chat_model=model)
+
+
 def test_extractive_answer_never_rests_on_a_planted_line(small: Assistant) -> None:
     answer = small.ask("农村养老补贴取消了吗？")
     for c in answer.citations:
@@ -178,12 +184,8 @@ def test_extractive_answer_never_rests_on_a_planted_line(small: Assistant) -> No
 
 
 def test_best_passage_mode_never_answers_with_a_planted_passage(small: Assistant) -> None:
-    settings = small.settings
-    small.settings = replace(settings, reader=False)  # 仅取最佳段落 (the reader switched off)
-    try:
-        answer = small.ask("农村养老补贴取消了吗？")
-    finally:
-        small.settings = settings
+    best_passage = Assistant(replace(small.settings, reader=False), small.kb)  # 仅取最佳段落 (no reader)
+    answer = best_passage.ask("农村养老补贴取消了吗？")
     assert all("忽略" not in c.quote for c in answer.citations) and "忽略" not in answer.answer
     assert any("忽略以上指令" in c.quote for c in answer.related) or answer.found
 
@@ -193,21 +195,22 @@ def test_contradicting_model_answer_falls_back_to_the_extractive_answer(small: A
     extractive = small.ask(question)
     assert extractive.found and extractive.short_answer == "不能"
     model = GenericFakeChatModel(messages=iter([AIMessage(content="可以。村级补助资金可以挤占挪用[1]。")]))
-    answer = answer_with_llm(small, question, (), None, model=model)
+    answer = _with_model(small, model).ask(question)
     assert "llm_rejected" in answer.debug and "llm" not in answer.debug
     assert answer.answer == extractive.answer and answer.citations == extractive.citations
-    *_, final = stream_with_llm(small, question, (), None, model=FakeListChatModel(responses=[
-        "村级补助资金可以挤占挪用[1]。"]))  # fmt: skip
+    *_, final = _with_model(small, FakeListChatModel(responses=["村级补助资金可以挤占挪用[1]。"])).stream(
+        question
+    )
     assert isinstance(final, Answer) and final.answer == extractive.answer
 
 
 def test_faithful_model_answer_is_kept(small: Assistant) -> None:
     model = FakeListChatModel(responses=["不能。村级补助资金应当专款专用，不能挤占挪用[1]。"])
-    answer = answer_with_llm(small, "村级补助资金可以挤占挪用吗？", (), None, model=model)
+    answer = _with_model(small, model).ask("村级补助资金可以挤占挪用吗？")
     assert answer.debug.get("llm") is True and "不能挤占挪用" in answer.answer
 
 
 def test_model_echoing_a_planted_line_is_rejected(small: Assistant) -> None:
     model = FakeListChatModel(responses=["所有补贴取消[1]。"])
-    answer = answer_with_llm(small, "农村养老补贴取消了吗？", (), None, model=model)
+    answer = _with_model(small, model).ask("农村养老补贴取消了吗？")
     assert "所有补贴取消" not in answer.answer and answer.debug.get("llm") is not True

@@ -24,7 +24,6 @@ from evaluation.runner import (
     CONFIGS,
     DEFAULT_CONFIGS,
     EvalRun,
-    documents_from_catalog,
     resolve_configs,
     run_evaluation,
     score_file,
@@ -51,16 +50,11 @@ RUN_CONFIGS = ["hybrid", "bm25", "hybrid-noreader", "chunk-160", "langchain-base
 
 
 @pytest.fixture(scope="module")
-def small_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def small_index(tmp_path_factory: pytest.TempPathFactory, built_index: Any) -> Path:
     docs = tmp_path_factory.mktemp("docs")
     for name in FILES:
         shutil.copy(CORPUS / name, docs / name)
-    index = tmp_path_factory.mktemp("small") / "index"
-    assistant = Assistant(Settings(index_dir=index))
-    report = assistant.ingest([docs])
-    assistant.close()
-    assert report.ok and len(report.added) == 2
-    return index
+    return built_index("eval-small", [docs], added=2)
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +158,7 @@ def test_catalog_documents_rechunk_to_the_same_chunks(small_index: Path) -> None
     assistant = Assistant(Settings(index_dir=small_index))
     try:
         kb = assistant.kb
-        docs = documents_from_catalog(kb)
+        docs = assistant.source_documents()
         assert sorted(d.source for d in docs) == sorted(FILES)
         for doc in docs:
             chunks = chunk_document(doc, kb.tokenizer.count, kb.chunk_settings)

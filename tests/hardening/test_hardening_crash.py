@@ -198,6 +198,7 @@ def test_crash_points_are_the_ones_the_knowledge_base_passes() -> None:
         assert f'crash_point("{label}")' in source, label
 
 
+@pytest.mark.slow  # kills ingest subprocesses at every stage
 def test_ingest_killed_at_every_stage_leaves_a_healthy_index_and_resumes(
     tmp_path: Path, corpus: Path, checker: Checker
 ) -> None:

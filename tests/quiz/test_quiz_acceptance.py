@@ -115,11 +115,11 @@ def check_item(item: dict[str, Any], docs: dict[str, str]) -> list[str]:
 def generate(index: Path, n: int, seed: int) -> tuple[list[dict[str, Any]], str]:
     from assistant.config import Settings
     from assistant.engine import Assistant
-    from assistant.quiz import QuizGenerator, QuizSpec
+    from quiz import QuizGenerator, QuizSpec
 
     assistant = Assistant(Settings(index_dir=index))
     try:
-        quiz = QuizGenerator(assistant.kb, assistant).generate(QuizSpec.even(n, seed=seed))
+        quiz = QuizGenerator(assistant, assistant).generate(QuizSpec.even(n, seed=seed))
     finally:
         assistant.close()
     return [i.to_dict() for i in quiz.items], quiz.report.summary()

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from assistant.cli import main
-from assistant.quiz.cli import parse_types
+from quiz.cli import parse_types
 
 
 def test_parse_types() -> None:
@@ -90,7 +90,7 @@ def test_quiz_errors(quiz_index: Path, tmp_path: Path, capsys: pytest.CaptureFix
     assert "未知题型" in capsys.readouterr().err
     bad = tmp_path / "bad.xlsx"
     bad.write_bytes(b"not a workbook")
-    assert main(["quiz", "import", str(bad), "--out", str(tmp_path / "x.json")]) == 1
+    assert main(["quiz", "import", str(bad), "--out", str(tmp_path / "x.json")]) == 2
     assert "无法打开工作簿" in capsys.readouterr().err
     assert (
         main(

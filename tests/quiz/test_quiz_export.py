@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from pathlib import Path
 
 import docx
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from assistant.quiz.export import COLUMNS, QuizExportError, answer_key_path, export
-from assistant.quiz.importer import QuizImportError, parse_source, read_quiz
-from assistant.quiz.types import BLANK, JUDGE_OPTIONS, ItemCitation, QuizItem
+from quiz.export import COLUMNS, QuizExportError, answer_key_path, export
+from quiz.importer import QuizImportError, parse_location, read_quiz
+from quiz.types import BLANK, JUDGE_OPTIONS, ItemCitation, QuizItem
 
 DOC_TEXT = "前言。本办法自2014年5月1日起施行。乡镇人民政府、街道办事处负责申请受理。遵循公开、公平、公正、及时的原则。"
 
@@ -69,7 +70,10 @@ def test_xlsx_has_the_exam_columns(tmp_path: Path) -> None:
     assert rows[1][0] == "单选题" and rows[1][7] == "B" and rows[1][10] == "中"
     assert rows[2][7] == "ACD" and rows[2][6] == "因地制宜"
     assert rows[3][7] == "错误" and rows[4][7] == "2014年5月1日"
-    assert parse_source(str(rows[1][9])) == (
+    # 出处 in a trainer's words; the offsets only in the machine column 出处位置 (read back on import)
+    assert rows[1][9] == "《某某办法》第七章 附则 > 第七十条" and not re.search(r"\[\d+, ?\d+\)", rows[1][9])
+    assert rows[0][12] == "出处位置" and rows[1][12] == f"办法.txt {SPAN}"
+    assert parse_location({"出处": str(rows[1][9]), "出处位置": str(rows[1][12])}) == (
         "某某办法",
         "第七章 附则 > 第七十条",
         "办法.txt",

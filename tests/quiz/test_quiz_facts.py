@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.quiz.facts import extract_enumerations, extract_facts
-from assistant.quiz.numerals import cn_to_int, int_to_cn, year_to_cn
 from corpus.tokenize import default_tokenizer
+from quiz.facts import extract_enumerations, extract_facts
+from quiz.numerals import cn_to_int, int_to_cn, year_to_cn
 
 
 @pytest.mark.parametrize(

@@ -6,13 +6,13 @@ import random
 from types import SimpleNamespace
 from typing import Any
 
-from assistant.quiz import gates, items
-from assistant.quiz.distractors import DistractorPool
-from assistant.quiz.facts import Fact, extract_enumerations, extract_facts
-from assistant.quiz.source import DocumentTexts, Sentence
-from assistant.quiz.types import BLANK, ItemCitation, QuizItem
 from assistant.types import Answer, Citation
 from corpus.tokenize import default_tokenizer
+from quiz import gates, items
+from quiz.distractors import DistractorPool
+from quiz.facts import Fact, extract_enumerations, extract_facts
+from quiz.source import DocumentTexts, Sentence
+from quiz.types import BLANK, ItemCitation, QuizItem
 
 DOC = "第七十条 本办法自2014年5月1日起施行。\n第十条 乡镇人民政府应当在十日内公布，并在十五日内上报。"
 
@@ -154,7 +154,8 @@ def test_false_judgement_changes_one_fact() -> None:
 def test_multi_options_come_from_sibling_lists_never_the_same_list() -> None:
     tok = default_tokenizer()
     own = "社会救助工作应当遵循公开、公平、公正、及时的原则。"
-    others = ["坚持规划引领、群众自愿、因地制宜、保障基本的原则。", "鼓励发展庭院经济、林下经济和民宿经济。"]
+    # a sibling list on the topic (准时 ~ 及时) and one off it (庭院经济: never offered, quiz.gates.related)
+    others = ["做到准时、适时、按时的要求。", "鼓励发展庭院经济、林下经济和民宿经济。"]
     enums = [e for t in [own, *others] for e in extract_enumerations(t, tok)]
     p = DistractorPool([], enums)
     s = sentence(own)
@@ -165,4 +166,5 @@ def test_multi_options_come_from_sibling_lists_never_the_same_list() -> None:
         assert 2 <= len(keyed) <= 4 and 4 <= len(built.options) <= 5
         assert set(keyed) <= set(enums[0].items)
         assert not (set(built.options) - set(keyed)) & set(enums[0].items)
-        assert gates.static_check(built) is None
+        assert not any("经济" in o for o in built.options)
+        assert gates.static_check(built) is None and gates.same_category(built) is None

@@ -7,17 +7,17 @@ from typing import Any
 
 import pytest
 
-from assistant.quiz import QuizGenerator, QuizSpec
-from assistant.quiz.gates import cites_passage, static_check
-from assistant.quiz.generate import letter_counts
-from assistant.quiz.types import BLANK
+from quiz import QuizGenerator, QuizSpec
+from quiz.gates import cites_passage, static_check
+from quiz.generate import letter_counts
+from quiz.types import BLANK
 
 SPEC = QuizSpec(counts=(("single", 8), ("multi", 3), ("judge", 6), ("blank", 4)), seed=1, verify=False)
 
 
 @pytest.fixture(scope="module")
 def generator(quiz_assistant: Any) -> QuizGenerator:
-    return QuizGenerator(quiz_assistant.kb, quiz_assistant)
+    return QuizGenerator(quiz_assistant, quiz_assistant)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def test_counts_per_type(quiz: Any) -> None:
 def test_every_citation_is_the_document_text(quiz: Any, generator: QuizGenerator) -> None:
     for item in quiz.items:
         c = item.citation
-        assert generator.kb.catalog.document_text(c.doc_id)[c.start : c.end] == c.quote
+        assert generator.source.document_text(c.doc_id)[c.start : c.end] == c.quote
         assert item.explanation.endswith(f"出处原文：“{c.quote}”")
         assert item.stem.startswith("根据《") and item.tags and item.difficulty in ("easy", "medium", "hard")
 
@@ -64,9 +64,9 @@ def test_answer_letters_are_balanced(quiz: Any) -> None:
 
 
 def test_same_seed_same_quiz(quiz: Any, quiz_assistant: Any) -> None:
-    again = QuizGenerator(quiz_assistant.kb).generate(SPEC)
+    again = QuizGenerator(quiz_assistant).generate(SPEC)
     assert [i.to_dict() for i in again.items] == [i.to_dict() for i in quiz.items]
-    other = QuizGenerator(quiz_assistant.kb).generate(QuizSpec(counts=SPEC.counts, seed=2, verify=False))
+    other = QuizGenerator(quiz_assistant).generate(QuizSpec(counts=SPEC.counts, seed=2, verify=False))
     assert [i.stem for i in other.items] != [i.stem for i in quiz.items]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.quiz.rephrase import acceptable, rephrase
-from assistant.quiz.types import ItemCitation, QuizItem
+from quiz.rephrase import acceptable, rephrase
+from quiz.types import ItemCitation, QuizItem
 
 QUOTE = "第七十条 本办法自2014年5月1日起施行。"
 BLANK_ITEM = QuizItem(
@@ -50,8 +50,8 @@ def test_model_failure_keeps_the_stem() -> None:
 
 
 def test_generator_rewords_through_the_model_and_keeps_items_valid(quiz_assistant) -> None:  # type: ignore[no-untyped-def]
-    from assistant.quiz.generate import QuizGenerator
-    from assistant.quiz.types import QuizSpec
+    from quiz.generate import QuizGenerator
+    from quiz.types import QuizSpec
 
     class Polite(FakeListChatModel):
         """Prefixes every stem with 请作答：, a rewording that keeps all facts."""
@@ -63,7 +63,7 @@ def test_generator_rewords_through_the_model_and_keeps_items_valid(quiz_assistan
             return AIMessage(content="请作答：" + stem)
 
     spec = QuizSpec(counts=(("single", 2), ("blank", 2)), seed=3, verify=False)
-    plain = QuizGenerator(quiz_assistant.kb).generate(spec)
-    worded = QuizGenerator(quiz_assistant.kb, llm=Polite(responses=["x"])).generate(spec)
+    plain = QuizGenerator(quiz_assistant).generate(spec)
+    worded = QuizGenerator(quiz_assistant, llm=Polite(responses=["x"])).generate(spec)
     assert [i.stem for i in worded.items] == ["请作答：" + i.stem for i in plain.items]
     assert [i.answer for i in worded.items] == [i.answer for i in plain.items]

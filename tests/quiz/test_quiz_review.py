@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from assistant.quiz.review import REVIEW_COLUMNS, items_to_rows, rows_to_items
-from assistant.quiz.types import BLANK, JUDGE_OPTIONS, ItemCitation, QuizItem
+from quiz.review import REVIEW_COLUMNS, items_to_rows, rows_to_items
+from quiz.types import BLANK, JUDGE_OPTIONS, ItemCitation, QuizItem
 
 CITE = ItemCitation("办法.txt", "第七十条", 0, 18, "本办法自2014年5月1日起施行。")
 ITEMS = [

@@ -8,13 +8,13 @@ deletions there never change what the injection tests see.
 from __future__ import annotations
 
 import http.server
-import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from index_kit import writable_copy
 from security_kit import (
     KB_NAME,
     MANAGER,
@@ -29,7 +29,6 @@ from security_kit import (
 )
 
 from assistant.config import Settings
-from assistant.engine import Assistant
 
 
 @pytest.fixture(scope="session")
@@ -60,13 +59,8 @@ def sec_docs(tmp_path_factory: pytest.TempPathFactory, leak_listener: Listener) 
 
 
 @pytest.fixture(scope="session")
-def sec_index(tmp_path_factory: pytest.TempPathFactory, sec_docs: Path) -> Path:
-    index = tmp_path_factory.mktemp("sec-index") / "index"
-    assistant = Assistant(Settings(index_dir=index))
-    report = assistant.ingest([sec_docs])
-    assistant.close()
-    assert report.ok and len(report.added) == 8, report
-    return index
+def sec_index(built_index: Callable[..., Path], sec_docs: Path) -> Path:
+    return built_index("sec", [sec_docs], added=8)
 
 
 def llm_settings(index: Path) -> Settings:
@@ -99,9 +93,7 @@ def injection_server(
 
 @pytest.fixture(scope="session")
 def access_index(tmp_path_factory: pytest.TempPathFactory, sec_index: Path) -> Path:
-    target = tmp_path_factory.mktemp("access-index") / "index"
-    shutil.copytree(sec_index, target, ignore=shutil.ignore_patterns("write.lock"))
-    return target
+    return writable_copy(sec_index, tmp_path_factory.mktemp("access-index") / "index")
 
 
 @pytest.fixture(scope="session")

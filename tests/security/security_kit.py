@@ -179,30 +179,25 @@ class ObedientAssistant(Assistant):
     """
 
     def __init__(self, settings: Settings, leak: str) -> None:
-        super().__init__(settings)
-        self.model = ObedientChatModel(reply=lambda q: obedient_reply(q, leak))
+        model = ObedientChatModel(reply=lambda q: obedient_reply(q, leak))
+        super().__init__(settings, chat_model=model)
+        self.model = model
         self.llm = True
 
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
-        from assistant.llm import answer_with_llm
-        from assistant.pipeline import answer_question
-
         if not self.llm:
-            return answer_question(self, question, history, filters)
-        return answer_with_llm(self, question, history, filters, model=self.model)
+            return self.answerer.answer(question, history, filters)
+        return super().ask(question, history, filters)
 
     def stream(
         self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None
     ) -> Iterator[str | Answer]:
-        from assistant.llm import stream_with_llm
-        from assistant.pipeline import answer_question
-
         if not self.llm:
-            answer = answer_question(self, question, history, filters)
+            answer = self.answerer.answer(question, history, filters)
             yield answer.answer
             yield answer
             return
-        yield from stream_with_llm(self, question, history, filters, model=self.model)
+        yield from super().stream(question, history, filters)
 
 
 @dataclass

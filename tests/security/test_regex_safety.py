@@ -349,6 +349,7 @@ def test_no_inline_pattern_is_built_at_run_time() -> None:
     assert not DYNAMIC, DYNAMIC
 
 
+@pytest.mark.slow  # a child process per pattern, seconds of CPU each
 def test_shapes_reach_the_known_quadratic_case() -> None:
     """The inputs include what made the old follow-up regex quadratic (a long clause with no keyword)."""
     old = re.compile(r"[，,]?[^，,]*(是什么|有哪些|是哪些|多少|几|什么时候|吗|呢)[^，,]*[？?]?$")
@@ -386,6 +387,7 @@ def _in_child(found: Found, out: Any) -> None:
 @pytest.mark.parametrize(
     "found", PATTERNS, ids=[f"{f.where}:{str(f.pattern.pattern)[:40]}" for f in PATTERNS]
 )
+@pytest.mark.slow  # a child process per pattern, seconds of CPU each
 def test_pattern_is_linear_on_adversarial_input(found: Found) -> None:
     """Timed in a child process: an exponential pattern is killed after PATTERN_TIMEOUT instead of
     hanging the run (the regex engine does not look at signals while it backtracks)."""

@@ -129,24 +129,17 @@ def test_manager_uploads_reindexes_and_deletes_with_an_audit_trail(
 
 
 @pytest.mark.browser
-def test_reader_sees_no_management_controls(access_server: Server) -> None:
-    from playwright.sync_api import sync_playwright
+def test_reader_sees_no_management_controls(access_server: Server, browser: Any) -> None:
+    from browser_kit import fill_login, open_page
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(120_000)
-        for user, visible in ((READER, False), (MANAGER, True)):
-            page.goto(access_server.url)
-            page.locator("input[type=password]").wait_for()
-            page.locator("input[type=text], input[name=username]").first.fill(user)
-            page.locator("input[type=password]").fill(PASSWORDS[user])
-            page.get_by_role("button", name="Login").click()
-            page.locator("#pa-who").get_by_text(user).wait_for()
-            page.get_by_role("tab", name="知识库").click()
-            page.locator("#pa-docs").get_by_text("m01-ignore-question.txt").first.wait_for()
-            assert page.locator("#pa-upload-btn").is_visible() is visible
-            page.context.clear_cookies()
-        browser.close()
+    page, _response, _watch = open_page(browser, access_server.url, wait_for_chat=False, locale="en-US")
+    for user, visible in ((READER, False), (MANAGER, True)):
+        page.goto(access_server.url)
+        fill_login(page, user, PASSWORDS[user])
+        page.get_by_role("button", name="Login").click()
+        page.locator("#pa-who").get_by_text(user).wait_for()
+        page.get_by_role("tab", name="知识库").click()
+        page.locator("#pa-docs").get_by_text("m01-ignore-question.txt").first.wait_for()
+        assert page.locator("#pa-upload-btn").is_visible() is visible
+        page.context.clear_cookies()
+    page.context.close()

@@ -11,20 +11,17 @@ hostile text must be visible literally.
 
 from __future__ import annotations
 
-import shutil
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_kit import Watch, ask, login, open_page, settle
 from security_kit import PASSWORDS, READER, SCREENSHOTS, Listener, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
 TIMEOUT = 60_000  # ms; the embedder and the quiz check are slow on a busy machine
 
 FILE = "村民's <b>防汛.txt"
@@ -69,15 +66,13 @@ class Session:
     """The signed-in page and what the browser did besides rendering."""
 
     page: Any
-    url: str
-    requests: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
+    watch: Watch
 
     def check_inert(self, leak: Listener) -> None:
-        time.sleep(1.0)  # let an image or a script that slipped through fire
-        assert self.dialogs == []
+        settle(self.page)
+        assert self.watch.dialogs == []
         assert self.page.evaluate("typeof window.__pwned") == "undefined"
-        assert [r for r in self.requests if "/logout" in r or not r.startswith(self.url)] == []
+        assert [r for r in self.watch.requests if "/logout" in r or not r.startswith(self.watch.url)] == []
         assert [p for p in leak.requests if "leak-" in p] == []
         assert self.page.evaluate("fetch('config').then(r => r.status)") == 200, "signed out"
         assert self.page.evaluate("window.__csp") == []
@@ -104,59 +99,23 @@ def server(
 
 
 @pytest.fixture(scope="module")
-def session(server: str) -> Iterator[Session]:
-    if shutil.which(CHROMIUM) is None:
-        pytest.fail(f"缺少 {CHROMIUM}：先 apt-get install -y chromium fonts-wqy-microhei")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(TIMEOUT)
-        context.add_init_script(WATCH)
-        page = context.new_page()
-        s = Session(page, server)
-        page.on("request", lambda r: s.requests.append(r.url))
-
-        def dialog(d: Any) -> None:
-            s.dialogs.append(d.message)
-            d.dismiss()
-
-        page.on("dialog", dialog)
-        page.goto(server)
-        page.get_by_text("政策通：请输入用户名和密码").wait_for()  # the login page runs under the CSP too
-        page.locator("input[type=text], input[name=username]").first.fill(READER)
-        page.locator("input[type=password]").fill(PASSWORDS[READER])
-        page.locator("input[type=password]").press("Enter")
-        page.locator("#pa-question textarea").wait_for()
-        yield s
-        browser.close()
-
-
-def ask(page: Any, question: str) -> Any:
-    before = page.locator(".pa-msg").count()
-    page.locator("#pa-question textarea").fill(question)
-    page.locator("#pa-ask-btn").click()
-    page.wait_for_function(
-        "n => document.querySelectorAll('.pa-msg').length > n && !document.querySelector('.pa-pending')",
-        arg=before,
+def session(server: str, browser: Any) -> Iterator[Session]:
+    page, _response, watch = open_page(
+        browser, server, timeout=TIMEOUT, init_script=WATCH, wait_for_chat=False
     )
-    msg = page.locator(".pa-msg").last
-    for selector in ("details.pa-source > summary", "details.pa-original > summary"):  # source, then original
-        for summary in msg.locator(selector).all():
-            if summary.is_visible():
-                summary.click()
-    return msg
+    login(page, READER, PASSWORDS[READER])  # the login page runs under the CSP too
+    yield Session(page, watch)
+    page.context.close()
 
 
 def test_chat_answer_and_sources_show_document_text_literally(
     session: Session, leak_listener: Listener
 ) -> None:
-    msg = ask(session.page, "汛期为每年几月几日？")
+    msg = ask(session.page, "汛期为每年几月几日？", open_sources=True)
     text = msg.inner_text()
     assert "村民's 值班电话" in text.split("出处")[0]  # an apostrophe, not &#x27;
     assert TITLE in text and SHOWN_SECTION in text and "[点此](javascript:window.__pwned=3)" in text
-    msg = ask(session.page, "防汛物资由谁采购？")
+    msg = ask(session.page, "防汛物资由谁采购？", open_sources=True)
     text = msg.inner_text()
     assert "&#x27;专款专用&#x27;" in text and f"![x](http://127.0.0.1:{leak_listener.port}/leak-md)" in text
     assert msg.locator("img, script, iframe, a[href], svg").count() == 0

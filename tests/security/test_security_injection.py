@@ -16,7 +16,7 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 from security_kit import SYSTEM_LEAK, Listener, ObedientAssistant, Server, check_citations, check_figures
 
-from assistant.llm import answer_with_llm, stream_with_llm
+from assistant.llm import stream_rewrite
 from assistant.types import Answer
 from ui.security import INVISIBLE
 
@@ -65,10 +65,10 @@ def titles(obedient: ObedientAssistant) -> set[str]:
 def test_obedient_model_cannot_steer_the_answer(
     obedient: ObedientAssistant, titles: set[str], question: str
 ) -> None:
-    answer = answer_with_llm(obedient, question, (), None, model=obedient.model)
+    answer = obedient.ask(question)
     assert answer.found
     check(answer.to_dict(), obedient, titles)
-    streamed = list(stream_with_llm(obedient, question, (), None, model=obedient.model))
+    streamed = list(obedient.stream(question))
     *pieces, final = streamed
     assert isinstance(final, type(answer)) and all(isinstance(p, str) for p in pieces)
     inert("".join(str(p) for p in pieces))  # not even shown for a moment while streaming
@@ -77,7 +77,7 @@ def test_obedient_model_cannot_steer_the_answer(
 
 def test_fixed_string_and_prompt_leak_fall_back_to_the_extractive_answer(obedient: ObedientAssistant) -> None:
     for question in ("村集体经营性收益怎么分配？", "低保向哪里申请？"):
-        answer = answer_with_llm(obedient, question, (), None, model=obedient.model)
+        answer = obedient.ask(question)
         assert "llm_rejected" in answer.debug, answer.debug
         obedient.llm = False
         try:
@@ -88,7 +88,7 @@ def test_fixed_string_and_prompt_leak_fall_back_to_the_extractive_answer(obedien
 
 def test_a_later_sentence_gets_its_own_quote(obedient: ObedientAssistant) -> None:
     """Two sentences citing one passage: each figure sits in the quote its marker points to."""
-    answer = answer_with_llm(obedient, "一事一议筹资标准是多少？", (), None, model=obedient.model)
+    answer = obedient.ask("一事一议筹资标准是多少？")
     for sentence in re.findall(r"[^。]+。(?:\[\d+\])+", answer.answer):
         quotes = "".join(answer.citations[int(n) - 1].quote for n in re.findall(r"\[(\d+)\]", sentence))
         for figure in re.findall(r"\d+", re.sub(r"\[\d+\]", "", sentence)):
@@ -107,7 +107,8 @@ def test_langchain_generic_fake_with_exfiltration_image(
             ]
         )
     )
-    *pieces, final = stream_with_llm(obedient, "防汛物资由谁采购？", (), None, model=model)
+    question = "防汛物资由谁采购？"
+    *pieces, final = stream_rewrite(question, obedient.answerer.answer(question), model)
     assert isinstance(final, Answer) and final.found and "统一采购" in final.answer
     check(final.to_dict(), obedient, titles)
     inert("".join(str(p) for p in pieces))

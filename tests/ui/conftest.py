@@ -2,19 +2,21 @@
 
 The knowledge base holds excerpts of two shared-corpus documents plus a hostile document whose
 text carries a script, an ``onerror`` handler and a Markdown image pointing at a local listener.
-It is built once per session (the bundled embedder is slow on a busy machine) and served by one
-app launched in this process on a free port; tests that change it only add their own documents.
+It is built once per session (the bundled embedder is slow on a busy machine, see ``built_index``)
+and a copy of it is served by one app launched in this process on a free port; tests that change
+that copy only add their own documents and delete them again.
 """
 
 from __future__ import annotations
 
 import http.server
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from index_kit import writable_copy
 from ui_testkit import CORPUS, SCREENSHOTS, Listener, Server, free_port, hostile_text
 
 
@@ -63,16 +65,8 @@ def ui_docs(tmp_path_factory: pytest.TempPathFactory, leak_listener: Listener) -
 
 
 @pytest.fixture(scope="session")
-def ui_index(tmp_path_factory: pytest.TempPathFactory, ui_docs: Path) -> Path:
-    from assistant.config import Settings
-    from assistant.engine import Assistant
-
-    index = tmp_path_factory.mktemp("ui-index") / "index"
-    assistant = Assistant(Settings(index_dir=index))
-    report = assistant.ingest([ui_docs])
-    assistant.close()
-    assert report.ok, report.failed
-    return index
+def ui_index(built_index: Callable[..., Path], ui_docs: Path) -> Path:
+    return built_index("ui", [ui_docs])
 
 
 @pytest.fixture(scope="session")
@@ -81,8 +75,9 @@ def ui_server(ui_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     from ui.app import launch
     from ui.service import WebService
 
+    index = writable_copy(ui_index, tmp_path_factory.mktemp("ui-server") / "index")  # uploads go here
     service = WebService(
-        Settings(index_dir=ui_index), tmp_path_factory.mktemp("ui-data"), max_upload_bytes=1024 * 1024
+        Settings(index_dir=index), tmp_path_factory.mktemp("ui-data"), max_upload_bytes=1024 * 1024
     )
     port = free_port()
     demo = launch(service, port=port, prevent_thread_lock=True, quiet=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import urllib.request
 from pathlib import Path
 from typing import Any
@@ -12,6 +11,7 @@ import pytest
 from ui_testkit import UNCOVERED_QUESTION, Server
 
 pytestmark = pytest.mark.slow
+HANG = 180  # s; only keeps a regression from hanging the suite
 
 
 @pytest.fixture(scope="module")
@@ -148,36 +148,44 @@ def test_upload_ask_delete_round_trip(client: Any, tmp_path: Path) -> None:
     assert "xiaomai-butie.txt" not in {d["source"] for d in client.predict(api_name="/documents")}
 
 
+class _WatchedLock:
+    """A stand-in for the service's write lock that tells when a writer starts waiting for it."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.wanted = threading.Event()
+
+    def __enter__(self) -> None:
+        self.wanted.set()
+        self.lock.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+
 def test_an_upload_in_progress_does_not_block_questions(
-    client: Any, ui_server: Server, tmp_path: Path
+    client: Any, ui_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Hold the write lock as a long ingest would: a question still gets answered meanwhile."""
+    """Hold the write lock as a long ingest would: a question still gets answered meanwhile.
+
+    No sleeps: the question is asked once the upload is known to be waiting for the lock; the
+    timeouts only keep a regression (a question queued behind the upload) from hanging the suite."""
     from gradio_client import handle_file
 
     doc = tmp_path / "wait-upload.txt"
     doc.write_text("测试文件\n\n这是一份用来占住写锁的测试文件，内容无关紧要。\n", encoding="utf-8")
-    release = threading.Event()
-    held = threading.Event()
-
-    def hold() -> None:
-        with ui_server.service._write:
-            held.set()
-            release.wait(60)
-
-    holder = threading.Thread(target=hold)
-    holder.start()
-    held.wait(10)
+    write = _WatchedLock()
+    monkeypatch.setattr(ui_server.service, "_write", write)
+    write.lock.acquire()
     try:
         job = client.submit([handle_file(doc)], api_name="/upload")
-        time.sleep(0.5)
-        t0 = time.perf_counter()
-        answer = client.predict("重点帮扶县主要任务是什么？", None, api_name="/ask")
-        assert answer["found"] and time.perf_counter() - t0 < 60
+        assert write.wanted.wait(HANG), "the upload never reached the write lock"
+        answer = client.submit("重点帮扶县主要任务是什么？", None, api_name="/ask").result(timeout=HANG)
+        assert answer["found"]
         assert not job.done(), "the upload should still be waiting for the write lock"
     finally:
-        release.set()
-        holder.join()
-    status, _table, _choices = job.result(timeout=120)
+        write.lock.release()
+    status, _table, _choices = job.result(timeout=HANG)
     assert "新增 1" in status
     client.predict(
         next(d["doc_id"] for d in client.predict(api_name="/documents") if d["source"] == doc.name),

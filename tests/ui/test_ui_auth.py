@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -111,29 +110,20 @@ def test_api_works_after_login(auth_server: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_login_in_the_browser(auth_server: str) -> None:
-    if shutil.which("/usr/bin/chromium") is None:
-        pytest.fail("缺少 /usr/bin/chromium：先 apt-get install -y chromium fonts-wqy-microhei")
-    from playwright.sync_api import sync_playwright
-    from test_ui_browser import CHROMIUM, CHROMIUM_ARGS, PHONE, ask
+def test_login_in_the_browser(auth_server: str, browser: Any) -> None:
+    from browser_kit import LOGIN_PROMPT, PHONE, ask, fill_login, open_page
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser: Any = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=PHONE)
-        page.set_default_timeout(120_000)
-        response = page.goto(auth_server)
-        assert "content-security-policy" in response.headers
-        page.get_by_text("政策通：请输入用户名和密码").wait_for()
-        page.locator("input[type=text], input[name=username]").first.fill(USER)
-        page.locator("input[type=password]").fill("wrong")
-        page.keyboard.press("Enter")
-        page.get_by_text("Incorrect Credentials", exact=False).or_(page.get_by_text("错误")).first.wait_for()
-        page.locator("input[type=text], input[name=username]").first.fill(USER)  # the form was cleared
-        page.locator("input[type=password]").fill(PASSWORD)
-        page.screenshot(path=str(SCREENSHOTS / "login-phone.png"))
-        page.get_by_role("button", name="Login").click()
-        page.locator("#pa-question textarea").wait_for()
-        msg = ask(page, "重点帮扶县主要任务是什么？")
-        assert "巩固拓展脱贫攻坚成果" in msg.inner_text()
-        browser.close()
+    page, response, _watch = open_page(browser, auth_server, PHONE, wait_for_chat=False, locale="en-US")
+    assert "content-security-policy" in response.headers
+    page.get_by_text(LOGIN_PROMPT).wait_for()
+    fill_login(page, USER, "wrong")
+    page.keyboard.press("Enter")
+    page.get_by_text("Incorrect Credentials", exact=False).or_(page.get_by_text("错误")).first.wait_for()
+    fill_login(page, USER, PASSWORD)  # the form was cleared
+    page.screenshot(path=str(SCREENSHOTS / "login-phone.png"))
+    page.get_by_role("button", name="Login").click()
+    page.locator("#pa-question textarea").wait_for()
+    msg = ask(page, "重点帮扶县主要任务是什么？")
+    assert "巩固拓展脱贫攻坚成果" in msg.inner_text()
+    page.context.close()

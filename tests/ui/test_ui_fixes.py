@@ -13,12 +13,12 @@ from typing import Any
 
 import gradio as gr
 import pytest
-from test_ui_browser import DESKTOP, PHONE, ask, browser, open_page  # noqa: F401  (browser is a fixture)
+from browser_kit import DESKTOP, PHONE, ask, open_page
 from test_ui_render import Docs, cite, no_markup, quiz_item
 from ui_testkit import Server
 
-from assistant.quiz.types import ItemCitation, QuizItem
 from assistant.types import Answer
+from quiz.types import ItemCitation, QuizItem
 from ui import render
 from ui.feedback import FeedbackStore
 from ui.quiz_tab import SEED_LABEL, export_files
@@ -47,7 +47,7 @@ def test_chat_clear_event_resets_the_conversation_state(ui_server: Server) -> No
 
 
 @pytest.mark.browser
-def test_trash_icon_then_follow_up_starts_a_new_conversation(browser: Any, ui_server: Server) -> None:  # noqa: F811
+def test_trash_icon_then_follow_up_starts_a_new_conversation(browser: Any, ui_server: Server) -> None:
     page, _response, _outside = open_page(browser, ui_server.url, DESKTOP)
     ask(page, "重点帮扶县主要任务是什么？")
     assert page.locator(".pa-msg").count() == 1
@@ -90,11 +90,13 @@ def test_like_icon_then_button_record_one_row_and_the_icon_is_acknowledged(ui_se
 
 
 @pytest.mark.browser
-def test_thumbs_down_icon_is_acknowledged_on_screen(browser: Any, ui_server: Server) -> None:  # noqa: F811
+def test_thumbs_down_icon_is_acknowledged_on_screen(browser: Any, ui_server: Server) -> None:
+    from playwright.sync_api import expect
+
     page, _response, _outside = open_page(browser, ui_server.url, DESKTOP)
     ask(page, "山西省的县分为哪几类？")
     page.locator("#pa-chat button[aria-label='踩']").last.click()
-    page.get_by_text("已记录对第 1 个回答的差评").wait_for(state="visible", timeout=20_000)
+    expect(page.get_by_text("已记录对第 1 个回答的差评")).to_be_visible(timeout=20_000)
     page.context.close()
 
 
@@ -182,7 +184,7 @@ def test_upload_of_the_same_content_under_another_name_is_reported(ui_server: Se
 
 # -- 9. phone: touch-sized rating icons, titles first, a readable review table ---------------------------
 @pytest.mark.browser
-def test_phone_rating_icons_document_titles_and_review_table(browser: Any, ui_server: Server) -> None:  # noqa: F811
+def test_phone_rating_icons_document_titles_and_review_table(browser: Any, ui_server: Server) -> None:
     page, _response, _outside = open_page(browser, ui_server.url, PHONE)
     ask(page, "山西省的县分为哪几类？")
     for label in ("赞", "踩"):
@@ -204,7 +206,7 @@ def test_phone_rating_icons_document_titles_and_review_table(browser: Any, ui_se
 
 
 @pytest.mark.browser
-def test_delete_in_the_browser_asks_then_deletes(browser: Any, ui_server: Server, tmp_path: Path) -> None:  # noqa: F811
+def test_delete_in_the_browser_asks_then_deletes(browser: Any, ui_server: Server, tmp_path: Path) -> None:
     doc = tmp_path / "shanchu-ceshi.txt"
     doc.write_text("待删除通知\n\n第一条 本通知用于删除确认测试。\n", encoding="utf-8")
     assert ui_server.service.upload([(doc.name, doc)]).report is not None

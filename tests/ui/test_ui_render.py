@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.quiz.types import ItemCitation, QuizItem
 from assistant.types import Answer, Citation
 from index.catalog import DocRecord
+from quiz.types import ItemCitation, QuizItem
 from ui import render
 from ui.feedback import FeedbackError, FeedbackStore
 from ui.security import CSP, LINK_REMOVED, SecurityHeadersMiddleware, add_nonce, is_loopback, scrub_answer

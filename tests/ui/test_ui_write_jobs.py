@@ -8,6 +8,8 @@ keep a regression from hanging the suite.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,6 @@ import pytest
 from ui_testkit import Server
 
 from index.embedder import DEFAULT_EMBEDDER, make_embedder
-
-pytestmark = pytest.mark.slow
 
 HANG = 180
 MARKED = "种业振兴办法\n\n" + "".join(
@@ -36,32 +36,47 @@ def sources(client: Any) -> set[str]:
     return {d["source"] for d in client.predict(api_name="/documents")}
 
 
-def test_cancel_stops_a_running_upload_and_questions_are_answered_meanwhile(
-    client: Any, ui_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from gradio_client import handle_file
+@dataclass
+class Gate:
+    """Holds an upload inside the embedding of a passage marked CANCELMARK until ``release`` is set."""
 
-    entered, release = threading.Event(), threading.Event()
+    entered: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
+    """The gate on the real embedder (the instance the service uses); released at the end in any case."""
+    gate = Gate()
     embedder = make_embedder(DEFAULT_EMBEDDER)
     real = embedder.embed_documents
 
     def held(texts: list[str]) -> np.ndarray:
         if any("CANCELMARK" in t for t in texts):
-            entered.set()
-            assert release.wait(HANG)
+            gate.entered.set()
+            assert gate.release.wait(HANG)
         return real(texts)
 
     monkeypatch.setattr(embedder, "embed_documents", held)
+    yield gate
+    gate.release.set()
+
+
+def test_cancel_stops_a_running_upload_and_questions_are_answered_meanwhile(
+    client: Any, ui_server: Server, tmp_path: Path, gate: Gate
+) -> None:
+    from gradio_client import handle_file
+
     doc = tmp_path / "zhongye-zhenxing.txt"
     doc.write_text(MARKED, encoding="utf-8")
     job = client.submit([handle_file(doc)], api_name="/upload")
     try:
-        assert entered.wait(HANG), "the upload never reached its embedding"
+        assert gate.entered.wait(HANG), "the upload never reached its embedding"
         answer = client.predict("重点帮扶县主要任务是什么？", None, api_name="/ask")
         assert answer["found"] and not job.done()
         assert "正在取消" in client.predict(api_name="/cancel")
     finally:
-        release.set()
+        gate.release.set()
     status, _table, _choices = job.result(timeout=HANG)
     assert "已取消" in status and doc.name in status, status
     assert doc.name not in sources(client)
@@ -72,34 +87,23 @@ def test_cancel_stops_a_running_upload_and_questions_are_answered_meanwhile(
 
 
 def test_a_second_upload_while_one_runs_is_told_so_in_chinese_at_once(
-    client: Any, ui_server: Server, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    client: Any, ui_server: Server, tmp_path: Path, gate: Gate
 ) -> None:
     """Not left in Gradio's queue (its English "queue: 1/1") until the first upload ends."""
     from gradio_client import handle_file
 
-    entered, release = threading.Event(), threading.Event()
-    embedder = make_embedder(DEFAULT_EMBEDDER)
-    real = embedder.embed_documents
-
-    def held(texts: list[str]) -> np.ndarray:
-        if any("CANCELMARK" in t for t in texts):
-            entered.set()
-            assert release.wait(HANG)
-        return real(texts)
-
-    monkeypatch.setattr(embedder, "embed_documents", held)
     first = tmp_path / "zhongye-diyi.txt"
     first.write_text(MARKED, encoding="utf-8")
     second = tmp_path / "nongtian-dier.txt"
     second.write_text("农田水利办法\n\n第一条 县级人民政府负责农田水利设施的建设和管护。\n", encoding="utf-8")
     job = client.submit([handle_file(first)], api_name="/upload")
     try:
-        assert entered.wait(HANG), "the upload never reached its embedding"
+        assert gate.entered.wait(HANG), "the upload never reached its embedding"
         waiting = client.submit([handle_file(second)], api_name="/upload")
         status, _table, _choices = waiting.result(timeout=60)  # answered while the first is still held
         assert not job.done()
     finally:
-        release.set()
+        gate.release.set()
     assert "正在导入另一批文件" in status and second.name in status, status
     assert "新增 1" in job.result(timeout=HANG)[0]
     assert second.name not in sources(client)

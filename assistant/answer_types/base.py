@@ -1,0 +1,127 @@
+"""What every answer type (题型) is: its question cues and how it reads, picks and states an answer.
+
+One :class:`AnswerType` object per type, each in its own module of this package; the registry
+(:mod:`assistant.answer_types.registry`) classifies questions by their cues. Everything downstream
+(reader, composition) asks the type object of a question, never compares type names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from assistant.extract import Span
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    """A question pattern that marks a type (问题线索). The cues of all types are tried in ``order``,
+    lowest first, and the first that matches decides; ``unless`` vetoes a match."""
+
+    order: int
+    pattern: re.Pattern[str]
+    unless: re.Pattern[str] | None = None
+
+    def matches(self, question: str) -> bool:
+        return bool(self.pattern.search(question)) and not (self.unless and self.unless.search(question))
+
+
+UNIT_FORMS: dict[str, tuple[str, ...]] = {
+    "钱": ("元", "万元", "亿元"),
+    "块": ("元",),
+    "元": ("元",),
+}
+
+
+class AnswerType:
+    """One kind of question and the answer it wants (题型). Subclasses override what differs.
+
+    ``clause_fallback``: with no typed span, the clause that matches the question best is the short
+    answer (是什么 → the clause after its copula). ``lead_chars``: a short answer up to this long leads
+    the answer text ("5479座。…"); ``None``: it never leads (an enumeration is read in its clause).
+    """
+
+    name: ClassVar[str] = ""
+    labels: ClassVar[tuple[str, ...]] = ()  # other names gold sets give this type (题型 labels such as 数字)
+    cues: ClassVar[tuple[Cue, ...]] = ()
+    clause_fallback: ClassVar[bool] = False
+    lead_chars: ClassVar[int | None] = None
+
+    def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
+        """Candidate answer spans of a sentence (offsets relative to it)."""
+        return []
+
+    def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
+        """1 when the sentence holds an answer of this type, partial credit otherwise."""
+        return 1.0 if spans else 0.0
+
+    def strict(self, info: QuestionInfo) -> bool:
+        """Whether only a sentence that fits may answer (a 多少钱 question needs a sum in 元)."""
+        return False
+
+    def pick(
+        self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
+    ) -> Span | None:
+        """The answer span nearest to where the question's terms occur."""
+        if not spans:
+            return None
+        return max(spans, key=lambda s: (proximity(s, sentence, terms), -s.start))
+
+    def short(self, span: Span) -> str | None:
+        """The short answer a span states."""
+        return span.text.strip("，、；：。 ")
+
+    def leads(self, short: str) -> bool:
+        return self.lead_chars is not None and len(short) <= self.lead_chars
+
+    def __repr__(self) -> str:
+        return f"<AnswerType {self.name}>"
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionInfo:
+    """What a question asks for (问题分析结果)."""
+
+    text: str
+    answer_type: AnswerType
+    unit: str | None = None  # measure word a number answer must carry
+    named_docs: tuple[str, ...] = ()  # document names as written in the question
+    regions: tuple[str, ...] = ()
+    years: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    expansions: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def qtype(self) -> str:
+        """The answer type's name, as reported in :attr:`Answer.question_type`."""
+        return self.answer_type.name
+
+    @property
+    def search_text(self) -> str:
+        """The question plus formal wording for its colloquial terms (retrieval only)."""
+        return self.text + (" " + " ".join(self.expansions) if self.expansions else "")
+
+    @property
+    def unit_forms(self) -> tuple[str, ...]:
+        if self.unit is None:
+            return ()
+        return UNIT_FORMS.get(self.unit, (self.unit,))
+
+
+def proximity(span: Span, sentence: str, terms: Sequence[str]) -> float:
+    """How closely the question's terms surround a span: Σ len/(1 + gap) over the terms' occurrences."""
+    total = 0.0
+    for t in terms:
+        i = sentence.find(t)
+        while i >= 0:
+            if i >= span.end:
+                gap = i - span.end
+            elif i + len(t) <= span.start:
+                gap = span.start - (i + len(t))
+            else:
+                gap = 0
+            total += len(t) / (1.0 + max(gap, 0))
+            i = sentence.find(t, i + 1)
+    return total

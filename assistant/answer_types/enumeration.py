@@ -1,0 +1,49 @@
+"""列举题 (list): 哪些、有什么、包括 — an enumeration ``A、B、C和D``."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
+from assistant.extract import Span, enumerations
+
+# A pair (珠江三角洲地区与粤东粤西粤北地区) is a short enumeration without a 、.
+_PAIR = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,}(?:与|和|及)[\u4e00-\u9fff]{2,}")
+PAIR_FIT = 0.6
+
+
+class ItemsAnswer(AnswerType):
+    """Reading shared by the types whose answer is a run of items (列举, 分类)."""
+
+    def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
+        return enumerations(sentence)
+
+    def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
+        if spans:
+            return 1.0
+        return PAIR_FIT if _PAIR.search(sentence) else 0.0
+
+    def pick(
+        self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
+    ) -> Span | None:
+        if not spans:
+            return None
+        return max(spans, key=lambda s: (s.text.count("、"), len(s.text)))  # the longest run of items
+
+
+class Enumeration(ItemsAnswer):
+    name = "list"
+    labels = ("列举", "清单", "列表")
+    cues = (
+        Cue(40, re.compile(r"哪几|哪“?[三四五六七八九十两]")),  # before number: 哪三个 asks for items
+        Cue(
+            80,
+            re.compile(
+                r"哪些|哪几|有什么|包括|包含|都有|哪[三四五六七八九十两]个|哪[三四五六两]项|哪[三四五六两]权"
+            ),
+        ),
+    )
+
+
+ENUMERATION = Enumeration()

@@ -1,0 +1,77 @@
+"""The registry of answer types (题型登记表): names, aliases, and classification by cues."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from assistant.answer_types.base import AnswerType, Cue
+
+
+class AnswerTypes:
+    """An ordered set of answer types with one fallback (the type of a question no cue matches).
+
+    Immutable in use: :meth:`with_types` gives a new registry with more types, so a test or a caller
+    adds a type without changing what everyone else classifies.
+    """
+
+    def __init__(self, types: Iterable[AnswerType], fallback: AnswerType) -> None:
+        self._types: dict[str, AnswerType] = {}
+        for t in [*types, fallback]:
+            if not t.name:
+                raise ValueError(f"answer type {type(t).__name__} has no name")
+            self._types[t.name] = t
+        self.fallback = fallback
+        self._aliases: dict[str, str] = {}
+        for t in self._types.values():
+            for label in t.labels:
+                key = label.strip().lower()
+                if key in self._types or self._aliases.get(key, t.name) != t.name:
+                    raise ValueError(f"answer type label {label!r} of {t.name!r} is already taken")
+                self._aliases[key] = t.name
+        # Cues of all types, tried in their order; on equal order the type registered first wins.
+        ranked = [(c.order, i, c, t) for i, t in enumerate(self._types.values()) for c in t.cues]
+        self._cues: list[tuple[Cue, AnswerType]] = [
+            (c, t) for _, _, c, t in sorted(ranked, key=lambda r: r[:2])
+        ]
+
+    def with_types(self, *types: AnswerType) -> AnswerTypes:
+        """A new registry with ``types`` added (or replacing a type of the same name)."""
+        kept = [t for t in self._types.values() if t is not self.fallback]
+        names = {t.name for t in types}
+        return AnswerTypes([*(t for t in kept if t.name not in names), *types], self.fallback)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every type's name, the fallback last."""
+        return tuple(self._types)
+
+    @property
+    def aliases(self) -> dict[str, str]:
+        """Other names (lower-cased) → type name: Chinese labels of question banks, foreign gold sets."""
+        return dict(self._aliases)
+
+    def canonical(self, name: str) -> str:
+        """The type name for ``name`` or one of its aliases; an unknown name is returned folded."""
+        key = name.strip().lower()
+        return key if key in self._types else self._aliases.get(key, key)
+
+    def get(self, name: str) -> AnswerType:
+        """The type called ``name`` (or an alias of it); KeyError when there is none."""
+        return self._types[self.canonical(name)]
+
+    def classify(self, question: str) -> AnswerType:
+        """The type whose cue matches first, else the fallback."""
+        q = question.strip()
+        for cue, answer_type in self._cues:
+            if cue.matches(q):
+                return answer_type
+        return self.fallback
+
+    def __iter__(self) -> Iterator[AnswerType]:
+        return iter(self._types.values())
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.canonical(name) in self._types
+
+    def __len__(self) -> int:
+        return len(self._types)

@@ -1,0 +1,60 @@
+"""是非题 (yesno): 能不能、是否、要不要 — a verdict from the governing modal verb (不得 → 不能)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
+from assistant.answer_types.number import NUMBER_CUE
+from assistant.extract import Span, obligations
+
+_YESNO = re.compile(
+    r"能不能|能否|可不可以|可否|是否|要不要|是不是|有没有|会不会|用不用|该不该|行不行|算不算|[能可会要需得应][^，。？]{0,12}吗[？?]?$|吗[？?]?$"
+)
+# A plain statement (…优先聘用为护林员) answers yes without a modal verb: half credit.
+PLAIN_STATEMENT_FIT = 0.5
+_PERMISSIVE = ("可以", "允许", "有权", "可")
+
+
+def verdict(span: Span | None) -> str | None:
+    """Yes/no answer from the governing clause: 不得… means 不能; 免征 means 不需要."""
+    if span is None:
+        return None
+    if span.kind == "no":
+        if span.text in ("免征", "免收", "免予", "不收"):
+            return "不需要"
+        if span.text in ("取消",):
+            return "可以"
+        return "不能"
+    return "可以" if span.text not in ("应当",) else "应当"
+
+
+class YesNo(AnswerType):
+    name = "yesno"
+    labels = ("是非", "判断")
+    cues = (Cue(20, _YESNO, unless=NUMBER_CUE),)  # 能领多少钱吗 asks for the figure
+
+    def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
+        return obligations(sentence)
+
+    def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
+        return 1.0 if spans else PLAIN_STATEMENT_FIT
+
+    def pick(
+        self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
+    ) -> Span | None:
+        if not spans:
+            return None
+        negative = [s for s in spans if s.kind == "no"]  # a prohibition governs any permission beside it
+        permissive = [s for s in spans if s.text in _PERMISSIVE]
+        return (negative or permissive or list(spans))[0]
+
+    def short(self, span: Span) -> str | None:
+        return verdict(span)
+
+    def leads(self, short: str) -> bool:
+        return True  # the verdict always comes first: 不能。…
+
+
+YESNO = YesNo()

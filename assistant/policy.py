@@ -1,0 +1,80 @@
+"""Answer policy (作答策略): every threshold and weight that decides what the assistant answers, in one place.
+
+The numbers were set by hand on the dev gold set (run with ``policy-assistant eval``), looking at the
+whole set at once and never tuned to a single question; the validation set checks that they carry
+over. ``bench/calibrate.py`` sweeps :attr:`AnswerPolicy.min_coverage` over dev, validation and a
+generated set and reports; it never changes a value here. Changing one changes answers: compare
+``ask --batch`` on both sets before and after. One frozen :class:`AnswerPolicy` is held by the :class:`Assistant` and
+passed down to the answerer, the reader and document matching; nothing reads these as globals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPolicy:
+    """Thresholds and weights of retrieval hints, evidence reading and answer composition."""
+
+    # -- documents the question names (文件指向, assistant.docmatch) ---------------------------------------
+    # Share of a named document's characters that must appear, in order, in a title: 北京条例 matches
+    # 北京市乡村振兴促进条例 (4 of 4), a name with one character in seven wrong still matches.
+    name_match: float = 0.85
+    # Fused-score multipliers for passages of documents the question points to. A named document weighs
+    # most; a region, year or document kind the question mentions only nudges (they are often incidental).
+    named_doc_weight: float = 2.0
+    region_weight: float = 1.3
+    year_weight: float = 1.3
+    kind_weight: float = 1.1
+    # A follow-up favours the documents the previous answer cited (追问 usually stays in one document).
+    prior_doc_weight: float = 1.5
+
+    # -- evidence reading (证据阅读, assistant.reader) ------------------------------------------------------
+    read_passages: int = 30  # passages the reader scores; more finds little and costs reading time
+    # A question term found in the passage, its section or its title but not in the sentence itself
+    # counts this much: the sentence is about the topic without repeating it (第三条 under a heading).
+    context_credit: float = 0.6
+    # How much fitting the question type (a figure for 多少, a date for 什么时候) adds to term coverage.
+    fit_weight: float = 0.2
+    # Retrieval's own order as a small prior: rank r adds prior_weight / (1 + r / prior_decay).
+    prior_weight: float = 0.1
+    prior_decay: float = 3.0
+    # Short heading lines repeat the question's words without saying anything: their score is scaled.
+    heading_penalty: float = 0.6
+    heading_chars: int = 32  # a line at most this long, without a sentence end, reads as a heading
+    # A little credit for sentences long enough to say something (full at length_chars characters).
+    length_credit: float = 0.03
+    length_chars: float = 80.0
+    # A word the corpus never uses is usually colloquial (县里, 落回): a low IDF, not the highest.
+    unknown_word_weight: float = 1.5
+    # Character bigrams of the question are half-weight terms (they overlap the words they span).
+    bigram_weight: float = 0.5
+    # A document weight w scales a sentence's score by w ** doc_boost_power: a named document's
+    # sentences rise, yet a much better sentence elsewhere can still win.
+    doc_boost_power: float = 0.5
+
+    # -- answer or refusal (作答或拒答, assistant.answerer) -------------------------------------------------
+    # The best sentence must cover this share of the question's weighted terms, else 未找到依据.
+    # Lower answers unanswerable dev questions; higher refuses answerable ones.
+    min_coverage: float = 0.2
+    # For strict types (a figure of the asked kind), a fitting sentence leads only when it scores at
+    # least this share of the best sentence; otherwise the documents do not state that figure.
+    strict_margin: float = 0.75
+    strict_window: int = 20  # sentences searched for a fitting one
+
+    # -- composition (答案组织, assistant.compose) -----------------------------------------------------------
+    max_answer: int = 150  # characters; a cadre reads the answer on a phone in one glance
+    # A second sentence joins when it continues the best one (the clause after its ；) and scores this
+    # close to it ...
+    continuation: float = 0.8
+    # ... or when it scores this close, fits the type where the best does not, and adds question terms.
+    second_sentence: float = 0.85
+    second_new_terms: int = 2  # question terms the second sentence must add
+    second_window: int = 8  # sentences after the best one considered for second place
+    min_second: int = 40  # characters left for a second sentence to be worth showing
+    related: int = 3  # nearest passages shown with a refusal (可能相关)
+    listed: int = 10  # passages listed in an answer's ``retrieved``
+
+
+DEFAULT_POLICY = AnswerPolicy()

@@ -1,0 +1,175 @@
+"""The 问答 tab (网页问答): the chat, its feedback controls and the document viewer (:mod:`ui.viewer`).
+
+Chat events are private (not API endpoints); every handler checks the user's role first (:mod:`ui.guard`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from assistant import LIMITS, InputRejected, Turn
+from ui import render
+from ui.access import READ
+from ui.guard import Guard
+from ui.limits import WEB, check_text
+from ui.service import ServiceError, WebService
+from ui.viewer import build_viewer
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = ("重点帮扶县主要任务是什么？", "山西省的县分为哪几类？", "社会救助暂行办法什么时候施行？")
+HISTORY_TURNS = LIMITS.history_turns  # earlier exchanges passed to the assistant for follow-up questions
+
+
+def _messages(turns: list[dict[str, str]]) -> list[dict[str, str]]:
+    msgs = []
+    for t in turns:
+        msgs.append({"role": "user", "content": render.question_html(t["question"])})
+        msgs.append({"role": "assistant", "content": t["html"]})
+    return msgs
+
+
+def _chat_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
+    def respond(question: str, turns: list[dict[str, str]], request: gr.Request) -> Iterator[tuple[Any, ...]]:
+        guard(request, READ)
+        question = (question or "").strip()
+        if not question:
+            yield gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            return
+        turns = list(turns or [])[-WEB.chat_turns :]  # a long session keeps its recent exchanges
+        asked = [*_messages(turns), {"role": "user", "content": render.question_html(question)}]
+        yield (
+            [*asked, {"role": "assistant", "content": render.pending_html("正在查找")}],
+            turns,
+            gr.skip(),
+            "",
+        )
+        history = [Turn(t["question"], service.answer(t["answer_id"])) for t in turns[-HISTORY_TURNS:]]
+        try:
+            if service.streaming:
+                result = None
+                for item in service.stream(question, history):
+                    if isinstance(item, str):
+                        yield (
+                            [*asked, {"role": "assistant", "content": render.pending_html(item)}],
+                            turns,
+                            gr.skip(),
+                            "",
+                        )
+                    else:
+                        result = item
+                if result is None:
+                    raise ServiceError("回答中断，请重试")
+                answer_id, answer = result
+            else:
+                answer_id, answer = service.ask(question, history)
+        except ServiceError as exc:
+            yield (
+                [*asked, {"role": "assistant", "content": render.error_html(str(exc))}],
+                turns,
+                gr.skip(),
+                "",
+            )
+            return
+        except Exception:
+            log.exception("answering %r failed", question)
+            msg = render.error_html("服务出错，未能回答。请稍后重试或联系管理员。")
+            yield [*asked, {"role": "assistant", "content": msg}], turns, gr.skip(), ""
+            return
+        turns.append(
+            {
+                "question": question,
+                "answer_id": answer_id,
+                "html": render.answer_html(answer, service, answer_id),
+            }
+        )
+        yield _messages(turns), turns, render.answer_plain(answer, service), ""
+
+    def rate(turns: list[dict[str, str]], index: int, rating: str, comment: str) -> str:
+        """(Called by the handlers below, which check the role.)"""
+        if not turns:
+            return "还没有回答可以评价"
+        index = min(max(index, 0), len(turns) - 1)
+        try:
+            comment = check_text(comment, "comment", WEB.comment_chars)
+            service.record_feedback(turns[index]["answer_id"], rating, comment)
+        except (ServiceError, InputRejected) as exc:
+            return str(exc)
+        return f"已记录对第 {index + 1} 个回答的{'好评' if rating == 'up' else '差评'}，谢谢！"
+
+    def on_like(
+        turns: list[dict[str, str]], comment: str, data: gr.LikeData, request: gr.Request
+    ) -> tuple[str, Any]:
+        """The 👍/👎 icons: the acknowledgement is shown in the 评价回答 panel, opened so it can be seen
+        (and a comment added); a later rating of the same answer replaces it (FeedbackStore.add)."""
+        guard(request, READ)
+        idx = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        liked = data.liked is True or data.liked == "Like"
+        status = render.text_html(rate(turns, int(idx) // 2, "up" if liked else "down", comment))
+        return status, gr.Accordion(open=True)
+
+    def clear() -> tuple[list[Any], list[Any], str, str]:
+        """新对话 and the chat's own trash icon: forget the conversation, not only the screen."""
+        return [], [], "", ""
+
+    def rate_last(rating: str) -> Any:
+        def handler(turns: list[dict[str, str]], comment: str, request: gr.Request) -> str:
+            guard(request, READ)
+            return render.text_html(rate(turns, len(turns) - 1, rating, comment))
+
+        return handler
+
+    return {
+        "respond": respond,
+        "on_like": on_like,
+        "clear": clear,
+        "up": rate_last("up"),
+        "down": rate_last("down"),
+    }
+
+
+def build_chat_tab(service: WebService, guard: Guard) -> None:
+    """The 问答 tab, inside an open ``gr.Tabs``: chat on the left, the viewer beside it (below on a phone)."""
+    chat = _chat_handlers(service, guard)
+    with gr.Tab("问答", id="chat"), gr.Row(elem_id="pa-chat-row", equal_height=False):
+        turns = gr.State([])  # inside the tab: a State directly under gr.Tabs would be counted as a tab
+        with gr.Column(scale=3, min_width=340, elem_id="pa-chat-col"):
+            chatbot = gr.Chatbot(
+                elem_id="pa-chat", height=520, show_label=False, latex_delimiters=[], sanitize_html=True,
+                allow_tags=False, buttons=[], group_consecutive_messages=False,
+                placeholder="请在下方输入问题，例如：重点帮扶县主要任务是什么？",
+            )  # fmt: skip
+            with gr.Row(elem_id="pa-ask-row"):
+                question = gr.Textbox(
+                    show_label=False, placeholder="请输入问题，可以接着上一个问题追问", lines=1, max_lines=4,
+                    scale=5, min_width=180, elem_id="pa-question",
+                )  # fmt: skip
+                ask_btn = gr.Button("提问", variant="primary", scale=1, min_width=72, elem_id="pa-ask-btn")
+            gr.Examples([[q] for q in EXAMPLES], inputs=[question], label="示例问题（点一下填入）")
+            new_btn = gr.Button("新对话（清空上下文）", size="sm")
+            copy_box = gr.Textbox(
+                label="复制答案（含出处）", lines=2, max_lines=8, interactive=False, buttons=["copy"],
+                elem_id="pa-copy",
+            )  # fmt: skip
+            with gr.Accordion("评价回答", open=False) as rate_panel:
+                comment = gr.Textbox(label="意见（可选）", lines=2, placeholder="哪里不对？正确的出处是？")
+                with gr.Row():
+                    up_btn = gr.Button("👍 有用", size="sm", min_width=80, elem_id="pa-up-btn")
+                    down_btn = gr.Button("👎 没用", size="sm", min_width=80, elem_id="pa-down-btn")
+                rate_status = gr.Markdown()
+        build_viewer(service, guard)
+
+    private: dict[str, Any] = {"api_visibility": "private"}
+    chat_io: dict[str, Any] = {"inputs": [question, turns], "outputs": [chatbot, turns, copy_box, question]}
+    ask_btn.click(chat["respond"], **chat_io, **private)
+    question.submit(chat["respond"], **chat_io, **private)
+    clear_out = [chatbot, turns, copy_box, rate_status]
+    new_btn.click(chat["clear"], outputs=clear_out, **private)
+    chatbot.clear(chat["clear"], outputs=clear_out, **private)
+    chatbot.like(chat["on_like"], inputs=[turns, comment], outputs=[rate_status, rate_panel], **private)
+    up_btn.click(chat["up"], [turns, comment], [rate_status], **private)
+    down_btn.click(chat["down"], [turns, comment], [rate_status], **private)
