@@ -36,6 +36,8 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	fi
 
+# The ingest returns once the documents are searchable by keyword (seconds); the server fills the
+# vectors in the background, so the chat opens at once and semantic retrieval joins as they arrive.
 run: install
 	$(VENV)/bin/policy-assistant ingest $(CORPUS) --index $(INDEX)
 	$(VENV)/bin/policy-assistant serve --index $(INDEX) --host 127.0.0.1 --port $(PORT)

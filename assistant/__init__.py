@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from assistant.answer_types import ANSWER_TYPES, AnswerType, AnswerTypes
     from assistant.config import Settings
+    from assistant.conversations import answer_from_record, answer_record, history_from
+    from assistant.curated import CuratedAnswers, CuratedEntry, CuratedError
     from assistant.engine import Assistant
     from assistant.extract import figures
     from assistant.limits import (
@@ -30,12 +32,16 @@ if TYPE_CHECKING:
     from assistant.policy import AnswerPolicy
     from assistant.rerank import Reranker
     from assistant.retrieve import Filters
+    from assistant.suggest import suggest_questions
     from assistant.types import Answer, Citation, Hit, Turn
     from corpus.errors import PolicyAssistantError
     from corpus.loaders import SUPPORTED
     from corpus.names import name_problem
+    from corpus.types import Chunk
     from index.audit import AuditLog, audit_log, cli_user, ingest_result
     from index.catalog import DocRecord
+    from index.conversations import CONVERSATION_LIMITS, Conversation, ConversationRejected, ConversationStore
+    from index.embed_queue import DocVectors, DrainProgress, EmbedFailed
     from index.errors import IndexLocked, IndexMissing, ManifestMismatch
     from index.jobs import CancelToken
     from index.knowledge_base import IngestReport, IngestStep, ProgressFn, StepFn
@@ -51,6 +57,19 @@ _EXPORTS = {
     "Hit": "assistant.types",
     "Turn": "assistant.types",
     "Filters": "assistant.retrieve",
+    # saved conversations of the web chat (对话记录), per user; 猜你想问 from the cited document
+    "ConversationStore": "index.conversations",
+    "Conversation": "index.conversations",
+    "ConversationRejected": "index.conversations",
+    "CONVERSATION_LIMITS": "index.conversations",
+    "answer_record": "assistant.conversations",
+    "answer_from_record": "assistant.conversations",
+    "history_from": "assistant.conversations",
+    "suggest_questions": "assistant.suggest",
+    # curated answers (精选答案) a manager saved, served first
+    "CuratedAnswers": "assistant.curated",
+    "CuratedEntry": "assistant.curated",
+    "CuratedError": "assistant.curated",
     # extension points: answer types (题型), the answer policy's numbers, a reranking model
     "ANSWER_TYPES": "assistant.answer_types",
     "AnswerType": "assistant.answer_types",
@@ -71,12 +90,16 @@ _EXPORTS = {
     "IndexMissing": "index.errors",
     # documents and ingest (文件与入库)
     "DocRecord": "index.catalog",
+    "Chunk": "corpus.types",
     "IndexLayout": "index.layout",
     "IngestReport": "index.knowledge_base",
     "IngestStep": "index.knowledge_base",
     "ProgressFn": "index.knowledge_base",
     "StepFn": "index.knowledge_base",
     "CancelToken": "index.jobs",
+    "DocVectors": "index.embed_queue",
+    "DrainProgress": "index.embed_queue",
+    "EmbedFailed": "index.embed_queue",
     "SUPPORTED": "corpus.loaders",
     "name_problem": "corpus.names",
     # audit log of writes (审计日志)
@@ -92,6 +115,7 @@ _EXPORTS = {
 
 __all__ = [
     "ANSWER_TYPES",
+    "CONVERSATION_LIMITS",
     "HISTORY_TURNS",
     "LIMITS",
     "QUESTION_CHARS",
@@ -103,8 +127,18 @@ __all__ = [
     "Assistant",
     "AuditLog",
     "CancelToken",
+    "Chunk",
     "Citation",
+    "Conversation",
+    "ConversationRejected",
+    "ConversationStore",
+    "CuratedAnswers",
+    "CuratedEntry",
+    "CuratedError",
     "DocRecord",
+    "DocVectors",
+    "DrainProgress",
+    "EmbedFailed",
     "Filters",
     "Hit",
     "IndexLayout",
@@ -120,15 +154,19 @@ __all__ = [
     "Settings",
     "StepFn",
     "Turn",
+    "answer_from_record",
+    "answer_record",
     "audit_log",
     "build_chat_model",
     "check_history",
     "check_question",
     "cli_user",
     "figures",
+    "history_from",
     "ingest_result",
     "name_problem",
     "sanitize",
+    "suggest_questions",
 ]
 
 

@@ -8,6 +8,7 @@ composes "extract, then optionally rewrite".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Protocol
@@ -15,8 +16,20 @@ from typing import Protocol
 from assistant.answer_types import ANSWER_TYPES, AnswerTypes, QuestionInfo
 from assistant.compose import compose, passage_citation
 from assistant.config import Settings
-from assistant.docmatch import document_hints
+from assistant.constraints import (
+    Subjects,
+    Unmet,
+    admissible_docs,
+    document_gap,
+    region_gap,
+    subject_gap,
+    subjects,
+    unqualified,
+    unstated_year,
+)
+from assistant.docmatch import DocHints, document_hints
 from assistant.followup import resolve
+from assistant.lexicon import SYNONYMS
 from assistant.planted import planted_spans
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.question import analyse
@@ -26,6 +39,15 @@ from assistant.retrieve import Filters
 from assistant.types import REFUSAL_TEXT, Answer, Hit, Turn
 from corpus.tokenize import Tokenizer
 from index.catalog import DocRecord
+
+
+def _in_lexicon(word: str) -> bool:
+    """Whether the lexicon maps the word (or a part of it) to document wording (县里 → 县级人民政府)."""
+    return any(key in word or word in key for key in SYNONYMS)
+
+
+def _is_title(ev: Evidence) -> bool:
+    return re.sub(r"[\s\u3000]", "", ev.text).strip("。") == re.sub(r"[\s\u3000]", "", ev.hit.title)
 
 
 class DocumentSource(Protocol):
@@ -70,15 +92,15 @@ class Answerer:
 
     def _retrieve(
         self, info: QuestionInfo, k: int, filters: Filters | None, prior_docs: Sequence[str] = ()
-    ) -> tuple[list[Hit], tuple[str, ...], dict[str, float]]:
-        """Passages (reranked), the named documents the knowledge base lacks, and the document weights."""
+    ) -> tuple[list[Hit], DocHints, dict[str, float]]:
+        """Passages (reranked), what the question's document references matched, the document weights."""
         hints = document_hints(info, self.kb.documents(), self.policy)
         weights = dict(hints.weights)
         for d in prior_docs:
             weights[d] = weights.get(d, 1.0) * self.policy.prior_doc_weight
         hits = self.retriever.retrieve(info.search_text, k, filters, doc_weights=weights)
         hits = self.reranker.rerank(info.text, hits)
-        return hits, hints.missing if not hints.targeted else (), weights
+        return hits, hints, weights
 
     def search(self, question: str, k: int, filters: Filters | None = None) -> list[Hit]:
         """Ranked passages for a question (检索), after question analysis and reading."""
@@ -94,18 +116,37 @@ class Answerer:
         if resolved.asks_source and resolved.previous and resolved.previous.answer:
             return self._source_answer(question, resolved.previous.answer)
         info = analyse(resolved.question, self.types)
-        hits, missing, weights = self._retrieve(info, self.policy.read_passages, filters, resolved.prior_docs)
-        if missing:
-            names = "、".join(f"《{m}》" for m in missing)
-            return self._refusal(question, info, hits, f"现有文件中未找到{names}，无法据此回答。")
+        hits, hints, weights = self._retrieve(info, self.policy.read_passages, filters, resolved.prior_docs)
+        docs = self.kb.documents()
+        asked = self._subjects(info)
+        gap = document_gap(info, docs, hints) or subject_gap(asked, [h.chunk.text for h in hits])
+        if gap is not None:
+            return self._unmet(question, info, hits, gap)
         if not hits:
             return self._refusal(question, info, hits)
         if not self.settings.reader:
             return self._best_passage(question, info, hits)
         reading = self.reader.read(info, hits, weights)
-        ranked, evidence = reading.ranked, self._select(info, reading.evidence)
+        allowed = admissible_docs(info, docs, hints, self.policy)
+        # A document's title line states nothing (it only repeats the name the question gave).
+        every = [ev for ev in reading.evidence if not _is_title(ev)]
+        kept = every if allowed is None else [ev for ev in every if ev.hit.chunk.doc_id in allowed]
+        ranked, evidence = reading.ranked, self._select(info, kept)
         if not evidence or evidence[0].coverage < self.policy.min_coverage:
+            gap = (
+                region_gap(info, docs, self._select(info, every), self.policy)
+                if allowed is not None
+                else None
+            )
+            if gap is not None:
+                return self._unmet(question, info, ranked, gap)
             return self._refusal(question, info, ranked)
+        lead = evidence[0]
+        gap = unqualified(asked, lead.text, lead.hit.chunk.text) or unstated_year(
+            info, docs, lead.hit.chunk.text
+        )
+        if gap is not None:
+            return self._unmet(question, info, ranked, gap)
         lead_chunk = evidence[0].hit.chunk.chunk_id
         ranked = sorted(ranked, key=lambda h: h.chunk.chunk_id != lead_chunk)  # the cited passage leads
         return compose(question, info, ranked, evidence, [t.text for t in reading.terms], self.policy)
@@ -142,6 +183,18 @@ class Answerer:
         p = self.policy
         related = tuple(passage_citation(i, h) for i, h in enumerate(hits[: p.related], start=1))
         return Answer(question, False, text, None, info.qtype, (), tuple(hits[: p.listed]), related=related)
+
+    def _subjects(self, info: QuestionInfo) -> Subjects:
+        if not self.policy.check_subject:
+            return Subjects()
+        return subjects(info, self.kb.tokenizer.words, self.reader.stats().idf, _in_lexicon)
+
+    def _unmet(self, question: str, info: QuestionInfo, hits: Sequence[Hit], gap: Unmet) -> Answer:
+        """A refusal naming the constraint the documents miss; passages of the documents that come
+        closest (another year's 一号文件) lead the related ones, shown for reference only."""
+        near = [h for h in hits if h.chunk.doc_id in gap.related_docs]
+        rest = [h for h in hits if h.chunk.doc_id not in gap.related_docs]
+        return self._refusal(question, info, near + rest, gap.message)
 
     def _source_answer(self, question: str, previous: Answer) -> Answer:
         """这是哪个文件规定的？ — the document and section the previous answer cited first."""

@@ -28,6 +28,7 @@ from corpus.errors import PolicyAssistantError
 from corpus.names import visible
 from index import cli as maintenance
 from index.audit import audit_log, cli_user, ingest_result
+from index.embed_queue import DrainProgress
 from index.jobs import CancelToken
 
 Handler = Callable[[argparse.Namespace], int]
@@ -58,7 +59,11 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     log = audit_log(settings.index_dir)
     try:
         with _interrupt_cancels() as token:
-            report = assistant.ingest(args.paths, progress=progress, rebuild=args.rebuild, cancel=token)
+            if args.wait and assistant.pending_vectors():  # what an earlier ingest left queued, with an ETA
+                _fill_vectors(assistant, token, args.quiet)
+            report = assistant.ingest(
+                args.paths, progress=progress, rebuild=args.rebuild, cancel=token, wait=args.wait
+            )
     except Exception as exc:
         log.record(
             cli_user(), "ingest", [str(p) for p in args.paths], f"error: {type(exc).__name__}: {exc}"[:500]
@@ -75,6 +80,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     print(report.summary("full"))
     for failure in report.failed:
         print(f"失败: {visible(failure.reason)}", file=sys.stderr)
+    if report.queued:
+        print(_queued_advice(report.queued, args), file=sys.stderr)
     assistant.close()
     if report.cancelled:
         left = "、".join(visible(n) for n in report.cancelled[:5]) + (
@@ -89,8 +96,67 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
+def _queued_advice(queued: int, args: argparse.Namespace) -> str:
+    """How the queued vectors get filled (the same index options as the ingest that queued them)."""
+    options = "".join(
+        f" {flag} {value}"
+        for flag, value in (
+            ("--index", args.index),
+            ("--embedder", args.embedder),
+            ("--kb-name", args.kb_name),
+        )
+        if value
+    )
+    return (
+        f"已可按关键词检索；{queued} 块的向量（语义检索）尚未计算。补齐：policy-assistant embed{options}"
+        "（可随时 Ctrl-C，下次接着算），或启动 serve 由网页服务在后台补齐；脚本中可用 ingest --wait 等待全部完成"
+    )
+
+
+def _fill_vectors(
+    assistant: Assistant, token: CancelToken, quiet: bool, batch: int | None = None
+) -> DrainProgress:
+    """Drain the vector queue with a progress bar (passages, rate, ETA)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=assistant.pending_vectors(), unit="块", desc="计算向量", file=sys.stderr, disable=quiet)
+
+    def on_batch(p: DrainProgress) -> None:
+        bar.total = p.total
+        bar.update(p.done - bar.n)
+
+    try:
+        return assistant.embed_pending(cancel=token, on_batch=on_batch, batch_size=batch)
+    finally:
+        bar.close()
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    """Fill the queued vectors (向量补齐); Ctrl-C stops after the current batch, nothing is lost."""
+    assistant = open_assistant(args)
+    try:
+        before = assistant.pending_vectors()
+        if not before:
+            print("没有等待计算向量的文本块，索引已完整")
+            return 0
+        print(f"{before} 块等待计算向量", file=sys.stderr)
+        with _interrupt_cancels(
+            "正在停止：当前这批算完即停，已算好的向量保留（再按一次 Ctrl-C 立即退出）"
+        ) as token:
+            result = _fill_vectors(assistant, token, args.quiet, args.batch)
+    finally:
+        assistant.close()
+    print(f"已计算 {result.done} 块向量，用时 {result.seconds:.1f} 秒；剩余 {result.left} 块")
+    if result.left:
+        print("已中断：已算好的向量已保存，再次运行 policy-assistant embed 即从中断处继续", file=sys.stderr)
+        return 130
+    return 0
+
+
 @contextmanager
-def _interrupt_cancels() -> Iterator[CancelToken]:
+def _interrupt_cancels(
+    notice: str = "正在取消：当前这批向量算完即停止，已导入的文件保留（再按一次 Ctrl-C 立即退出）",
+) -> Iterator[CancelToken]:
     """The first Ctrl-C cancels the ingest cleanly (at the next document or embedding batch); a second
     one stops the process at once (the next run recovers, see index.doctor)."""
     token = CancelToken()
@@ -101,10 +167,7 @@ def _interrupt_cancels() -> Iterator[CancelToken]:
     def on_interrupt(signum: int, frame: object) -> None:
         token.cancel()
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        print(
-            "\n正在取消：当前这批向量算完即停止，已导入的文件保留（再按一次 Ctrl-C 立即退出）",
-            file=sys.stderr,
-        )
+        print("\n" + notice, file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
     try:
@@ -241,6 +304,16 @@ def _interactive(assistant: Assistant, filters: Filters) -> int:
         history.append(Turn(question, answer))
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"应为正整数，收到 {value!r}")
+    return number
+
+
 # -- parser ---------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -251,9 +324,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="导入文件或文件夹（.txt .md .html .docx .pdf）")
     p.add_argument("paths", nargs="+", type=Path)
     p.add_argument("--rebuild", action="store_true", help="清空后重建索引")
+    p.add_argument(
+        "--wait", action="store_true", help="等全部向量算完再返回（默认可按关键词检索即返回，向量在后台补齐）"
+    )
     p.add_argument("--quiet", action="store_true")
     add_index_options(p)
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("embed", help="补齐导入后尚未计算的向量（可随时 Ctrl-C，下次接着算）")
+    p.add_argument("--batch", type=_positive, help="每批块数（默认按向量模型，32）")
+    p.add_argument("--quiet", action="store_true")
+    add_index_options(p)
+    p.set_defaults(func=cmd_embed)
 
     p = sub.add_parser("list", help="列出已入库的文件")
     p.add_argument("--json", action="store_true")

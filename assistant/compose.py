@@ -124,14 +124,19 @@ def compose(
     if span is None and kind.clause_fallback:
         span = clause_span(best.text, terms)  # 是什么: the matching clause is the short answer
     short = short_answer(info, span)
+    # 应当向乡镇提出…。金额较小的，可以委托乡镇审批: the next sentence of the same passage settles it.
+    settles = None if kind.settled(short) else settling_sentence(info, best, evidence, terms)
+    if settles is not None:
+        short = short_answer(info, pick_span(info, settles, terms))
     # A figure, date, body or verdict leads the answer ("5479座。…"); an enumeration is read in its clause.
     lead = f"{short}。" if short and kind.leads(short) else ""
     budget = policy.max_answer - len(lead) - 4
     # The best sentence takes the room it needs; a second one only gets what is left.
     s, e = clause_window(best.text, span, terms, budget)
-    parts = [best.text[s:e].rstrip("，；：,;:") + "[1]"]
+    # A list read across lines (下列…：(一)…(二)…) is shown on one line; the citation keeps the text.
+    parts = [_join_lines(best.text[s:e]).rstrip("，；：,;:") + "[1]"]
     chosen = [best]
-    second = second_sentence(best, evidence, terms, policy)
+    second = settles or second_sentence(best, evidence, terms, policy)
     room = budget - len(parts[0])
     if second is not None and room >= policy.min_second:
         s, e = clause_window(second.text, None, terms, room - 3)
@@ -142,6 +147,16 @@ def compose(
     return Answer(question, True, lead + body, short, info.qtype, citations, tuple(ranked[: policy.listed]))
 
 
+def settling_sentence(
+    info: QuestionInfo, best: Evidence, evidence: Sequence[Evidence], terms: Sequence[str]
+) -> Evidence | None:
+    """The sentence right after the best one in its passage, when its own answer settles the question."""
+    for ev in evidence:
+        if ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id and 0 <= ev.start - best.end <= 2:
+            return ev if info.answer_type.settled(short_answer(info, pick_span(info, ev, terms))) else None
+    return None
+
+
 def second_sentence(
     best: Evidence, evidence: Sequence[Evidence], terms: Sequence[str], policy: AnswerPolicy = DEFAULT_POLICY
 ) -> Evidence | None:
@@ -149,8 +164,8 @@ def second_sentence(
     and scores nearly as well, or when it covers question terms the best one lacks."""
     covered = {t for t in terms if t in best.text}
     for ev in evidence[1 : policy.second_window]:
-        if ev.hit.chunk.doc_id != best.hit.chunk.doc_id or ev.start == best.start:
-            continue
+        if ev.hit.chunk.doc_id != best.hit.chunk.doc_id or (ev.start < best.end and ev.end > best.start):
+            continue  # another document, or text the best one already quotes (an item of its list)
         continues = 0 <= ev.start - best.end <= 2 and ev.score >= policy.continuation * best.score
         new = {t for t in terms if t in ev.text and len(t) > 1} - covered
         adds = (
@@ -161,3 +176,12 @@ def second_sentence(
         if continues or adds:
             return ev
     return None
+
+
+_SPACE_RUN = re.compile(r"\s+")
+
+
+def _join_lines(text: str) -> str:
+    """``text`` with every whitespace run that holds a line break removed: one match per run, so linear
+    (a pattern of spaces, a line break, spaces rescans a long run of spaces from each of its positions)."""
+    return _SPACE_RUN.sub(lambda m: "" if "\n" in m.group() else m.group(), text)

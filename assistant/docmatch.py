@@ -2,12 +2,18 @@
 
 A named document is matched against titles by in-order character coverage (so 北京条例 finds
 北京市乡村振兴促进条例), with the lexicon's formal names tried too (三中全会决定 →
-进一步全面深化改革…决定). A region in the name must be the title's region. When a question names
-a document that no title matches, the knowledge base does not hold it, and the answer says so.
+进一步全面深化改革…决定). A region in the name must be the title's region. A name no title matches
+that well still points to the closest titles when they hold most of its characters in order
+(乡村振新法, one typo: :attr:`AnswerPolicy.name_loose`). A year in the name (2024年一号文件, 24年…)
+is matched against the documents' years, not as characters: a name whose document the knowledge base
+holds only for other years, or only for other regions, is a :class:`NameGap`, and the answer says
+which constraint is not covered (:mod:`assistant.constraints`). When a question names a document
+that no title comes close to, the knowledge base does not hold it, and the answer says so.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -17,7 +23,7 @@ from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from index.catalog import DocRecord
 
 MATCH_THRESHOLD = DEFAULT_POLICY.name_match  # see AnswerPolicy.name_match
-_GENERIC = ("中华人民共和国", "暂行", "省", "市")
+_GENERIC = ("中华人民共和国", "暂行", "省", "市", "的")  # words a loose name may leave out
 
 
 def lcs_len(a: str, b: str) -> int:
@@ -65,6 +71,59 @@ class _NameMatcher:
         return False
 
 
+_NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)?\d{2})年(?:的|版|出台的|发布的|印发的)?")
+
+
+def split_year(name: str) -> tuple[str, str]:
+    """(year, name without it) of a named document: 24年一号文件 → ("2024", "一号文件")."""
+    m = _NAME_YEAR.search(name)
+    if not m:
+        return "", name
+    year = m.group(1) if len(m.group(1)) == 4 else "20" + m.group(1)
+    return year, (name[: m.start()] + name[m.end() :]).strip("的 ")
+
+
+def doc_years(doc: DocRecord) -> set[str]:
+    """Years a document is known by: those in its title (2023年中央一号文件, 2019年修订) and its date's."""
+    years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})年", doc.title))
+    if doc.date[:4].isdigit():
+        years.add(doc.date[:4])
+    return years
+
+
+def label_year(doc: DocRecord) -> str:
+    """The year a document is called by: the first in its title (2023年中央一号文件), else its date's."""
+    m = re.search(r"(?<!\d)((?:19|20)\d{2})年", doc.title)
+    return m.group(1) if m else doc.date[:4] if doc.date[:4].isdigit() else ""
+
+
+def name_similarity(name: str, title: str, floor: float = 0.0) -> float:
+    """Share of the name's characters found in order in the title (best over its aliases); 0 when the
+    name's region is not the title's. 乡村振新法 → 中华人民共和国乡村振兴促进法: 0.8 (one typo).
+    Variants that cannot reach ``floor`` skip the (quadratic) LCS and count 0, as for strict matching."""
+    title = re.sub(r"[\s\u3000]+", "", title)
+    if any(r in name for r in REGIONS) and not any(r in title for r in REGIONS if r in name):
+        return 0.0
+    chars = set(title)
+    best = 0.0
+    for v in _variants(name):
+        if sum(ch in chars for ch in v) / len(v) >= max(floor, best, 1e-9):
+            best = max(best, lcs_len(v, title) / len(v))
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class NameGap:
+    """A named document the knowledge base holds, but not of the asked year or region (年份或地区不符):
+    2024年一号文件 when 2023 and 2025 are held, 天津市乡村振兴促进条例 when 北京 and 广东 are."""
+
+    kind: str  # year | region
+    asked: str  # 2024 | 天津
+    name: str  # the name without the year or region, as asked (一号文件, 乡村振兴促进条例)
+    others: tuple[str, ...]  # doc ids of the same name in other years or regions
+    labels: tuple[str, ...]  # their years or regions
+
+
 @dataclass(frozen=True, slots=True)
 class DocHints:
     """Per-document weights for retrieval and the names no document matched."""
@@ -72,6 +131,48 @@ class DocHints:
     weights: dict[str, float]
     missing: tuple[str, ...]  # named documents the knowledge base does not hold
     targeted: tuple[str, ...]  # doc ids a named document points to
+    gaps: tuple[NameGap, ...] = ()
+
+
+def _closest(core: str, docs: Sequence[DocRecord], policy: AnswerPolicy) -> list[DocRecord]:
+    """The documents a name (without its year) points to: by the strict rule, else the closest
+    titles when close enough (loose names and misspellings: 乡村振新法)."""
+    matcher = _NameMatcher(core, policy.name_match)
+    found = [d for d in docs if matcher(d.title)]
+    if not found and len(core) >= policy.name_loose_chars:
+        scored = [(name_similarity(core, d.title, policy.name_loose), d) for d in docs]
+        best = max((s for s, _ in scored), default=0.0)
+        if best >= policy.name_loose:
+            found = [d for s, d in scored if s >= best - 1e-9]
+    return found
+
+
+def _region_of(title: str) -> str:
+    return next((r for r in REGIONS if r in title), "")
+
+
+def _match_name(
+    name: str, docs: Sequence[DocRecord], policy: AnswerPolicy
+) -> tuple[list[str], list[str], NameGap | None]:
+    """(doc ids the name points to, names the knowledge base lacks, a year or region it lacks)."""
+    year, core = split_year(name)
+    found = _closest(core, docs, policy)
+    if not found:
+        region = _region_of(core)
+        # 天津市乡村振兴促进条例: the same rule of other regions is held, not this region's.
+        bare = _after_region(core, region) if region else ""
+        others = [d for d in _closest(bare, docs, policy) if _region_of(d.title)] if bare else []
+        if others:
+            labels = tuple(dict.fromkeys(_region_of(d.title) for d in others))
+            return [], [], NameGap("region", region, bare, tuple(d.doc_id for d in others), labels)
+        return [], [name], None
+    if not year:
+        return [d.doc_id for d in found], [], None
+    of_year = [d for d in found if year in doc_years(d)]
+    if of_year:
+        return [d.doc_id for d in of_year], [], None
+    labels = tuple(sorted({label_year(d) for d in found} - {""}))
+    return [], [], NameGap("year", year, core, tuple(d.doc_id for d in found), labels)
 
 
 def document_hints(
@@ -81,13 +182,13 @@ def document_hints(
     weights: dict[str, float] = {}
     missing: list[str] = []
     targeted: list[str] = []
+    gaps: list[NameGap] = []
     for name in info.named_docs:
-        matches = _NameMatcher(name, policy.name_match)
-        hits = [d.doc_id for d in docs if matches(d.title)]
-        if hits:
-            targeted.extend(h for h in hits if h not in targeted)
-        else:
-            missing.append(name)
+        hits, lacking, gap = _match_name(name, docs, policy)
+        targeted.extend(h for h in hits if h not in targeted)
+        missing.extend(lacking)
+        if gap is not None:
+            gaps.append(gap)
     for d in docs:
         w = 1.0
         if d.doc_id in targeted:
@@ -100,4 +201,19 @@ def document_hints(
             w *= policy.kind_weight
         if w != 1.0:
             weights[d.doc_id] = w
-    return DocHints(weights, tuple(missing), tuple(targeted))
+    return DocHints(weights, tuple(missing), tuple(targeted), tuple(gaps))
+
+
+def _after_region(name: str, region: str) -> str:
+    """``name`` after its first mention of ``region`` and the region's suffixes (维吾尔/壮族/回族, 自治区/省/市, 的);
+    ``name`` itself when the region is not in it. String steps, not a pattern built from data."""
+    at = name.find(region)
+    if at < 0:
+        return name
+    rest = name[at + len(region) :]
+    for choices in (("维吾尔", "壮族", "回族"), ("自治区", "省", "市"), ("的",)):
+        for suffix in choices:
+            if rest.startswith(suffix):
+                rest = rest[len(suffix) :]
+                break
+    return rest

@@ -9,13 +9,14 @@ citations and falls back to the extractive answer.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.answerer import Answerer
 from assistant.config import Settings
+from assistant.curated import CuratedAnswers
 from assistant.llm import LlmRewriter
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Reader
@@ -23,11 +24,15 @@ from assistant.rerank import IDENTITY, Reranker
 from assistant.retrieve import Filters, HybridRetriever
 from assistant.types import Answer, Hit, Turn
 from corpus.chunker import ChunkSettings
-from corpus.loaders import describe_text
+from corpus.errors import CorpusError
+from corpus.ids import text_hash
+from corpus.loaders import describe_text, load_file
 from corpus.tokenize import Tokenizer
 from corpus.types import Chunk, DocMeta, SourceDoc
 from index.audit import AuditLog, audit_log
 from index.catalog import DocRecord
+from index.doc_state import doc_states_for
+from index.embed_queue import DocVectors, DrainProgress
 from index.jobs import CancelToken
 from index.knowledge_base import IngestReport, KnowledgeBase, ProgressFn, StepFn
 from index.manifest import Manifest, read_manifest
@@ -64,8 +69,14 @@ class Assistant:
         self.settings = settings
         self.policy = policy
         self.kb = kb or open_knowledge_base(settings)
+        self.doc_states = doc_states_for(self.kb.index_dir, server=bool(self.kb.chroma_url))
+        self._text_hashes: dict[tuple[str, str], str] = {}  # (doc_id, fingerprint) → hash of its text
         self.retriever = HybridRetriever(
-            self.kb, candidates=settings.candidates, rrf_k=settings.rrf_k, mode=settings.mode
+            self.kb,
+            candidates=settings.candidates,
+            rrf_k=settings.rrf_k,
+            mode=settings.mode,
+            disabled=self.doc_states.disabled,
         )
         # The reader asks for the keyword index per question: after an ingest (or another process's
         # write) the knowledge base reloads it, and the next question is read against the new one.
@@ -74,6 +85,8 @@ class Assistant:
         # The LLM branch is decided here, once.
         llm_on = settings.llm_enabled or chat_model is not None
         self.rewriter: LlmRewriter | None = LlmRewriter(settings, chat_model) if llm_on else None
+        # 精选答案: served first when one fits, unless its document is gone, changed or disabled
+        self.curated = CuratedAnswers(self.kb.catalog, self.kb.index_dir, disabled=self.doc_states.disabled)
 
     # -- knowledge base -------------------------------------------------------------------------------
     # The knowledge base (知识库) as callers see it: ui/, evaluation/ and quiz/ use these, never ``kb``.
@@ -85,10 +98,35 @@ class Assistant:
         *,
         cancel: CancelToken | None = None,
         step: StepFn | None = None,
+        wait: bool = True,
     ) -> IngestReport:
         """Import files or folders (入库); ``cancel`` stops at the next document or embedding batch,
-        ``step`` reports the phase within each file (see :meth:`index.knowledge_base.KnowledgeBase.ingest`)."""
-        return self.kb.ingest(paths, progress=progress, rebuild=rebuild, cancel=cancel, step=step)
+        ``step`` reports the phase within each file (see :meth:`index.knowledge_base.KnowledgeBase.ingest`).
+        ``wait=False``: return once the documents are searchable by keyword, their vectors queued
+        (``report.queued``) for :meth:`embed_pending`, ``policy-assistant embed`` or the web server."""
+        return self.kb.ingest(paths, progress=progress, rebuild=rebuild, cancel=cancel, step=step, wait=wait)
+
+    def pending_vectors(self) -> int:
+        """Passages searchable by keyword whose vectors are still queued (待算向量)."""
+        return self.kb.pending_vectors()
+
+    def vector_status(self) -> dict[str, DocVectors]:
+        """Per-document vector state by doc id (queued / embedding n/N / ready), for the knowledge-base page."""
+        return self.kb.vector_status()
+
+    def embed_pending(
+        self,
+        *,
+        cancel: CancelToken | None = None,
+        on_batch: Callable[[DrainProgress], None] | None = None,
+        batch_size: int | None = None,
+    ) -> DrainProgress:
+        """Fill the queued vectors, a batch at a time (``cancel`` stops between batches)."""
+        return self.kb.embed_pending(cancel=cancel, on_batch=on_batch, batch_size=batch_size)
+
+    def embed_one_batch(self, batch_size: int | None = None) -> int:
+        """Fill one batch of queued vectors (the web server's background filler); passages embedded."""
+        return self.kb.embed_one_batch(batch_size)
 
     def reconfigured(self, settings: Settings) -> Assistant:
         """An assistant with other answering settings (mode, top_k, reader …) over this same open
@@ -113,7 +151,40 @@ class Assistant:
 
     def remove(self, key: str) -> DocRecord | None:
         """Delete a document by id, file name or title; its record, or None when there is none."""
-        return self.kb.remove(key)
+        rec = self.kb.remove(key)
+        if rec is not None:
+            self.doc_states.forget(rec.doc_id)
+        return rec
+
+    def duplicate_of(self, path: Path, name: str) -> DocRecord | None:
+        """A stored document under another file name whose text equals that of the file at ``path``
+        (uploaded as ``name``): 内容重复. None when there is none or the file cannot be read (the
+        ingest then says why)."""
+        try:
+            text = load_file(path, source=name).text
+        except (CorpusError, OSError):
+            return None
+        wanted = text_hash(text)
+        for rec in self.documents():
+            if rec.source == name:
+                continue  # the same name replaces the stored version: an update, not a duplicate
+            key = (rec.doc_id, rec.fingerprint)
+            if key not in self._text_hashes:
+                self._text_hashes[key] = text_hash(self.document_text(rec.doc_id) or "")
+            if self._text_hashes[key] == wanted:
+                return rec
+        return None
+
+    def disabled_documents(self) -> frozenset[str]:
+        """Ids of the documents switched off (已停用): kept, but never retrieved or cited."""
+        return self.doc_states.disabled()
+
+    def set_document_enabled(self, doc_id: str, enabled: bool, user: str | None = None) -> bool:
+        """Switch a stored document on or off (启用/停用) without deleting it; whether it changed.
+        Unknown ids are refused with ``KeyError`` (a flag for no document would hide a later upload)."""
+        if doc_id not in {d.doc_id for d in self.documents()}:
+            raise KeyError(doc_id)
+        return self.doc_states.set_enabled(doc_id, enabled, user)
 
     def stats(self) -> dict[str, int]:
         """Counts of documents, chunks, vectors and keyword-index entries."""
@@ -168,6 +239,9 @@ class Assistant:
     def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
         """Answer from the documents only, with citations; a refusal when they do not say it."""
         t0 = time.perf_counter()
+        curated = self.curated.answer(question)
+        if curated is not None:
+            return _with_latency(curated, t0)
         answer = self.answerer.answer(question, history, filters)
         if self.rewriter is not None:
             answer = self.rewriter.rewrite(question, answer)
@@ -179,8 +253,9 @@ class Assistant:
         """Text pieces as they are produced, then the final checked :class:`Answer`. Extractive answers
         arrive whole; the LLM's rewriting streams sentence by sentence as each passes the checks."""
         t0 = time.perf_counter()
-        base = self.answerer.answer(question, history, filters)
-        if self.rewriter is None:
+        curated = self.curated.answer(question)
+        base = curated or self.answerer.answer(question, history, filters)
+        if self.rewriter is None or curated is not None:  # a curated answer is served as written
             answer = _with_latency(base, t0)
             yield answer.answer
             yield answer
@@ -188,6 +263,8 @@ class Assistant:
         yield from self.rewriter.stream(question, base)
 
     def close(self) -> None:
+        self.curated.close()
+        self.doc_states.close()
         self.kb.close()
 
 

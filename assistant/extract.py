@@ -11,20 +11,40 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
 UNITS = (
     "万亩|万人|万户|万个|万元|亿元|万吨|亿斤|万亿斤|平方米|平方公里|公里|公顷|个百分点|"
+    "周岁|周年|个工作日|工作日|个月|"
     "座|个|名|人|户|家|项|亩|斤|吨|元|倍|年|天|日|次|所|条|批|类|岁|周|月|%|％"
 )
+# 第 (and 笫, its common misprint) numbers an article, chapter or item: never a figure.
+_ORDINAL = "第笫"
+_BOUND = "(?:不超过|不少于|不低于|不高于|不多于|不足|至少|至多|最多|最少|最高|最低|超过|低于|高于|多于|少于)"
+_RANGE_SEP = "(?:至|到|-|~|—|－)"
 _QUANTITY = re.compile(
-    rf"(?<![第\d.{CN_DIGITS}])(?:百分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
-    rf"(?:(?:至|到|-|~){_NUM}(?:万|亿)?(?:{UNITS}))?)(?:以上|以下|以内|左右)?"
+    rf"(?<![{_ORDINAL}\d.{CN_DIGITS}])"
+    # A bound is part of the figure (不低于500元, 至少有一人, 多于二十人): the asked figure is the bound.
+    rf"(?:{_BOUND}有?)?"
+    # A rate: a period directly followed by a count (三年两次) is one figure.
+    rf"(?:{_NUM}(?:年|个月|周|天|日)(?={_NUM}次))?"
+    rf"(?:百分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
+    rf"(?:{_RANGE_SEP}{_NUM}(?:万|亿)?(?:{UNITS}))?"
+    # A range whose unit is written once (三至七人, 一至二名, 5-10人) is kept whole.
+    rf"|{_NUM}{_RANGE_SEP}{_NUM}(?:万|亿)?(?:{UNITS}))(?:以上|以下|以内|左右)?"
     rf"(?:{_NUM}(?:{UNITS})(?:以上|以下))?"
 )
+# Units that number a document's parts (条、章、节、款、项、编、目): after a 第…条 reference (第十六条、
+# 十七条; 第五条至七条) or before 规定 they point to a provision, not a quantity.
+_PART_UNIT = "条章节款项编目"
+_PART_BEFORE = re.compile(rf"[{_ORDINAL}][{CN_DIGITS}\d]+[{_PART_UNIT}](?:、|，|和|及|至|到|或者|或)$")
+_PART_AFTER = re.compile(r"(?:的)?规定|所列|所称")
 # A number that starts where a run of digits starts: a long run is then tried once, not from each digit.
 _NUM_START = rf"(?<![\d{CN_DIGITS}]){_NUM}"
 _DATE = re.compile(
     rf"(?:自|从|于|到|至|截至)?{_NUM_START}年{_NUM}月(?:{_NUM}[日号])?(?:起施行|起|前|以前|之前)?"
     rf"|(?:到|至)\s?{_NUM}年(?:底|末)?|“[十{CN_DIGITS}]+五”(?:期末|时期|期间)|{_NUM_START}年过渡期|过渡期"
-    rf"|每年[^，。；]{{0,6}}?(?:秋分|春分|\d+月\d+日)|秋分日|每[年季月]|{_NUM_START}(?:日|天|个月|年)(?:内|以内)"
-    rf"|{_NUM_START}年(?:内|以内)|(?:延长|期限为?|为期|每隔){_NUM}个?(?:年|月|日|天|工作日)"
+    rf"|每年[^，。；]{{0,6}}?(?:秋分|春分|\d+月\d+日)|秋分日|每[年季月]"
+    # A period before or after an event: 十日内, 召开十日前, 三个工作日后.
+    rf"|{_NUM_START}(?:个工作日|工作日|日|天|周|个月|年)(?:内|以内|前|以前|之前|后|以后|之后)"
+    # A term: 任期为五年, 有效期三年, 为期两年.
+    rf"|(?:延长|期限为?|为期|每隔|任期为?|有效期为?){_NUM}个?(?:年|月|日|天|工作日)"
 )
 _BODY = re.compile(
     r"(?:县级以上地方|县级以上|省级|市级|县级|乡级|乡镇|设区的市级|省、自治区、直辖市|涉农区|区|市|县|省|国家|各级|地方各级)?"
@@ -45,7 +65,21 @@ class Span:
 
 
 def quantities(sentence: str) -> list[Span]:
-    return [Span(m.start(), m.end(), "quantity", m.group(0)) for m in _QUANTITY.finditer(sentence)]
+    """Figures with their unit (数量); structural numbering (第十七条, 第五条至七条) is never one."""
+    return [
+        Span(m.start(), m.end(), "quantity", m.group(0))
+        for m in _QUANTITY.finditer(sentence)
+        if not is_part_number(sentence, m.start(), m.end())
+    ]
+
+
+def is_part_number(sentence: str, start: int, end: int) -> bool:
+    """Whether ``sentence[start:end]`` numbers an article, chapter, section or item (结构编号)."""
+    if sentence[end - 1] not in _PART_UNIT:
+        return False
+    if _PART_BEFORE.search(sentence[max(0, start - 12) : start]):
+        return True
+    return bool(_PART_AFTER.match(sentence, end))
 
 
 def dates(sentence: str) -> list[Span]:
@@ -71,20 +105,114 @@ def bodies(sentence: str) -> list[Span]:
     return out
 
 
+# A body every level shares (县级以上人民政府, 各级人民政府有关部门): it names no one in particular.
+_BROAD_BODY = re.compile(
+    r"(?:县级以上地方|县级以上|地方各级|各级|国家)?(?:地方)?(?:各级)?(?:人民政府)?(?:及其)?(?:(?:有关|相关)(?:主管)?部门)?"
+)
+
+
+def is_broad_body(text: str) -> bool:
+    """Whether a responsible body is a broad one (县级以上人民政府, 有关部门) rather than a named one."""
+    return bool(text) and bool(_BROAD_BODY.fullmatch(text))
+
+
+_ITEM_VERB_END = "展施行进强持化大好括为有是等在对把将"
+_ITEM_JOIN = re.compile(r"以及|和|及|与|或者")
+
+
+def _item_lengths(text: str, first: int) -> list[int]:
+    """Lengths of the items after the first 、 of a run (the last one cut at 和/及 and at 等)."""
+    rest = text[first + 1 :]
+    cut = rest.rfind("等")
+    if cut > 0:
+        rest = rest[:cut]
+    items = rest.split("、")
+    items[-1:] = [p for p in _ITEM_JOIN.split(items[-1]) if p]
+    return [len(p) for p in items if p]
+
+
 def enumerations(sentence: str) -> list[Span]:
-    """Runs like ``A、B、C和D``: at least three items, or two joined by 和/及 after a 、."""
+    """Runs like ``A、B、C和D``: at least three items, or two joined by 和/及 after a 、.
+
+    The first item starts after the verb before it (发展/实施…), unless that would leave it shorter
+    than every other item (以我为主 is cut at 为, 大豆 at 大): then it is as long as the longest one."""
     out: list[Span] = []
     for clause in re.finditer(r"[^，。；：！？]+", sentence):
         text = clause.group(0)
         if text.count("、") >= 1 and len(text) <= 120:
             first = text.find("、")
-            # Walk back from the first 、 to where the first item starts (a verb such as 发展/实施 before it).
-            head = max(text.rfind(ch, 0, first) for ch in "展施行进强持化大好括为有是等在对把将")
-            begin = head + 1 if 0 <= head < first and first - head <= 12 else 0
+            lengths = _item_lengths(text, first) or [2]
+            shortest, longest = min(lengths), min(max(lengths), 12)
+            heads = [
+                i
+                for i in range(max(0, first - 12), first)
+                if text[i] in _ITEM_VERB_END and first - i - 1 >= shortest
+            ]
+            begin = heads[-1] + 1 if heads else max(0, first - longest)
             tail = text.rfind("等")
             end = tail if tail > first else len(text)
             out.append(Span(clause.start() + begin, clause.start() + end, "items", text[begin:end]))
     return out
+
+
+# Numbered items (列项): （一）/(一), 一是, 一、 and 1. 1、 at the start of an item.
+_ITEM = re.compile(
+    r"[（(](?P<paren>[一二三四五六七八九十]+|\d+)[)）]|(?P<shi>[一二三四五六七八九十]+)是"
+    r"|(?P<arabic>\d+)(?:[.．、](?!\d))|(?P<dun>[一二三四五六七八九十]+)、"
+)
+_ITEM_END = re.compile(r"[；;。\n]")
+_LEAD_IN_END = ("：", ":")
+
+
+def _numeral(text: str) -> int:
+    """一…九十九 or digits as a number (item numbering only)."""
+    if text.isdigit():
+        return int(text)
+    values = {c: i for i, c in enumerate("零一二三四五六七八九")}
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return (values.get(tens, 1) if tens else 1) * 10 + (values.get(ones, 0) if ones else 0)
+    return values.get(text, 0)
+
+
+def listed_items(text: str, pos: int, limit: int) -> Span | None:
+    """The numbered items that follow a lead-in (下列… / 包括：) from ``pos`` on: (一)…；(二)…, 一是…；二是…
+    or 1. … 2. …, numbered in order, across sentences and lines. The span runs from the first item to
+    the end of the last one that keeps it within ``limit`` characters; at least two items, else None.
+    Its ``text`` is the items without their numbering, joined by ；."""
+    i = pos
+    while i < len(text) and text[i] in " \t\n\u3000":
+        i += 1
+    start, end = i, i
+    items: list[str] = []
+    while True:
+        m = _ITEM.match(text, i)
+        if not m or _numeral(next(g for g in m.groups() if g)) != len(items) + 1:
+            break
+        stop = _ITEM_END.search(text, m.end())
+        item_end = stop.end() if stop and stop.group(0) != "\n" else stop.start() if stop else len(text)
+        if item_end - start > limit and items:
+            break
+        items.append(text[m.end() : item_end].strip(" ；;。，\u3000"))
+        end = item_end
+        i = item_end
+        while i < len(text) and text[i] in " \t\n\u3000":
+            i += 1
+    if len(items) < 2:
+        return None
+    return Span(start, end, "listed", "；".join(items))
+
+
+def lead_in_items(text: str, start: int, end: int, limit: int) -> Span | None:
+    """When ``text[start:end]`` announces a list (it ends with ：, or its ： is followed by item 一),
+    the items it announces (offsets into ``text``); else None."""
+    sentence = text[start:end]
+    if sentence.endswith(_LEAD_IN_END):
+        return listed_items(text, end, limit)
+    colon = max(sentence.rfind(c) for c in _LEAD_IN_END)
+    if colon >= 0 and _ITEM.match(sentence, colon + 1):
+        return listed_items(text, start + colon + 1, limit)
+    return None
 
 
 def obligations(sentence: str) -> list[Span]:

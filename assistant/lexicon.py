@@ -7,49 +7,31 @@ they never appear in an answer.
 
 from __future__ import annotations
 
-# colloquial or abbreviated form → formal forms found in policy documents
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "一号文件": ("中央一号文件",),
-    "脱贫县": ("脱贫摘帽县", "脱贫县"),
-    "贫困县": ("贫困县", "脱贫摘帽县"),
-    "低保": ("最低生活保障",),
-    "五保": ("特困人员供养",),
-    "特困": ("特困人员",),
-    "三中全会": ("进一步全面深化改革", "推进中国式现代化的决定"),
-    "十五五": ("第十五个五年规划",),
-    "十四五": ("第十四个五年规划",),
-    "集体经济组织法": ("农村集体经济组织法",),
-    "社会救助办法": ("社会救助暂行办法",),
-    "扶贫条例": ("扶贫开发条例",),
-    "促进法": ("乡村振兴促进法",),
-    "承包地": ("土地承包经营权", "承包经营权"),
-    "宅基地": ("宅基地使用权",),
-    "户口": ("户籍",),
-    "落户": ("落户", "户籍"),
-    "干活": ("工作",),
-    "打工": ("务工",),
-    "回来": ("返乡",),
-    "回乡": ("返乡",),
-    "钱": ("资金",),
-    "当": ("担任",),
-    "多久": ("期限", "时间"),
-    "多长时间": ("期限", "时间"),
-    "哪天": ("施行", "日期"),
-    "什么时候": ("施行", "时间"),
-    "啥时候": ("施行", "时间"),
-    "开始施行": ("起施行",),
-    "嫁": ("结婚",),
-    "村里": ("村",),
-    "县里": ("县级人民政府",),
-    "乡镇": ("乡镇人民政府",),
-    "护林员": ("生态护林员",),
-    "通信": ("通讯",),
-    "网络": ("网络", "信号"),
-    "房子": ("住房",),
-    "看病": ("医疗",),
-    "上学": ("教育",),
-    "补贴": ("补贴", "补助"),
-}
+from importlib import resources
+
+from corpus.errors import PolicyAssistantError
+
+
+def load_lexicon(text: str, source: str = "lexicon.tsv") -> dict[str, tuple[str, ...]]:
+    """Colloquial form → formal forms from the tab-separated lexicon text (one entry a line, ``#``
+    comments). A line without a formal form is an error naming the file and line."""
+    out: dict[str, tuple[str, ...]] = {}
+    for n, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        key, *forms = (part.strip() for part in line.split("\t"))
+        if not key or not forms or not all(forms):
+            raise PolicyAssistantError(
+                f"{source} 第{n}行：应为“口语说法<Tab>正式说法[<Tab>…]”，收到 {line!r}"
+            )
+        out[key] = tuple(forms)
+    return out
+
+
+# colloquial or abbreviated form → formal forms found in policy documents (data, not code: edit the file)
+SYNONYMS: dict[str, tuple[str, ...]] = load_lexicon(
+    resources.files("assistant").joinpath("data", "lexicon.tsv").read_text(encoding="utf-8")
+)
 
 # Documents are named in many ways; these cues name a document kind or an issuer region.
 REGIONS = (

@@ -21,12 +21,31 @@ class AnswerPolicy:
     # Share of a named document's characters that must appear, in order, in a title: 北京条例 matches
     # 北京市乡村振兴促进条例 (4 of 4), a name with one character in seven wrong still matches.
     name_match: float = 0.85
+    # A name no title matches that well still points to the closest titles when this share of its
+    # characters is found in them in order: loose names and misspellings (乡村振新法 → 乡村振兴促进法,
+    # 0.8; one typo in four characters: 0.75). Below it, a name with a document-type suffix is a document
+    # the knowledge base lacks: over the 16 titles of corpus + corpus-validation, eighteen laws they do
+    # not hold score at most 0.5 (村民委员会组织法, 老年人权益保障法). Names shorter than
+    # name_loose_chars characters are too short to compare loosely.
+    name_loose: float = 0.65
+    name_loose_chars: int = 4
     # Fused-score multipliers for passages of documents the question points to. A named document weighs
     # most; a region, year or document kind the question mentions only nudges (they are often incidental).
     named_doc_weight: float = 2.0
     region_weight: float = 1.3
     year_weight: float = 1.3
     kind_weight: float = 1.1
+    # A question that names a document is answered from that document only (or refused): evidence from
+    # another document, however close, answers a question the user did not ask.
+    restrict_to_named: bool = True
+    # A question about a subject no document mentions (a role, body or fund word the keyword index never
+    # saw: 外卖骑手, 董事会, unless the passages hold it spelled out: 村委会 → 村民委员会), or about a
+    # qualified subject its evidence does not speak of (物业服务企业 vs a clause on 集体经济组织), is
+    # refused, naming it, instead of answered from a clause about someone else (assistant.constraints).
+    # Off by default: on the generated set most of what it catches is one swapped term, and it takes
+    # verb phrases for subjects (防止农户 in 如何防止农户返贫), refusing answerable questions; a cadre's
+    # plain question must not be refused on a guess. Turn it on per deployment after checking it.
+    check_subject: bool = False
     # A follow-up favours the documents the previous answer cited (追问 usually stays in one document).
     prior_doc_weight: float = 1.5
 
@@ -43,6 +62,9 @@ class AnswerPolicy:
     # Short heading lines repeat the question's words without saying anything: their score is scaled.
     heading_penalty: float = 0.6
     heading_chars: int = 32  # a line at most this long, without a sentence end, reads as a heading
+    # A sentence announcing a list (…包括： / 下列…：) is read with the numbered items after it in its
+    # passage, as one piece of evidence at most this many characters long (the items that fit).
+    items_chars: int = 200
     # A little credit for sentences long enough to say something (full at length_chars characters).
     length_credit: float = 0.03
     length_chars: float = 80.0
@@ -62,6 +84,15 @@ class AnswerPolicy:
     # least this share of the best sentence; otherwise the documents do not state that figure.
     strict_margin: float = 0.75
     strict_window: int = 20  # sentences searched for a fitting one
+    # Most specific clause (最具体条款) for who / when / may-I questions: among the first specific_window
+    # sentences, one scoring at least specific_margin of the best and fitting the type as well leads
+    # instead when its own words (not its title or section, not generic words such as 人民政府, 部门,
+    # 县级以上) cover at least specific_gain more of the question's weighted terms.
+    specific_window: int = 10
+    specific_margin: float = 0.9
+    specific_gain: float = 0.1
+    # A broad body (县级以上人民政府, 有关部门) as the answer counts this much against its sentence there.
+    broad_body_penalty: float = 0.15
 
     # -- composition (答案组织, assistant.compose) -----------------------------------------------------------
     max_answer: int = 150  # characters; a cadre reads the answer on a phone in one glance

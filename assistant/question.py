@@ -17,13 +17,36 @@ _UNIT = re.compile(
     r"(?:多少|几)(?:个(?=人|月))?(钱|元|块|平方米|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|年|天|日|月|岁|公里|所|条|批|位)"
 )
 
-_DOC_SUFFIX = r"(?:暂行办法|实施办法|办法|条例|意见|决定|规定|通知|规划|建议|纲要|方案|促进法|组织法|[^\s说做方想看合依违守执立司用手无，。？的]法)"
+_DOC_SUFFIX = r"(?:暂行办法|实施办法|办法|条例|意见|决定|规定|通知|规划|建议|纲要|方案|促进法|组织法|一号文件|[^\s说做方想看合依违守执立司用手无，。？的]法)"
 _NAMED_DOC = re.compile(
-    r"《([^》]{2,40})》|((?:中华人民共和国)?[\u4e00-\u9fff]{1,16}?"
+    r"《([^》]{2,40})》|((?:中华人民共和国)?[\u4e00-\u9fff0-9]{1,20}?"
     + _DOC_SUFFIX
-    + r")(?=[里中上里面的，。？?是从自什哪对有规要说讲提怎关]|$)"
+    + r")(?=[里中上里面的，。？?是从自什哪对有规要说讲提怎关第]|$)"
+    # 一号文件 names one kind of document whatever follows it (2025年一号文件鼓励…).
+    + r"|((?:(?:19|20)?\d{2}年(?:的)?)?(?:中央)?一号文件)"
 )
-_BAD_DOC_START = re.compile(r"^(什么|哪|怎么|有|这|那|该|本|我们|咱|他|她|它|老|新|啥|按|照|依)|哪|什么|怎么")
+# Words around a name that are not part of it (开场白、介词、动词): 请问…, 问一下…, 根据…, 按照…里.
+# They are cut from the front of a candidate, repeatedly, and the name starts after the last
+# preposition inside it ("低保标准按照社会救助暂行办法" → 社会救助暂行办法).
+_OPENER = re.compile(
+    r"^(?:请问一下|请问|问一下|问问|咨询一下|咨询|请教一下|请教|想问一下|想问|我想知道|我想问|麻烦问一下|"
+    r"那么|那个|就是|还有|另外|看看|查一下|说说|关于|对于|针对)"
+)
+_PREPOSITION = re.compile(r"(?:根据|按照|依照|依据|参照|对照|遵照|按|照|依|在|从|据|看)")
+# A name whose words are all generic (法律法规, 有关规定, 国家政策) names no document.
+_GENERIC_NAME = re.compile(
+    r"^(?:国家|中央|地方|省|市|县|乡|村|上级|有关|相关|现行|最新|新|老|旧|其他|其它|这些|那些|各项|各类|"
+    r"法律|法规|规章|政策|制度|文件|规定|办法|条例|意见|通知|决定|规划|建议|方案|纲要|法|律|的)+$"
+)
+_BAD_DOC_START = re.compile(
+    r"^(什么|哪|怎么|有|这|那|该|本|我们|咱|他|她|它|啥|按|照|依)|哪|什么|怎么|谁|几|多少"
+)
+# Before its type suffix, a name holds no clause words or verbs of making a document: 产生办法由…章程规定,
+# 制定帮扶项目资产管理办法 and 违反规划 speak of documents in general, they do not name one.
+_NOT_A_NAME = re.compile(
+    r"由|(?<![重主纲])要|应当|应该|可以|将|把|被|给|向|或者|还是|以及|不得|"
+    r"^(?:制定|编制|出台|印发|修订|起草|违反|落实|执行|健全|建立|完善|设置|组织)"
+)
 _YEAR = re.compile(r"(20\d{2}|19\d{2})年")
 _KINDS = ("一号文件", "条例", "办法", "决定", "建议", "意见", "规划", "通知", "促进法", "组织法")
 
@@ -33,13 +56,43 @@ def classify(question: str, types: AnswerTypes = ANSWER_TYPES) -> str:
     return types.classify(question).name
 
 
+def clean_name(name: str) -> str:
+    """A candidate document name without the words around it (请问, 根据, 国务院的 …)."""
+    prev = None
+    while prev != name:
+        prev = name
+        name = _OPENER.sub("", name)
+    cut = 0
+    for m in _PREPOSITION.finditer(name):
+        # One in front always goes; inside, only one with a name-sized rest after it starts the name
+        # (低保标准按照社会救助暂行办法 → 社会救助暂行办法, while 依法 or 按时 inside a name stay).
+        if m.start() == cut or len(name) - m.end() >= 4:
+            cut = m.end()
+    name = name[cut:]
+    owner = re.match(r"^[\u4e00-\u9fff]{0,6}?的", name)
+    if owner and len(name) - owner.end() >= 4:  # 国务院的社会救助暂行办法; 北京的条例 stays whole
+        name = name[owner.end() :]
+    return name
+
+
+def is_generic_name(name: str) -> bool:
+    """法律法规, 有关规定, 国家政策: words that name no particular document."""
+    return bool(_GENERIC_NAME.match(re.sub(r"\d{2,4}年", "", name)))
+
+
 def named_documents(question: str) -> tuple[str, ...]:
     """Document names the question cites, e.g. 乡村振兴促进法, 北京条例, 《社会救助暂行办法》."""
     names: list[str] = []
     for m in _NAMED_DOC.finditer(question):
-        name = m.group(1) or m.group(2)
-        name = re.sub(r"^(?:[\u4e00-\u9fff]{0,6}?的|在|按|按照|根据|依据|依照)", "", name)
-        if len(name) >= 3 and not _BAD_DOC_START.search(name) and name not in names:
+        name = m.group(1) or clean_name(m.group(2) or m.group(3))
+        core = re.sub(_DOC_SUFFIX + "$", "", name)
+        if (
+            len(name) >= 3
+            and not _BAD_DOC_START.search(name)
+            and (m.group(1) or not _NOT_A_NAME.search(core))
+            and not is_generic_name(name)
+            and name not in names
+        ):
             names.append(name)
     return tuple(names)
 

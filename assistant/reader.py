@@ -6,6 +6,10 @@ only in its passage, section or document title count partly), plus how well it f
 type: a 多少 question needs a number with the asked unit, 什么时候 a date or period, 哪些 an
 enumeration, 谁负责 a responsible body, 能不能 an obligation. Passages are reranked by fused rank
 and best sentence together, so ``retrieved`` and the citations agree.
+
+Structure is read too: for list questions a lead-in (…包括： / 下列…：) and the numbered items after it
+are one piece of evidence; for who / when / may-I questions the most specific of the nearly-best
+sentences leads (its own words cover more of the question; a named body over 县级以上人民政府).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assistant.answer_types import QuestionInfo
-from assistant.extract import Span
+from assistant.extract import Span, lead_in_items
 from assistant.planted import in_planted, planted_spans, without_planted
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.types import Hit
@@ -81,6 +85,13 @@ _QUESTION_WORDS = frozenset(
         "提到",
     ]
 )
+
+
+# Words every clause on duties shares (人民政府, 部门, 县级以上): they say nothing of whose duty it is.
+GENERIC_WORDS = frozenset(
+    ["人民政府", "人民", "政府", "县级以上", "县级", "以上", "地方", "各级", "部门", "有关部门", "主管部门",
+     "有关", "主管", "负责", "应当", "国家"]
+)  # fmt: skip
 
 
 class TermStats(Protocol):
@@ -167,6 +178,9 @@ class Reader:
                 for ls, le in _lines(c.text, s, e):
                     if in_planted(ls, le, planted):
                         continue
+                    listed = lead_in_items(c.text, ls, le, p.items_chars) if kind.gathers_items else None
+                    if listed is not None:  # the lead-in and the items it announces are one answer
+                        le = listed.end
                     sent = c.text[ls:le]
                     norm = normalize_text(sent)
                     got = sum(
@@ -178,7 +192,11 @@ class Reader:
                         for t in terms
                     )
                     coverage = got / total
-                    spans = kind.spans(info, sent)
+                    spans = (
+                        [Span(listed.start - ls, listed.end - ls, listed.kind, listed.text)]
+                        if listed is not None
+                        else kind.spans(info, sent)
+                    )
                     fit = kind.fit(info, sent, spans)
                     shape = p.heading_penalty if _looks_like_heading(sent, p.heading_chars) else 1.0
                     length = p.length_credit * min(len(sent) / p.length_chars, 1.0)
@@ -189,7 +207,40 @@ class Reader:
                     )
         order = sorted(range(len(hits)), key=lambda r: (-best_of.get(r, 0.0), r))
         evidence.sort(key=lambda ev: (-ev.score, ev.start))
+        if kind.prefers_specific:
+            evidence = self._specific_first(info, evidence, terms)
         return Reading([hits[r] for r in order], evidence, tuple(terms))
+
+    def _specific_first(
+        self, info: QuestionInfo, evidence: list[Evidence], terms: Sequence[Term]
+    ) -> list[Evidence]:
+        """The most specific clause leads (最具体条款): among sentences scoring nearly as well as the best
+        and fitting the type as well, the one whose own words cover clearly more of the question, a
+        named body counting above a broad one (县级以上人民政府)."""
+        if not evidence:
+            return evidence
+        p = self.policy
+        total = sum(t.weight for t in terms) or 1.0
+        best = evidence[0]
+
+        words = [t.text for t in terms]
+
+        def own(ev: Evidence) -> float:
+            norm = normalize_text(ev.text)
+            covered = sum(t.weight for t in terms if t.text in norm and t.text not in GENERIC_WORDS) / total
+            broad = info.answer_type.broad(info, info.answer_type.pick(info, ev.text, ev.spans, words))
+            return covered - (p.broad_body_penalty if broad else 0.0)
+
+        floor = own(best) + p.specific_gain
+        rivals = [
+            ev
+            for ev in evidence[1 : p.specific_window]
+            if ev.score >= p.specific_margin * best.score and ev.fit >= best.fit and own(ev) >= floor
+        ]
+        if not rivals:
+            return evidence
+        chosen = max(rivals, key=lambda ev: (own(ev), ev.score))
+        return [chosen, *(ev for ev in evidence if ev is not chosen)]
 
 
 _HEADING = re.compile(

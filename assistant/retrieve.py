@@ -1,12 +1,15 @@
 """Hybrid retrieval (混合检索): BM25 and dense candidates fused by reciprocal rank (k=60).
 
 Filters (document, issuer, date range) narrow both retrievers before ranking, not after, so a
-filtered search still returns ``k`` passages when the allowed documents have them.
+filtered search still returns ``k`` passages when the allowed documents have them. Disabled documents
+(已停用, :mod:`index.doc_state`) are never returned: both retrievers are asked for as many more
+candidates as the disabled documents have passages, which are then dropped, so the ranking of the
+rest is exactly what it would be without them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -32,7 +35,13 @@ class Filters:
 
 class HybridRetriever:
     def __init__(
-        self, kb: KnowledgeBase, *, candidates: int = 50, rrf_k: int = 60, mode: str = "hybrid"
+        self,
+        kb: KnowledgeBase,
+        *,
+        candidates: int = 50,
+        rrf_k: int = 60,
+        mode: str = "hybrid",
+        disabled: Callable[[], frozenset[str]] = frozenset,
     ) -> None:
         if mode not in ("hybrid", "bm25", "dense"):
             raise ValueError(f"unknown retrieval mode {mode!r}")
@@ -40,6 +49,7 @@ class HybridRetriever:
         self.candidates = candidates
         self.rrf_k = rrf_k
         self.mode = mode
+        self.disabled = disabled  # ids of the disabled documents, asked once per search
         # The question's embedding (a C call that releases the GIL) runs while BM25 scores in this thread.
         self._dense_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="dense-search")
         self.query_cache = QueryEmbeddingCache()  # repeated questions skip the embedder (LRU)
@@ -48,12 +58,14 @@ class HybridRetriever:
         """``KnowledgeBase.dense_search`` with the question's vector from :attr:`query_cache`."""
         return self.kb.vectors.query(self.query_cache.embed_query(self.kb.embedder, question), k, doc_ids)
 
-    def allowed_docs(self, filters: Filters) -> list[str] | None:
-        """Doc ids that pass the filters, or None when there are no filters."""
+    def allowed_docs(self, filters: Filters, disabled: frozenset[str] = frozenset()) -> list[str] | None:
+        """Doc ids that pass the filters and are not ``disabled``, or None when there are no filters."""
         if filters.empty:
             return None
         allowed = []
         for d in self.kb.documents():
+            if d.doc_id in disabled:
+                continue
             if filters.docs and not any(
                 key in (d.doc_id, d.source) or key in d.title for key in filters.docs
             ):
@@ -75,7 +87,8 @@ class HybridRetriever:
         doc_weights: Mapping[str, float] | None = None,
     ) -> list[Hit]:
         """Top ``k`` passages. ``doc_weights`` multiplies the fused score of a document's passages."""
-        allowed_docs = self.allowed_docs(filters or Filters())
+        disabled = self.disabled()
+        allowed_docs = self.allowed_docs(filters or Filters(), disabled)
         if allowed_docs is not None and not allowed_docs:
             return []
         allowed_chunks = (
@@ -83,15 +96,21 @@ class HybridRetriever:
             if allowed_docs is not None
             else None
         )
+        # Without other filters, the disabled documents' passages are dropped from a longer list.
+        hidden = (
+            {cid for d in disabled for cid in self.kb.catalog.chunk_ids(d)} if allowed_docs is None else set()
+        )
+        wanted = self.candidates + len(hidden)
         dense_job = (
-            self._dense_pool.submit(self.dense_search, question, self.candidates, allowed_docs)
+            self._dense_pool.submit(self.dense_search, question, wanted, allowed_docs)
             if self.mode != "bm25"
             else None
         )
-        keyword = (
-            self.kb.keyword_search(question, self.candidates, allowed_chunks) if self.mode != "dense" else []
-        )
+        keyword = self.kb.keyword_search(question, wanted, allowed_chunks) if self.mode != "dense" else []
         dense = dense_job.result() if dense_job is not None else []
+        if hidden:
+            keyword = [(c, s) for c, s in keyword if c not in hidden][: self.candidates]
+            dense = [(c, s) for c, s in dense if c not in hidden][: self.candidates]
         if allowed_chunks is None:
             bm25 = self.kb.bm25
             dense = [(cid, s) for cid, s in dense if cid in bm25]  # orphan vectors never surface

@@ -2,7 +2,7 @@
 
 The file ``audit.jsonl`` lives in the index folder, so the command line and the web chat write to the
 same log. Each line: ``time`` (ISO 8601, local offset), ``user`` (a web user name, or ``cli:<login>``),
-``action`` (ingest | upload | delete | reindex | restore | api), ``documents``, ``result`` (ok, partial,
+``action`` (ingest | upload | delete | reindex | restore | api | curate), ``documents``, ``result`` (ok, partial,
 failed, rejected, not_found, denied, busy, interrupted, error: …) and optional details (added, updated, failed reasons). The file is opened with ``O_APPEND`` for every
 record and written with one ``write`` call, so concurrent writers never interleave or overwrite lines.
 """
@@ -21,7 +21,8 @@ from typing import Any
 from index.layout import AUDIT_LOG, IndexLayout
 
 AUDIT_FILE = AUDIT_LOG  # the file name, kept for importers (index.layout names it)
-ACTIONS = ("ingest", "upload", "delete", "reindex", "restore", "api")  # api: refused open-API calls (ui.api)
+# api: refused open-API calls (ui.api); curate: a curated answer (精选答案) added, edited or deleted
+ACTIONS = ("ingest", "upload", "delete", "reindex", "restore", "api", "curate", "enable", "disable")
 
 
 class AuditLog:

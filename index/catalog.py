@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS chunks (
 );
 CREATE INDEX IF NOT EXISTS chunks_doc ON chunks(doc_id, ordinal);
 CREATE TABLE IF NOT EXISTS state (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS embed_queue (chunk_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, ordinal INTEGER);
+CREATE INDEX IF NOT EXISTS embed_queue_doc ON embed_queue(doc_id, ordinal);
 """
 
 
@@ -159,12 +161,16 @@ class Catalog:
         write_manifest(self.path.parent, manifest)
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite3.Connection]:
+    def _tx(self, *, stamp: bool = True) -> Iterator[sqlite3.Connection]:
+        """One write transaction; ``stamp=False`` for the vector queue, which the keyword index ignores."""
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield self._conn
-                self._conn.execute("INSERT OR REPLACE INTO state VALUES ('stamp', ?)", (uuid.uuid4().hex,))
+                if stamp:
+                    self._conn.execute(
+                        "INSERT OR REPLACE INTO state VALUES ('stamp', ?)", (uuid.uuid4().hex,)
+                    )
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
@@ -184,11 +190,23 @@ class Catalog:
         return [r[0] for r in rows]
 
     def replace_document(
-        self, doc: SourceDoc, fingerprint: str, chunks: list[Chunk], tokens: list[list[str]]
+        self,
+        doc: SourceDoc,
+        fingerprint: str,
+        chunks: list[Chunk],
+        tokens: list[list[str]],
+        pending: Iterable[str] = (),
     ) -> None:
-        """Swap in a document and its chunks atomically."""
+        """Swap in a document and its chunks atomically, with the chunk ids still ``pending`` vectors
+        queued in the same transaction (待算向量队列, see :mod:`index.embed_queue`)."""
         m = doc.meta
+        wanted = set(pending)
         with self._tx() as conn:
+            conn.execute("DELETE FROM embed_queue WHERE doc_id=?", (doc.doc_id,))
+            conn.executemany(
+                "INSERT OR REPLACE INTO embed_queue VALUES (?,?,?)",
+                [(c.chunk_id, c.doc_id, c.ordinal) for c in chunks if c.chunk_id in wanted],
+            )
             conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc.doc_id,))
             conn.execute("DELETE FROM documents WHERE doc_id=?", (doc.doc_id,))
             conn.execute(
@@ -205,6 +223,7 @@ class Catalog:
 
     def remove_document(self, doc_id: str) -> bool:
         with self._tx() as conn:
+            conn.execute("DELETE FROM embed_queue WHERE doc_id=?", (doc_id,))
             conn.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             return conn.execute("DELETE FROM documents WHERE doc_id=?", (doc_id,)).rowcount > 0
 
@@ -286,6 +305,44 @@ class Catalog:
             docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
             chunks = conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
         return int(docs), int(chunks)
+
+    # -- the vector queue (待算向量队列): chunk ids committed before their vectors, see index.embed_queue --
+    def queued_count(self) -> int:
+        with self._read() as conn:
+            return int(conn.execute("SELECT COUNT(*) FROM embed_queue").fetchone()[0])
+
+    def queued_ids(self) -> set[str]:
+        with self._read() as conn:
+            return {r[0] for r in conn.execute("SELECT chunk_id FROM embed_queue")}
+
+    def queued_by_doc(self) -> dict[str, int]:
+        with self._read() as conn:
+            rows = conn.execute("SELECT doc_id, COUNT(*) FROM embed_queue GROUP BY doc_id").fetchall()
+        return {r[0]: int(r[1]) for r in rows}
+
+    def queued_batch(self, limit: int) -> list[str]:
+        """Up to ``limit`` queued chunk ids of one document (the one queued first), in reading order, so
+        a batch is what a waiting ingest would have embedded for that document."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT chunk_id FROM embed_queue WHERE doc_id = "
+                "(SELECT doc_id FROM embed_queue ORDER BY rowid LIMIT 1) ORDER BY ordinal LIMIT ?",
+                (limit,),
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def enqueue(self, chunks: Iterable[Chunk]) -> None:
+        """Queue committed chunks that lack vectors (e.g. vectors lost in a crash)."""
+        with self._tx(stamp=False) as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO embed_queue VALUES (?,?,?)",
+                [(c.chunk_id, c.doc_id, c.ordinal) for c in chunks],
+            )
+
+    def dequeue(self, ids: Iterable[str]) -> None:
+        """Take chunk ids whose vectors are stored off the queue (the commit point of a batch)."""
+        with self._tx(stamp=False) as conn:
+            conn.executemany("DELETE FROM embed_queue WHERE chunk_id=?", [(cid,) for cid in ids])
 
     def source_doc(self, doc_id: str) -> SourceDoc | None:
         """The document as it was ingested (text, file name, path, format, metadata; not its skip ranges,

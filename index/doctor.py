@@ -146,7 +146,9 @@ def check(kb: KnowledgeBase) -> Health:
         )
         vector_ids = set()
     else:
-        orphans, missing = vector_ids - joined, joined - vector_ids
+        # Chunks queued for vectors (index.embed_queue) are not missing: `embed` or the server fills them.
+        queued = kb.queue.queued_ids() if kb.queue is not None else set()
+        orphans, missing = vector_ids - joined, joined - vector_ids - queued
         if orphans:
             problems.append(
                 Problem(

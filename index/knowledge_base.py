@@ -3,6 +3,9 @@
 Ingest order per document: chunk → embed only chunk ids Chroma lacks → upsert vectors → commit the
 catalog row (atomic) → drop the document's stale vectors. The keyword index is rebuilt from the
 catalog at the end. Unchanged documents (same text, same chunker) are skipped without embedding.
+An ingest that does not wait (``wait=False``) commits the catalog row with the chunk ids still lacking
+vectors queued in the same transaction, so the document is searchable by keyword at once; the vectors
+are filled by :meth:`KnowledgeBase.embed_pending` (see :mod:`index.embed_queue`).
 With a Chroma server (``chroma_url``) the catalog and the manifest live in the server as well
 (:mod:`index.catalog_chroma`), several processes may write, and each rebuilds its keyword index
 whenever the server's state stamp changed.
@@ -14,6 +17,7 @@ import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
@@ -29,6 +33,7 @@ from index.bm25_store import BM25Store
 from index.catalog import Catalog, CatalogStore, DocRecord, StoredChunk
 from index.catalog_chroma import ChromaCatalog
 from index.chroma_store import ChromaStore, collection_name
+from index.embed_queue import BatchFn, DocVectors, DrainProgress, doc_vectors, drain, drain_batch
 from index.embedder import DEFAULT_EMBEDDER, Embedder, Vectors, embedder_name, make_embedder
 from index.errors import ManifestMismatch
 from index.faults import crash_point
@@ -40,7 +45,7 @@ from index.manifest import Manifest
 from index.recovery import recover_interrupted_write
 from index.reports import IngestReport, IngestStep, PhaseFn, ProgressFn, StepFn
 
-__all__ = ["IngestReport", "IngestStep", "KnowledgeBase", "ProgressFn", "StepFn", "index_text"]
+__all__ = ["DocVectors", "IngestReport", "IngestStep", "KnowledgeBase", "ProgressFn", "StepFn", "index_text"]
 
 
 def _tell(step: StepFn, name: str, file_no: int, files: int, phase: str, done: int, total: int) -> None:
@@ -98,8 +103,12 @@ class KnowledgeBase:
         self._embedder: Embedder | None = None
         self._bm25: BM25Store | None = None
         self._bm25_lock = threading.Lock()
+        self._defer = False  # the running ingest queues vectors instead of computing them (wait=False)
         self._writes = 0  # writes this object is running: readers keep the keyword index they have meanwhile
         self._write_lock = WriteLock(index_dir, on_interrupted=self._record_interrupted)
+        # The vector queue needs the local catalog (server mode embeds before the commit, as before).
+        self.queue: Catalog | None = self.catalog if isinstance(self.catalog, Catalog) else None
+        self._embedding_doc: str | None = None  # the document whose batch a drain is embedding
         if not chroma_url and check_manifest:
             recover_interrupted_write(self)  # a writer killed mid-ingest left work to finish
 
@@ -168,16 +177,28 @@ class KnowledgeBase:
         rebuild: bool = False,
         cancel: CancelToken | None = None,
         step: StepFn | None = None,
+        wait: bool = True,
     ) -> IngestReport:
         """Load, chunk, embed and store every supported file under ``paths``; report each failure.
 
         ``progress`` is told after each file; ``step`` also within a file, after each embedding batch,
         so a long document shows its progress. ``cancel`` stops the ingest at the next document or
         embedding batch (see :mod:`index.jobs`); the report then lists the files left out in ``cancelled``.
+        ``wait=False`` (local index only) stores documents without their vectors and queues them
+        (``report.queued``): searchable by keyword at once, vectors filled by :meth:`embed_pending`.
         """
         files = iter_files(paths)
         with self._writer():
-            return self._ingest_files(files, progress, rebuild, cancel or CancelToken(), step)
+            self._defer = not wait and self.queue is not None
+            token = cancel or CancelToken()
+            try:
+                report = self._ingest_files(files, progress, rebuild, token, step)
+            finally:
+                self._defer = False
+            if wait and self.queue is not None and self.queue.queued_count() and not report.cancelled:
+                # Waiting means fully embedded: what an earlier ingest left queued is filled too.
+                drain(self.queue, self.vectors, self.embedder, _text, batch_size=self._batch(), cancel=token)
+        return replace(report, queued=self.pending_vectors())
 
     def _ingest_files(
         self,
@@ -288,21 +309,26 @@ class KnowledgeBase:
         ids = [c.chunk_id for c in chunks]
         have = self.vectors.existing(ids)
         todo = [i for i, cid in enumerate(ids) if cid not in have]
-        if todo:
+        defer = self._defer and self.queue is not None
+        if todo and not defer:
             vectors = self._embed([texts[i] for i in todo], cancel, where)
         if where:
             where("store", len(todo), len(todo))
-        if todo:
+        if todo and not defer:
             self.vectors.upsert([ids[i] for i in todo], vectors, [doc.doc_id] * len(todo))
         crash_point("after-upsert")
         old_ids = set(self.catalog.chunk_ids(doc.doc_id))
         tokens = [self.tokenizer.tokens(t) for t in texts]
-        self.catalog.replace_document(doc, fingerprint, chunks, tokens)
+        if self.queue is not None:  # also when waiting: a queue left by an earlier version is dropped
+            pending = [ids[i] for i in todo] if defer else []
+            self.queue.replace_document(doc, fingerprint, chunks, tokens, pending)
+        else:
+            self.catalog.replace_document(doc, fingerprint, chunks, tokens)
         crash_point("after-commit")
         stale = sorted(old_ids - set(ids))
         if stale:
             self.vectors.delete(stale)
-        return ("updated" if previous else "added"), len(chunks), len(todo)
+        return ("updated" if previous else "added"), len(chunks), 0 if defer else len(todo)
 
     def _embed(
         self,
@@ -322,6 +348,50 @@ class KnowledgeBase:
                 where("embed", min(i + size, len(texts)), len(texts))
         cancel.check()  # a cancel during the last batch still keeps the document out
         return np.concatenate(parts)
+
+    # -- the vector queue (index.embed_queue) ------------------------------------------------------------
+    def pending_vectors(self) -> int:
+        """Passages committed whose vectors are still queued (0 in server mode)."""
+        return self.queue.queued_count() if self.queue is not None else 0
+
+    def vector_status(self) -> dict[str, DocVectors]:
+        """Per-document vector state (queued / embedding n/N / ready) of every stored document."""
+        queued = self.queue.queued_by_doc() if self.queue is not None else {}
+        return doc_vectors(self.catalog.documents(), queued, self._embedding_doc)
+
+    def embed_pending(
+        self,
+        *,
+        cancel: CancelToken | None = None,
+        on_batch: BatchFn | None = None,
+        batch_size: int | None = None,
+    ) -> DrainProgress:
+        """Fill every queued vector (the ``embed`` worker, ``ingest --wait``), holding the write lock."""
+        if self.queue is None:
+            return DrainProgress(0, 0, 0, 0.0)
+        with self._writer():
+            return drain(
+                self.queue, self.vectors, self.embedder, _text,
+                batch_size=batch_size or self._batch(), cancel=cancel, on_batch=on_batch,
+            )  # fmt: skip
+
+    def _batch(self) -> int:
+        return max(1, int(getattr(self.embedder, "batch_size", 32)))
+
+    def embed_one_batch(self, batch_size: int | None = None) -> int:
+        """Fill one batch of the queue (the web server's background filler, between other writes);
+        the number of passages embedded. Raises IndexLocked while another process writes."""
+        if self.queue is None or not self.queue.queued_count():
+            return 0
+        with self._writer():
+            ids = self.queue.queued_batch(1)
+            self._embedding_doc = next((s.chunk.doc_id for s in self.catalog.iter_chunks(ids)), None)
+            try:
+                return drain_batch(
+                    self.queue, self.vectors, self.embedder, _text, batch_size or self._batch()
+                )[0]
+            finally:
+                self._embedding_doc = None
 
     def remove(self, key: str) -> DocRecord | None:
         """Delete a document (by id, file name or title) from every store."""
@@ -362,6 +432,14 @@ class KnowledgeBase:
             self.vectors.delete(sorted(orphans))
         # A concurrent writer (server mode) may have deleted vectors a committed document still uses.
         missing = list(self.catalog.iter_chunks([cid for cid in ids if cid not in have]))
+        # Locally, the chunks queued for vectors are the queue's to fill (index.embed_queue): only vectors
+        # lost otherwise are embedded here, and queue entries whose vectors exist are dropped.
+        if self.queue is not None:
+            queued = self.queue.queued_ids()
+            done = queued - (set(ids) - have)
+            if done:
+                self.queue.dequeue(sorted(done))
+            missing = [s for s in missing if s.chunk.chunk_id not in queued]
         if missing:
             vectors = self.embedder.embed_documents([index_text(s.title, s.chunk) for s in missing])
             self.vectors.upsert(
@@ -418,3 +496,7 @@ class KnowledgeBase:
     def _release_in_use(self) -> None:
         if self._in_use is not None:
             self._in_use.release()
+
+
+def _text(s: StoredChunk) -> str:
+    return index_text(s.title, s.chunk)

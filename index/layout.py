@@ -16,6 +16,8 @@ from index.errors import IndexMissing
 __all__ = ["TRANSIENT_NAMES", "IndexLayout", "require_local_index"]
 
 CATALOG = "catalog.sqlite"  # the source of truth: documents, chunks, tokens (index.catalog)
+DOC_STATE_TABLE = "doc_state"  # disabled documents, a table in the catalog (index.doc_state)
+DOC_STATE = "doc-state.sqlite"  # the same table when the catalog is in a Chroma server (index.doc_state)
 MANIFEST = "manifest.json"  # how the index was built (index.manifest)
 BM25 = "bm25"  # the keyword index folder (index.bm25_store)
 CHROMA = "chroma"  # Chroma's persistent folder (index.chroma_store)
@@ -23,6 +25,8 @@ CACHE = "cache"  # the tokenizer's cache, derived (corpus.tokenize)
 WRITE_LOCK = "write.lock"  # single-writer lock, names its holder (index.lock.WriteLock)
 IN_USE_LOCK = "in-use.lock"  # shared hold while a knowledge base is open (index.lock.InUse)
 AUDIT_LOG = "audit.jsonl"  # one line per change (index.audit)
+CONVERSATIONS = "conversations.sqlite"  # the web chat's saved conversations, per user (index.conversations)
+CURATED = "curated.sqlite"  # curated answers (精选答案) a manager saved (index.curated)
 TMP_SUFFIX = ".tmp"  # a half-written file or folder, replaced atomically when complete
 OLD_SUFFIX = ".old"  # the previous keyword index during the swap (index.bm25_store.BM25Store.save)
 
@@ -41,6 +45,11 @@ class IndexLayout:
     @property
     def catalog(self) -> Path:
         return self.root / CATALOG
+
+    @property
+    def doc_state(self) -> Path:
+        """Disabled documents of a knowledge base whose catalog is in a Chroma server."""
+        return self.root / DOC_STATE
 
     @property
     def manifest(self) -> Path:
@@ -78,6 +87,14 @@ class IndexLayout:
     @property
     def audit_log(self) -> Path:
         return self.root / AUDIT_LOG
+
+    @property
+    def conversations(self) -> Path:
+        return self.root / CONVERSATIONS
+
+    @property
+    def curated(self) -> Path:
+        return self.root / CURATED
 
     def is_index(self) -> bool:
         """Whether ``root`` holds a built local index (a manifest and a catalog)."""

@@ -38,6 +38,8 @@ class Recoverable(Protocol):
     @property
     def vectors(self) -> _Counted: ...
 
+    def pending_vectors(self) -> int: ...
+
     def repair(self) -> None: ...
 
 
@@ -51,7 +53,8 @@ def needs_recovery(kb: Recoverable) -> bool:
     vectors = kb.vectors.count()
     if manifest is None:
         return bool(docs or chunks or vectors)
-    return (manifest.documents, manifest.chunks) != (docs, chunks) or vectors != chunks
+    # Chunks queued for vectors (index.embed_queue) have none yet: that is not an interrupted write.
+    return (manifest.documents, manifest.chunks) != (docs, chunks) or vectors + kb.pending_vectors() != chunks
 
 
 def recover_interrupted_write(kb: Recoverable) -> bool:

@@ -46,6 +46,7 @@ class IngestReport:
     seconds: float = 0.0
     extra: dict[str, float] = field(default_factory=dict)
     cancelled: tuple[str, ...] = ()  # files not stored because the write was cancelled (取消)
+    queued: int = 0  # passages stored without vectors yet, left to the vector queue (index.embed_queue)
 
     @property
     def ok(self) -> bool:
@@ -63,6 +64,11 @@ class IngestReport:
         if detail == "short":
             return f"{counts}；共 {self.chunks_total} 块，用时 {self.seconds:.1f} 秒"
         secs = max(self.seconds, 1e-9)
+        if self.queued:  # searchable by keyword now; the vectors follow (index.embed_queue)
+            return (
+                f"{counts}；共 {self.chunks_total} 块，可按关键词检索；{self.queued} 块等待计算向量；"
+                f"用时 {self.seconds:.1f} 秒"
+            )
         return (
             f"{counts}；共 {self.chunks_total} 块，新嵌入 {self.chunks_embedded} 块；用时 {self.seconds:.1f} 秒"
             f"（{self.chunks_total / secs:.1f} 块/秒，{self.chars / secs:.0f} 字/秒）"

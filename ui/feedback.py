@@ -1,7 +1,8 @@
 """Feedback store (用户反馈): ratings and comments on answers, durable in SQLite, exported as CSV/XLSX.
 
 Each row keeps the question, the answer text and its citations (JSON), so trainers can review it and
-the evaluation can turn it into gold items. Exports neutralize spreadsheet formulas (a cell that
+the evaluation can turn it into gold items, and a manager can turn a 👎 with a correction into a curated
+answer (精选答案, :class:`CurationDesk`) that the assistant then serves first. Exports neutralize spreadsheet formulas (a cell that
 starts with ``=``, ``+``, ``-`` or ``@`` is prefixed with ``'``).
 """
 
@@ -15,9 +16,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from assistant import PolicyAssistantError
+from assistant import CuratedError, PolicyAssistantError
+
+if TYPE_CHECKING:
+    from assistant import AuditLog, Citation, CuratedAnswers, CuratedEntry
 
 RATINGS = ("up", "down")
 COLUMNS = ("id", "time", "question", "answer", "found", "citations", "rating", "comment", "answer_id")
@@ -119,6 +123,13 @@ class FeedbackStore:
             for r in rows
         ]
 
+    def get(self, row_id: int) -> FeedbackRow | None:
+        return next((r for r in self.rows() if r.id == row_id), None)
+
+    def corrections(self) -> list[FeedbackRow]:
+        """👎 ratings that came with a comment (纠错反馈), newest first: candidates for curated answers."""
+        return [r for r in reversed(self.rows()) if r.rating == "down" and r.comment.strip()]
+
     def export_csv(self, path: Path) -> Path:
         """UTF-8 with BOM so that Excel opens the Chinese text correctly."""
         with path.open("w", encoding="utf-8-sig", newline="") as fh:
@@ -146,6 +157,76 @@ class FeedbackStore:
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A curated answer being written (标注草稿): what the form shows, prefilled from a 👎 correction."""
+
+    question: str
+    answer: str
+    citations: tuple[dict[str, Any], ...] = ()  # the rated answer's citations, to choose the span from
+    feedback_id: int | None = None
+
+
+class CurationDesk:
+    """The manager's side of curated answers (标注): drafts from corrections, save, edit, delete, audited.
+
+    Every save and delete is recorded in the knowledge base's audit log as action ``curate`` (``op``
+    add | edit | delete), with the cited file, the entry id and the question; the role check is the
+    web handler's (:mod:`ui.curated_tab`)."""
+
+    def __init__(self, curated: CuratedAnswers, audit: AuditLog, feedback: FeedbackStore) -> None:
+        self.curated = curated
+        self.audit = audit
+        self.feedback = feedback
+
+    def draft(self, feedback_id: int) -> Draft:
+        row = self.feedback.get(feedback_id)
+        if row is None:
+            raise CuratedError(f"找不到反馈 {feedback_id}")
+        return Draft(row.question, row.comment.strip(), row.citations, row.id)
+
+    def span(self, citation: dict[str, Any] | None, document: str = "", quote: str = "") -> Citation:
+        """The span from a citation of the rated answer (still checked against the text) or from a
+        document and a verbatim quote."""
+        if citation:
+            return self.curated.span(
+                str(citation.get("doc_id", "")), int(citation["start"]), int(citation["end"]),
+                str(citation.get("quote", "")),
+            )  # fmt: skip
+        if not document.strip() or not quote.strip():
+            raise CuratedError("请选择原回答的一条出处，或选择文件并填写引文（须与原文逐字相同）")
+        return self.curated.span(document, quote=quote)
+
+    def save(
+        self,
+        user: str | None,
+        question: str,
+        answer: str,
+        cite: Citation,
+        *,
+        entry_id: int | None = None,
+        feedback_id: int | None = None,
+    ) -> CuratedEntry:
+        """Add (``entry_id`` None) or edit a curated answer; audited."""
+        if entry_id is None:
+            entry = self.curated.add(question, answer, cite, author=user or "", feedback_id=feedback_id)
+        else:
+            entry = self.curated.update(entry_id, question, answer, cite)
+        op = "add" if entry_id is None else "edit"
+        self.audit.record(user, "curate", [entry.source], "ok", op=op, id=entry.id, question=entry.question)
+        return entry
+
+    def delete(self, user: str | None, entry_id: int) -> CuratedEntry | None:
+        old = self.curated.delete(entry_id)
+        if old is None:
+            self.audit.record(user, "curate", [], "not_found", op="delete", id=entry_id)
+        else:
+            self.audit.record(
+                user, "curate", [old.source], "ok", op="delete", id=old.id, question=old.question
+            )
+        return old
 
 
 def _safe_cell(value: str | int) -> str | int:

@@ -20,16 +20,17 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Protocol
 
-from assistant import Answer, Citation, DocRecord, Hit
+from assistant import Answer, Chunk, Citation, DocRecord, Hit
 from quiz import TYPE_NAMES, QuizItem
 from ui.security import mask_quoted_markers, scrub_answer, strip_invisible
 
 CONTEXT_CHARS = 500
 REFUSAL_LABEL = "未找到依据"
 RELATED_LABEL = "可能相关"
+CURATED_LABEL = "已审核答案"
 
 # HTML's five and the characters Markdown (marked, GFM, KaTeX) gives meaning to, as numeric character
 # references, in ONE pass: escaping HTML first and Markdown after would escape the ``#`` of ``&#x27;``.
@@ -206,7 +207,8 @@ def answer_html(answer: Answer, docs: DocLookup, answer_id: str = "") -> str:
             parts.append(f'<div class="pa-related-head">以下条文{RELATED_LABEL}，仅供参考：</div>')
             parts.extend(source_html(c, docs, None, RELATED_LABEL, openable) for c in answer.related)
         return _msg(parts, answer_id)
-    parts = []
+    # a manager's curated answer (精选答案, assistant.curated) says so before its text
+    parts = [f'<div class="pa-curated-badge">{CURATED_LABEL}</div>'] if answer.debug.get("curated") else []
     quotes = [c.quote for c in answer.citations]
     cites = answer.citations if openable else ()
     if answer.short_answer:
@@ -305,31 +307,69 @@ def quiz_preview_html(items: Sequence[QuizItem]) -> str:
 
 
 # -- tables (Gradio Dataframes of datatype "str" show cells as text nodes: no HTML, no Markdown) -------
-DOC_HEADERS = ["标题", "文件名", "发文机关", "日期", "块数", "入库时间"]  # title first: a phone shows it
+# Title first (a phone shows the first columns), then what people cite a document by: 文号, issuer, dates.
+DOC_HEADERS = ["标题", "状态", "文号", "发文机关", "日期", "修订日期", "块数", "入库时间", "文件名"]
 HIT_HEADERS = ["名次", "得分", "关键词名次", "向量名次", "文件", "章节", "段落"]
+DISABLED_LABEL = "已停用"
+READY_LABEL = "可用"
 
 
 def when(ts: float) -> str:
     return time.strftime("%Y-%m-%d %H:%M", time.localtime(ts)) if ts else ""
 
 
-def document_rows(records: Iterable[DocRecord]) -> list[list[str | int]]:
-    return [
-        [
-            plain(r.title or r.source),
-            plain(r.source),
-            plain(r.issuer),
-            plain(r.date),
-            r.n_chunks,
-            when(r.ingested_at),
-        ]
-        for r in records
-    ]
+def document_rows(
+    records: Iterable[DocRecord],
+    *,
+    revised: Mapping[str, str] | None = None,
+    disabled: Collection[str] = (),
+    status: Mapping[str, str] | None = None,
+) -> list[list[str | int]]:
+    """The 已入库文件 table: ``revised`` (doc id → 修订日期), ``disabled`` ids (shown 已停用) and
+    ``status`` (doc id → e.g. 向量 12/40 while its vectors are computed; absent: 可用)."""
+    rows: list[list[str | int]] = []
+    for r in records:
+        state = DISABLED_LABEL if r.doc_id in disabled else (status or {}).get(r.doc_id) or READY_LABEL
+        rows.append(
+            [
+                plain(r.title or r.source),
+                plain(state),
+                plain(r.doc_number),
+                plain(r.issuer),
+                plain(r.date),
+                plain((revised or {}).get(r.doc_id, "")),
+                r.n_chunks,
+                when(r.ingested_at),
+                plain(r.source),
+            ]
+        )
+    return rows
 
 
-def doc_label(record: DocRecord) -> str:
-    """A document in a dropdown: file name and title (dropdown labels are text)."""
-    return plain(f"{record.source}（{record.title}）" if record.title else record.source)
+def doc_label(record: DocRecord, disabled: bool = False) -> str:
+    """A document in a dropdown: title first (a phone cuts the end), then the file name."""
+    shown = f"{record.title}（{record.source}）" if record.title else record.source
+    return plain(f"[{DISABLED_LABEL}] {shown}" if disabled else shown)
+
+
+def chunks_html(record: DocRecord, chunks: Sequence[Chunk], text: str | None = None) -> str:
+    """The 分块 view of one document: its passages in order, each with its section label (the article
+    number added from the document ``text`` when the label lacks it) and offsets."""
+    title = esc(f"《{record.title or record.source}》")
+    head = (
+        f'<div class="pa-viewer-head"><span class="pa-title">{title}</span>'
+        f'<span class="pa-sum-meta">{esc(f"{record.source} · {len(chunks)} 块")}</span></div>'
+    )
+    parts = []
+    for c in sorted(chunks, key=lambda c: c.ordinal):
+        section = section_label(c.section, text, c.start) or "（无章节）"
+        where = f"#{c.ordinal + 1} · {section} · 第 {c.start}–{c.end} 字"
+        parts.append(
+            f'<div class="pa-chunk"><div class="pa-meta">{esc(where)}</div>'
+            f'<div class="pa-chunk-text">{esc(c.text)}</div></div>'
+        )
+    body = "".join(parts) or esc("（没有可检索的段落）")
+    return f'<div class="pa-chunks" style="max-height:70vh;overflow-y:auto">{head}{body}</div>'
 
 
 def hit_rows(hits: Iterable[Hit]) -> list[list[str | int | float]]:

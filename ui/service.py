@@ -5,10 +5,16 @@ re-index) take ``_write`` so that they run one at a time inside this process, as
 base's single-writer lock requires; reads never take it, so chatting continues during an upload.
 Every write is recorded in the knowledge base's audit log (``index/audit.py``) with the user who
 asked for it, the documents and the result, also when it fails.
+
+Documents a command-line ``ingest`` stored without their vectors (searchable by keyword at once) have
+them filled here, by a background thread (向量补齐) that embeds one small batch at a time between the
+other writes, at the lower CPU priority passage batches use; :meth:`WebService.vector_status` tells the
+knowledge-base page where each document is (queued / embedding n/N / ready).
 """
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 import uuid
@@ -26,6 +32,7 @@ from assistant import (
     AuditLog,
     CancelToken,
     DocRecord,
+    DocVectors,
     Hit,
     IndexLocked,
     IngestReport,
@@ -45,6 +52,12 @@ from ui.security import mask_quoted_markers, strip_invisible
 
 ALLOWED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"}) & SUPPORTED
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
+# The background vector filler: a small batch holds the write lock briefly, so an upload waits seconds
+# at most (vectors do not depend on how passages are batched); the queue is looked at this often when
+# empty (a command-line ingest may fill it at any time).
+FILL_BATCH = 8
+FILL_POLL = 2.0
+log = logging.getLogger(__name__)
 _ANSWER_CACHE = 2000
 _TEXT_CACHE = 16
 
@@ -108,6 +121,7 @@ class WebService:
         assistant: Assistant | None = None,
         max_upload_bytes: int = DEFAULT_MAX_UPLOAD,
         sources: Sequence[Path] = (),
+        fill_vectors: bool = True,
     ) -> None:
         self.settings = settings
         self.assistant = assistant or Assistant(settings)
@@ -124,6 +138,11 @@ class WebService:
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._texts: OrderedDict[str, str | None] = OrderedDict()
         self._records: dict[str, DocRecord] | None = None
+        self._stop = threading.Event()
+        self.fill_error: str | None = None  # the last failure of the background filler (it retries)
+        self._filler = threading.Thread(target=self._fill_vectors, name="vector-filler", daemon=True)
+        if fill_vectors:
+            self._filler.start()
 
     @property
     def streaming(self) -> bool:
@@ -224,6 +243,10 @@ class WebService:
                 rejected.append((name, f"不支持的格式 {suffix or '（无扩展名）'}，可上传 {allowed}"))
             elif tmp.stat().st_size > self.max_upload_bytes:
                 rejected.append((name, f"文件过大，上限 {self.max_upload_bytes // (1024 * 1024)} MB"))
+            elif (
+                same := self.assistant.duplicate_of(tmp, name)
+            ) is not None:  # 内容重复: name the stored one
+                rejected.append((name, f"内容与已入库的《{same.title or same.source}》（{same.source}）相同"))
             else:
                 accepted.append((name, tmp))
         names = [name for name, _ in accepted]
@@ -334,7 +357,41 @@ class WebService:
             )
             raise
 
+    # -- vectors filled in the background (index.embed_queue) -------------------------------------------
+    def vector_status(self) -> dict[str, DocVectors]:
+        """Per-document vector state by doc id: ``.state`` queued | embedding | ready, ``.label`` in Chinese."""
+        return self.assistant.vector_status()
+
+    def pending_vectors(self) -> int:
+        return self.assistant.pending_vectors()
+
+    def fill_vectors_once(self) -> int:
+        """Embed one batch of queued vectors between other writes; passages embedded (0: none queued)."""
+        with self._write:
+            if self._stop.is_set():
+                return 0
+            return self.assistant.embed_one_batch(FILL_BATCH)
+
+    def _fill_vectors(self) -> None:
+        while not self._stop.is_set():
+            try:
+                if self.assistant.pending_vectors() == 0 or self.fill_vectors_once() == 0:
+                    self._stop.wait(FILL_POLL)
+                    continue
+                self.fill_error = None
+            except IndexLocked:  # a command-line ingest or embed is writing: it fills them, or we do later
+                self._stop.wait(FILL_POLL)
+            except Exception as exc:  # an embedder failure must not stop the server; say it, try again
+                if self._stop.is_set():
+                    return
+                self.fill_error = f"向量补齐失败（{type(exc).__name__}: {exc}），稍后重试"
+                log.warning("%s", self.fill_error)
+                self._stop.wait(FILL_POLL * 15)
+
     def close(self) -> None:
+        self._stop.set()
+        if self._filler.is_alive():
+            self._filler.join()  # at most the batch it is embedding
         with self._write:
             self.feedback.close()
             self.assistant.close()

@@ -18,6 +18,7 @@ CSS = """
 .pa-short { font-weight: 700; font-size: 1.06em; margin-bottom: .35em; }
 .pa-answer { margin-bottom: .4em; }
 .pa-refusal strong { color: #b45309; }
+.pa-curated-badge { display: inline-block; font-size: .8em; color: #047857; border: 1px solid #047857; border-radius: 4px; padding: 0 .4em; margin-bottom: .3em; }
 .pa-error { color: #b91c1c; }
 .pa-pending { opacity: .85; }
 .pa-ref { font-size: .75em; color: #2563eb; margin: 0 1px; }
@@ -60,6 +61,12 @@ CSS = """
 .pa-item { margin-bottom: .7em; }
 .pa-key { font-size: .9em; color: var(--body-text-color-subdued); }
 #pa-ask-row { align-items: stretch; }
+/* 我的对话 (ui.conversations): the list scrolls inside the sidebar; 猜你想问 wraps under the answer */
+#pa-conv-list { max-height: 60vh; overflow-y: auto; }
+#pa-conv-list label { overflow-wrap: anywhere; }
+#pa-suggest-row { flex-wrap: wrap; gap: 6px; align-items: center; }
+#pa-suggest-head { flex: 0 0 auto !important; min-width: 0 !important; width: auto !important; }
+.pa-suggest { flex: 1 1 auto !important; white-space: normal !important; text-align: left; }
 .gradio-container .column, .gradio-container .tabitem, .gradio-container .tabs { min-width: 0 !important; }
 #pa-docs, #pa-hits { min-width: 0 !important; max-width: 100% !important; overflow-x: auto; }
 #pa-ask-btn { min-width: 72px !important; }
@@ -78,7 +85,9 @@ CSS = """
   #pa-viewer { max-height: 60vh; }
   /* the viewer goes below the chat, full width */
   #pa-chat-row { flex-wrap: wrap !important; }
-  #pa-chat-col, #pa-viewer-col { flex: 1 1 100% !important; min-width: 100% !important; }
+  #pa-chat-col, #pa-viewer-col, #pa-convs-col { flex: 1 1 100% !important; min-width: 100% !important; }
+  #pa-conv-list { max-height: 30vh; }
+  .pa-suggest, #pa-conv-list label, #pa-convs-col button { min-height: 40px; }
   /* tables scroll sideways instead of squeezing every column to one character */
   #pa-quiz-review th, #pa-quiz-review td { min-width: 4.5em !important; }
   #pa-quiz-review table { width: max-content; }

@@ -41,6 +41,7 @@ class AnswerType:
     ``clause_fallback``: with no typed span, the clause that matches the question best is the short
     answer (是什么 → the clause after its copula). ``lead_chars``: a short answer up to this long leads
     the answer text ("5479座。…"); ``None``: it never leads (an enumeration is read in its clause).
+    ``gathers_items``: a sentence announcing a list is read with the (一)(二)… items that follow it.
     """
 
     name: ClassVar[str] = ""
@@ -48,6 +49,11 @@ class AnswerType:
     cues: ClassVar[tuple[Cue, ...]] = ()
     clause_fallback: ClassVar[bool] = False
     lead_chars: ClassVar[int | None] = None
+    # Whether a lead-in sentence (…包括： / 下列…：) is read together with the numbered items after it.
+    gathers_items: ClassVar[bool] = False
+    # Whether, among sentences scoring about as well, the one naming the question's own subject wins
+    # over a broad one (县级以上人民政府应当…): who, when and may-I questions want the specific clause.
+    prefers_specific: ClassVar[bool] = False
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         """Candidate answer spans of a sentence (offsets relative to it)."""
@@ -72,6 +78,15 @@ class AnswerType:
     def short(self, span: Span) -> str | None:
         """The short answer a span states."""
         return span.text.strip("，、；：。 ")
+
+    def broad(self, info: QuestionInfo, span: Span | None) -> bool:
+        """Whether an answer span names no one in particular (县级以上人民政府): a specific rival wins."""
+        return False
+
+    def settled(self, short: str | None) -> bool:
+        """Whether a short answer answers the question outright; when the best sentence's does not, the
+        sentence right after it in the same passage may (…应当…审批。金额较小的，可以委托…)."""
+        return True
 
     def leads(self, short: str) -> bool:
         return self.lead_chars is not None and len(short) <= self.lead_chars
@@ -125,3 +140,9 @@ def proximity(span: Span, sentence: str, terms: Sequence[str]) -> float:
             total += len(t) / (1.0 + max(gap, 0))
             i = sentence.find(t, i + 1)
     return total
+
+
+def unstated(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
+    """The spans the question does not state itself: a figure the question gives (“三个人家”, 2023年)
+    is what it asks about, not the figure it asks for. All spans when the question states them all."""
+    return [s for s in spans if s.text not in info.text] or list(spans)

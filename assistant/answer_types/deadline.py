@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
+from assistant.answer_types.base import AnswerType, Cue, QuestionInfo, unstated
 from assistant.extract import Span, dates
 
 _DEADLINE = re.compile(
     r"什么时候|啥时候|何时|哪天|哪一天|几月几[日号]|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪年|起施行|开始施行|施行|生效|[多几]长时间|多少年"
 )
+
+# When a document takes effect is a calendar date (自2025年5月1日起施行), never a period.
+_TAKES_EFFECT = re.compile(r"施行|生效|实施(?:的|了)?(?:时间|日期)|开始实施|起实施")
+_ASKS_PERIOD = re.compile(r"多久|多长|几[天日周年]|几个月|多少[天日年]|期限|[以之]?[内前后]")
+# A digit run is read once (lookbehind) and 年…月 stops at the next 年, so a search stays linear.
+_CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四五六七八九]{4}年")
 
 
 class Deadline(AnswerType):
@@ -21,9 +28,19 @@ class Deadline(AnswerType):
         Cue(70, _DEADLINE),
     )
     lead_chars = 20
+    prefers_specific = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
-        return dates(sentence)
+        found = dates(sentence)
+        # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
+        if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
+            return [s for s in found if _CALENDAR.search(s.text)]
+        return found
+
+    def pick(
+        self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
+    ) -> Span | None:
+        return super().pick(info, sentence, unstated(info, spans), terms)
 
     def strict(self, info: QuestionInfo) -> bool:
         return True  # 什么时候 needs a date or period; a sentence without one does not answer it

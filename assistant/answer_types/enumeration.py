@@ -16,6 +16,8 @@ PAIR_FIT = 0.6
 class ItemsAnswer(AnswerType):
     """Reading shared by the types whose answer is a run of items (列举, 分类)."""
 
+    gathers_items = True
+
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         return enumerations(sentence)
 

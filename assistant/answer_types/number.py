@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
+from assistant.answer_types.base import AnswerType, Cue, QuestionInfo, unstated
 from assistant.extract import Span, quantities
 
 # Also used by yes/no: 能领多少钱吗 asks for the figure, not a verdict.
 NUMBER_CUE = re.compile(
-    r"多少|几[个名户人倍次座家项年天岁成万元条所名位]|几倍|比例|百分之|几次|多大|多高|几名|多少钱"
+    r"多少|几[个名户人倍次座家项年天岁成万元条所名位]|几倍|比例|百分之|几分之几|几次|多大|多高|几名|多少钱"
 )
 # A figure in another unit than the one asked (人 for 多少钱) is a weak fit: the sentence is on topic.
 WRONG_UNIT_FIT = 0.2
@@ -40,7 +40,7 @@ class Number(AnswerType):
     ) -> Span | None:
         if spans and info.unit_forms:
             spans = [s for s in spans if any(u in s.text for u in info.unit_forms)] or spans
-        return super().pick(info, sentence, spans, terms)
+        return super().pick(info, sentence, unstated(info, spans), terms)
 
 
 NUMBER = Number()

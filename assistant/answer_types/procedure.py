@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
-from assistant.extract import Span, bodies
+from assistant.extract import Span, bodies, is_broad_body
+
+_ASKS_LEVEL = re.compile(r"哪[一个]?级|什么级别|哪个层级|哪一层")
 
 
 class Procedure(AnswerType):
@@ -18,9 +20,14 @@ class Procedure(AnswerType):
     )  # fmt: skip
     clause_fallback = True  # 怎么办理 without a named body: the matching clause
     lead_chars = 20
+    prefers_specific = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         return bodies(sentence)
+
+    def broad(self, info: QuestionInfo, span: Span | None) -> bool:
+        # 哪级政府 asks for a level: 县级以上人民政府 is then the very answer, not a broad one.
+        return span is not None and is_broad_body(span.text) and not _ASKS_LEVEL.search(info.text)
 
 
 PROCEDURE = Procedure()

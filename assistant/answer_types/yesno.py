@@ -34,6 +34,7 @@ class YesNo(AnswerType):
     name = "yesno"
     labels = ("是非", "判断")
     cues = (Cue(20, _YESNO, unless=NUMBER_CUE),)  # 能领多少钱吗 asks for the figure
+    prefers_specific = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         return obligations(sentence)
@@ -52,6 +53,9 @@ class YesNo(AnswerType):
 
     def short(self, span: Span) -> str | None:
         return verdict(span)
+
+    def settled(self, short: str | None) -> bool:
+        return short is not None and short != "应当"  # 应当 says a duty, not whether one may
 
     def leads(self, short: str) -> bool:
         return True  # the verdict always comes first: 不能。…

@@ -22,9 +22,9 @@ def _exact(answer: Answer) -> None:
 
 def test_a_figure_leads_the_answer_and_its_citation_is_exact() -> None:
     answer = ANSWERER.answer("低保标准每人每月多少钱？")
-    assert answer.found and answer.question_type == "number" and answer.short_answer == "500元"
+    assert answer.found and answer.question_type == "number" and answer.short_answer == "不低于500元"
     sentence = "第二条 农村最低生活保障标准由县级人民政府民政部门确定，每人每月不低于500元。"
-    assert answer.answer == f"500元。{sentence}[1]"
+    assert answer.answer == f"不低于500元。{sentence}[1]"  # the bound is part of the figure
     (cite,) = answer.citations
     assert (cite.doc_id, cite.start, cite.end) == (
         "dibao",

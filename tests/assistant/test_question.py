@@ -90,7 +90,11 @@ def test_character_prefilter_never_changes_a_match() -> None:
 
 def test_document_hints_weights_and_missing() -> None:
     hints = document_hints(analyse("河南省乡村振兴促进条例什么时候施行？"), _docs())
-    assert hints.missing == ("河南省乡村振兴促进条例",) and hints.targeted == ()
+    # Not a missing name but a region gap: 广东 and 北京 have this rule, 河南 has not (the refusal says so).
+    assert hints.missing == () and hints.targeted == ()
+    assert [(g.kind, g.asked, g.labels) for g in hints.gaps] == [("region", "河南", ("广东", "北京"))]
+    hints = document_hints(analyse("河南省土地管理条例什么时候施行？"), _docs())
+    assert hints.missing == ("河南省土地管理条例",) and hints.targeted == ()
     hints = document_hints(analyse("省里的乡村振兴促进条例什么时候施行？"), _docs())
     assert set(hints.targeted) == {"gd", "bj"} and not hints.missing
     assert hints.weights["gd"] > hints.weights.get("henan", 1.0) >= 1.0

@@ -20,7 +20,7 @@ def test_the_sentence_with_the_asked_figure_scores_best_and_points_into_its_docu
     reading = KB.reader().read(analyse(MONEY), KB.retrieve(MONEY))
     best = reading.evidence[0]
     assert best.text == "第二条 农村最低生活保障标准由县级人民政府民政部门确定，每人每月不低于500元。"
-    assert best.fit == 1.0 and [s.text for s in best.spans] == ["500元"]
+    assert best.fit == 1.0 and [s.text for s in best.spans] == ["不低于500元"]
     for ev in reading.evidence:  # every sentence's offsets are offsets into the document
         assert KB.text(ev.hit.chunk.doc_id)[ev.start : ev.end] == ev.text
     assert [ev.score for ev in reading.evidence] == sorted(

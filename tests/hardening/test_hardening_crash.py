@@ -76,14 +76,14 @@ def cli(*args: str, crash_at: str | None = None) -> subprocess.Popen[str]:
 
 
 def ingest(corpus: Path, index: Path, crash_at: str | None = None) -> tuple[int, str]:
-    proc = cli("ingest", str(corpus), "--quiet", "--index", str(index), crash_at=crash_at)
+    proc = cli("ingest", str(corpus), "--quiet", "--wait", "--index", str(index), crash_at=crash_at)
     out, err = proc.communicate(timeout=300)
     return proc.returncode, out + err
 
 
 def ingest_killed_at_random(corpus: Path, index: Path, rng: random.Random) -> float:
     """Start an ingest, wait until it holds the write lock, then SIGKILL it a random moment later."""
-    proc = cli("ingest", str(corpus), "--quiet", "--index", str(index))
+    proc = cli("ingest", str(corpus), "--quiet", "--wait", "--index", str(index))
     lock = index / "write.lock"
     deadline = time.monotonic() + 120
     while not (lock.exists() and lock.stat().st_size > 0 and _holder(lock) == proc.pid):

@@ -369,6 +369,9 @@ class FakeAssistant:
     def documents(self) -> list[object]:
         return []  # nothing stored: no upload is a duplicate
 
+    def duplicate_of(self, path: Path, name: str) -> None:
+        return None
+
     def close(self) -> None:
         pass
 

@@ -146,6 +146,10 @@ class _KB:
     vectors: _Vectors
     locked: bool = False
     repairs: list[str] = field(default_factory=list)
+    queued: int = 0  # passages waiting in the embedding queue: stored, not yet vectors
+
+    def pending_vectors(self) -> int:
+        return self.queued
 
     def repair(self) -> None:
         if self.locked:

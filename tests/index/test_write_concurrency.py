@@ -255,7 +255,7 @@ def test_ctrl_c_during_a_command_line_ingest_cancels_cleanly(
     index = tmp_path / "index"
     handler = signal.getsignal(signal.SIGINT)
     cancel_when_embedding(monkeypatch, "SEEDMARK", lambda: signal.raise_signal(signal.SIGINT))
-    code = main(["ingest", str(folder), "--index", str(index), "--quiet"])
+    code = main(["ingest", str(folder), "--index", str(index), "--quiet", "--wait"])
     err = capsys.readouterr().err
     assert code == 130, err
     assert "已取消" in err and "b-seed.txt" in err and "Traceback" not in err
@@ -268,7 +268,7 @@ def test_ctrl_c_during_a_command_line_ingest_cancels_cleanly(
         consistent(kb)
     finally:
         kb.close()
-    assert main(["ingest", str(folder), "--index", str(index), "--quiet"]) == 0
+    assert main(["ingest", str(folder), "--index", str(index), "--quiet", "--wait"]) == 0
 
 
 # --- files that explode into chunks -----------------------------------------------------------------------

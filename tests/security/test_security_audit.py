@@ -22,7 +22,17 @@ def test_entries_are_appended_never_rewritten(tmp_path: Path) -> None:
     assert set(first) >= {"time", "user", "action", "documents", "result"}
     assert [e["action"] for e in log.entries()] == ["upload", "delete"]
     assert log.path.stat().st_mode & 0o777 == 0o600
-    assert set(ACTIONS) == {"ingest", "upload", "delete", "reindex", "restore", "api"}
+    assert set(ACTIONS) == {
+        "ingest",
+        "upload",
+        "delete",
+        "reindex",
+        "restore",
+        "api",
+        "curate",
+        "enable",
+        "disable",
+    }
     with pytest.raises(ValueError, match="未知的审计动作"):
         log.record("x", "drop-table", [], "ok")
 

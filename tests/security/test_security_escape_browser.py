@@ -136,7 +136,7 @@ def test_knowledge_base_table_and_dropdown_show_titles_literally(
     page.get_by_label("选择文件").click()
     options = page.locator("[data-testid=dropdown-option]")
     options.first.wait_for()
-    assert f"{FILE}（{TITLE}）" in [t.strip().lstrip("✓").strip() for t in options.all_inner_texts()]
+    assert f"{TITLE}（{FILE}）" in [t.strip().lstrip("✓").strip() for t in options.all_inner_texts()]
     page.keyboard.press("Escape")
     session.check_inert(leak_listener)
 

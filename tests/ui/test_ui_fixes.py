@@ -43,7 +43,10 @@ def test_chat_clear_event_resets_the_conversation_state(ui_server: Server) -> No
     wired = [f for f in ui_server.demo.fns.values() if (chat._id, "clear") in f.targets]
     assert wired, "the chat's trash icon is not wired"
     assert any(isinstance(o, gr.State) for o in wired[0].outputs)
-    assert wired[0].fn() == ([], [], "", "")
+    reset = wired[0].fn()
+    # Screen, follow-up turns, copy box and rating status are emptied; the current conversation id is
+    # forgotten too, so the next question starts a new saved conversation.
+    assert reset[:5] == ([], [], "", "", "")
 
 
 @pytest.mark.browser
@@ -174,9 +177,12 @@ def test_upload_of_the_same_content_under_another_name_is_reported(ui_server: Se
     service = ui_server.service
     try:
         assert not service.upload([(first.name, first)]).duplicates
-        again = service.upload([(second.name, second)])
-        assert again.duplicates == ((second.name, first.name),)
-        assert "chongfu-b.txt 与已入库的 chongfu-a.txt 内容相同" in again.summary()
+        again = service.upload([(second.name, second)])  # refused before any work, the stored one named
+        assert again.report is None and not again.duplicates
+        assert (
+            "未接受：chongfu-b.txt（内容与已入库的《重复内容通知》（chongfu-a.txt）相同）" in again.summary()
+        )
+        assert service.assistant.find_document("chongfu-b.txt") is None
     finally:
         for name in (first.name, second.name):
             service.delete(name)
@@ -215,7 +221,7 @@ def test_delete_in_the_browser_asks_then_deletes(browser: Any, ui_server: Server
         page.get_by_role("tab", name="知识库").click()
         pick = page.get_by_label("选择文件")
         pick.click()
-        page.get_by_role("option", name="shanchu-ceshi.txt（待删除通知）").click()
+        page.get_by_role("option", name="待删除通知（shanchu-ceshi.txt）").click()
         page.locator("#pa-delete-btn").click()
         page.locator("#pa-confirm-delete-btn").wait_for(state="visible", timeout=20_000)
         assert "确定删除 shanchu-ceshi.txt" in page.locator("#pa-kb-status textarea").input_value()

@@ -135,8 +135,9 @@ def test_status_lines_and_table_cells_are_literal() -> None:
     no_markup(line.replace("<br>", ""))
     assert htmllib.unescape(re.sub(r"<[^>]+>", "", line.replace("<br>", "\n"))).endswith(HOSTILE)
     rec = DocRecord("d", "a\u200b.txt", HOSTILE, "", "", "", "fp", 1, 0.0)
-    assert render.document_rows([rec])[0][:2] == [HOSTILE, "a.txt"]  # text cells: as typed, title first
-    assert render.doc_label(rec) == f"a.txt（{HOSTILE}）"
+    row = render.document_rows([rec])[0]
+    assert row[0] == HOSTILE and row[render.DOC_HEADERS.index("文件名")] == "a.txt"  # as typed, title first
+    assert render.doc_label(rec) == f"{HOSTILE}（a.txt）"
 
 
 def test_csp_allows_no_inline_script() -> None:

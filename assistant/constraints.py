@@ -1,0 +1,267 @@
+"""What a question pins down (问题约束) and whether the documents satisfy it: the named document, its
+year, its region.
+
+An answer stands only when its evidence comes from a document that satisfies the question's
+constraints. A question about the 2024 一号文件 when the knowledge base holds the 2023 and 2025 ones
+is refused with the constraint named, and the other years' passages are shown as related (仅供参考),
+never as the answer; a question about one province's rule is never answered from another
+province's. Named documents are matched in :mod:`assistant.docmatch`; this module turns the match
+into refusals (:func:`document_gap`) and into the set of documents evidence may come from
+(:func:`admissible_docs`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.answer_types import QuestionInfo
+from assistant.docmatch import DocHints, doc_years, label_year
+from assistant.lexicon import REGIONS
+from assistant.policy import DEFAULT_POLICY, AnswerPolicy
+from assistant.reader import Evidence
+from corpus.tokenize import stopwords
+from index.catalog import DocRecord
+
+__all__ = [
+    "Unmet",
+    "abbreviates",
+    "admissible_docs",
+    "doc_region",
+    "document_gap",
+    "pinned_years",
+    "region_gap",
+    "subject_gap",
+    "subjects",
+    "unqualified",
+    "unstated_year",
+]
+
+# A year that pins a document outside a name: 2024年的规定, 24年出台的政策, 2024年文件.
+_PINNED_YEAR = re.compile(
+    r"(?<!\d)((?:19|20)?\d{2})年(?:的|版|出台的|发布的|印发的|颁布的|新)?(?:中央)?"
+    r"(一号文件|文件|规定|政策|条例|办法|意见|决定|通知|规划|建议)"
+)
+# Words that name who or what a rule is about (主体): a role, a body, a household, a fund.
+_SUBJECT_END = re.compile(r"(?:会|员|手|户|职工|农民工|主|者|队|家庭|津贴|补贴|补助|企业|机构|基金|司机)$")
+# Words that lead into a subject without qualifying it (根据理事会…, 请问董事会…, 规定成员…).
+_FUNCTION_WORDS = frozenset({
+    "根据", "按照", "依照", "依据", "参照", "规定", "请问", "问问", "咨询", "一下", "关于", "对于", "针对",
+    "通过", "经过", "觉得", "认为", "知道", "如果", "的话", "这个", "那个", "就是", "还是", "或是", "现在",
+    "今年", "去年", "明年", "我们", "咱们", "你们", "他们", "自己",
+})  # fmt: skip
+# A word starting with a numeral or a determiner counts or points (几户, 每户, 这家): it names no subject.
+_NOT_SUBJECT = re.compile(r"^[一二两三四五六七八九十百千万几每多某各本该这那哪其全]|[0-9]")
+_STOPWORDS = stopwords()  # never indexed, so never "seen": 或者, 以及
+# Kinds a title can show; the others (文件, 规定, 政策) may be any document.
+_TITLE_KINDS = ("一号文件", "条例", "办法", "意见", "决定", "通知", "规划", "建议")
+
+
+@dataclass(frozen=True, slots=True)
+class Unmet:
+    """A constraint the documents do not satisfy (约束不满足): the refusal says which."""
+
+    kind: str  # document | year | region
+    message: str
+    related_docs: tuple[str, ...] = ()  # documents whose passages are shown as related (仅供参考)
+
+
+def pinned_years(text: str) -> list[tuple[str, str]]:
+    """(year, kind) for each year that pins a document kind: 24年的规定 → ("2024", "规定")."""
+    out = []
+    for m in _PINNED_YEAR.finditer(text):
+        y = m.group(1)
+        out.append((y if len(y) == 4 else "20" + y, m.group(2)))
+    return out
+
+
+def doc_region(doc: DocRecord) -> str:
+    """The province a regional document belongs to (from its title, else its issuer); "" for national."""
+    for source in (doc.title, doc.issuer):
+        for r in REGIONS:
+            if r in source:
+                return r
+    return ""
+
+
+def _years_text(years: Sequence[str]) -> str:
+    return "、".join(f"{y}年" for y in years)
+
+
+def document_gap(info: QuestionInfo, docs: Sequence[DocRecord], hints: DocHints) -> Unmet | None:
+    """A named document, or a document of the asked year, that the knowledge base does not hold."""
+    if hints.missing and not hints.targeted and not hints.gaps:
+        names = "、".join(f"《{m}》" for m in hints.missing)
+        return Unmet("document", f"现有文件中未找到{names}，无法据此回答。")
+    if hints.gaps and not hints.targeted:
+        gap = hints.gaps[0]
+        if gap.kind == "year":
+            text = f"现有文件中没有{gap.asked}年{gap.name}"
+            if gap.labels:
+                text += f"；{_years_text(gap.labels)}{gap.name}的相关规定见下方（仅供参考）"
+        else:
+            text = f"现有文件中没有{gap.asked}的{gap.name}；{'、'.join(gap.labels)}的{gap.name}见下方（仅供参考）"
+        return Unmet(gap.kind, text + "。", gap.others)
+    for year, kind in pinned_years(info.text):
+        if hints.targeted:
+            break  # the named document decides (its year was checked with its name)
+        of_kind = [d for d in docs if kind not in _TITLE_KINDS or kind in d.title]
+        if of_kind and not any(year in doc_years(d) for d in of_kind):
+            others = sorted({label_year(d) for d in of_kind} - {""})
+            what = f"{year}年的{kind}"
+            text = f"现有文件中没有{what}"
+            if len(others) <= 3:
+                text += f"；{_years_text(others)}的相关{kind}见下方（仅供参考）"
+            return Unmet("year", text + "。", tuple(d.doc_id for d in of_kind))
+    return None
+
+
+def admissible_docs(
+    info: QuestionInfo, docs: Sequence[DocRecord], hints: DocHints, policy: AnswerPolicy = DEFAULT_POLICY
+) -> set[str] | None:
+    """The documents evidence may come from, or None for any: the named documents (when the policy
+    restricts to them), those of a pinned year, and none of another region than the question's."""
+    allowed = {d.doc_id for d in docs}
+    restricted = False
+    if hints.targeted and policy.restrict_to_named:
+        allowed &= set(hints.targeted)
+        restricted = True
+    years = [y for y, _ in pinned_years(info.text)]
+    if years and not hints.targeted:
+        of_year = {d.doc_id for d in docs if any(y in doc_years(d) for y in years)}
+        if of_year:
+            allowed &= of_year
+            restricted = True
+    if info.regions:
+        other = {d.doc_id for d in docs if doc_region(d) and doc_region(d) not in info.regions}
+        if other & allowed:
+            allowed -= other
+            restricted = True
+    return allowed if restricted else None
+
+
+def region_gap(
+    info: QuestionInfo, docs: Sequence[DocRecord], unrestricted: Sequence[Evidence],
+    policy: AnswerPolicy = DEFAULT_POLICY,
+) -> Unmet | None:  # fmt: skip
+    """The refusal when only another region's document speaks to the question: the best evidence
+    before the documents were restricted would have answered, and it is from another region."""
+    if not info.regions or not unrestricted or unrestricted[0].coverage < policy.min_coverage:
+        return None
+    regions = {d.doc_id: doc_region(d) for d in docs}
+    if regions.get(unrestricted[0].hit.chunk.doc_id, "") in ("", *info.regions):
+        return None
+    others = tuple(d for d, r in regions.items() if r and r not in info.regions)
+    return Unmet("region", f"现有文件中没有{'、'.join(info.regions)}的相关规定，无法据此回答。", others)
+
+
+@dataclass(frozen=True, slots=True)
+class Subjects:
+    """The question's subjects (主体) the corpus cannot speak to as asked: ``absent`` is a role, body or
+    fund word no document uses (外卖骑手, 董事会); each of ``qualified`` is a (modifier, head) pair of
+    words the corpus uses (服务 + 企业 in 物业服务企业) that the evidence must speak of together, with
+    the phrase as asked (for the refusal)."""
+
+    absent: str = ""
+    word: str = ""  # the role word itself (骑手 of 外卖骑手)
+    qualified: tuple[tuple[str, str, str], ...] = ()  # (modifier, head, the phrase as asked)
+
+
+def subjects(
+    info: QuestionInfo, words: Callable[[str], list[str]], idf: Callable[[str], float],
+    known: Callable[[str], bool],
+) -> Subjects:  # fmt: skip
+    """Subjects of the question the corpus never uses. ``idf`` is the keyword index's (0 for a word it
+    never saw); ``known`` says whether the lexicon maps a word to document wording. Named documents are
+    left out (a misspelled name is not a subject)."""
+    text = re.sub(r"《[^《》]*》", "，", info.text)  # [^《》]: linear on many 《
+    for name in info.named_docs:
+        text = text.replace(name, "，")
+    seq = [w for w in words(text) if w.strip()]
+
+    def foreign(w: str) -> bool:
+        return (
+            len(w) >= 2
+            and re.fullmatch(r"[\u4e00-\u9fff]+", w) is not None
+            and not _NOT_SUBJECT.search(w)
+            and not any(r in w for r in REGIONS)
+            and w not in _STOPWORDS
+            and w not in _FUNCTION_WORDS
+            and idf(w) == 0.0
+            and not known(w)
+        )
+
+    def plain(w: str) -> bool:  # a word the corpus uses, that may modify a subject
+        return (
+            len(w) >= 2
+            and re.fullmatch(r"[\u4e00-\u9fff]+", w) is not None
+            and not _NOT_SUBJECT.search(w)
+            and not any(r in w for r in REGIONS)
+            and w not in _STOPWORDS
+            and w not in _FUNCTION_WORDS
+            and idf(w) > 0.0
+            and not known(w)
+        )
+
+    qualified: list[tuple[str, str, str]] = []
+    for i, w in enumerate(seq):
+        if foreign(w) and _SUBJECT_END.search(w):
+            return Subjects(seq[i - 1] + w if i and foreign(seq[i - 1]) else w, w)  # 外卖 + 骑手
+        if i and plain(w) and _SUBJECT_END.search(w) and plain(seq[i - 1]):
+            # 服务 + 企业: the evidence must speak of 服务企业 (named with a never-used word before: 物业)
+            label = "".join(seq[i - 2 : i + 1]) if i >= 2 and foreign(seq[i - 2]) else seq[i - 1] + w
+            qualified.append((seq[i - 1], w, label))
+    return Subjects("", "", tuple(qualified))
+
+
+def abbreviates(word: str, text: str, gap: int = 2) -> bool:
+    """Whether ``word`` is a short form of something ``text`` says: its characters in order, at most
+    ``gap`` characters apart (村委会 in 村民委员会)."""
+    if not word:
+        return False
+    start = text.find(word[0])
+    while start >= 0:
+        # Earliest next character within the gap is optimal: it leaves the most room for the rest.
+        pos, ok = start, True
+        for ch in word[1:]:
+            nxt = text.find(ch, pos + 1, pos + 2 + gap)
+            if nxt < 0:
+                ok = False
+                break
+            pos = nxt
+        if ok:
+            return True
+        start = text.find(word[0], start + 1)
+    return False
+
+
+def subject_gap(found: Subjects, passages: Sequence[str] = ()) -> Unmet | None:
+    """A refusal for a subject no document mentions, not even as the full form of an abbreviation
+    (村委会 is 村民委员会) in the passages retrieved for the question."""
+    if found.absent and not any(abbreviates(found.word, p) for p in passages):
+        return Unmet("subject", f"现有文件中没有关于“{found.absent}”的规定，无法据此回答。")
+    return None
+
+
+def unqualified(found: Subjects, sentence: str, passage: str) -> Unmet | None:
+    """A refusal when the evidence does not speak of a qualified subject the question asks about: the
+    phrase is not in its passage, nor are both words in its sentence (物业服务企业 asked, a clause about
+    集体经济组织 found): the clause is about someone else."""
+    for modifier, head, label in found.qualified:
+        if modifier + head not in passage and not (modifier in sentence and head in sentence):
+            return Unmet("subject", f"现有文件中没有关于“{label}”的规定，无法据此回答。")
+    return None
+
+
+def unstated_year(info: QuestionInfo, docs: Sequence[DocRecord], passage: str) -> Unmet | None:
+    """A year the question asks about (2026年养老金涨多少) that is no document's year must be stated in
+    the evidence's passage; otherwise the clause found is about another time."""
+    text = re.sub(r"《[^《》]*》", "，", info.text)  # [^《》]: linear on many 《
+    for name in info.named_docs:
+        text = text.replace(name, "，")
+    held = {y for d in docs for y in doc_years(d)}
+    for year in re.findall(r"(?<!\d)((?:19|20)\d{2})年", text):
+        if year not in held and f"{year}年" not in passage:
+            return Unmet("year", f"现有文件中没有关于{year}年的规定，无法据此回答。")
+    return None

@@ -1,0 +1,173 @@
+"""Constraint-aware answering (问题约束) on an in-memory knowledge base: a named document, its year and
+its region must be satisfied by the evidence's document, else the refusal names what is missing."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
+
+from assistant.answerer import Answerer
+from assistant.constraints import pinned_years
+from assistant.policy import AnswerPolicy
+from assistant.types import Answer
+
+YIHAO_2023 = Doc(
+    "yh2023",
+    "中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见（2023年中央一号文件）",
+    "中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见\n"
+    "加强高标准农田建设，2023年新建高标准农田4500万亩，改造提升高标准农田。\n"
+    "健全种粮农民收益保障机制，稳定种粮农民补贴。",
+    issuer="中共中央 国务院",
+    date="2023-01-02",
+)
+YIHAO_2025 = Doc(
+    "yh2025",
+    "中共中央 国务院关于进一步深化农村改革 扎实推进乡村全面振兴的意见（2025年中央一号文件）",
+    "中共中央 国务院关于进一步深化农村改革 扎实推进乡村全面振兴的意见\n"
+    "高标准农田建设要提高标准，2025年新建高标准农田不少于3000万亩。\n"
+    "完善覆盖农村人口的常态化防止返贫致贫机制。",
+    issuer="中共中央 国务院",
+    date="2025-01-01",
+)
+GUANGDONG = Doc(
+    "gd",
+    "广东省乡村振兴促进条例",
+    "广东省乡村振兴促进条例\n第二十条 村庄保洁经费由县级人民政府统筹安排，每村每年不少于5万元。",
+    issuer="广东省人民代表大会常务委员会",
+    date="2022-06-01",
+)
+BEIJING = Doc(
+    "bj",
+    "北京市乡村振兴促进条例",
+    "北京市乡村振兴促进条例\n第三十条 农村公路养护资金由区人民政府统筹安排，每公里每年不低于1万元。\n"
+    "第三十一条 村庄保洁由村民委员会组织实施。",
+    issuer="北京市人民代表大会常务委员会",
+    date="2024-05-31",
+)
+LAW = Doc(
+    "law",
+    "中华人民共和国乡村振兴促进法",
+    "中华人民共和国乡村振兴促进法\n第十条 国家建立乡村振兴考核评价制度。\n"
+    "第二十条 各级人民政府应当支持农业社会化服务企业发展。\n"
+    "第二十一条 农民专业合作社依法自主开展经营活动。\n"
+    "第七十四条 本法自2021年6月1日起施行。",
+    issuer="全国人民代表大会常务委员会",
+    date="2021-04-29",
+)
+
+KB = FakeKnowledgeBase([YIHAO_2023, YIHAO_2025, GUANGDONG, BEIJING, LAW])
+ANSWERER = Answerer(KB, KB, KB.reader(), SETTINGS)
+# The subject check is off by default (assistant/policy.py says why); its own tests switch it on.
+CHECKED = Answerer(KB, KB, KB.reader(), SETTINGS, policy=replace(AnswerPolicy(), check_subject=True))
+
+
+def _cited(answer: Answer) -> list[str]:
+    return [c.doc_id for c in answer.citations]
+
+
+def test_a_year_the_knowledge_base_lacks_is_refused_with_the_other_years_as_related() -> None:
+    answer = ANSWERER.answer("2024年一号文件里，新建高标准农田多少亩？")
+    assert not answer.found and answer.citations == () and answer.short_answer is None
+    assert (
+        answer.answer == "现有文件中没有2024年一号文件；2023年、2025年一号文件的相关规定见下方（仅供参考）。"
+    )
+    assert {c.doc_id for c in answer.related[:2]} == {"yh2023", "yh2025"}
+
+
+def test_a_two_digit_year_and_a_loose_name_pick_that_years_document() -> None:
+    answer = ANSWERER.answer("请问23年一号文件里，新建高标准农田多少亩？")
+    assert answer.found and _cited(answer)[0] == "yh2023" and answer.short_answer == "4500万亩"
+    answer = ANSWERER.answer("按照2025年的中央一号文件，新建高标准农田多少亩？")
+    assert answer.found and _cited(answer)[0] == "yh2025" and answer.short_answer == "不少于3000万亩"
+
+
+def test_a_year_pinned_without_a_name_must_match_a_documents_year() -> None:
+    answer = ANSWERER.answer("2019年的政策里，新建高标准农田多少亩？")
+    assert not answer.found and answer.answer.startswith("现有文件中没有2019年的政策")
+    assert pinned_years("24年出台的规定怎么说") == [("2024", "规定")]
+    assert pinned_years("到2035年基本实现农业现代化") == []
+
+
+def test_another_regions_document_never_answers() -> None:
+    """广东 asked, only 北京's clause states the figure: refused, naming the region."""
+    answer = ANSWERER.answer("广东农村公路养护资金每公里每年多少钱？")
+    assert not answer.found and answer.answer == "现有文件中没有广东的相关规定，无法据此回答。"
+    assert answer.related and answer.related[0].doc_id == "bj"
+    assert ANSWERER.answer("北京农村公路养护资金每公里每年多少钱？").short_answer == "不低于1万元"
+
+
+def test_a_named_document_is_the_only_source_of_evidence() -> None:
+    """村庄保洁 is in both provincial rules: naming 北京's (loosely) answers from it."""
+    answer = ANSWERER.answer("请问北京的条例里，村庄保洁由谁组织实施？")
+    assert answer.found and set(_cited(answer)) == {"bj"}
+    # 乡村振兴考核评价制度 is only in the national law: naming 北京's rule, the law never answers.
+    loose = Answerer(KB, KB, KB.reader(), SETTINGS, policy=replace(AnswerPolicy(), restrict_to_named=False))
+    question = "北京条例里，乡村振兴考核评价制度由谁建立？"
+    assert _cited(loose.answer(question)) == ["law"]
+    assert not ANSWERER.answer(question).found
+
+
+def test_openers_and_prepositions_are_not_part_of_a_name() -> None:
+    for question in (
+        "请问乡村振兴促进法里，什么时候开始施行？",
+        "问一下，根据乡村振兴促进法，什么时候开始施行？",
+        "咨询一下，按照中华人民共和国乡村振兴促进法，什么时候开始施行？",
+    ):
+        answer = ANSWERER.answer(question)
+        assert answer.found and _cited(answer) == ["law"], question
+
+
+def test_a_misspelled_or_loose_name_is_matched_not_refused() -> None:
+    for question in ("乡村振新法什么时候开始施行？", "乡村振兴促近法什么时候开始施行？"):
+        answer = ANSWERER.answer(question)
+        assert answer.found and _cited(answer) == ["law"], question
+
+
+def test_generic_phrases_name_no_document() -> None:
+    answer = ANSWERER.answer("根据法律法规，乡村振兴考核评价制度由谁建立？")
+    assert answer.found and "未找到" not in answer.answer
+
+
+def test_a_document_the_knowledge_base_lacks_is_still_refused_by_name() -> None:
+    answer = ANSWERER.answer("请问根据土地管理法，村庄保洁经费每村每年多少钱？")
+    assert not answer.found and answer.answer == "现有文件中未找到《土地管理法》，无法据此回答。"
+
+
+def test_a_subject_no_document_mentions_is_refused_by_name() -> None:
+    answer = CHECKED.answer("外卖骑手的收益保障机制怎么健全？")
+    assert not answer.found and answer.answer == "现有文件中没有关于“外卖骑手”的规定，无法据此回答。"
+    answer = CHECKED.answer("种粮农民的收益保障机制怎么健全？")
+    assert answer.found and _cited(answer) == ["yh2023"]
+    assert ANSWERER.answer("外卖骑手的收益保障机制怎么健全？").found  # what the check prevents
+
+
+def test_a_short_form_of_a_subject_the_documents_name_is_not_refused() -> None:
+    """村委会 is never written, but 村民委员会 is: the abbreviation is no reason to refuse."""
+    answer = CHECKED.answer("北京的条例里，村庄保洁由村委会负责吗？")
+    assert "没有关于" not in answer.answer
+
+
+def test_a_subject_qualified_otherwise_than_the_evidence_is_refused() -> None:
+    """服务企业 asked, a clause about 合作社 found: refused; asked about what the law says of them: answered."""
+    answer = CHECKED.answer("物业服务企业依法自主开展什么活动？")
+    assert not answer.found and answer.answer == "现有文件中没有关于“物业服务企业”的规定，无法据此回答。"
+    answer = CHECKED.answer("农业社会化服务企业由谁支持发展？")
+    assert answer.found and _cited(answer) == ["law"]
+
+
+def test_a_region_the_knowledge_base_lacks_names_the_regions_it_has() -> None:
+    answer = ANSWERER.answer("请问湖南省乡村振兴促进条例里，村庄保洁由谁组织实施？")
+    assert not answer.found and answer.citations == ()
+    assert (
+        answer.answer
+        == "现有文件中没有湖南的乡村振兴促进条例；广东、北京的乡村振兴促进条例见下方（仅供参考）。"
+    )
+    assert {c.doc_id for c in answer.related} <= {"gd", "bj"}
+
+
+def test_a_year_no_document_has_must_be_stated_by_the_evidence() -> None:
+    """2030: no document's year, and the clause about 高标准农田 says nothing of it."""
+    answer = ANSWERER.answer("2030年新建高标准农田多少亩？")
+    assert not answer.found and answer.answer == "现有文件中没有关于2030年的规定，无法据此回答。"
+    assert ANSWERER.answer("2023年新建高标准农田多少亩？").short_answer == "4500万亩"

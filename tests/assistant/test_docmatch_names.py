@@ -1,0 +1,120 @@
+"""How questions name documents (文件称呼): the words around a name, loose and misspelled names, years."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.docmatch import document_hints, name_similarity, split_year
+from assistant.lexicon import SYNONYMS, load_lexicon
+from assistant.question import analyse, named_documents
+from corpus.errors import PolicyAssistantError
+from index.catalog import DocRecord
+
+TITLES = {
+    "law": ("中华人民共和国乡村振兴促进法", "2021-04-29"),
+    "jiti": ("中华人民共和国农村集体经济组织法", "2024-06-28"),
+    "gd": ("广东省乡村振兴促进条例", "2022-06-01"),
+    "yh23": (
+        "中共中央　国务院关于做好2023年全面推进乡村振兴重点工作的意见（2023年中央一号文件）",
+        "2023-01-02",
+    ),
+    "yh25": (
+        "中共中央 国务院关于进一步深化农村改革 扎实推进乡村全面振兴的意见（2025年中央一号文件）",
+        "2025-01-01",
+    ),
+}
+DOCS = [DocRecord(k, f"{k}.txt", t, "", d, "", "fp", 1, 0.0) for k, (t, d) in TITLES.items()]
+
+
+@pytest.mark.parametrize(
+    ("question", "names"),
+    [
+        ("请问广东省乡村振兴促进条例里，村庄规划谁编制？", ("广东省乡村振兴促进条例",)),
+        ("问一下，根据农村集体经济组织法，理事会几个人？", ("农村集体经济组织法",)),
+        ("咨询一下，按照2024年中央一号文件，要做什么？", ("2024年中央一号文件",)),
+        ("低保标准按照社会救助暂行办法怎么定？", ("社会救助暂行办法",)),
+        ("老年人权益保障法里，高龄补贴怎么发？", ("老年人权益保障法",)),
+        ("请问中华人民共和国农村集体经济组织法里，成员怎么认定？", ("中华人民共和国农村集体经济组织法",)),
+    ],
+)
+def test_openers_prepositions_and_owners_are_cut_from_names(question: str, names: tuple[str, ...]) -> None:
+    assert named_documents(question) == names
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "根据法律法规，低保谁审批？",
+        "依照法律法规和国家政策，这事怎么办？",
+        "按照有关规定，村务怎么公开？",
+        "制定帮扶项目资产管理办法，健全哪几样监管制度？",
+        "新建村庄前，谁要组织制定管线设置方案？",
+        "哪几个方面的产生办法由农村集体经济组织章程规定？",
+        "未经批准或者违反规划怎么处理？",
+    ],
+)
+def test_generic_phrases_and_clauses_name_no_document(question: str) -> None:
+    assert named_documents(question) == ()
+
+
+def test_a_year_is_split_from_a_name() -> None:
+    assert split_year("2024年中央一号文件") == ("2024", "中央一号文件")
+    assert split_year("24年一号文件") == ("2024", "一号文件")
+    assert split_year("2025年的中央一号文件") == ("2025", "中央一号文件")
+    assert split_year("乡村振兴促进法") == ("", "乡村振兴促进法")
+
+
+def test_similarity_tolerates_one_typo_but_not_another_law() -> None:
+    law = TITLES["law"][0]
+    assert name_similarity("乡村振新法", law) == pytest.approx(0.8)
+    assert name_similarity("土地管理法", law) < 0.5
+    assert name_similarity("湖南省乡村振兴促进条例", TITLES["gd"][0]) == 0.0  # another province
+
+
+def test_loose_and_misspelled_names_point_to_the_closest_title() -> None:
+    for question in (
+        "乡村振新法什么时候施行？",
+        "集体经济组职法里，理事会几个人？",
+        "《广东的条列》规定了什么？",
+    ):
+        hints = document_hints(analyse(question), DOCS)
+        assert hints.targeted and not hints.missing, question
+    hints = document_hints(analyse("请问根据土地管理法，宅基地怎么批？"), DOCS)
+    assert hints.missing == ("土地管理法",) and not hints.targeted
+
+
+def test_a_named_year_picks_that_years_document_or_is_a_gap() -> None:
+    assert document_hints(analyse("23年一号文件里，高标准农田建多少？"), DOCS).targeted == ("yh23",)
+    hints = document_hints(analyse("2024年一号文件里，高标准农田建多少？"), DOCS)
+    assert hints.targeted == () and hints.missing == ()
+    (gap,) = hints.gaps
+    assert (gap.kind, gap.asked, gap.name, gap.labels, set(gap.others)) == (
+        "year",
+        "2024",
+        "一号文件",
+        ("2023", "2025"),
+        {"yh23", "yh25"},
+    )
+
+
+def test_a_named_region_the_knowledge_base_lacks_is_a_gap_not_a_missing_name() -> None:
+    hints = document_hints(analyse("请问湖南省乡村振兴促进条例里，村庄规划谁编制？"), DOCS)
+    assert hints.targeted == () and hints.missing == ()
+    (gap,) = hints.gaps
+    assert (gap.kind, gap.asked, gap.name, gap.labels, gap.others) == (
+        "region",
+        "湖南",
+        "乡村振兴促进条例",
+        ("广东",),
+        ("gd",),
+    )
+
+
+def test_the_lexicon_is_data_and_a_bad_line_is_named() -> None:
+    assert SYNONYMS["一号文件"] == ("中央一号文件",) and SYNONYMS["县里"] == ("县级人民政府",)
+    assert load_lexicon("# 注释\n低保\t最低生活保障\n\n三中全会\t进一步全面深化改革\t决定\n") == {
+        "低保": ("最低生活保障",),
+        "三中全会": ("进一步全面深化改革", "决定"),
+    }
+    with pytest.raises(PolicyAssistantError, match=r"lexicon\.tsv 第2行"):
+        load_lexicon("低保\t最低生活保障\n户口\n")

@@ -1,0 +1,146 @@
+"""Structure-aware answers (结构感知作答) on an in-memory knowledge base: lists announced by a lead-in,
+structural numbering, ranges kept whole, the most specific clause, and a verdict from the next clause."""
+
+from __future__ import annotations
+
+from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
+
+from assistant.answerer import Answerer
+from assistant.extract import dates, enumerations, lead_in_items, quantities
+from assistant.types import Answer
+
+TEKUN = Doc(
+    "tekun",
+    "某某县特困人员供养办法",
+    "某某县特困人员供养办法\n"
+    "第一条 为了做好特困人员供养工作，制定本办法。\n"
+    "第五条 特困人员供养的内容包括：（一）提供基本生活条件；（二）对生活不能自理的给予照料；"
+    "（三）提供疾病治疗；（四）办理丧葬事宜。\n"
+    "第六条 特困人员供养标准由县级人民政府确定。\n"
+    "第七条 乡镇供养服务机构的工作主要包括三个方面：一是做好入住登记；二是开展日常照护；三是组织文体活动。",
+)
+LISHI = Doc(
+    "lishi",
+    "某某村股份经济合作社章程",
+    "某某村股份经济合作社章程\n"
+    "第八条 合作社设理事会，理事会由三至七人组成，依照本章程第五条、六条的规定选举产生。\n"
+    "第九条 有下列情形之一的，依照本章程第十条、十一条处理。\n"
+    "第十二条 集体资产处置方案应当提交成员大会表决。未经表决的，不得实施。\n"
+    "第十三条 召开成员大会，应当于会议召开十日前通知全体成员；理事会成员的任期为五年。\n"
+    "第二十条 本章程自2024年6月1日起施行。",
+)
+SHENPI = Doc(
+    "shenpi",
+    "某某县临时救助实施细则",
+    "某某县临时救助实施细则\n"
+    "第二条 县级以上人民政府负责临时救助工作，依法对临时救助申请进行审批监督，确保临时救助审批及时。\n"
+    "第十条 乡镇人民政府受理临时救助申请后，报县级人民政府民政部门审批。",
+)
+
+LVYOU = Doc(
+    "lvyou",
+    "某某县乡村旅游行动方案",
+    "某某县乡村旅游行动方案\n以黄河、长城、太行“三个人家”为抓手,打造1000个乡村旅游示范村，带动农户增收。",
+)
+
+KB = FakeKnowledgeBase([TEKUN, LISHI, SHENPI, LVYOU])
+ANSWERER = Answerer(KB, KB, KB.reader(), SETTINGS)
+
+
+def _exact(answer: Answer) -> None:
+    for c in answer.citations + answer.related:
+        assert KB.text(c.doc_id)[c.start : c.end] == c.quote, c
+
+
+def test_an_enumeration_is_answered_with_the_items_its_lead_in_announces() -> None:
+    """The lead-in (…包括：) is one sentence and each item another: the answer is the items, and the
+    citation runs from the lead-in to the end of the last item."""
+    answer = ANSWERER.answer("特困人员供养的内容包括哪些？")
+    assert answer.question_type == "list"
+    assert answer.short_answer == "提供基本生活条件；对生活不能自理的给予照料；提供疾病治疗；办理丧葬事宜"
+    (cite,) = answer.citations
+    article = TEKUN.text.split("\n")[2]
+    assert cite.quote == article and cite.start == TEKUN.text.index(article)
+    assert "办理丧葬事宜" in answer.answer
+    _exact(answer)
+
+
+def test_items_numbered_yi_shi_er_shi_are_read_across_sentences() -> None:
+    answer = ANSWERER.answer("乡镇供养服务机构的工作主要包括哪几个方面？")
+    assert answer.short_answer == "做好入住登记；开展日常照护；组织文体活动"
+    assert answer.citations[0].quote.endswith("三是组织文体活动。")
+    _exact(answer)
+
+
+def test_items_on_their_own_lines_are_gathered_and_bounded() -> None:
+    text = "第三十六条 集体财产主要包括：\n\n（一）集体所有的土地；\n\n（二）集体所有的建筑物；\n\n（三）集体所有的资金。\n\n第三十七条 其他。"
+    start = text.index("第三十六条")
+    end = start + len("第三十六条 集体财产主要包括：")
+    items = lead_in_items(text, start, end, limit=200)
+    assert items is not None and items.text == "集体所有的土地；集体所有的建筑物；集体所有的资金"
+    assert text[items.start : items.end].startswith("（一）") and text[items.end - 1] == "。"
+    short = lead_in_items(text, start, end, limit=30)  # only the items that fit
+    assert short is not None and short.text == "集体所有的土地；集体所有的建筑物"
+    assert lead_in_items("没有列项的句子。", 0, 8, limit=200) is None
+
+
+def test_a_range_leads_whole_not_its_upper_bound() -> None:
+    answer = ANSWERER.answer("合作社理事会由几人组成？")
+    assert answer.question_type == "number" and answer.short_answer == "三至七人"
+    assert answer.answer.startswith("三至七人。")
+    bounds = "每人每月不低于500元，至少有一人就业，代表多于二十人，期限不超过三年"
+    assert [s.text for s in quantities(bounds)] == ["不低于500元", "至少有一人", "多于二十人", "不超过三年"]
+    _exact(answer)
+
+
+def test_structural_numbering_is_never_a_figure() -> None:
+    assert [s.text for s in quantities("依照本章程第五条、六条的规定选举产生")] == []
+    assert [s.text for s in quantities("笫五十四条 财政专项扶贫资金")] == []
+    assert [s.text for s in quantities("出台十七条措施，每年两次")] == ["十七条", "两次"]
+    answer = ANSWERER.answer("有下列情形之一的，依照几条处理？")
+    assert answer.short_answer is None or "条" not in answer.short_answer
+    assert not answer.answer.startswith("十一条")
+
+
+def test_a_verdict_comes_from_the_next_clause_when_the_best_one_only_says_a_duty() -> None:
+    """应当提交表决。未经表决的，不得实施: asked whether one may go ahead, the answer is 不能, never 应当."""
+    answer = ANSWERER.answer("集体资产处置方案没经成员大会表决，能不能实施？")
+    assert answer.question_type == "yesno" and answer.short_answer == "不能"
+    assert answer.answer.startswith("不能。") and "不得实施" in answer.answer
+    _exact(answer)
+
+
+def test_the_responsible_body_comes_from_the_most_specific_clause() -> None:
+    """A broad 县级以上人民政府 clause scores a little higher (it repeats 负责, 政府); the approval clause
+    names the asked subject as well and a named body: it answers."""
+    answer = ANSWERER.answer("临时救助申请由政府哪个部门负责审批？")
+    assert answer.question_type == "procedure"
+    assert answer.short_answer == "县级人民政府民政部门"
+    assert answer.citations[0].quote.startswith("第十条")
+    _exact(answer)
+
+
+def test_a_figure_the_question_states_is_not_the_figure_it_asks_for() -> None:
+    answer = ANSWERER.answer("以黄河、长城、太行“三个人家”为抓手,打造多少乡村旅游示范村？")
+    assert answer.question_type == "number" and answer.short_answer == "1000个"
+    _exact(answer)
+
+
+def test_units_are_read_whole_and_a_first_item_is_not_cut_inside_a_word() -> None:
+    assert [s.text for s in quantities("未满16周岁的未成年人，3个月内办结")] == ["16周岁", "3个月"]
+    (run,) = enumerations("坚持以我为主、立足国内、确保产能、适度进口、科技支撑的粮食安全战略")
+    assert run.text.startswith("以我为主、立足国内")
+    (run,) = enumerations("加快培育高产高油大豆、短生育期油菜、耐盐碱作物新品种")
+    assert "高产高油大豆、短生育期油菜" in run.text
+
+
+def test_periods_are_deadlines_but_a_takes_effect_question_wants_the_day() -> None:
+    assert [s.text for s in dates("应当于会议召开十日前通知全体成员；理事会成员的任期为五年")] == [
+        "十日前",
+        "任期为五年",
+    ]
+    answer = ANSWERER.answer("召开成员大会，最晚什么时候通知全体成员？")
+    assert answer.question_type == "deadline" and answer.short_answer == "十日前"
+    answer = ANSWERER.answer("股份经济合作社章程什么时候施行？")
+    assert answer.short_answer == "自2024年6月1日起施行"
+    _exact(answer)
