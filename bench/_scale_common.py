@@ -19,7 +19,7 @@ import tarfile
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,26 @@ def timed_ms(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
     t0 = time.perf_counter()
     out = fn(*args, **kwargs)
     return out, (time.perf_counter() - t0) * 1000
+
+
+def interleaved_rounds(
+    engines: Mapping[str, Callable[[list[str]], np.ndarray]], texts: list[str], rounds: int, dim: int
+) -> tuple[dict[str, np.ndarray], dict[str, float], dict[str, float]]:
+    """Embed ``texts`` with every engine, slice by slice in turn, so load from other jobs falls on all of them
+    alike: the vectors, and the wall and CPU seconds each engine spent."""
+    vecs = {name: np.zeros((len(texts), dim), dtype=np.float32) for name in engines}
+    wall = dict.fromkeys(engines, 0.0)
+    cpu = dict.fromkeys(engines, 0.0)
+    bounds = np.linspace(0, len(texts), rounds + 1).astype(int)
+    for r in range(rounds):
+        lo, hi = int(bounds[r]), int(bounds[r + 1])
+        for name, embed in engines.items():
+            c0, t0 = time.process_time(), time.perf_counter()
+            vecs[name][lo:hi] = embed(texts[lo:hi])
+            wall[name] += time.perf_counter() - t0
+            cpu[name] += time.process_time() - c0
+        log(f"round {r + 1}/{rounds}: " + ", ".join(f"{n} {wall[n]:.0f}s" for n in engines))
+    return vecs, wall, cpu
 
 
 def verdict(value: float, target: float) -> str:

@@ -116,18 +116,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     engines = {"bundled": bundled_docs, **{v: e.embed_documents for v, e in converted.items()}}
     for embed in engines.values():
         embed(texts[:4])  # warm-up
-    vecs = {name: np.zeros((len(texts), 384), dtype=np.float32) for name in engines}
-    wall = dict.fromkeys(engines, 0.0)
-    cpu = dict.fromkeys(engines, 0.0)
-    bounds = np.linspace(0, len(texts), args.rounds + 1).astype(int)
-    for r in range(args.rounds):
-        lo, hi = int(bounds[r]), int(bounds[r + 1])
-        for name, embed in engines.items():
-            c0, t0 = time.process_time(), time.perf_counter()
-            vecs[name][lo:hi] = embed(texts[lo:hi])
-            wall[name] += time.perf_counter() - t0
-            cpu[name] += time.process_time() - c0
-        common.log(f"round {r + 1}/{args.rounds}: " + ", ".join(f"{n} {wall[n]:.0f}s" for n in engines))
+    vecs, wall, cpu = common.interleaved_rounds(engines, texts, args.rounds, 384)
 
     single = {"bundled": bundled.query, **{v: e.embed_query for v, e in converted.items()}}
     qvecs: dict[str, dict[str, np.ndarray]] = {name: {} for name in single}

@@ -112,18 +112,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         }
         for embed in setups.values():
             embed(texts[:4])  # warm-up (and the servers' prefix question)
-        vecs = {n: np.zeros((len(texts), engine.dim), dtype=np.float32) for n in setups}
-        wall = dict.fromkeys(setups, 0.0)
-        cpu = dict.fromkeys(setups, 0.0)
-        bounds = np.linspace(0, len(texts), args.rounds + 1).astype(int)
-        for r in range(args.rounds):
-            lo, hi = int(bounds[r]), int(bounds[r + 1])
-            for name, embed in setups.items():
-                c0, t0 = time.process_time(), time.perf_counter()
-                vecs[name][lo:hi] = embed(texts[lo:hi])
-                wall[name] += time.perf_counter() - t0
-                cpu[name] += time.process_time() - c0
-            common.log(f"round {r + 1}/{args.rounds}: " + ", ".join(f"{n} {wall[n]:.0f}s" for n in setups))
+        vecs, wall, cpu = common.interleaved_rounds(setups, texts, args.rounds, engine.dim)
         requests = {n: dict(client.requests) for n, client in remotes.items()}
         for client in remotes.values():
             client.close()
