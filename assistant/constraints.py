@@ -180,7 +180,7 @@ def subjects(
         text = text.replace(name, "，")
     seq = [w for w in words(text) if w.strip()]
 
-    def foreign(w: str) -> bool:
+    def content(w: str) -> bool:  # a Chinese content word that could name a subject
         return (
             len(w) >= 2
             and re.fullmatch(r"[\u4e00-\u9fff]+", w) is not None
@@ -188,21 +188,14 @@ def subjects(
             and not any(r in w for r in REGIONS)
             and w not in _STOPWORDS
             and w not in _FUNCTION_WORDS
-            and idf(w) == 0.0
             and not known(w)
         )
 
+    def foreign(w: str) -> bool:  # a word the corpus never uses
+        return content(w) and idf(w) == 0.0
+
     def plain(w: str) -> bool:  # a word the corpus uses, that may modify a subject
-        return (
-            len(w) >= 2
-            and re.fullmatch(r"[\u4e00-\u9fff]+", w) is not None
-            and not _NOT_SUBJECT.search(w)
-            and not any(r in w for r in REGIONS)
-            and w not in _STOPWORDS
-            and w not in _FUNCTION_WORDS
-            and idf(w) > 0.0
-            and not known(w)
-        )
+        return content(w) and idf(w) > 0.0
 
     qualified: list[tuple[str, str, str]] = []
     for i, w in enumerate(seq):
