@@ -33,7 +33,7 @@ from assistant.lexicon import SYNONYMS
 from assistant.planted import planted_spans
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.question import analyse
-from assistant.reader import Evidence, Reader
+from assistant.reader import Evidence, Reader, SentenceSimilarity
 from assistant.rerank import IDENTITY, Reranker
 from assistant.retrieve import Filters
 from assistant.types import REFUSAL_TEXT, Answer, Hit, Turn
@@ -81,6 +81,7 @@ class Answerer:
         policy: AnswerPolicy = DEFAULT_POLICY,
         reranker: Reranker = IDENTITY,
         types: AnswerTypes = ANSWER_TYPES,
+        similarity: SentenceSimilarity | None = None,
     ) -> None:
         self.kb = kb
         self.retriever = retriever
@@ -89,6 +90,7 @@ class Answerer:
         self.policy = policy
         self.reranker = reranker
         self.types = types
+        self.similarity = similarity
 
     def _retrieve(
         self, info: QuestionInfo, k: int, filters: Filters | None, prior_docs: Sequence[str] = ()
@@ -107,7 +109,7 @@ class Answerer:
         info = analyse(question, self.types)
         hits, _, weights = self._retrieve(info, max(k, self.policy.read_passages), filters)
         if self.settings.reader and hits:
-            hits = self.reader.read(info, hits, weights).ranked
+            hits = self.reader.read(info, hits, weights, self.similarity).ranked
         return hits[:k]
 
     def answer(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
@@ -126,7 +128,7 @@ class Answerer:
             return self._refusal(question, info, hits)
         if not self.settings.reader:
             return self._best_passage(question, info, hits)
-        reading = self.reader.read(info, hits, weights)
+        reading = self.reader.read(info, hits, weights, self.similarity)
         allowed = admissible_docs(info, docs, hints, self.policy)
         # A document's title line states nothing (it only repeats the name the question gave).
         every = [ev for ev in reading.evidence if not _is_title(ev)]
@@ -187,7 +189,8 @@ class Answerer:
     def _subjects(self, info: QuestionInfo) -> Subjects:
         if not self.policy.check_subject:
             return Subjects()
-        return subjects(info, self.kb.tokenizer.words, self.reader.stats().idf, _in_lexicon)
+        tok = self.kb.tokenizer
+        return subjects(info, tok.words, self.reader.stats().idf, _in_lexicon, tok.tagged)
 
     def _unmet(self, question: str, info: QuestionInfo, hits: Sequence[Hit], gap: Unmet) -> Answer:
         """A refusal naming the constraint the documents miss; passages of the documents that come

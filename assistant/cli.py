@@ -125,10 +125,19 @@ def _fill_vectors(
         bar.total = p.total
         bar.update(p.done - bar.n)
 
+    sentences = tqdm(total=0, unit="句", desc="计算句向量", file=sys.stderr, disable=quiet, delay=0.5)
+
+    def on_sentences(done: int, total: int) -> None:
+        sentences.total = total
+        sentences.update(done - sentences.n)
+
     try:
-        return assistant.embed_pending(cancel=token, on_batch=on_batch, batch_size=batch)
+        return assistant.embed_pending(
+            cancel=token, on_batch=on_batch, batch_size=batch, on_sentences=on_sentences
+        )
     finally:
         bar.close()
+        sentences.close()
 
 
 def cmd_embed(args: argparse.Namespace) -> int:
@@ -136,7 +145,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     assistant = open_assistant(args)
     try:
         before = assistant.pending_vectors()
-        if not before:
+        if not before and not assistant.pending_sentences():
             print("没有等待计算向量的文本块，索引已完整")
             return 0
         print(f"{before} 块等待计算向量", file=sys.stderr)

@@ -18,7 +18,7 @@ from assistant.engine import Assistant, open_knowledge_base
 from index.cli import IndexTarget
 from index.layout import require_local_index
 
-__all__ = ["add_index_options", "index_target", "open_assistant", "settings_from"]
+__all__ = ["add_index_options", "index_target", "open_assistant", "require_index", "settings_from"]
 
 
 def add_index_options(p: argparse.ArgumentParser) -> None:
@@ -49,11 +49,17 @@ def settings_from(args: argparse.Namespace, **extra: Any) -> Settings:
     )
 
 
+def require_index(settings: Settings) -> None:
+    """Refuse (IndexMissing, naming the folder) a local index folder that holds no knowledge base yet,
+    before anything opens (and so creates) it; a Chroma server's collections are checked when opened."""
+    if not settings.chroma_url:
+        require_local_index(settings.index_dir)
+
+
 def open_assistant(args: argparse.Namespace, **extra: Any) -> Assistant:
     """The assistant over an existing knowledge base (a missing local index is an IndexMissing error)."""
     settings = settings_from(args, **extra)
-    if not settings.chroma_url:
-        require_local_index(settings.index_dir)
+    require_index(settings)
     return Assistant(settings)
 
 

@@ -36,6 +36,9 @@ class Settings:
     rrf_k: int = 60
     mode: str = "hybrid"  # hybrid | bm25 | dense
     reader: bool = True  # extractive answer reader on; off = best passage only
+    # Sentence vectors (句向量) for the reader: about as much embedding again as the passages; off for a
+    # library too large to embed twice (answers then read sentences by words and answer type alone).
+    sentence_vectors: bool = True
     # Optional LLM (OpenAI-compatible endpoint through langchain-openai).
     llm_base_url: str | None = None
     llm_model: str | None = None

@@ -170,7 +170,7 @@ class Subjects:
 
 def subjects(
     info: QuestionInfo, words: Callable[[str], list[str]], idf: Callable[[str], float],
-    known: Callable[[str], bool],
+    known: Callable[[str], bool], tagged: Callable[[str], list[tuple[str, str]]] | None = None,
 ) -> Subjects:  # fmt: skip
     """Subjects of the question the corpus never uses. ``idf`` is the keyword index's (0 for a word it
     never saw); ``known`` says whether the lexicon maps a word to document wording. Named documents are
@@ -178,7 +178,11 @@ def subjects(
     text = re.sub(r"《[^《》]*》", "，", info.text)  # [^《》]: linear on many 《
     for name in info.named_docs:
         text = text.replace(name, "，")
-    seq = [w for w in words(text) if w.strip()]
+    # With parts of speech, a verb never qualifies a subject (防止 + 农户 is an action on 农户, not a kind
+    # of 农户); 服务企业 (verbal noun + noun) still does.
+    pairs = tagged(text) if tagged is not None else [(w, "") for w in words(text)]
+    seq = [w for w, _ in pairs if w.strip()]
+    verbs = {w for w, flag in pairs if flag == "v"}
 
     def content(w: str) -> bool:  # a Chinese content word that could name a subject
         return (
@@ -201,7 +205,7 @@ def subjects(
     for i, w in enumerate(seq):
         if foreign(w) and _SUBJECT_END.search(w):
             return Subjects(seq[i - 1] + w if i and foreign(seq[i - 1]) else w, w)  # 外卖 + 骑手
-        if i and plain(w) and _SUBJECT_END.search(w) and plain(seq[i - 1]):
+        if i and plain(w) and _SUBJECT_END.search(w) and plain(seq[i - 1]) and seq[i - 1] not in verbs:
             # 服务 + 企业: the evidence must speak of 服务企业 (named with a never-used word before: 物业)
             label = "".join(seq[i - 2 : i + 1]) if i >= 2 and foreign(seq[i - 2]) else seq[i - 1] + w
             qualified.append((seq[i - 1], w, label))

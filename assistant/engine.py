@@ -50,6 +50,7 @@ def open_knowledge_base(settings: Settings, *, check_manifest: bool = True) -> K
         name=settings.kb_name,
         chunk_settings=ChunkSettings(max_tokens=settings.chunk_tokens),
         check_manifest=check_manifest,
+        sentence_vectors=settings.sentence_vectors,
     )
 
 
@@ -81,12 +82,23 @@ class Assistant:
         # The reader asks for the keyword index per question: after an ingest (or another process's
         # write) the knowledge base reloads it, and the next question is read against the new one.
         reader = Reader(self.kb.tokenizer, lambda: self.kb.bm25, policy)
-        self.answerer = Answerer(self.kb, self.retriever, reader, settings, policy=policy, reranker=reranker)
+        # Sentence vectors weigh in on the reading where the question is embedded anyway (not bm25 mode).
+        similarity = self._sentence_similarity if settings.mode != "bm25" else None
+        self.answerer = Answerer(
+            self.kb, self.retriever, reader, settings, policy=policy, reranker=reranker, similarity=similarity
+        )
         # The LLM branch is decided here, once.
         llm_on = settings.llm_enabled or chat_model is not None
         self.rewriter: LlmRewriter | None = LlmRewriter(settings, chat_model) if llm_on else None
         # 精选答案: served first when one fits, unless its document is gone, changed or disabled
         self.curated = CuratedAnswers(self.kb.catalog, self.kb.index_dir, disabled=self.doc_states.disabled)
+
+    def _sentence_similarity(
+        self, question: str, units: Sequence[tuple[str, int, int, str]]
+    ) -> Sequence[float | None] | None:
+        """Cosines of reading units to the question (语义相似度), its vector shared with dense retrieval."""
+        query = self.retriever.query_cache.embed_query(self.kb.embedder, question)
+        return self.kb.sentence_cosines(query, units)
 
     # -- knowledge base -------------------------------------------------------------------------------
     # The knowledge base (知识库) as callers see it: ui/, evaluation/ and quiz/ use these, never ``kb``.
@@ -110,6 +122,10 @@ class Assistant:
         """Passages searchable by keyword whose vectors are still queued (待算向量)."""
         return self.kb.pending_vectors()
 
+    def pending_sentences(self) -> int:
+        """Sentences of stored passages still without a sentence vector (句向量, filled after the passages')."""
+        return self.kb.pending_sentences()
+
     def vector_status(self) -> dict[str, DocVectors]:
         """Per-document vector state by doc id (queued / embedding n/N / ready), for the knowledge-base page."""
         return self.kb.vector_status()
@@ -120,9 +136,13 @@ class Assistant:
         cancel: CancelToken | None = None,
         on_batch: Callable[[DrainProgress], None] | None = None,
         batch_size: int | None = None,
+        on_sentences: Callable[[int, int], None] | None = None,
     ) -> DrainProgress:
-        """Fill the queued vectors, a batch at a time (``cancel`` stops between batches)."""
-        return self.kb.embed_pending(cancel=cancel, on_batch=on_batch, batch_size=batch_size)
+        """Fill the queued vectors, then the sentence vectors, a batch at a time (``cancel`` stops
+        between batches); ``on_sentences(done, total)`` follows the sentences."""
+        return self.kb.embed_pending(
+            cancel=cancel, on_batch=on_batch, batch_size=batch_size, on_sentences=on_sentences
+        )
 
     def embed_one_batch(self, batch_size: int | None = None) -> int:
         """Fill one batch of queued vectors (the web server's background filler); passages embedded."""

@@ -69,6 +69,10 @@ def clean_name(name: str) -> str:
         if m.start() == cut or len(name) - m.end() >= 4:
             cut = m.end()
     name = name[cut:]
+    # 国务院那个社会救助办法, 广东的那部条例: the issuer and a demonstrative in front of the name go.
+    pointed = re.match(r"^[\u4e00-\u9fff]{0,8}?(?:的)?(?:那个|这个|那部|这部|那份|这份|那项|这项)", name)
+    if pointed and len(name) - pointed.end() >= 4:
+        name = name[pointed.end() :]
     owner = re.match(r"^[\u4e00-\u9fff]{0,6}?的", name)
     if owner and len(name) - owner.end() >= 4:  # 国务院的社会救助暂行办法; 北京的条例 stays whole
         name = name[owner.end() :]

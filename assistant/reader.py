@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from assistant.answer_types import QuestionInfo
@@ -25,7 +25,7 @@ from assistant.planted import in_planted, planted_spans, without_planted
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.types import Hit
 from corpus.normalize import normalize_text
-from corpus.sentences import split_line
+from corpus.sentences import reading_units
 from corpus.tokenize import Tokenizer, char_bigrams
 
 # Question words carry no topic; they are dropped from the terms a sentence must cover.
@@ -94,6 +94,16 @@ GENERIC_WORDS = frozenset(
 )  # fmt: skip
 
 
+class SentenceSimilarity(Protocol):
+    """Cosines between the question and its passages' reading units ``(chunk_id, start, end, text)``
+    (offsets into the chunk), from sentence vectors stored at ingest (index.sentence_vectors); None
+    for a unit without a vector, or for all of them."""
+
+    def __call__(
+        self, question: str, units: Sequence[tuple[str, int, int, str]]
+    ) -> Sequence[float | None] | None: ...
+
+
 class TermStats(Protocol):
     """Corpus statistics of the keyword index (the BM25 store): how rare a token is."""
 
@@ -118,6 +128,18 @@ class Evidence:
     fit: float
     score: float
     spans: tuple[Span, ...]  # candidate answer spans, offsets relative to ``text``
+
+
+@dataclass(frozen=True, slots=True)
+class _Scored:
+    """Evidence while it is scored: its passage's rank, its reading unit in the chunk, and the factor
+    its lexical terms were scaled by (heading shape × document weight)."""
+
+    rank: int
+    start: int
+    end: int
+    evidence: Evidence
+    scale: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,58 +180,88 @@ class Reader:
         return terms
 
     def read(
-        self, info: QuestionInfo, hits: Sequence[Hit], doc_weights: Mapping[str, float] | None = None
+        self,
+        info: QuestionInfo,
+        hits: Sequence[Hit],
+        doc_weights: Mapping[str, float] | None = None,
+        similarity: SentenceSimilarity | None = None,
     ) -> Reading:
         """Score every sentence of ``hits``; return the passages reranked by their best sentence and
-        the sentences, best first. Both orders use the same final score, so they agree."""
+        the sentences, best first. Both orders use the same final score, so they agree.
+
+        ``similarity`` (语义相似度) gives each sentence's embedding cosine to the question, from vectors
+        stored at ingest; without it (or before a document's sentence vectors exist) sentences are
+        scored by words and answer type alone."""
         p = self.policy
         kind = info.answer_type
         terms = self.terms(info)
         total = sum(t.weight for t in terms) or 1.0
-        evidence: list[Evidence] = []
-        best_of: dict[int, float] = {}
+        found: list[_Scored] = []
         for rank, hit in enumerate(hits):
             c = hit.chunk
             planted = planted_spans(c.text)  # text addressed to the assistant is never evidence
             context = normalize_text(f"{hit.title}\n{c.section}\n{without_planted(c.text, planted)}")
             prior = p.prior_weight / (1.0 + rank / p.prior_decay)
             doc_boost = (doc_weights or {}).get(c.doc_id, 1.0) ** p.doc_boost_power
-            for s, e in split_line(c.text, 0, len(c.text)):
-                for ls, le in _lines(c.text, s, e):
-                    if in_planted(ls, le, planted):
-                        continue
-                    listed = lead_in_items(c.text, ls, le, p.items_chars) if kind.gathers_items else None
-                    if listed is not None:  # the lead-in and the items it announces are one answer
-                        le = listed.end
-                    sent = c.text[ls:le]
-                    norm = normalize_text(sent)
-                    got = sum(
-                        t.weight
-                        if t.text in norm
-                        else t.weight * p.context_credit
-                        if t.text in context
-                        else 0.0
-                        for t in terms
-                    )
-                    coverage = got / total
-                    spans = (
-                        [Span(listed.start - ls, listed.end - ls, listed.kind, listed.text)]
-                        if listed is not None
-                        else kind.spans(info, sent)
-                    )
-                    fit = kind.fit(info, sent, spans)
-                    shape = p.heading_penalty if _looks_like_heading(sent, p.heading_chars) else 1.0
-                    length = p.length_credit * min(len(sent) / p.length_chars, 1.0)
-                    score = (coverage + p.fit_weight * fit + length) * shape * doc_boost + prior
-                    best_of[rank] = max(best_of.get(rank, 0.0), score)
-                    evidence.append(
-                        Evidence(hit, c.start + ls, c.start + le, sent, coverage, fit, score, tuple(spans))
-                    )
+            for ls, unit_end in reading_units(c.text):
+                if in_planted(ls, unit_end, planted):
+                    continue
+                le = unit_end
+                listed = lead_in_items(c.text, ls, le, p.items_chars) if kind.gathers_items else None
+                if listed is not None:  # the lead-in and the items it announces are one answer
+                    le = listed.end
+                sent = c.text[ls:le]
+                norm = normalize_text(sent)
+                got = sum(
+                    t.weight if t.text in norm else t.weight * p.context_credit if t.text in context else 0.0
+                    for t in terms
+                )
+                coverage = got / total
+                spans = (
+                    [Span(listed.start - ls, listed.end - ls, listed.kind, listed.text)]
+                    if listed is not None
+                    else kind.spans(info, sent)
+                )
+                fit = kind.fit(info, sent, spans)
+                shape = p.heading_penalty if _looks_like_heading(sent, p.heading_chars) else 1.0
+                length = p.length_credit * min(len(sent) / p.length_chars, 1.0)
+                score = (coverage + p.fit_weight * fit + length) * shape * doc_boost + prior
+                ev = Evidence(hit, c.start + ls, c.start + le, sent, coverage, fit, score, tuple(spans))
+                found.append(_Scored(rank, ls, unit_end, ev, shape * doc_boost))
+        scored = self._semantic(info, found, similarity)
+        best_of: dict[int, float] = {}
+        for item in scored:
+            best_of[item.rank] = max(best_of.get(item.rank, 0.0), item.evidence.score)
         order = sorted(range(len(hits)), key=lambda r: (-best_of.get(r, 0.0), r))
-        evidence.sort(key=lambda ev: (-ev.score, ev.start))
+        evidence = sorted((item.evidence for item in scored), key=lambda ev: (-ev.score, ev.start))
         if kind.prefers_specific:
             evidence = self._specific_first(info, evidence, terms)
         return Reading([hits[r] for r in order], evidence, tuple(terms))
+
+    def _semantic(
+        self, info: QuestionInfo, found: list[_Scored], similarity: SentenceSimilarity | None
+    ) -> list[_Scored]:
+        """Add the semantic term (语义分): ``semantic_weight`` for the sentence most similar to the
+        question, falling linearly to 0 at ``semantic_spread`` below it. Relative, because e5 cosines
+        crowd into a narrow band whose level varies from question to question; scaled like the lexical
+        terms by the sentence's shape, so a heading that restates the question gains less."""
+        p = self.policy
+        if similarity is None or p.semantic_weight <= 0 or not found:
+            return found
+        units = [(f.evidence.hit.chunk.chunk_id, f.start, f.end, f.evidence.hit.chunk.text[f.start : f.end])
+                 for f in found]  # fmt: skip
+        cosines = similarity(info.search_text, units)
+        known = [c for c in cosines or () if c is not None]
+        if not cosines or not known:
+            return found
+        top = max(known)
+        out = []
+        for f, cos in zip(found, cosines, strict=True):
+            if cos is not None:
+                gain = p.semantic_weight * max(1.0 + (cos - top) / p.semantic_spread, 0.0) * f.scale
+                f = replace(f, evidence=replace(f.evidence, score=f.evidence.score + gain))
+            out.append(f)
+        return out
 
     def _specific_first(
         self, info: QuestionInfo, evidence: list[Evidence], terms: Sequence[Term]
@@ -253,19 +305,6 @@ def _looks_like_heading(sentence: str, max_chars: int) -> bool:
     return len(sentence) <= max_chars and (
         not sentence.endswith(("。", "；", "！", "？")) or bool(_HEADING.match(sentence))
     )
-
-
-def _lines(text: str, s: int, e: int) -> list[tuple[int, int]]:
-    """A chunk may hold line breaks inside what split_line saw as one span: split there too."""
-    out = []
-    pos = s
-    for part in text[s:e].split("\n"):
-        stripped = part.strip()
-        if stripped:
-            off = pos + part.index(stripped)
-            out.append((off, off + len(stripped)))
-        pos += len(part) + 1
-    return out
 
 
 def _is_question_gram(gram: str) -> bool:

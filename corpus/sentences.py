@@ -75,3 +75,19 @@ def _trimmed(text: str, s: int, e: int) -> Iterator[tuple[int, int]]:
 def split_sentences(text: str, lines: list[Line]) -> list[tuple[int, int, Line]]:
     """All sentences of the body, each with the line (and so the section path) it belongs to."""
     return [(s, e, line) for line in lines for s, e in split_line(text, line.start, line.end)]
+
+
+def reading_units(text: str) -> list[tuple[int, int]]:
+    """The sentences an answer is read from (阅读单元): :func:`split_line` spans, split again at line
+    breaks inside them, stripped. The evidence reader scores them and the index stores a vector for
+    each, so both must cut a passage the same way."""
+    out = []
+    for s, e in split_line(text, 0, len(text)):
+        pos = s
+        for part in text[s:e].split("\n"):
+            stripped = part.strip()
+            if stripped:
+                off = pos + part.index(stripped)
+                out.append((off, off + len(stripped)))
+            pos += len(part) + 1
+    return out

@@ -14,6 +14,7 @@ import threading
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jieba
 
@@ -56,6 +57,7 @@ class Tokenizer:
             self._jieba.tmp_dir = str(cache_dir)
         self._lock = threading.Lock()
         self._ready = False
+        self._tagger: Any = None
 
     def _ensure_ready(self) -> None:
         # jieba builds its prefix dictionary lazily; do it once, under a lock, for thread safety.
@@ -72,6 +74,22 @@ class Tokenizer:
         self._ensure_ready()
         norm = normalize_text(text)
         return [w for w in self._jieba.cut(norm, HMM=True) if w.strip() and w not in _PUNCT_OR_SPACE]
+
+    def tagged(self, text: str) -> list[tuple[str, str]]:
+        """Words with their part of speech (词性: ``n`` noun, ``v`` verb, ``vn`` verbal noun …), as
+        jieba's tagger segments normalized text; punctuation dropped."""
+        self._ensure_ready()
+        with self._lock:  # the tagger is built once over this tokenizer's dictionary
+            if self._tagger is None:
+                import jieba.posseg
+
+                self._tagger = jieba.posseg.POSTokenizer(tokenizer=self._jieba)
+        norm = normalize_text(text)
+        return [
+            (p.word, p.flag)
+            for p in self._tagger.cut(norm, HMM=True)
+            if p.word.strip() and p.word not in _PUNCT_OR_SPACE
+        ]
 
     def tokens(self, text: str) -> list[str]:
         """Tokens for BM25: search-mode words plus character bigrams, stopwords and punctuation removed.

@@ -6,6 +6,11 @@
 - ``eval score --gold GOLD --predictions PRED.jsonl [--out DIR]`` (or positionally): score the answers
   of any system: our batch contract, or another system's (citations with only a quote, retrieved
   passages with only text or source, its own question types); prints the scores overall and by type.
+- ``eval paraphrase [--set FILE] [--index DIR] [--out JSON]``: paraphrase stability: ask each question
+  of a paraphrase set and its rewordings, report which groups keep the same answer span and short
+  answer (see :mod:`evaluation.paraphrase`).
+- ``--floors FILE`` (run, score, paraphrase): exit 1 when an aggregate is under its floor or over its
+  ceiling; ``--raise-floors`` then tightens the file to the run's values (see :mod:`evaluation.floors`).
 - ``eval from-quiz QUIZ.(json|xlsx) OUT.jsonl``: a reviewed quiz as a gold set.
 - ``eval generate CORPUS... --out OUT.jsonl [-n 2000] [--seed 13] [--unanswerable 0.2]``: a large
   generated gold set from the documents (see :mod:`evaluation.generated`).
@@ -16,6 +21,7 @@ GOLD may be JSONL, CSV or XLSX (see :mod:`evaluation.gold`).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +30,8 @@ from assistant.cli_options import add_index_options, settings_from
 from evaluation.errors import EvaluationError
 
 __all__ = ["register"]
+
+RAISE_HELP = "与 --floors 同用：通过时按本次结果收紧下限（及上限）并写回下限文件"
 
 
 def _print_table(header: list[str], rows: list[list[str]], keep: list[int] | None = None) -> None:
@@ -48,46 +56,67 @@ def _print_summary(data: dict[str, Any], by_type: bool = False) -> None:
             _print_table(*type_table(config))
 
 
-def _finish(data: dict[str, Any], out: Path, floors: Path | None, by_type: bool = False) -> int:
+def _raise_needs_floors(args: argparse.Namespace) -> None:
+    if args.raise_floors and args.floors is None:
+        raise EvaluationError("--raise-floors 需要与 --floors 下限文件一起使用")
+
+
+def _check_floors(scores: Any, floors: Path, spec: dict[str, Any], tighten: bool) -> int:
+    """Exit status of the floors (and ceilings) check; with ``tighten`` a passing run raises them."""
+    from evaluation.floors import check_floors, raise_floors, write_floors
+
+    problems = check_floors(scores, spec["floors"], spec.get("ceilings"))
+    for p in problems:
+        print(f"未达下限/超过上限：{p}", file=sys.stderr)
+    if problems:
+        return 1
+    print(f"下限检查通过：{floors}")
+    if tighten:
+        write_floors(floors, raise_floors(spec, scores))
+        print(f"已按本次结果收紧下限/上限：{floors}")
+    return 0
+
+
+def _finish(
+    data: dict[str, Any], out: Path, floors: Path | None, by_type: bool = False, raise_floors: bool = False
+) -> int:
     from evaluation.report import write_reports
 
     paths = write_reports(data, out)
     _print_summary(data, by_type)
     print(f"报告：{paths.html}\n      {paths.markdown}\n      {paths.json}")
-    status = 0
-    if floors is not None:
-        from evaluation.runner import check_floors, load_floors
+    if floors is None:
+        return 0
+    from evaluation.floors import load_floors
 
-        spec = load_floors(floors)
-        name = spec.get("config", "hybrid")
-        row = next((c for c in data["configs"] if c["name"] == name), None)
-        if row is None:
-            print(f"下限检查：本次运行没有配置 {name}", file=sys.stderr)
-            return 1
-        problems = check_floors(row["scores"], spec["floors"])
-        for p in problems:
-            print(f"低于下限：{p}", file=sys.stderr)
-        status = 1 if problems else 0
-    return status
+    spec = load_floors(floors)
+    name = spec.get("config", "hybrid")
+    row = next((c for c in data["configs"] if c["name"] == name), None)
+    if row is None:
+        print(f"下限检查：本次运行没有配置 {name}", file=sys.stderr)
+        return 1
+    return _check_floors(row["scores"], floors, spec, raise_floors)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     from evaluation.report import report_data
     from evaluation.runner import run_evaluation
 
+    _raise_needs_floors(args)
     settings = settings_from(args)
     run = run_evaluation(args.gold, settings, args.config, args.out, progress=not args.quiet)
-    return _finish(report_data(run), args.out, args.floors)
+    return _finish(report_data(run), args.out, args.floors, raise_floors=args.raise_floors)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
     from evaluation.report import report_data
     from evaluation.runner import score_file
 
+    _raise_needs_floors(args)
     gold = _one_path(args.gold_option, args.gold, "--gold", "标准答案集")
     predictions = _one_path(args.predictions_option, args.predictions, "--predictions", "预测结果")
     run = score_file(gold, predictions, args.name)
-    return _finish(report_data(run), args.out, args.floors, by_type=True)
+    return _finish(report_data(run), args.out, args.floors, by_type=True, raise_floors=args.raise_floors)
 
 
 def _one_path(option: Path | None, positional: Path | None, flag: str, what: str) -> Path:
@@ -123,6 +152,51 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_paraphrase(args: argparse.Namespace) -> int:
+    from assistant import Assistant, IndexLayout
+    from evaluation.paraphrase import load_paraphrases, run_stability
+
+    _raise_needs_floors(args)
+    groups = load_paraphrases(args.paraphrase_set)
+    spec = None
+    if args.floors is not None:
+        from evaluation.floors import load_floors
+
+        spec = load_floors(args.floors)  # a bad floors file fails before minutes of questions
+    settings = settings_from(args)
+    if not settings.chroma_url and not IndexLayout(settings.index_dir).catalog.exists():
+        raise EvaluationError(
+            f"no index at {settings.index_dir}; build it first: "
+            f"policy-assistant ingest <folder> --index {settings.index_dir}"
+        )
+    assistant = Assistant(settings)
+    try:
+        report = run_stability(groups, lambda question: assistant.ask(question).to_dict())
+    finally:
+        assistant.close()
+    rows = [
+        [g.id, g.type, "对" if g.correct else "错", f"{sum(r.same_span for r in g.rewordings)}/{len(g.rewordings)}",
+         f"{sum(r.same_short for r in g.rewordings)}/{len(g.rewordings)}", "是" if g.stable else "否",
+         g.short_answer[:24]]
+        for g in report.groups
+    ]  # fmt: skip
+    _print_table(["id", "type", "原题", "同出处", "同答案", "稳定", "原题简答"], rows)
+    f = report.figures()
+    print(
+        f"\n稳定的组：{f['stable_groups']}/{f['groups']}；与原题答得一样的改写：{f['like_original']}/{f['rewordings']}；"
+        f"原题正确率 {f['original_accuracy']:.3f}，改写正确率 {f['rewording_accuracy']:.3f}"
+    )
+    if args.out is not None:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(
+            json.dumps(report.to_dict(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+        print(f"逐组结果：{args.out}")
+    if spec is None:
+        return 0
+    return _check_floors(report.to_dict(), args.floors, spec, args.raise_floors)
+
+
 def _guarded(func: Any) -> Any:
     def run(args: argparse.Namespace) -> int:
         try:
@@ -136,6 +210,7 @@ def _guarded(func: Any) -> Any:
 
 def register(subparsers: Any) -> None:
     """Add ``eval`` and its sub-commands to the ``policy-assistant`` parser."""
+    from evaluation.paraphrase import DEFAULT_SET
     from evaluation.runner import CONFIGS, DEFAULT_CONFIGS
 
     p = subparsers.add_parser("eval", help="评测：在标准答案集上运行并打分，生成报告")
@@ -152,6 +227,7 @@ def register(subparsers: Any) -> None:
     )
     r.add_argument("--out", type=Path, default=Path("eval-out"), help="输出目录（默认 ./eval-out）")
     r.add_argument("--floors", type=Path, help="下限文件（如 evaluation/floors.json）：低于下限时退出码为 1")
+    r.add_argument("--raise-floors", action="store_true", help=RAISE_HELP)
     r.add_argument("--quiet", action="store_true", help="不显示进度条")
     add_index_options(r)
     r.set_defaults(func=_guarded(cmd_run))
@@ -172,7 +248,25 @@ def register(subparsers: Any) -> None:
     s.add_argument("--out", type=Path, default=Path("eval-out"), help="输出目录（默认 ./eval-out）")
     s.add_argument("--name", help="报告中的名称（默认为预测文件名）")
     s.add_argument("--floors", type=Path, help="下限文件：低于下限时退出码为 1")
+    s.add_argument("--raise-floors", action="store_true", help=RAISE_HELP)
     s.set_defaults(func=_guarded(cmd_score))
+
+    pp = sub.add_parser("paraphrase", help="改写稳定性：同一问题换几种说法，答案和出处是否不变")
+    pp.add_argument(
+        "--set",
+        dest="paraphrase_set",
+        type=Path,
+        default=DEFAULT_SET,
+        metavar="FILE",
+        help="改写题集 JSONL（标准答案集字段 + rewordings；默认为自带的 30 组开发集题目）",
+    )
+    pp.add_argument("--out", type=Path, help="把逐组结果写成 JSON 文件")
+    pp.add_argument(
+        "--floors", type=Path, help="下限文件（如 evaluation/floors-paraphrase.json）：未达下限时退出码为 1"
+    )
+    pp.add_argument("--raise-floors", action="store_true", help=RAISE_HELP)
+    add_index_options(pp)
+    pp.set_defaults(func=_guarded(cmd_paraphrase))
 
     q = sub.add_parser("from-quiz", help="把审核过的试题（.json/.xlsx）转成标准答案集 JSONL")
     q.add_argument("quiz", type=Path)

@@ -21,7 +21,7 @@ import json
 import shutil
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from typing import Any
 from assistant import Assistant, IndexLayout, ManifestMismatch, Settings
 from evaluation.baseline import LangChainBaseline, docs_from_knowledge_base
 from evaluation.errors import EvaluationError
+from evaluation.floors import check_floors, load_floors  # re-exported: their home before floors.py
 from evaluation.gold import GoldItem, load_gold, load_predictions
 from evaluation.scoring import ScoreReport, score
 
@@ -313,39 +314,3 @@ def score_file(gold_path: str | Path, predictions: str | Path, name: str | None 
         time.perf_counter() - t0,
     )  # fmt: skip
     return EvalRun(gold_path, tuple(gold), (row,), started_at, time.perf_counter() - t0)
-
-
-# ---------------------------------------------------------------- regression floors (回归下限)
-
-
-def load_floors(path: str | Path) -> dict[str, Any]:
-    """A floors file: ``{"config": ..., "floors": {"retrieval.hit_at_1": 0.9, ...}, ...}``."""
-    path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        raise EvaluationError(f"{path}: cannot read the floors file ({exc})") from exc
-    floors = data.get("floors") if isinstance(data, dict) else None
-    if not isinstance(floors, dict) or not all(isinstance(v, int | float) for v in floors.values()):
-        raise EvaluationError(f"{path}: expected {{'floors': {{'<group>.<metric>': number, ...}}}}")
-    return data
-
-
-def check_floors(report: ScoreReport | Mapping[str, Any], floors: Mapping[str, float]) -> list[str]:
-    """Metrics below their floor, as readable lines; an empty list means the run passes.
-
-    ``report`` is a :class:`ScoreReport` or its ``to_dict()`` (as stored in the JSON report).
-    """
-    data = report.to_dict() if isinstance(report, ScoreReport) else report
-    problems = []
-    for key, floor in floors.items():
-        group, _, metric = key.partition(".")
-        section = data.get(group)
-        if not isinstance(section, dict) or metric not in section:
-            problems.append(f"{key}: no such metric (use <group>.<metric>, e.g. retrieval.hit_at_1)")
-            continue
-        value = section[metric]
-        if value is None or value < floor:
-            shown = "not measured" if value is None else f"{value:.4f}"
-            problems.append(f"{key} = {shown} is below the floor {floor:.4f}")
-    return problems

@@ -60,8 +60,10 @@ def _open_client(path: Path | None, url: str | None) -> Any:
 class ChromaStore:
     """One Chroma collection holding chunk vectors with ``doc_id`` metadata."""
 
-    def __init__(self, *, path: Path | None = None, url: str | None = None, collection: str) -> None:
-        self._client: Any = _open_client(path, url)
+    def __init__(
+        self, *, path: Path | None = None, url: str | None = None, collection: str, client: Any = None
+    ) -> None:
+        self._client: Any = client if client is not None else _open_client(path, url)
         try:
             self._collection = self._client.get_or_create_collection(
                 collection,
@@ -74,6 +76,10 @@ class ChromaStore:
         except Exception as exc:
             raise StoreError(f"无法打开向量库 {url or path}：{exc}") from exc
         self.location = url or str(path)
+
+    def sibling(self, collection: str) -> ChromaStore:
+        """Another collection of the same store and client (the sentence vectors beside the chunks')."""
+        return ChromaStore(collection=collection, client=self._client, url=self.location)
 
     def upsert(self, ids: Sequence[str], vectors: np.ndarray, doc_ids: Sequence[str]) -> None:
         now = time.time()

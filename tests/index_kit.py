@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pytest
+
     from index.reports import IngestReport
 
 
@@ -42,3 +44,19 @@ def cache_is_current(cache: Path) -> bool:
         and manifest.chunker == ChunkSettings().to_dict()
         and manifest.embedder == DEFAULT_EMBEDDER
     )
+
+
+def record_embeddings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the bundled embedder (the instance knowledge bases share) embeds from now on, in order."""
+    from index.embedder import DEFAULT_EMBEDDER, make_embedder
+
+    seen: list[str] = []
+    embedder = make_embedder(DEFAULT_EMBEDDER)
+    real = embedder.embed_documents
+
+    def counting(texts: list[str]) -> object:
+        seen.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(embedder, "embed_documents", counting)
+    return seen

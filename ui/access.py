@@ -1,6 +1,8 @@
 """Permissions (权限): which signed-in users may read or manage this server's knowledge base.
 
-One server process serves one knowledge base, named with ``serve --kb-name`` (default ``default``).
+A server serves one knowledge base, named with ``serve --kb-name`` (default ``default``), or several,
+named with ``serve --kb NAME=PATH`` (:mod:`ui.kb_select`: each has its own :class:`Access`, and a user
+signs in when one of them gives a role).
 A permissions file (TOML) gives each user a role per knowledge base; ``"*"`` stands for every one::
 
     # 政策通权限：用户 = { 知识库名 = "read" | "manage" }

@@ -29,6 +29,7 @@ from ui.auth import checker
 from ui.chat_tab import build_chat_tab
 from ui.guard import Guard
 from ui.guard import rejected as _rejected
+from ui.kb_select import ServedKb, build_kb_select
 from ui.kb_tab import _progress_fn as _progress_fn  # re-exported: tests/ui/test_ui_write_jobs.py
 from ui.kb_tab import build_kb_tabs
 from ui.limits import RATINGS, WEB, check_answer_id, check_choice, check_int, check_text
@@ -90,15 +91,23 @@ def _api(service: WebService, guard: Guard) -> None:
 
 
 # -- layout -------------------------------------------------------------------------------------------
-def build_app(service: WebService, access: Access | None = None) -> gr.Blocks:
-    guard = Guard(service, access or Access())
+def build_app(
+    service: WebService, access: Access | None = None, more_kbs: Sequence[ServedKb] = ()
+) -> gr.Blocks:
+    """The page; ``more_kbs`` (``serve --kb``) adds knowledge bases after ``service``'s, with a 知识库
+    dropdown (:mod:`ui.kb_select`). The plain API endpoints serve ``service``."""
+    access = access or Access()
+    guard = Guard(service, access)
     with gr.Blocks(title="政策通", analytics_enabled=False) as demo:
         gr.Markdown("# 政策通\n只依据已入库的政策文件回答，每个答案都附原文出处。", elem_id="pa-title")
         who = gr.Markdown(elem_id="pa-who")
-        with gr.Tabs():
-            build_chat_tab(service, guard)  # 问答 and the document viewer
-            build_kb_tabs(demo, service, guard, who)  # 知识库, 检索测试
-            build_quiz_tab(service.assistant, lambda r: guard(r, READ))  # 出题: generate, review, export
+        if more_kbs:
+            build_kb_select(demo, [ServedKb(access.kb, service, access), *more_kbs], who)
+        else:
+            with gr.Tabs():
+                build_chat_tab(service, guard)  # 问答 and the document viewer
+                build_kb_tabs(demo, service, guard, who)  # 知识库, 检索测试
+                build_quiz_tab(service.assistant, lambda r: guard(r, READ))  # 出题: generate, review, export
         _api(service, guard)
     _name_missing_inputs(demo)
     return demo
@@ -135,6 +144,7 @@ def launch(
     api_limiter: RateLimiter | None = None,
     prevent_thread_lock: bool = False,
     quiet: bool = False,
+    more_kbs: Sequence[ServedKb] = (),
 ) -> gr.Blocks:
     """Start the server. Any address other than loopback requires users (login).
 
@@ -143,7 +153,8 @@ def launch(
     ``trusted_proxies`` (``--trusted-proxy``) are the reverse proxies whose ``X-Forwarded-For`` names
     the client; from any other peer, loopback included, the header is ignored.
     ``api_keys`` (``--api-keys``) open the API (:mod:`ui.api`) to key holders; without them it
-    answers loopback clients only, and only when there is no web login.
+    answers loopback clients only, and only when there is no web login. ``more_kbs`` (``serve --kb``)
+    are further knowledge bases, each with its own roles, chosen on the page (:mod:`ui.kb_select`).
     """
     access = access or Access()
     if not is_loopback(host) and not users:
@@ -151,7 +162,8 @@ def launch(
             f"拒绝在 {host} 上无登录启动：除 127.0.0.1 外的地址会被局域网中其他人访问。"
             "请用 --auth 用户文件（或环境变量 POLICY_ASSISTANT_USERS）开启登录，或改用 --host 127.0.0.1"
         )
-    if access.limited and not users:
+    accesses = [access, *(kb.access for kb in more_kbs)]
+    if any(a.limited for a in accesses) and not users:
         raise StartupRefused("权限文件需要登录才能生效：请同时用 --auth 指定用户文件")
     try:
         allow_ips = forwarded_allow_ips(trusted_proxies)
@@ -167,9 +179,10 @@ def launch(
     api = build_api(service, access, keys=api_keys, limiter=api_limiter, web_login=bool(users))
     middleware.append(Middleware(ApiDispatchMiddleware, api=api))
     middleware.append(Middleware(AssetsMiddleware))  # the viewer's script (no inline scripts)
-    demo = build_app(service, access)
+    demo = build_app(service, access, more_kbs)
     demo.queue(max_size=QUEUE_SIZE, default_concurrency_limit=CONCURRENCY)
-    allowed = (lambda name: access.role(name) is not None) if access.limited else None
+    limited = any(a.limited for a in accesses)  # sign-in needs a role on one of the knowledge bases
+    allowed = (lambda name: any(a.role(name) is not None for a in accesses)) if limited else None
     demo.launch(
         server_name=host, server_port=port, share=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
         auth=checker(users, allowed) if users else None, auth_message="政策通：请输入用户名和密码",

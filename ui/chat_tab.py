@@ -184,9 +184,15 @@ def _chat_handlers(service: WebService, guard: Guard, convs: Conversations) -> d
 def build_chat_tab(service: WebService, guard: Guard) -> None:
     """The 问答 tab, inside an open ``gr.Tabs``: the saved conversations, the chat, the viewer beside it
     (on a phone each below the other)."""
+    with gr.Tab("问答", id="chat"):
+        build_chat_panel(service, guard)
+
+
+def build_chat_panel(service: WebService, guard: Guard) -> None:
+    """The 问答 tab's content over one knowledge base (:mod:`ui.kb_select` builds one per knowledge base)."""
     convs = Conversations(service)
     chat = _chat_handlers(service, guard, convs)
-    with gr.Tab("问答", id="chat"), gr.Row(elem_id="pa-chat-row", equal_height=False):
+    with gr.Row(elem_id="pa-chat-row", equal_height=False):
         turns = gr.State([])  # inside the tab: a State directly under gr.Tabs would be counted as a tab
         conv_id = gr.State("")  # the open conversation's id ("" until the first question saves one)
         bar = build_sidebar()

@@ -1,11 +1,12 @@
 """``policy-assistant serve``: the web chat (registered through the ``policy_assistant.commands`` group).
 
     policy-assistant serve [DOCS ...] [--index DIR] [--host 127.0.0.1] [--port 7860] [--auth FILE]
-                           [--permissions users.toml] [--kb-name NAME] [--trusted-proxy ADDR ...]
+                           [--permissions users.toml] [--kb-name NAME] [--kb NAME=DIR ...] [--trusted-proxy ADDR ...]
                            [--api-keys keys.jsonl [--add-api-key NAME --api-key-role KB=ROLE ...]] [--api-rate N]
 
 Folders or files given as DOCS are ingested before the server starts (unchanged files are skipped,
-so a restart is quick) and read again by the 重新索引 button.
+so a restart is quick) and read again by the 重新索引 button. ``--kb NAME=DIR`` (repeatable) serves
+several knowledge bases with a 知识库 dropdown on the page (:mod:`ui.knowledge_bases`, :mod:`ui.kb_select`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from assistant import cli_user
-from assistant.cli_options import add_index_options, settings_from
+from assistant.cli_options import add_index_options
+from ui.knowledge_bases import KbOptionError, serve_plans
 
 USERS_ENV = "POLICY_ASSISTANT_USERS"
 
@@ -42,7 +44,15 @@ def register(subparsers: Any) -> None:
         "--trusted-proxy", action="append", default=[], metavar="ADDR",
         help="反向代理的地址或网段（可重复）：只采信它们转发的 X-Forwarded-For 作为客户端地址；默认不采信任何代理",
     )  # fmt: skip
-    p.add_argument("--data", type=Path, help="反馈数据库和上传文件的目录（默认 索引目录/web）")
+    p.add_argument(
+        "--kb", action="append", default=[], metavar="NAME=PATH",
+        help="多个知识库：知识库名=索引目录（可重复；网页上出现 知识库 下拉框）；代替 --index 和 --kb-name",
+    )  # fmt: skip
+    p.add_argument(
+        "--data",
+        type=Path,
+        help="反馈数据库和上传文件的目录（默认 索引目录/web；多个知识库时每个一个子目录）",
+    )
     p.add_argument("--max-upload-mb", type=int, default=20, help="单个上传文件大小上限（MB，默认 20）")
     p.add_argument(
         "--api-keys", type=Path, metavar="FILE",
@@ -79,18 +89,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except AuthError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    kb_name = settings_from(args).kb_name
     try:
-        access = load_permissions(args.permissions, kb_name) if args.permissions else Access(kb_name)
-    except AccessError as exc:
+        plans = serve_plans(args)
+        accesses = [
+            load_permissions(args.permissions, plan.name) if args.permissions else Access(plan.name)
+            for plan in plans
+        ]
+    except (KbOptionError, AccessError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
+    access = accesses[0]
     try:
         forwarded_allow_ips(args.trusted_proxy)
     except ValueError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
-    if access.limited and not users:
+    if any(a.limited for a in accesses) and not users:
         print("错误：--permissions 需要登录才能生效，请同时给出 --auth 用户文件", file=sys.stderr)
         return 2
     if args.auth and not users:
@@ -105,24 +119,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
         return 2
 
     from ui.app import launch
+    from ui.kb_select import ServedKb
     from ui.service import WebService
 
-    settings = settings_from(args)
-    service = WebService(
-        settings, args.data, max_upload_bytes=args.max_upload_mb * 1024 * 1024, sources=args.docs
-    )
+    limit = args.max_upload_mb * 1024 * 1024
+    services = [WebService(plans[0].settings, plans[0].data_dir, max_upload_bytes=limit, sources=args.docs)]
+    services += [WebService(p.settings, p.data_dir, max_upload_bytes=limit) for p in plans[1:]]
     if args.docs:
-        _ingest_at_start(service, args.docs)
+        _ingest_at_start(services[0], args.docs)
+    more = [ServedKb(p.name, s, a) for p, s, a in zip(plans[1:], services[1:], accesses[1:], strict=True)]
+    if more:
+        print(f"知识库：{'、'.join(p.name for p in plans)}（网页上用 知识库 下拉框切换）", file=sys.stderr)
     print(f"政策通网页问答：http://{args.host}:{args.port}  （Ctrl+C 退出）", file=sys.stderr)
     try:
         launch(
-            service, host=args.host, port=args.port, users=users or None, access=access,
-            trusted_proxies=args.trusted_proxy, api_keys=api_keys, api_limiter=api_limiter,
+            services[0], host=args.host, port=args.port, users=users or None, access=access,
+            trusted_proxies=args.trusted_proxy, api_keys=api_keys, api_limiter=api_limiter, more_kbs=more,
         )  # fmt: skip
     except KeyboardInterrupt:
         pass
     finally:
-        service.close()
+        for service in services:
+            service.close()
     return 0
 
 

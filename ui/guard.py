@@ -22,9 +22,13 @@ log = logging.getLogger(__name__)
 class Guard:
     """The server-side role check every handler runs first."""
 
-    def __init__(self, service: WebService, access: Access) -> None:
+    def __init__(self, service: WebService, access: Access, *, quiet_outsiders: bool = False) -> None:
+        """``quiet_outsiders``: refuse users without any role on this knowledge base without a toast. A page
+        with several knowledge bases (:mod:`ui.kb_select`) holds every one's panels, whose page-load events
+        run for each user; the dropdown never offers a user the ones they may not read."""
         self.service = service
         self.access = access
+        self.quiet_outsiders = quiet_outsiders
 
     def __call__(
         self,
@@ -41,7 +45,10 @@ class Guard:
             log.warning("refused %s for %s (%s)", action or need, user, exc)
             if action:
                 self.service.refused(user, action, documents)
-            raise gr.Error(render.toast(str(exc)), title="无权操作") from exc
+            loud = not (self.quiet_outsiders and self.access.role(user) is None)  # logged above either way
+            raise gr.Error(
+                render.toast(str(exc)), title="无权操作", visible=loud, print_exception=loud
+            ) from exc
         return user
 
 

@@ -1,6 +1,7 @@
-"""The files of the running upload (导入进度板): each one's state while it is imported, for the documents
-table — 排队中, 读取中, 向量 n/N with the time left, 写入中, then 失败（原因）; a file once stored is
-listed by the catalog like any other. Pure: no Gradio; the clock is injectable.
+"""Each file's state on the documents table (导入进度板): while an upload runs 排队中 → 读取中 → 写入中
+(or 失败：原因, kept until the next upload); once committed the file is listed by the catalog like any
+other, 关键词可检索 with its vectors queued, then 向量 n/N with the time left while the background filler
+embeds it (:func:`vector_state`), then 可用. Pure: no Gradio; the clock is injectable.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from assistant import IngestReport, IngestStep
+from assistant import DocVectors, IngestReport, IngestStep
 from ui import render
 
 QUEUED = "排队中"
 PHASE_STATES = {"read": "读取中", "store": "写入中"}
+KEYWORD_READY = "关键词可检索"  # committed: keyword hits now, dense hits once its vectors exist
 
 
 class Eta:
@@ -36,6 +38,18 @@ class Eta:
         if s.done <= 0 or now <= self._start:
             return None
         return (now - self._start) / s.done * max(0, s.total - s.done)
+
+
+def vector_state(v: DocVectors, eta: float | None = None, error: str | None = None) -> str:
+    """The state of a committed document whose vectors are not all there (``v.state`` != ready):
+    关键词可检索，向量排队 0/N before the filler reached it, 关键词可检索，向量 n/N，约剩 … while it is
+    embedded (``eta``: seconds left for its ``pending`` passages), and the filler's ``error`` if it fails."""
+    done = v.total - v.pending
+    if error:
+        return f"{KEYWORD_READY}，向量 {done}/{v.total}；{error}"
+    if v.state == "queued" and done == 0:
+        return f"{KEYWORD_READY}，向量排队 0/{v.total}"
+    return f"{KEYWORD_READY}，向量 {done}/{v.total}{eta_text(eta)}"
 
 
 def eta_text(seconds: float | None) -> str:

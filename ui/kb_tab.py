@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +25,7 @@ from ui.access import MANAGE, READ, ROLE_NAMES
 from ui.curated_tab import build_curated_section
 from ui.guard import Guard
 from ui.guard import rejected as _rejected
-from ui.ingest_board import Eta, IngestBoard, board_rows, eta_text
+from ui.ingest_board import Eta, IngestBoard, board_rows, eta_text, vector_state
 from ui.limits import FEEDBACK_FORMATS, WEB, check_choice, check_doc_key, check_files, check_int
 from ui.service import ALLOWED_SUFFIXES, ServiceError, WebService
 
@@ -45,9 +47,14 @@ def _revised(service: WebService, records: list[DocRecord]) -> dict[str, str]:
 
 
 def _vector_status(service: WebService) -> dict[str, str]:
-    """Doc id → e.g. 正在计算向量 12/40 for documents whose vectors the background queue has not finished
-    (a ready document shows 可用, or 已停用)."""
-    return {doc_id: v.label for doc_id, v in service.vector_status().items() if v.state != "ready"}
+    """Doc id → e.g. 关键词可检索，向量 12/40，约剩 30 秒 for documents whose vectors the background
+    filler has not finished (ui.ingest_board.vector_state; a ready document shows 可用, or 已停用)."""
+    error = service.fill_error
+    return {
+        doc_id: vector_state(v, service.vector_eta(v.pending), error)
+        for doc_id, v in service.vector_status().items()
+        if v.state != "ready"
+    }
 
 
 def _doc_table(service: WebService, board: IngestBoard | None = None) -> pd.DataFrame:
@@ -179,7 +186,10 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
         """Stop the running upload or re-index (取消); not in the write group, so it never waits for it."""
         guard(request, MANAGE)
         if service.cancel():
-            return "正在取消：当前这批向量算完即停止，已导入的文件保留，未完成的文件不入库"
+            return (  # WebService.cancel: what is committed stays, keyword-searchable, vectors still filled
+                "正在取消：尚未写入的文件不入库；已写入的文件保留（可按关键词检索，向量继续在后台补齐，"
+                "不需要的文件请删除）"
+            )
         return "没有正在进行的导入或重新索引"
 
     def set_enabled(doc_id: str | None, enabled: bool, request: gr.Request) -> tuple[Any, ...]:
@@ -246,7 +256,7 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
             hits = service.search(question, check_int(k, "k", 1, WEB.hit_test_k))
         except (ServiceError, InputRejected) as exc:
             raise gr.Error(render.toast(str(exc))) from exc
-        return pd.DataFrame(render.hit_rows(hits), columns=render.HIT_HEADERS)
+        return pd.DataFrame(render.hit_rows(hits, service.doc_text), columns=render.HIT_HEADERS)
 
     def on_load(request: gr.Request) -> tuple[Any, ...]:
         user = guard(request, READ)
@@ -271,10 +281,26 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
     }
 
 
-def build_kb_tabs(demo: gr.Blocks, service: WebService, guard: Guard, who: gr.Markdown) -> None:
-    """The 知识库 and 检索测试 tabs, inside an open ``gr.Tabs``; on page load, the table and the role."""
+TABS = {"kb": "知识库", "hits": "检索测试"}  # tab id → label
+
+
+def own_tab(key: str) -> AbstractContextManager[Any]:
+    return gr.Tab(TABS[key], id=key)
+
+
+def build_kb_tabs(
+    demo: gr.Blocks,
+    service: WebService,
+    guard: Guard,
+    who: gr.Markdown,
+    place: Callable[[str], AbstractContextManager[Any]] = own_tab,
+) -> None:
+    """The 知识库 and 检索测试 tabs, inside an open ``gr.Tabs``; on page load, the table and the role.
+
+    ``place(key)`` opens where each tab's content goes (:data:`TABS`): by default a tab of its own;
+    with several knowledge bases, this one's panel inside the shared tab (:mod:`ui.kb_select`)."""
     kb = _kb_handlers(service, guard)
-    with gr.Tab("知识库", id="kb"):
+    with place("kb"):
         with gr.Column(elem_id="pa-manage-upload") as manage_upload:
             files = gr.File(
                 label="上传文件：" + " ".join(sorted(ALLOWED_SUFFIXES)) + f"，单个不超过 {service.max_upload_bytes // 2**20} MB，GBK 编码亦可",
@@ -316,7 +342,7 @@ def build_kb_tabs(demo: gr.Blocks, service: WebService, guard: Guard, who: gr.Ma
         build_curated_section(demo, service, guard)  # 标注 / 精选答案 (ui.curated_tab, H13)
         busy = gr.State(False)
         ticker = gr.Timer(2.0)
-    with gr.Tab("检索测试", id="hits"):
+    with place("hits"):
         hit_q = gr.Textbox(label="问题", placeholder="看看检索到哪些段落、得分多少")
         hit_k = gr.Slider(1, 30, value=10, step=1, label="段落数")
         hit_btn = gr.Button("检索", variant="primary")

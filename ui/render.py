@@ -20,7 +20,7 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Protocol
 
 from assistant import Answer, Chunk, Citation, DocRecord, Hit
@@ -372,7 +372,10 @@ def chunks_html(record: DocRecord, chunks: Sequence[Chunk], text: str | None = N
     return f'<div class="pa-chunks" style="max-height:70vh;overflow-y:auto">{head}{body}</div>'
 
 
-def hit_rows(hits: Iterable[Hit]) -> list[list[str | int | float]]:
+def hit_rows(hits: Iterable[Hit], text_of: Callable[[str], str | None]) -> list[list[str | int | float]]:
+    """The 检索测试 table; ``text_of`` (doc id → the document's text) adds the article number (第X条) to a
+    section label that lacks it, as the chat's sources do (:func:`section_label`)."""
+
     def rank(r: int | None) -> str:
         return "" if r is None else str(r)
 
@@ -383,7 +386,7 @@ def hit_rows(hits: Iterable[Hit]) -> list[list[str | int | float]]:
             rank(h.bm25_rank),
             rank(h.dense_rank),
             plain(h.chunk.source),
-            plain(h.chunk.section),
+            plain(section_label(h.chunk.section, text_of(h.chunk.doc_id), h.chunk.start)),
             plain(h.chunk.text),
         ]
         for i, h in enumerate(hits, start=1)

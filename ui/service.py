@@ -6,16 +6,17 @@ base's single-writer lock requires; reads never take it, so chatting continues d
 Every write is recorded in the knowledge base's audit log (``index/audit.py``) with the user who
 asked for it, the documents and the result, also when it fails.
 
-Documents a command-line ``ingest`` stored without their vectors (searchable by keyword at once) have
-them filled here, by a background thread (向量补齐) that embeds one small batch at a time between the
-other writes, at the lower CPU priority passage batches use; :meth:`WebService.vector_status` tells the
-knowledge-base page where each document is (queued / embedding n/N / ready).
+Uploads and re-indexes do not embed in the request (先可检索，后补向量): they commit the catalog and the
+keyword index and queue the vectors, so a new file answers keyword questions within seconds. The
+vectors of those, and of documents a command-line ``ingest`` queued, are filled by a background thread
+(:class:`ui.vector_filler.VectorFiller`) that embeds one small batch at a time between the other
+writes; :meth:`WebService.vector_status` and :meth:`WebService.vector_eta` tell the knowledge-base page
+where each document is (queued / vectors n/N with the time left / ready). Upload jobs (keeping the
+files, cancel) are in :mod:`ui.upload_jobs`.
 """
 
 from __future__ import annotations
 
-import logging
-import shutil
 import threading
 import uuid
 from collections import OrderedDict
@@ -44,20 +45,18 @@ from assistant import (
     Turn,
     audit_log,
     check_question,
-    ingest_result,
     name_problem,
 )
 from ui.feedback import FeedbackStore
 from ui.security import mask_quoted_markers, strip_invisible
+from ui.upload_jobs import details, forget, job_result, keep, put_back, set_aside_dropped
+from ui.vector_filler import VectorFiller
 
 ALLOWED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"}) & SUPPORTED
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 # The background vector filler: a small batch holds the write lock briefly, so an upload waits seconds
-# at most (vectors do not depend on how passages are batched); the queue is looked at this often when
-# empty (a command-line ingest may fill it at any time).
+# at most (vectors do not depend on how passages are batched).
 FILL_BATCH = 8
-FILL_POLL = 2.0
-log = logging.getLogger(__name__)
 _ANSWER_CACHE = 2000
 _TEXT_CACHE = 16
 
@@ -77,6 +76,10 @@ class UploadResult:
         r = self.report
         if r is not None:
             lines.append(r.summary("short"))
+            if r.added or r.updated:
+                lines.append(
+                    f"已可按关键词检索；向量（语义检索）在后台补齐，进度见文件列表（队列中 {r.queued} 块）"
+                )
             lines += [f"失败：{f.reason}" for f in r.failed]
             if r.cancelled:
                 lines.append(f"已取消：未导入 {'、'.join(r.cancelled)}（取消前已导入的文件保留）")
@@ -138,11 +141,10 @@ class WebService:
         self._answers: OrderedDict[str, Answer] = OrderedDict()
         self._texts: OrderedDict[str, str | None] = OrderedDict()
         self._records: dict[str, DocRecord] | None = None
-        self._stop = threading.Event()
-        self.fill_error: str | None = None  # the last failure of the background filler (it retries)
-        self._filler = threading.Thread(target=self._fill_vectors, name="vector-filler", daemon=True)
+        # The background vector filler; ``fill_vectors=False`` leaves it unstarted (``fill_vectors_once``).
+        self.filler = VectorFiller(self.fill_vectors_once)
         if fill_vectors:
-            self._filler.start()
+            self.filler.start()
 
     @property
     def streaming(self) -> bool:
@@ -229,8 +231,11 @@ class WebService:
     ) -> UploadResult:
         """Check, keep and ingest uploaded files given as (original name, temporary path).
 
+        Returns once the files are searchable by keyword (no embedding here); their vectors are queued
+        for the background filler. A file that fails to load is reported and the others are imported.
         While another upload or re-index runs, the files are refused at once with :data:`BUSY_JOB`
-        rather than left waiting without a word (``step``: see :meth:`KnowledgeBase.ingest`)."""
+        rather than left waiting without a word (``step``: see :meth:`KnowledgeBase.ingest`; cancel:
+        see :meth:`cancel`)."""
         rejected: list[tuple[str, str]] = []
         accepted: list[tuple[str, Path]] = []
         for original, tmp in files:
@@ -258,19 +263,22 @@ class WebService:
             self.audit.record(user, "upload", names, "busy", reason=BUSY_JOB, **refused)
             return UploadResult(None, (*rejected, *((name, BUSY_JOB) for name in names)))
         with self._write, self._audited(user, "upload", names, refused):
-            kept, aside = _keep(self.uploads_dir, accepted)
+            kept, aside = keep(self.uploads_dir, accepted)
             try:
                 with self._job_token() as token:
-                    report = self.assistant.ingest(kept, progress=progress, cancel=token, step=step)
-                _forget(kept, aside, report.cancelled)
+                    report = self.assistant.ingest(
+                        kept, progress=progress, cancel=token, step=step, wait=False
+                    )
+                forget(kept, aside, report.cancelled)
             except IndexLocked as exc:  # a command-line ingest is writing: refuse now, leave nothing pending
-                _put_back(kept, aside)
+                put_back(kept, aside)
                 self.audit.record(user, "upload", names, "busy", reason=str(exc), **refused)
                 return UploadResult(None, (*rejected, *((name, BUSY) for name in names)))
             finally:
-                _drop(aside)
+                set_aside_dropped(aside)
             self._changed()
-            self.audit.record(user, "upload", names, _result(report), **_details(report), **refused)
+            self.audit.record(user, "upload", names, job_result(report), **details(report), **refused)
+        self.filler.wake()  # the vectors of what was just stored
         return UploadResult(
             report, tuple(rejected), same_content(self.documents(), report.added + report.updated)
         )
@@ -296,18 +304,22 @@ class WebService:
     def reindex(
         self, progress: ProgressFn | None = None, *, user: str | None = None, step: StepFn | None = None
     ) -> IngestReport:
-        """Read the start-up folders and the uploaded files again; changed files are re-embedded."""
+        """Read the start-up folders and the uploaded files again; changed files are searchable by keyword
+        when this returns, their vectors queued for the background filler."""
         paths = [p for p in (*self.sources, self.uploads_dir) if p.exists()]
         with self._write, self._audited(user, "reindex", [str(p) for p in paths]):
             try:
                 with self._job_token() as token:
-                    report = self.assistant.ingest(paths, progress=progress, cancel=token, step=step)
+                    report = self.assistant.ingest(
+                        paths, progress=progress, cancel=token, step=step, wait=False
+                    )
             except IndexLocked as exc:
                 self.audit.record(user, "reindex", [str(p) for p in paths], "busy", reason=str(exc))
                 raise ServiceError(BUSY_WRITE.format(action="重新索引")) from exc
             self._changed()
             changed = [*report.added, *report.updated]
-            self.audit.record(user, "reindex", changed, _result(report), **_details(report))
+            self.audit.record(user, "reindex", changed, job_result(report), **details(report))
+        self.filler.wake()
         return report
 
     def job_running(self) -> bool:
@@ -316,9 +328,15 @@ class WebService:
             return self._job is not None
 
     def cancel(self) -> bool:
-        """Stop the running upload or re-index at its next document or embedding batch (取消).
+        """Stop the running upload or re-index before its next commit (取消). False when none runs.
 
-        Documents already stored stay; the one being embedded is left out. False when no write runs.
+        A file not yet committed (queued, or being read and chunked) is discarded: it is not stored and
+        its upload is taken back from the uploads folder. A file already committed stays: it is
+        searchable by keyword and its vectors keep being filled in the background. Cancelling does not
+        stop or drop those vectors: a document without them would be keyword-only for good (and
+        dequeuing them would only make the next write embed them in its request), and removing a file
+        the user already sees as stored would lose it silently; a stored file the user does not want is
+        deleted (删除), which also drops its queued vectors.
         """
         with self._lock:
             job = self._job
@@ -365,33 +383,22 @@ class WebService:
     def pending_vectors(self) -> int:
         return self.assistant.pending_vectors()
 
+    def vector_eta(self, pending: int) -> float | None:
+        """Seconds the background filler needs for ``pending`` more passages at its recent rate."""
+        return self.filler.eta(pending)
+
+    @property
+    def fill_error(self) -> str | None:
+        """The last failure of the background filler (it retries), or None."""
+        return self.filler.error
+
     def fill_vectors_once(self) -> int:
         """Embed one batch of queued vectors between other writes; passages embedded (0: none queued)."""
         with self._write:
-            if self._stop.is_set():
-                return 0
             return self.assistant.embed_one_batch(FILL_BATCH)
 
-    def _fill_vectors(self) -> None:
-        while not self._stop.is_set():
-            try:
-                if self.assistant.pending_vectors() == 0 or self.fill_vectors_once() == 0:
-                    self._stop.wait(FILL_POLL)
-                    continue
-                self.fill_error = None
-            except IndexLocked:  # a command-line ingest or embed is writing: it fills them, or we do later
-                self._stop.wait(FILL_POLL)
-            except Exception as exc:  # an embedder failure must not stop the server; say it, try again
-                if self._stop.is_set():
-                    return
-                self.fill_error = f"向量补齐失败（{type(exc).__name__}: {exc}），稍后重试"
-                log.warning("%s", self.fill_error)
-                self._stop.wait(FILL_POLL * 15)
-
     def close(self) -> None:
-        self._stop.set()
-        if self._filler.is_alive():
-            self._filler.join()  # at most the batch it is embedding
+        self.filler.close()
         with self._write:
             self.feedback.close()
             self.assistant.close()
@@ -400,58 +407,6 @@ class WebService:
 BUSY = "索引正被另一个进程写入（命令行导入？），请稍后再上传"
 BUSY_JOB = "正在导入另一批文件，请等它完成或点取消后再上传"
 BUSY_WRITE = "索引正被另一个进程写入（命令行导入？），请稍后再{action}"
-
-
-def _keep(uploads_dir: Path, accepted: Sequence[tuple[str, Path]]) -> tuple[list[Path], dict[Path, Path]]:
-    """Copy the uploads into the folder; a file one replaces is moved aside (hidden) until the write ran."""
-    kept: list[Path] = []
-    aside: dict[Path, Path] = {}
-    for name, tmp in accepted:
-        target = uploads_dir / name
-        if target.exists():
-            aside[target] = uploads_dir / f".previous-{uuid.uuid4().hex}"  # hidden: re-index skips it
-            target.replace(aside[target])
-        shutil.copyfile(tmp, target)
-        kept.append(target)
-    return kept, aside
-
-
-def _put_back(kept: Sequence[Path], aside: dict[Path, Path]) -> None:
-    """Undo :func:`_keep`: the write never started, so the folder is left as it was."""
-    for target in kept:
-        target.unlink(missing_ok=True)
-    for target, previous in aside.items():
-        previous.replace(target)
-    aside.clear()
-
-
-def _forget(kept: Sequence[Path], aside: dict[Path, Path], cancelled: Sequence[str]) -> None:
-    """Take back the uploads a cancel left out: the folder goes back to what the index holds."""
-    for target in kept:
-        if target.name in cancelled:
-            target.unlink(missing_ok=True)
-            previous = aside.pop(target, None)
-            if previous is not None:
-                previous.replace(target)
-
-
-def _drop(aside: dict[Path, Path]) -> None:
-    """Delete the files :func:`_keep` set aside (the write ran)."""
-    for previous in aside.values():
-        previous.unlink(missing_ok=True)
-    aside.clear()
-
-
-def _details(report: IngestReport) -> dict[str, Any]:
-    return {
-        "added": list(report.added), "updated": list(report.updated), "unchanged": len(report.unchanged),
-        "failed": [f.reason for f in report.failed],
-        **({"cancelled": list(report.cancelled)} if report.cancelled else {}),
-    }  # fmt: skip
-
-
-def _result(report: IngestReport) -> str:
-    return "cancelled" if report.cancelled else ingest_result(report)
 
 
 def _clean_question(question: str) -> str:

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from assistant.answer_types.base import Cue
+from assistant.answer_types.base import Cue, QuestionInfo
 from assistant.answer_types.enumeration import ItemsAnswer
+from assistant.extract import CN_DIGITS, Span
+
+# A sentence that states the division itself (分为三类, 划分为四个等级) answers "分几类" outright.
+_DIVISION = re.compile(
+    rf"(?:分为|分成|划分为|划为|分)[{CN_DIGITS}\d]+(?:个)?(?:类|种|档|级|等|个类型|个等级)"
+)
+# A list of items without such a statement may be the categories, or any other list.
+ITEMS_ONLY_FIT = 0.6
 
 
 class Classification(ItemsAnswer):
@@ -17,6 +26,11 @@ class Classification(ItemsAnswer):
         )),
     )  # fmt: skip
     clause_fallback = True  # 分为三类：… — the clause that names them
+
+    def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
+        if _DIVISION.search(sentence):
+            return 1.0
+        return min(super().fit(info, sentence, spans), ITEMS_ONLY_FIT)
 
 
 CLASSIFICATION = Classification()

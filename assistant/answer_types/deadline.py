@@ -8,12 +8,13 @@ from collections.abc import Sequence
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo, unstated
 from assistant.extract import Span, dates
 
+# 时侯 is the usual misspelling of 时候; 开始实行 the usual colloquial 施行.
 _DEADLINE = re.compile(
-    r"什么时候|啥时候|何时|哪天|哪一天|几月几[日号]|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪年|起施行|开始施行|施行|生效|[多几]长时间|多少年"
+    r"什么时[候侯]|啥时[候侯]|开始实行|起实行|何时|哪天|哪一天|几月几[日号]|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪年|起施行|开始施行|施行|生效|[多几]长时间|多少年"
 )
 
 # When a document takes effect is a calendar date (自2025年5月1日起施行), never a period.
-_TAKES_EFFECT = re.compile(r"施行|生效|实施(?:的|了)?(?:时间|日期)|开始实施|起实施")
+_TAKES_EFFECT = re.compile(r"施行|生效|开始实行|起实行|实施(?:的|了)?(?:时间|日期)|开始实施|起实施")
 _ASKS_PERIOD = re.compile(r"多久|多长|几[天日周年]|几个月|多少[天日年]|期限|[以之]?[内前后]")
 # A digit run is read once (lookbehind) and 年…月 stops at the next 年, so a search stays linear.
 _CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四五六七八九]{4}年")
@@ -24,7 +25,8 @@ class Deadline(AnswerType):
     labels = ("时间", "期限", "日期", "时限")
     cues = (
         Cue(10, re.compile(r"时间限制|期限|过渡期|多久|多长时间|时效")),  # before yes/no: 期限是不是…
-        Cue(50, re.compile(r"几[天日]内|多少天内|几个月内")),  # before number: 几天内 is a period
+        # Before number: 几天内, 多少天里, 最晚几天 ask for a period.
+        Cue(50, re.compile(r"(?:几|多少)个?(?:天|日|周|个月)(?:内|里|之内|以内)|最晚几天|最迟几天|提前几天")),
         Cue(70, _DEADLINE),
     )
     lead_chars = 20

@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
 from assistant.extract import Span
 
-# Any sentence may define; none is marked by its form, so every sentence fits half.
+# Any sentence may define; one that says so by its form (本法所称乡村，是指…; X系指…) fits fully,
+# every other sentence half.
 UNMARKED_FIT = 0.5
+_DEFINES = re.compile(r"所称|是指|系指|指的是|的统称|定义为")
 
 
 class Definition(AnswerType):
@@ -23,7 +25,7 @@ class Definition(AnswerType):
     clause_fallback = True
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
-        return UNMARKED_FIT
+        return 1.0 if _DEFINES.search(sentence) else UNMARKED_FIT
 
 
 DEFINITION = Definition()

@@ -101,3 +101,56 @@ def test_a_label_two_types_claim_is_refused() -> None:
         ANSWER_TYPES.with_types(Clash())
     with pytest.raises(ValueError, match="no name"):
         AnswerTypes([AnswerType()], fallback=ANSWER_TYPES.fallback)
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["乡村振兴促进法什么时侯开始实行？", "这个条例啥时侯起实行", "办法从哪天开始实行"],
+)
+def test_a_misspelled_or_colloquial_when_question_asks_for_the_day_it_takes_effect(question: str) -> None:
+    info = analyse(question)
+    assert info.qtype == "deadline"
+    spans = info.answer_type.spans(info, "第七十四条 本法自2021年6月1日起施行，十日内公布。")
+    assert [s.text for s in spans] == ["自2021年6月1日起施行"]  # the calendar day, not a period
+
+
+def test_a_classification_is_answered_best_by_the_sentence_that_states_the_division() -> None:
+    info = analyse("山西的县分几类？")
+    kind = info.answer_type
+    division = "将全省117个县分为三类，重点帮扶县主要是巩固成果。"
+    listing = "发挥农高区辐射带动作用，吸纳农村低收入人口就地就近就业、增产增效增收。"
+    assert kind.fit(info, division, kind.spans(info, division)) == 1.0
+    assert 0 < kind.fit(info, listing, kind.spans(info, listing)) < 1.0  # any list is only a maybe
+
+
+def test_a_sentence_that_defines_fits_a_definition_question_fully() -> None:
+    info = analyse("乡村振兴促进法里说的“乡村”是什么意思？")
+    kind = info.answer_type
+    assert kind.fit(info, "本法所称乡村，是指城市建成区以外具有自然、社会、经济特征的地域综合体。", []) == 1.0
+    assert kind.fit(info, "第一条 为了全面实施乡村振兴战略，制定本条例。", []) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence"),
+    [
+        ("成员较少的集体经济组织，监事能设几个？", "成员较少的可以设一至二名监事。"),
+        ("山西要做优多少个扶贫车间？", "做优现有1000家扶贫车间。"),
+        ("村务监督委员会有几个人？", "村务监督委员会由三至五名成员组成。"),
+    ],
+)
+def test_the_general_measure_word_is_answered_by_any_counting_unit(question: str, sentence: str) -> None:
+    info = analyse(question)
+    assert info.qtype == "number"
+    assert info.answer_type.fit(info, sentence, info.answer_type.spans(info, sentence)) == 1.0
+    money = analyse("每人每月补助多少钱？")
+    assert money.answer_type.fit(money, sentence, money.answer_type.spans(money, sentence)) < 1.0
+
+
+@pytest.mark.parametrize(
+    "question", ["公示牌要在多少天里立好？", "最晚几天得把公示牌立起来？", "要提前几天通知？"]
+)
+def test_how_many_days_within_asks_for_a_period(question: str) -> None:
+    info = analyse(question)
+    assert info.qtype == "deadline"
+    spans = info.answer_type.spans(info, "并在开工建设后十日内设立公示牌。")
+    assert [s.text for s in spans] == ["十日内"]

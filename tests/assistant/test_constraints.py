@@ -60,6 +60,7 @@ KB = FakeKnowledgeBase([YIHAO_2023, YIHAO_2025, GUANGDONG, BEIJING, LAW])
 ANSWERER = Answerer(KB, KB, KB.reader(), SETTINGS)
 # The subject check is off by default (assistant/policy.py says why); its own tests switch it on.
 CHECKED = Answerer(KB, KB, KB.reader(), SETTINGS, policy=replace(AnswerPolicy(), check_subject=True))
+UNCHECKED = Answerer(KB, KB, KB.reader(), SETTINGS, policy=AnswerPolicy())
 
 
 def _cited(answer: Answer) -> list[str]:
@@ -139,7 +140,7 @@ def test_a_subject_no_document_mentions_is_refused_by_name() -> None:
     assert not answer.found and answer.answer == "现有文件中没有关于“外卖骑手”的规定，无法据此回答。"
     answer = CHECKED.answer("种粮农民的收益保障机制怎么健全？")
     assert answer.found and _cited(answer) == ["yh2023"]
-    assert ANSWERER.answer("外卖骑手的收益保障机制怎么健全？").found  # what the check prevents
+    assert UNCHECKED.answer("外卖骑手的收益保障机制怎么健全？").found  # what the check prevents
 
 
 def test_a_short_form_of_a_subject_the_documents_name_is_not_refused() -> None:
@@ -171,3 +172,14 @@ def test_a_year_no_document_has_must_be_stated_by_the_evidence() -> None:
     answer = ANSWERER.answer("2030年新建高标准农田多少亩？")
     assert not answer.found and answer.answer == "现有文件中没有关于2030年的规定，无法据此回答。"
     assert ANSWERER.answer("2023年新建高标准农田多少亩？").short_answer == "4500万亩"
+
+
+def test_a_verb_before_a_subject_word_does_not_qualify_it() -> None:
+    """防止 + 农户 in 怎么防止农户返贫: an action on 农户, not a kind of 农户 the evidence must name."""
+    doc = Doc("fp", "防止返贫办法", "第三条 县级人民政府应当建立防止返贫监测机制，对农户开展定期排查。")
+    kb = FakeKnowledgeBase([doc])
+    checked = Answerer(kb, kb, kb.reader(), SETTINGS, policy=replace(AnswerPolicy(), check_subject=True))
+    answer = checked.answer("怎么防止农户返贫？")
+    assert answer.found and "没有关于" not in answer.answer
+    answer = checked.answer("养殖大户返贫怎么排查？")
+    assert not answer.found and "养殖大户" in answer.answer  # a noun before it still does

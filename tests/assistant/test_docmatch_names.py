@@ -35,6 +35,8 @@ DOCS = [DocRecord(k, f"{k}.txt", t, "", d, "", "fp", 1, 0.0) for k, (t, d) in TI
         ("低保标准按照社会救助暂行办法怎么定？", ("社会救助暂行办法",)),
         ("老年人权益保障法里，高龄补贴怎么发？", ("老年人权益保障法",)),
         ("请问中华人民共和国农村集体经济组织法里，成员怎么认定？", ("中华人民共和国农村集体经济组织法",)),
+        ("国务院那个社会救助办法，从几月几号开始执行？", ("社会救助办法",)),
+        ("广东的那部乡村振兴促进条例里，村庄规划谁编制？", ("乡村振兴促进条例",)),
     ],
 )
 def test_openers_prepositions_and_owners_are_cut_from_names(question: str, names: tuple[str, ...]) -> None:
@@ -118,3 +120,9 @@ def test_the_lexicon_is_data_and_a_bad_line_is_named() -> None:
     }
     with pytest.raises(PolicyAssistantError, match=r"lexicon\.tsv 第2行"):
         load_lexicon("低保\t最低生活保障\n户口\n")
+
+
+def test_a_name_points_to_titles_of_its_own_kind_when_several_match() -> None:
+    """乡村振兴促进法 is the law; the 乡村振兴促进条例 beside it matches almost as well, but is a 条例."""
+    assert document_hints(analyse("乡村振兴促进法里说的“乡村”是什么意思？"), DOCS).targeted == ("law",)
+    assert document_hints(analyse("乡村振兴促进条例里村庄规划谁编制？"), DOCS).targeted == ("gd",)

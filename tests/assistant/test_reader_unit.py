@@ -83,3 +83,58 @@ def test_the_policy_sets_how_much_fitting_the_type_counts() -> None:
     no_fit = Reader(KB.tokenizer, lambda: KB.bm25, replace(AnswerPolicy(), fit_weight=0.0))
     plain = next(ev for ev in no_fit.read(analyse(MONEY), hits).evidence if ev.start == default.start)
     assert default.fit == 1.0 and abs((default.score - plain.score) - AnswerPolicy().fit_weight) < 1e-9
+
+
+# -- semantic evidence (语义证据): sentence cosines weigh in beside shared words --------------------------
+
+PARAPHRASE = Doc(
+    "cunwei",
+    "村民委员会工作规程",
+    "第一条 村民委员会每届任期五年，届满应当及时举行换届选举。\n第二条 村民委员会干部应当接受村民监督。",
+)
+TERM = "村干部多久换一届？"
+
+
+def _cosines(best_text: str) -> tuple[list[tuple[str, int, int, str]], object]:
+    """A similarity that finds ``best_text`` closest to the question and every other unit far below."""
+    seen: list[tuple[str, int, int, str]] = []
+
+    def similarity(question: str, units: list[tuple[str, int, int, str]]) -> list[float | None]:
+        seen.extend(units)
+        return [0.9 if text == best_text else 0.8 for _, _, _, text in units]
+
+    return seen, similarity
+
+
+def test_the_sentence_most_similar_to_the_question_gains_the_lead_over_a_close_lexical_rival() -> None:
+    kb = FakeKnowledgeBase([PARAPHRASE])
+    hits = kb.retrieve("村民委员会")  # both articles
+    plain = kb.reader().read(analyse(TERM), hits).evidence
+    first, second = plain[0], plain[1]
+    assert first.score - second.score < kb.reader().policy.semantic_weight  # a close call by words
+    units, similarity = _cosines(second.text)
+    reading = kb.reader().read(analyse(TERM), hits, similarity=similarity)  # type: ignore[arg-type]
+    assert reading.evidence[0].text == second.text
+    assert (
+        reading.ranked[0].chunk.chunk_id == second.hit.chunk.chunk_id
+    )  # passages follow their best sentence
+    # The units asked for are the reader's own sentences, as offsets into their chunk.
+    assert units and all(
+        h.chunk.text[s:e] == t for h in hits for cid, s, e, t in units if cid == h.chunk.chunk_id
+    )
+
+
+def test_without_sentence_vectors_or_with_the_weight_off_the_reading_is_by_words_alone() -> None:
+    kb = FakeKnowledgeBase([PARAPHRASE])
+    hits = kb.retrieve("村民委员会")[::-1]  # both articles, the one sharing 干部 first
+    plain = [ev.text for ev in kb.reader().read(analyse(TERM), hits).evidence]
+
+    def nothing_stored(question: str, units: list[tuple[str, int, int, str]]) -> None:
+        return None
+
+    assert [
+        ev.text for ev in kb.reader().read(analyse(TERM), hits, similarity=nothing_stored).evidence
+    ] == plain
+    _, similarity = _cosines("第一条 村民委员会每届任期五年，届满应当及时举行换届选举。")
+    off = Reader(kb.tokenizer, lambda: kb.bm25, AnswerPolicy(semantic_weight=0.0))
+    assert [ev.text for ev in off.read(analyse(TERM), hits, similarity=similarity).evidence] == plain  # type: ignore[arg-type]

@@ -359,7 +359,12 @@ class FakeAssistant:
         self.kb = self  # the service ingests through the knowledge base (with a cancel token)
 
     def ingest(
-        self, paths: list[Path], progress: object = None, cancel: object = None, step: object = None
+        self,
+        paths: list[Path],
+        progress: object = None,
+        cancel: object = None,
+        step: object = None,
+        wait: bool = True,
     ) -> object:
         from index.knowledge_base import IngestReport
 
@@ -371,6 +376,15 @@ class FakeAssistant:
 
     def duplicate_of(self, path: Path, name: str) -> None:
         return None
+
+    def pending_vectors(self) -> int:
+        return 0  # nothing stored, nothing for the background filler to do
+
+    def pending_sentences(self) -> int:
+        return 0
+
+    def embed_one_batch(self, batch_size: int | None = None) -> int:
+        return 0
 
     def close(self) -> None:
         pass

@@ -187,6 +187,7 @@ def test_an_upload_while_the_command_line_writes_is_refused_at_once_and_leaves_n
     first = tmp_path / "farmland.md"
     first.write_text(DOCS["farmland.md"], encoding="utf-8")
     assert service.upload([("farmland.md", first)]).report is not None
+    assert service.filler.wait_idle(300)  # its vectors filled: the server holds no lock between writes
     before = (uploads / "farmland.md").read_bytes()
     try:
         ingest = Child(HOLD_LOCK, index)  # as `policy-assistant ingest` holds it

@@ -20,12 +20,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from index_kit import record_embeddings
 
 from assistant import Assistant, ManifestMismatch, Settings
 from assistant.cli import main
 from index.embedder import DEFAULT_EMBEDDER, make_embedder
 from index.knowledge_base import KnowledgeBase, index_text
 from index.layout import IndexLayout
+from index.sentence_vectors import units_of
 
 ARTICLES = [
     "省人民政府农业农村主管部门负责建设省级农作物种质资源库，统筹种质资源的收集和保存。",
@@ -55,18 +57,8 @@ def law(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def embedded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every passage the bundled embedder embeds in this process, in order."""
-    seen: list[str] = []
-    embedder = make_embedder(DEFAULT_EMBEDDER)
-    real = embedder.embed_documents
-
-    def counting(texts: list[str]) -> np.ndarray:
-        out = real(texts)
-        seen.extend(texts)
-        return out
-
-    monkeypatch.setattr(embedder, "embed_documents", counting)
-    return seen
+    """Every text the bundled embedder embeds in this process, in order."""
+    return record_embeddings(monkeypatch)
 
 
 def fail_after(monkeypatch: pytest.MonkeyPatch, calls: int) -> None:
@@ -105,6 +97,11 @@ def texts_of(kb: KnowledgeBase) -> dict[str, str]:
     return {s.chunk.chunk_id: index_text(s.title, s.chunk) for s in kb.catalog.iter_chunks()}
 
 
+def unit_texts(kb: KnowledgeBase) -> list[str]:
+    """The reading units whose sentence vectors follow the passages' (index.sentence_vectors)."""
+    return [u.text for u in units_of(kb.catalog.iter_chunks())]
+
+
 def queue_count(index: Path) -> int:
     conn = sqlite3.connect(f"file:{IndexLayout(index).catalog}?mode=ro", uri=True)
     try:
@@ -134,7 +131,10 @@ def test_a_document_is_answered_by_keyword_before_its_vectors_exist(
     assert all(h.dense_rank is None for h in assistant.search(QUESTION)), "no vectors yet: keyword hits only"
 
     done = kb.embed_pending()
-    assert (done.done, done.left) == (len(ids), 0) and sorted(embedded) == sorted(texts_of(kb).values())
+    assert (done.done, done.left) == (len(ids), 0)
+    # Each passage once, then each reading unit's sentence vector once (index.sentence_vectors).
+    assert sorted(embedded) == sorted([*texts_of(kb).values(), *unit_texts(kb)])
+    assert kb.pending_sentences() == 0
     assert kb.vectors.existing(ids) == set(ids) and kb.pending_vectors() == 0
     assert next(iter(kb.vector_status().values())).state == "ready"
     assert any(h.dense_rank is not None for h in assistant.search(QUESTION))
@@ -191,20 +191,9 @@ def test_a_failing_embedder_leaves_a_resumable_queue_and_a_clear_message(
         assert before == 3
         seen = record_embeddings(monkeypatch)
         kb.embed_pending(batch_size=3)
-        assert len(seen) == total - 3 and kb.vectors.count() == total and kb.pending_vectors() == 0
-
-
-def record_embeddings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
-    embedder = make_embedder(DEFAULT_EMBEDDER)
-    real = embedder.embed_documents
-
-    def counting(texts: list[str]) -> np.ndarray:
-        seen.extend(texts)
-        return real(texts)
-
-    monkeypatch.setattr(embedder, "embed_documents", counting)
-    return seen
+        passages = set(texts_of(kb).values())
+        assert len([t for t in seen if t in passages]) == total - 3 and kb.vectors.count() == total
+        assert kb.pending_vectors() == 0 and kb.pending_sentences() == 0
 
 
 def wait_for(condition: Callable[[], bool], what: str, proc: subprocess.Popen[bytes]) -> None:
@@ -250,8 +239,9 @@ def test_kill_9_during_embedding_resumes_with_nothing_lost_or_embedded_twice(
         assert result.left == 0 and kb.pending_vectors() == 0
         # Nothing embedded twice: the resumed run embeds exactly what had no vector; nothing lost.
         by_text = {text: cid for cid, text in texts.items()}
-        again = [by_text[t] for t in seen]
+        again = [by_text[t] for t in seen if t in by_text]
         assert len(again) == len(set(again)) and set(again) == set(texts) - stored
+        assert sorted(t for t in seen if t not in by_text) == sorted(unit_texts(kb))  # then the sentences
         assert kb.vectors.existing(list(texts)) == set(texts) and kb.vectors.count() == total
         assert kb.stats()["chunks"] == kb.stats()["vectors"] == kb.stats()["keyword"] == total
 

@@ -29,6 +29,7 @@ from index.embedder import DEFAULT_EMBEDDER
 from index.errors import IndexLocked, ManifestMismatch
 from index.knowledge_base import IngestReport, KnowledgeBase
 from index.manifest import read_manifest
+from index.sentence_vectors import units_of
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -271,9 +272,13 @@ def test_changing_one_file_rechunks_and_reembeds_only_what_changed(
     new_law = set(built.catalog.chunk_ids(law_id))
     changed = new_law - old_law
     assert changed and new_law & old_law  # 第一章 is untouched, 第二章 changed
-    # Only the passages whose text changed were embedded.
-    assert report.chunks_embedded == len(embed.texts) == len(changed)
-    assert all("种养业" in text for text in embed.texts)
+    # Only the passages whose text changed were embedded (a passage is embedded under its title line;
+    # a reading unit, for the sentence vectors, never spans a line), then their reading units.
+    passages = [t for t in embed.texts if "\n" in t]
+    assert report.chunks_embedded == len(passages) == len(changed)
+    assert all("种养业" in text for text in passages)
+    units = [t for t in embed.texts if "\n" not in t]
+    assert sorted(units) == sorted(u.text for u in units_of(built.catalog.iter_chunks(sorted(changed))))
     # The stale vectors are gone from Chroma, and every store agrees.
     assert built.vectors.existing(sorted(old_law - new_law)) == set()
     assert all_vector_ids(built) == new_law | others_before == set(built.bm25.ids)

@@ -3,6 +3,9 @@ export, delete; 猜你想问 under the answer asks when clicked.
 
 The follow-up "这是哪个文件规定的？" is answered from the previous answer's citation only when the
 restored conversation is the chat's context: on an empty context it is a new question.
+
+Each test has a server of its own (a copy of the ui index): the shared ``ui_server``'s no-login user
+collects every other test's conversations, which would be in this sidebar and its store.
 """
 
 from __future__ import annotations
@@ -23,9 +26,10 @@ RENAMED = "施行日期问答（改名）"
 USERS = {"alice": "alice-密码-2024", "bob": "bob-密码-2024"}
 
 
-@pytest.fixture(scope="module")
-def login_server(ui_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """Two signed-in users of one knowledge base (its conversation store is shared, its lists not)."""
+def _serve(
+    ui_index: Path, tmp_path_factory: pytest.TempPathFactory, users: dict[str, str]
+) -> Iterator[Server]:
+    """A server over a private copy of the ui index (its own conversation store); login for ``users``."""
     from assistant.config import Settings
     from ui.app import launch
     from ui.auth import hash_password
@@ -35,19 +39,31 @@ def login_server(ui_index: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     shutil.copytree(ui_index, index, ignore=shutil.ignore_patterns("write.lock"))
     service = WebService(Settings(index_dir=index), tmp_path_factory.mktemp("conv-web"))
     port = free_port()
-    users = {name: hash_password(password) for name, password in USERS.items()}
-    demo = launch(service, port=port, users=users, prevent_thread_lock=True, quiet=True)
+    hashed = {name: hash_password(password) for name, password in users.items()}
+    demo = launch(service, port=port, users=hashed or None, prevent_thread_lock=True, quiet=True)
     yield Server(f"http://127.0.0.1:{port}/", service, demo)
     demo.close()
     service.close()
 
 
+@pytest.fixture(scope="module")
+def own_server(ui_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """No login, as on one's own computer: the no-login user's conversations are this module's only."""
+    yield from _serve(ui_index, tmp_path_factory, {})
+
+
+@pytest.fixture(scope="module")
+def login_server(ui_index: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """Two signed-in users of one knowledge base (its conversation store is shared, its lists not)."""
+    yield from _serve(ui_index, tmp_path_factory, USERS)
+
+
 def test_conversation_survives_reload_and_continues(
-    browser: Any, ui_server: Server, screenshots: Path
+    browser: Any, own_server: Server, screenshots: Path
 ) -> None:
     from playwright.sync_api import expect
 
-    page, _response, watch = open_page(browser, ui_server.url, DESKTOP)
+    page, _response, watch = open_page(browser, own_server.url, DESKTOP)
     msg = ask(page, QUESTION)
     assert "2014年5月1日" in msg.locator(".pa-answer").inner_text()
     suggestion = page.locator("#pa-suggest-0")
@@ -63,9 +79,18 @@ def test_conversation_survives_reload_and_continues(
     page.reload()
     page.locator("#pa-question textarea").wait_for()
     assert page.locator(".pa-msg").count() == 0  # a reload starts a new conversation …
+    # Open 改名 · 删除 · 导出 now, long before typing a title: Gradio mounts a closed accordion's
+    # text box only when it opens, and text typed in the first moments after (before the component is
+    # wired to the page's state) is dropped and replaced by the stored title, so the rename sent
+    # the old title (the flaky failure on a busy machine).
+    page.get_by_text("改名 · 删除 · 导出（当前对话）").click()
+    title_box = page.locator("#pa-conv-title input")
+    expect(title_box).to_have_value("")
     item = listing.locator("label").filter(has_text=QUESTION)
-    item.first.click()  # … and the saved one is in the sidebar
+    expect(item).to_have_count(1)  # … and the saved one is in the sidebar
+    item.click()
     page.wait_for_function("() => document.querySelectorAll('.pa-msg').length === 1")
+    expect(title_box).to_have_value(QUESTION)  # the open conversation's title, ready to edit
     assert "2014年5月1日" in page.locator(".pa-msg").first.inner_text()
 
     follow = ask(page, "这是哪个文件规定的？")  # resolved against the restored answer
@@ -77,15 +102,15 @@ def test_conversation_survives_reload_and_continues(
     )
     assert "托底线、救急难、可持续" in page.locator(".pa-msg").last.inner_text()
 
-    page.get_by_text("改名 · 删除 · 导出（当前对话）").click()
-    page.locator("#pa-conv-title input").fill(RENAMED)
+    title_box.fill(RENAMED)
     page.locator("#pa-conv-rename").click()
+    expect(page.locator("#pa-conv-status")).to_contain_text(f"已改名为「{RENAMED}」")
     expect(listing).to_contain_text(RENAMED)
     expect(listing).not_to_contain_text(QUESTION)
     page.locator("#pa-conv-md").click()
     expect(page.locator("#pa-conv-file")).to_contain_text(".md")
-    saved = [c for c in _store(ui_server).conversations(None) if c.title == RENAMED]
-    assert len(saved) == 1 and saved[0].n_turns == 3
+    (saved,) = _store(own_server).conversations(None)
+    assert saved.title == RENAMED and saved.n_turns == 3
 
     page.locator("#pa-conv-delete").click()
     expect(page.locator("#pa-conv-confirm")).to_be_visible()  # asks first
@@ -93,7 +118,7 @@ def test_conversation_survives_reload_and_continues(
     expect(listing).not_to_contain_text(RENAMED)
     expect(page.locator("#pa-conv-status")).to_contain_text("已删除")
     assert page.locator(".pa-msg").count() == 0
-    assert [c for c in _store(ui_server).conversations(None) if c.title == RENAMED] == []
+    assert _store(own_server).conversations(None) == []
     assert watch.outside == [] and watch.dialogs == []
     page.context.close()
 

@@ -133,6 +133,23 @@ def test_article_label_from_the_document_structure() -> None:
     assert render.section_label("第一章　总则", None, 0) == "第一章　总则"
 
 
+def test_hit_test_table_labels_sections_with_the_article_like_the_sources() -> None:
+    """检索测试 shows the same section label as the chat's source for the same passage (issue 16)."""
+    from assistant.types import Hit
+    from corpus.types import Chunk
+
+    c70 = DOC.index("本办法自2014年5月1日")
+    chunk = Chunk("c1", "d1", "jiuzhu.txt", "第十三章　附则", c70, len(DOC), DOC[c70:], 3)
+    gone = Chunk("c2", "d9", "gone.txt", "第一章　总则", 0, 5, "已删除文档", 0)  # no text: label as stored
+    hits = [Hit(chunk, "社会救助暂行办法", "国务院", "2014-02-21", 0.5, 1, 2), Hit(gone, "", "", "", 0.1)]
+    rows = render.hit_rows(hits, Docs().doc_text)
+    col = render.HIT_HEADERS.index("章节")
+    assert rows[0][col] == "第十三章　附则 > 第七十条"
+    assert rows[1][col] == "第一章　总则"
+    source = render.source_html(cite(1, c70, c70 + 10, "第十三章　附则"), Docs(), None)
+    assert "第十三章　附则 &#62; 第七十条 · 国务院" in source  # the chat's source says the same
+
+
 def test_show_looks_the_citation_up_in_the_servers_record() -> None:
     c = hostile_cite()
     docs = Docs(Answer("问", True, "答[1]", None, "other", citations=(c,)))

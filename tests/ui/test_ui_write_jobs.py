@@ -1,8 +1,10 @@
 """Write jobs in the web app (网页上的写入任务): the 取消 button (``/cancel``) stops a running upload, questions
 are answered while it runs, and a file that would explode into chunks is refused with its reason.
 
-The upload is held inside its embedding by a gate on the real embedder (no clocks); the timeouts only
-keep a regression from hanging the suite.
+An upload no longer embeds (its vectors are filled in the background, see test_ui_upload_searchable),
+so it is held while it reads a marked file, by a gate on the real loader the ingest calls (no clocks):
+a cancel then keeps the files committed before (searchable by keyword) and discards the held one,
+which was not committed yet. The timeouts only keep a regression from hanging the suite.
 """
 
 from __future__ import annotations
@@ -13,15 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 from ui_testkit import Server
 
-from index.embedder import DEFAULT_EMBEDDER, make_embedder
-
 HANG = 180
+HELD = "held"  # a file whose name holds this waits inside its reading until the gate is released
 MARKED = "种业振兴办法\n\n" + "".join(
     f"第{n}条 国家加强种业振兴，保护第{n}类种质资源（CANCELMARK）。\n\n" for n in "一二三四五六"
+)
+FIRST = (
+    "农机购置补贴办法\n\n第一条 农机购置补贴由县级农业农村部门受理，补贴资金直接发放到购机户（FIRSTMARK）。\n"
 )
 
 
@@ -38,7 +41,7 @@ def sources(client: Any) -> set[str]:
 
 @dataclass
 class Gate:
-    """Holds an upload inside the embedding of a passage marked CANCELMARK until ``release`` is set."""
+    """Holds an upload inside the reading of a file named *held* until ``release`` is set."""
 
     entered: threading.Event = field(default_factory=threading.Event)
     release: threading.Event = field(default_factory=threading.Event)
@@ -46,44 +49,56 @@ class Gate:
 
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
-    """The gate on the real embedder (the instance the service uses); released at the end in any case."""
-    gate = Gate()
-    embedder = make_embedder(DEFAULT_EMBEDDER)
-    real = embedder.embed_documents
+    """The gate on the real loader the ingest calls (after the file's turn began, before its commit);
+    released at the end in any case."""
+    import index.knowledge_base as kb_module
 
-    def held(texts: list[str]) -> np.ndarray:
-        if any("CANCELMARK" in t for t in texts):
+    gate = Gate()
+    real = kb_module.load_file
+
+    def held(path: Path, *args: Any, **kwargs: Any) -> Any:
+        if HELD in Path(path).name:
             gate.entered.set()
             assert gate.release.wait(HANG)
-        return real(texts)
+        return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(embedder, "embed_documents", held)
+    monkeypatch.setattr(kb_module, "load_file", held)
     yield gate
     gate.release.set()
 
 
-def test_cancel_stops_a_running_upload_and_questions_are_answered_meanwhile(
+def test_cancel_discards_the_file_not_yet_committed_and_keeps_the_committed_one_searchable(
     client: Any, ui_server: Server, tmp_path: Path, gate: Gate
 ) -> None:
+    """取消 while the second file is read: the first (committed) stays and answers by keyword, the
+    second is not stored and its upload is taken back; questions are answered meanwhile."""
     from gradio_client import handle_file
 
-    doc = tmp_path / "zhongye-zhenxing.txt"
+    first = tmp_path / "nongji-butie.txt"
+    first.write_text(FIRST, encoding="utf-8")
+    doc = tmp_path / f"zhongye-zhenxing-{HELD}.txt"
     doc.write_text(MARKED, encoding="utf-8")
-    job = client.submit([handle_file(doc)], api_name="/upload")
+    job = client.submit([handle_file(first), handle_file(doc)], api_name="/upload")
     try:
-        assert gate.entered.wait(HANG), "the upload never reached its embedding"
+        assert gate.entered.wait(HANG), "the upload never reached the second file"
         answer = client.predict("重点帮扶县主要任务是什么？", None, api_name="/ask")
         assert answer["found"] and not job.done()
         assert "正在取消" in client.predict(api_name="/cancel")
     finally:
         gate.release.set()
     status, _table, _choices = job.result(timeout=HANG)
-    assert "已取消" in status and doc.name in status, status
-    assert doc.name not in sources(client)
+    assert "已取消" in status and doc.name in status and "新增 1" in status, status
+    docs = {d["source"]: d["doc_id"] for d in client.predict(api_name="/documents")}
+    assert doc.name not in docs and first.name in docs
     assert not (ui_server.service.uploads_dir / doc.name).exists()  # a later re-index will not bring it in
+    assert (ui_server.service.uploads_dir / first.name).exists()
+    kept = client.predict("农机购置补贴由哪个部门受理？", None, api_name="/ask")
+    assert kept["found"] and first.name in {c["source"] for c in kept["citations"]}, kept
     entry = ui_server.service.audit.entries()[-1]
     assert (entry["action"], entry["result"], entry["cancelled"]) == ("upload", "cancelled", [doc.name])
+    assert entry["added"] == [first.name]
     assert "没有正在进行" in client.predict(api_name="/cancel")
+    client.predict(docs[first.name], api_name="/delete")
 
 
 def test_a_second_upload_while_one_runs_is_told_so_in_chinese_at_once(
@@ -92,13 +107,13 @@ def test_a_second_upload_while_one_runs_is_told_so_in_chinese_at_once(
     """Not left in Gradio's queue (its English "queue: 1/1") until the first upload ends."""
     from gradio_client import handle_file
 
-    first = tmp_path / "zhongye-diyi.txt"
+    first = tmp_path / f"zhongye-diyi-{HELD}.txt"
     first.write_text(MARKED, encoding="utf-8")
     second = tmp_path / "nongtian-dier.txt"
     second.write_text("农田水利办法\n\n第一条 县级人民政府负责农田水利设施的建设和管护。\n", encoding="utf-8")
     job = client.submit([handle_file(first)], api_name="/upload")
     try:
-        assert gate.entered.wait(HANG), "the upload never reached its embedding"
+        assert gate.entered.wait(HANG), "the upload never reached its reading"
         waiting = client.submit([handle_file(second)], api_name="/upload")
         status, _table, _choices = waiting.result(timeout=60)  # answered while the first is still held
         assert not job.done()
