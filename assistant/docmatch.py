@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from assistant.answer_types import QuestionInfo
 from assistant.lexicon import REGIONS, SYNONYMS
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
+from assistant.question import doc_kind
 from index.catalog import DocRecord
 
 MATCH_THRESHOLD = DEFAULT_POLICY.name_match  # see AnswerPolicy.name_match
@@ -134,39 +135,15 @@ class DocHints:
     gaps: tuple[NameGap, ...] = ()
 
 
-# Kinds of document a name or title ends with (longest first): 促进法 is a 法, not a 条例.
-_KIND_ENDINGS = (
-    "暂行办法",
-    "实施办法",
-    "办法",
-    "条例",
-    "意见",
-    "决定",
-    "规定",
-    "通知",
-    "规划",
-    "建议",
-    "纲要",
-    "方案",
-    "法",
-)
-
-
-def _kind(text: str) -> str:
-    """The kind a name or title ends with (brackets such as （2023年中央一号文件） set aside), or ''."""
-    bare = re.sub(r"[（(][^（()）]*[)）]$", "", re.sub(r"[\s\u3000]+", "", text))
-    return next((k for k in _KIND_ENDINGS if bare.endswith(k)), "")
-
-
 def _closest(core: str, docs: Sequence[DocRecord], policy: AnswerPolicy) -> list[DocRecord]:
     """The documents a name (without its year) points to: by the strict rule, else the closest
     titles when close enough (loose names and misspellings: 乡村振新法). When several titles match,
     those of the name's kind win (乡村振兴促进法 names the law, not the 乡村振兴促进条例 beside it)."""
     matcher = _NameMatcher(core, policy.name_match)
     found = [d for d in docs if matcher(d.title)]
-    kind = _kind(core)
+    kind = doc_kind(core)
     if kind and len(found) > 1:
-        found = [d for d in found if _kind(d.title).endswith(kind)] or found
+        found = [d for d in found if doc_kind(d.title).endswith(kind)] or found
     if not found and len(core) >= policy.name_loose_chars:
         scored = [(name_similarity(core, d.title, policy.name_loose), d) for d in docs]
         best = max((s for s, _ in scored), default=0.0)

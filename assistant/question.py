@@ -51,6 +51,18 @@ _YEAR = re.compile(r"(20\d{2}|19\d{2})年")
 _KINDS = ("一号文件", "条例", "办法", "决定", "建议", "意见", "规划", "通知", "促进法", "组织法")
 
 
+_ENDS_WITH_KIND = re.compile(_DOC_SUFFIX + "$")
+
+
+def doc_kind(name: str) -> str:
+    """The kind a document name or title ends with (条例, 暂行办法, 意见 …; every law is 法; brackets
+    such as （2023年中央一号文件） set aside), or ''."""
+    bare = re.sub(r"[（(][^（()）]*[)）]$", "", re.sub(r"[\s\u3000]+", "", name))
+    m = _ENDS_WITH_KIND.search(bare)
+    kind = m.group(0) if m else ""
+    return "法" if kind.endswith("法") else kind
+
+
 def classify(question: str, types: AnswerTypes = ANSWER_TYPES) -> str:
     """The name of the question's answer type (题型)."""
     return types.classify(question).name

@@ -149,14 +149,18 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
         msg = f"已删除 {rec.source}（{rec.n_chunks} 块）" if rec else f"未找到文件 {doc_id}"
         return msg, _doc_table(service), _doc_choices(service)
 
+    def lookup(doc_id: str | None) -> tuple[str | None, DocRecord | None]:
+        """The document key from the page, checked (a malformed one is rejected), and its record."""
+        try:
+            key = check_doc_key(doc_id)
+        except InputRejected as exc:
+            raise _rejected(exc) from exc
+        return key, (service.doc_record(key) if key else None)
+
     def ask_delete(doc_id: str | None, request: gr.Request) -> tuple[str, Any]:
         """The 删除 button only asks (删除确认); 确认删除 runs :func:`delete` (the ``/delete`` endpoint)."""
         guard(request, MANAGE)
-        try:
-            doc_id = check_doc_key(doc_id)
-        except InputRejected as exc:
-            raise _rejected(exc) from exc
-        rec = service.doc_record(doc_id) if doc_id else None
+        doc_id, rec = lookup(doc_id)
         if rec is None:
             return ("请先在下拉框中选择要删除的文件" if not doc_id else f"未找到文件 {doc_id}"), gr.Row(
                 visible=False
@@ -222,11 +226,7 @@ def _kb_handlers(service: WebService, guard: Guard) -> dict[str, Any]:
     def show_chunks(doc_id: str | None, request: gr.Request) -> str:
         """查看分块: a document's passages in order with their section labels (what is searchable of it)."""
         guard(request, READ)
-        try:
-            doc_id = check_doc_key(doc_id)
-        except InputRejected as exc:
-            raise _rejected(exc) from exc
-        rec = service.doc_record(doc_id) if doc_id else None
+        doc_id, rec = lookup(doc_id)
         if rec is None:
             return render.text_html("请先选择文件" if not doc_id else f"未找到文件 {doc_id}")
         chunks = service.assistant.document_chunks(rec.doc_id)

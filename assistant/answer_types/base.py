@@ -30,17 +30,16 @@ class Cue:
 
 # 个 is the general measure word: 几个监事 is answered by 一至二名, 多少个车间 by 1000家. People are
 # counted in 人, 名 and 位 alike.
-_COUNTED = ("个", "名", "人", "位", "家", "户", "座", "所", "项", "条", "类", "批", "处", "支", "种", "次")
+_PEOPLE = ("人", "名", "位")
+_COUNTED = ("个", *_PEOPLE, "家", "户", "座", "所", "项", "条", "类", "批", "处", "支", "种", "次")
+_DAYS = ("天", "日")  # 多少天 is answered by 十日内
 UNIT_FORMS: dict[str, tuple[str, ...]] = {
     "钱": ("元", "万元", "亿元"),
     "块": ("元",),
     "元": ("元",),
     "个": _COUNTED,
-    "人": ("人", "名", "位"),
-    "名": ("名", "人", "位"),
-    "位": ("位", "名", "人"),
-    "天": ("天", "日"),  # 多少天 is answered by 十日内
-    "日": ("日", "天"),
+    **dict.fromkeys(_PEOPLE, _PEOPLE),
+    **dict.fromkeys(_DAYS, _DAYS),
 }
 
 

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from curated_kit import QUESTION, QUOTE, TEXT
 
 from assistant.curated import (
     NEAR_IDENTICAL,
@@ -22,14 +23,6 @@ from corpus.types import Chunk, DocMeta, SourceDoc
 from index.catalog import Catalog
 from index.curated import CuratedEntry, CuratedStore, CuratedStoreError
 from index.layout import IndexLayout
-
-TEXT = (
-    "某某县农村最低生活保障实施办法\n"
-    "第二条 农村最低生活保障标准由县级人民政府民政部门确定，每人每月不低于500元。\n"
-    "第三条 申请最低生活保障，应当向户籍所在地的乡镇人民政府提出书面申请。\n"
-)
-QUOTE = "应当向户籍所在地的乡镇人民政府提出书面申请"
-QUESTION = "申请农村最低生活保障应当向哪里提出申请？"
 
 
 def _put(catalog: Catalog, text: str, source: str = "dibao.txt") -> SourceDoc:

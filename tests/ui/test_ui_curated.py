@@ -15,6 +15,7 @@ from typing import Any
 
 import gradio as gr
 import pytest
+from curated_kit import QUESTION, QUOTE, TEXT
 from ui_testkit import Server
 
 from assistant import Settings
@@ -25,13 +26,6 @@ from ui.curated_tab import curated_handlers, curated_rows, desk_of
 from ui.guard import Guard
 from ui.service import WebService
 
-TEXT = (
-    "某某县农村最低生活保障实施办法\n"
-    "第二条 农村最低生活保障标准由县级人民政府民政部门确定，每人每月不低于500元。\n"
-    "第三条 申请最低生活保障，应当向户籍所在地的乡镇人民政府提出书面申请。\n"
-)
-QUOTE = "应当向户籍所在地的乡镇人民政府提出书面申请"
-QUESTION = "申请农村最低生活保障应当向哪里提出申请？"
 ACCESS = Access("default", {"reader": "read", "boss": "manage"})
 
 
