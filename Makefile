@@ -38,8 +38,11 @@ system-deps:
 
 # The ingest returns once the documents are searchable by keyword (seconds); the server fills the
 # vectors in the background, so the chat opens at once and semantic retrieval joins as they arrive.
+# An index built by an older version (other chunk settings) is rebuilt for this one: the corpus is the
+# same, so every unchanged passage keeps its vector.
 run: install
-	$(VENV)/bin/policy-assistant ingest $(CORPUS) --index $(INDEX)
+	$(VENV)/bin/policy-assistant ingest $(CORPUS) --index $(INDEX) \
+	  || $(VENV)/bin/policy-assistant ingest $(CORPUS) --index $(INDEX) --rebuild
 	$(VENV)/bin/policy-assistant serve --index $(INDEX) --host 127.0.0.1 --port $(PORT)
 
 check: install-dev

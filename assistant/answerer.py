@@ -100,7 +100,9 @@ class Answerer:
         weights = dict(hints.weights)
         for d in prior_docs:
             weights[d] = weights.get(d, 1.0) * self.policy.prior_doc_weight
-        hits = self.retriever.retrieve(info.search_text, k, filters, doc_weights=weights)
+        hint = info.answer_type.search_hint(info)
+        query = f"{info.search_text} {hint}" if hint else info.search_text
+        hits = self.retriever.retrieve(query, k, filters, doc_weights=weights)
         hits = self.reranker.rerank(info.text, hits)
         return hits, hints, weights
 

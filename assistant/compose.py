@@ -130,7 +130,9 @@ def compose(
         short = short_answer(info, pick_span(info, settles, terms))
     # A figure, date, body or verdict leads the answer ("5479座。…"); an enumeration is read in its clause.
     lead = f"{short}。" if short and kind.leads(short) else ""
-    budget = policy.max_answer - len(lead) - 4
+    # A list read with its numbered items (下列…：（一）…（二）…) is shown whole: a cadre needs every item.
+    room = policy.max_list_answer if span is not None and span.kind == "listed" else policy.max_answer
+    budget = room - len(lead) - 4
     # The best sentence takes the room it needs; a second one only gets what is left.
     s, e = clause_window(best.text, span, terms, budget)
     # A list read across lines (下列…：(一)…(二)…) is shown on one line; the citation keeps the text.

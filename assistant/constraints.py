@@ -189,6 +189,7 @@ def subjects(
             len(w) >= 2
             and re.fullmatch(r"[\u4e00-\u9fff]+", w) is not None
             and not _NOT_SUBJECT.search(w)
+            and not w.startswith(("没", "不", "未"))  # 没分户 says what was not done: no one's name
             and not any(r in w for r in REGIONS)
             and w not in _STOPWORDS
             and w not in _FUNCTION_WORDS
@@ -204,11 +205,13 @@ def subjects(
     qualified: list[tuple[str, str, str]] = []
     for i, w in enumerate(seq):
         if foreign(w) and _SUBJECT_END.search(w):
-            return Subjects(seq[i - 1] + w if i and foreign(seq[i - 1]) else w, w)  # 外卖 + 骑手
+            joined = i and foreign(seq[i - 1]) and seq[i - 1] + w in text
+            return Subjects(seq[i - 1] + w if joined else w, w)  # 外卖 + 骑手
         if i and plain(w) and _SUBJECT_END.search(w) and plain(seq[i - 1]) and seq[i - 1] not in verbs:
             # 服务 + 企业: the evidence must speak of 服务企业 (named with a never-used word before: 物业)
             label = "".join(seq[i - 2 : i + 1]) if i >= 2 and foreign(seq[i - 2]) else seq[i - 1] + w
-            qualified.append((seq[i - 1], w, label))
+            if seq[i - 1] + w in text:  # written together: 造成损失，监事会 names no 损失监事会
+                qualified.append((seq[i - 1], w, label))
     return Subjects("", "", tuple(qualified))
 
 

@@ -67,7 +67,7 @@ class AnswerPolicy:
     heading_chars: int = 32  # a line at most this long, without a sentence end, reads as a heading
     # A sentence announcing a list (…包括： / 下列…：) is read with the numbered items after it in its
     # passage, as one piece of evidence at most this many characters long (the items that fit).
-    items_chars: int = 200
+    items_chars: int = 300
     # A little credit for sentences long enough to say something (full at length_chars characters).
     length_credit: float = 0.03
     length_chars: float = 80.0
@@ -105,6 +105,7 @@ class AnswerPolicy:
 
     # -- composition (答案组织, assistant.compose) -----------------------------------------------------------
     max_answer: int = 150  # characters; a cadre reads the answer on a phone in one glance
+    max_list_answer: int = 320  # a list read with its numbered items is shown whole, up to this long
     # A second sentence joins when it continues the best one (the clause after its ；) and scores this
     # close to it ...
     continuation: float = 0.8

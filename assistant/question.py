@@ -14,8 +14,14 @@ __all__ = ["QuestionInfo", "analyse", "classify", "named_documents"]
 
 # "多少X" / "几X": the measure word the answer must carry.
 _UNIT = re.compile(
-    r"(?:多少|几)(?:个(?=人|月))?(钱|元|块|平方米|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|年|天|日|月|岁|公里|所|条|批|位)"
+    r"(?:多少|几)(?:个(?=人|月))?(钱|元|块|平方米|立方米|方|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|回|年|天|日|月|岁|公里|所|条|批|位)"
 )
+# 零花钱标准是多少 / 补贴一年给多少: a sum of money is asked though no unit follows 多少.
+# 资金…占多少比例 asks a share, not a sum.
+_MONEY_ASKED = re.compile(
+    r"(?:钱|费|工资|补贴|津贴|补助|奖金|罚款)[^，。？?]{0,10}(?:多少|几)(?!成|倍|比例|百分)"
+)
+_SHARE_ASKED = re.compile(r"比例|比重|百分之|几成|多少倍|几倍")
 
 _DOC_SUFFIX = r"(?:暂行办法|实施办法|办法|条例|意见|决定|规定|通知|规划|建议|纲要|方案|促进法|组织法|一号文件|[^\s说做方想看合依违守执立司用手无，。？的]法)"
 _NAMED_DOC = re.compile(
@@ -115,11 +121,13 @@ def named_documents(question: str) -> tuple[str, ...]:
 
 def analyse(question: str, types: AnswerTypes = ANSWER_TYPES) -> QuestionInfo:
     q = question.strip()
-    unit = _UNIT.search(q)
+    found = _UNIT.search(q)
+    money = _MONEY_ASKED.search(q) and not _SHARE_ASKED.search(q)
+    unit = found.group(1) if found else "钱" if money else None
     return QuestionInfo(
         text=q,
         answer_type=types.classify(q),
-        unit=unit.group(1) if unit else None,
+        unit=unit,
         named_docs=named_documents(q),
         regions=tuple(r for r in REGIONS if r in q),
         years=tuple(dict.fromkeys(_YEAR.findall(q))),

@@ -225,7 +225,7 @@ class Reader:
                 fit = kind.fit(info, sent, spans)
                 shape = p.heading_penalty if _looks_like_heading(sent, p.heading_chars) else 1.0
                 length = p.length_credit * min(len(sent) / p.length_chars, 1.0)
-                score = (coverage + p.fit_weight * fit + length) * shape * doc_boost + prior
+                score = (coverage + p.fit_weight * kind.fit_gain * fit + length) * shape * doc_boost + prior
                 ev = Evidence(hit, c.start + ls, c.start + le, sent, coverage, fit, score, tuple(spans))
                 found.append(_Scored(rank, ls, unit_end, ev, shape * doc_boost))
         scored = self._semantic(info, found, similarity)

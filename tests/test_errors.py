@@ -5,6 +5,7 @@ run as a subprocess)."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -66,8 +67,10 @@ def test_existing_except_clauses_keep_catching_them() -> None:
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    # Its own home: a knowledge base the developer keeps in ~/.policy-assistant is not this test's input.
+    env = {**os.environ, "POLICY_ASSISTANT_HOME": str(cwd / "home")}
     return subprocess.run(
-        [str(CLI), *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False
+        [str(CLI), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False
     )
 
 

@@ -14,13 +14,17 @@ Who may call (:class:`ui.api_gate.Gate`):
   when the web chat has no login either: a server that asks browsers for a password does not
   answer anonymous scripts. The token an OpenAI client always sends is then ignored.
 
+With several knowledge bases (``serve --kb``) a call names the one it is for (``kb`` on ``/api``, the
+``model`` on ``/v1``; the first one when it names none) and the key's role on that one decides
+(:mod:`ui.api_kbs`).
+
 Refused calls (403, and the first 429 of a run) are written to the audit log (action ``api``).
 Errors have the OpenAI shape ``{"error": {"message", "type", "param", "code"}}`` on every route.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,8 +33,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ui.access import Access
 from ui.api_gate import ApiError, Gate, error_response
+from ui.api_kbs import ApiKb, ApiKbs
 from ui.api_keys import ApiKeys, RateLimiter
 from ui.json_api import json_router
+from ui.knowledge_bases import ServedKb
 from ui.openai_api import openai_router
 from ui.security import ASGIApp, Receive, Scope, Send
 from ui.service import WebService
@@ -48,9 +54,22 @@ def build_api(
     keys: ApiKeys | None = None,
     limiter: RateLimiter | None = None,
     web_login: bool = False,
+    more_kbs: Sequence[ServedKb] = (),
 ) -> FastAPI:
-    """The API app; ``web_login`` says the web chat asks for a password (then keys are required)."""
-    gate = Gate(service, access or Access(), keys=keys, limiter=limiter, web_login=web_login)
+    """The API app; ``web_login`` says the web chat asks for a password (then keys are required).
+    ``more_kbs`` (``serve --kb``) are further knowledge bases after ``service``'s, which a call may name."""
+    access = access or Access()
+    limiter = limiter or RateLimiter()  # one for all the knowledge bases: a key's calls count once
+    kbs = ApiKbs(
+        [
+            ApiKb(
+                kb.name,
+                kb.service,
+                Gate(kb.service, kb.access, keys=keys, limiter=limiter, web_login=web_login),
+            )
+            for kb in (ServedKb(access.kb, service, access), *more_kbs)
+        ]
+    )
     app = FastAPI(
         title="政策通开放接口",
         version="1",
@@ -62,8 +81,8 @@ def build_api(
         redoc_url=None,
         openapi_url="/openapi.json",
     )
-    app.include_router(openai_router(service, gate))
-    app.include_router(json_router(service, gate))
+    app.include_router(openai_router(kbs))
+    app.include_router(json_router(kbs))
 
     async def on_api_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, ApiError)

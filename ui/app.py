@@ -95,7 +95,8 @@ def build_app(
     service: WebService, access: Access | None = None, more_kbs: Sequence[ServedKb] = ()
 ) -> gr.Blocks:
     """The page; ``more_kbs`` (``serve --kb``) adds knowledge bases after ``service``'s, with a 知识库
-    dropdown (:mod:`ui.kb_select`). The plain API endpoints serve ``service``."""
+    dropdown (:mod:`ui.kb_select`). The Gradio API endpoints (``/ask`` …) serve ``service``; the open API
+    (``/api``, ``/v1``: :func:`launch`) lets a call name the knowledge base."""
     access = access or Access()
     guard = Guard(service, access)
     with gr.Blocks(title="政策通", analytics_enabled=False) as demo:
@@ -176,7 +177,9 @@ def launch(
     if users:
         middleware.append(Middleware(LoginThrottleMiddleware, throttle=throttle or LoginThrottle()))
     # The open API (/v1, /api; ui.api) answers beside Gradio, never through its queue or its login.
-    api = build_api(service, access, keys=api_keys, limiter=api_limiter, web_login=bool(users))
+    api = build_api(
+        service, access, keys=api_keys, limiter=api_limiter, web_login=bool(users), more_kbs=more_kbs
+    )
     middleware.append(Middleware(ApiDispatchMiddleware, api=api))
     middleware.append(Middleware(AssetsMiddleware))  # the viewer's script (no inline scripts)
     demo = build_app(service, access, more_kbs)

@@ -4,19 +4,26 @@
 source's ``issuer`` and ``date``; ``/api/search`` the ranked passages of ``search --json`` with each
 retriever's rank; ``/api/documents`` the documents of the knowledge base. All need the read role
 (:class:`ui.api_gate.Gate`); errors have the OpenAI shape.
+
+On a server with several knowledge bases (``serve --kb``) each takes the one it is for as ``kb`` (in the
+body of ``/api/ask`` and ``/api/search``, ``?kb=`` on ``/api/documents``; :mod:`ui.api_kbs`): the first
+one when it is left out, 404 ``kb_not_found`` for a name the server does not serve.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
 from assistant import InputRejected, Turn, check_history
 from ui.access import READ
-from ui.api_gate import ApiError, Gate
-from ui.service import ServiceError, WebService, answer_payload
+from ui.api_gate import ApiError
+from ui.api_kbs import ApiKbs
+from ui.service import ServiceError, answer_payload
+
+_KB = "知识库名（serve --kb 的名字）；不给时为第一个知识库"
 
 
 class AskRequest(BaseModel):
@@ -25,19 +32,21 @@ class AskRequest(BaseModel):
         default_factory=list, description="同一对话中此前的问题，最早的在前（用于追问）"
     )
     id: Any = Field(default=None, description="调用方的编号，原样返回")
+    kb: str | None = Field(default=None, description=_KB)
 
 
 class SearchRequest(BaseModel):
     question: str
     k: int = Field(default=10, ge=1, le=50, description="返回的段落数")
+    kb: str | None = Field(default=None, description=_KB)
 
 
-def json_router(service: WebService, gate: Gate) -> APIRouter:
+def json_router(kbs: ApiKbs) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["JSON 接口"])
 
     @router.post("/ask", summary="问答：答案与引用（同 ask --json）")
     def ask(body: AskRequest, request: Request) -> dict[str, Any]:
-        gate.require(gate.caller(request), READ, request)
+        service = kbs.choose(body.kb, kbs.caller(request), READ, request)[0].service
         try:
             history = [Turn(q) for q in check_history(body.history)]  # the last few, each checked
         except InputRejected as exc:
@@ -52,7 +61,7 @@ def json_router(service: WebService, gate: Gate) -> APIRouter:
 
     @router.post("/search", summary="检索：排序后的条文、融合得分与各检索器名次（同 search --json）")
     def search(body: SearchRequest, request: Request) -> dict[str, Any]:
-        gate.require(gate.caller(request), READ, request)
+        service = kbs.choose(body.kb, kbs.caller(request), READ, request)[0].service
         try:
             hits = service.search(body.question, body.k)
         except ServiceError as exc:
@@ -63,9 +72,11 @@ def json_router(service: WebService, gate: Gate) -> APIRouter:
         }
 
     @router.get("/documents", summary="知识库中的文件")
-    def documents(request: Request) -> dict[str, Any]:
-        gate.require(gate.caller(request), READ, request)
-        docs = [{k: getattr(d, k) for k in d.__slots__} for d in service.documents()]
-        return {"kb": gate.kb, "documents": docs}
+    def documents(
+        request: Request, kb: Annotated[str | None, Query(description=_KB)] = None
+    ) -> dict[str, Any]:
+        chosen = kbs.choose(kb, kbs.caller(request), READ, request)[0]
+        docs = [{k: getattr(d, k) for k in d.__slots__} for d in chosen.service.documents()]
+        return {"kb": chosen.gate.kb, "documents": docs}
 
     return router

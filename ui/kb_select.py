@@ -1,44 +1,39 @@
 """The 知识库 dropdown (知识库选择) of a server with several knowledge bases (``serve --kb NAME=PATH``).
 
-Each knowledge base gets its own panel in each of the 问答 (conversations, chat, viewer), 知识库 and
-检索测试 tabs, built once over its own :class:`ui.service.WebService` and checked by its own
+Each knowledge base gets its own panel in each of the 问答 (conversations, chat, viewer), 知识库,
+检索测试 and 出题 tabs, built once over its own :class:`ui.service.WebService` and checked by its own
 :class:`ui.guard.Guard`; the dropdown (above the tabs) shows the chosen one's panels and hides the
 others', and offers a signed-in user only the knowledge bases they may read. Every handler keeps
 the service it was built with, so a question, a source opened in the viewer, a saved conversation, an
-upload or a hit test can only ever reach the knowledge base whose panel it came from: conversations
-are stored in that knowledge base's index folder and listed in its panel, so opening one continues it
-there. Gradio leaves hidden panels out of the page, so the element ids of the visible one stay unique.
+upload, a hit test or a quiz (its document list, generation and export) can only ever reach the
+knowledge base whose panel it came from: conversations are stored in that knowledge base's index
+folder and listed in its panel, so opening one continues it there. Gradio leaves hidden panels out of
+the page, so the element ids of the visible one stay unique.
 
 With one knowledge base nothing here is used and the page is as before (:func:`ui.app.build_app`).
-The 出题 tab and the plain API endpoints (``/ask``, ``/search`` …, ``/v1``) serve the first knowledge base.
+The open API (``/api``, ``/v1``) lets each call name its knowledge base (:mod:`ui.api_kbs`); the Gradio
+API endpoints (``/ask``, ``/search`` …, for ``gradio_client``) serve the first one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import gradio as gr
 
-from ui.access import READ, Access
+from ui.access import READ
 from ui.chat_tab import build_chat_panel
 from ui.guard import Guard
 from ui.kb_tab import TABS, build_kb_tabs
-from ui.quiz_tab import build_quiz_tab
-from ui.service import WebService
+from ui.knowledge_bases import ServedKb
+from ui.quiz_tab import build_quiz_panel
+
+__all__ = ["PICKER_ID", "ServedKb", "build_kb_select", "readable", "shown"]
 
 PICKER_ID = "pa-kb-select"
-
-
-@dataclass(frozen=True, slots=True)
-class ServedKb:
-    """One knowledge base of the server: its name (the permissions file's), service and roles."""
-
-    name: str
-    service: WebService
-    access: Access
 
 
 def readable(kbs: Sequence[ServedKb], user: str | None) -> list[str]:
@@ -56,20 +51,20 @@ def shown(kbs: Sequence[ServedKb], chosen: str | None) -> list[bool]:
 def build_kb_select(demo: gr.Blocks, kbs: Sequence[ServedKb], who: gr.Markdown) -> None:
     """The 知识库 dropdown and the tabs of a server with several knowledge bases, inside ``demo``.
 
-    问答, 知识库 and 检索测试 each hold one panel per knowledge base (hidden but the chosen one's): the
-    tabs themselves never change, so the one the user is on stays selected when the choice changes."""
+    问答, 知识库, 检索测试 and 出题 each hold one panel per knowledge base (hidden but the chosen one's):
+    the tabs themselves never change, so the one the user is on stays selected when the choice changes."""
     guards = [Guard(kb.service, kb.access, quiet_outsiders=True) for kb in kbs]
     names = [kb.name for kb in kbs]
     panels: list[Any] = []
     last = gr.BrowserState("", storage_key=f"{PICKER_ID}-last")  # the browser's last choice (localStorage)
     picker = gr.Dropdown(  # above the tabs: the 知识库 page and 检索测试 say which one they show too
         choices=names, value=names[0], label="知识库", interactive=True, elem_id=PICKER_ID,
-        info="问答、出处、对话记录、知识库页和检索测试都使用所选的知识库",
+        info="问答、出处、对话记录、知识库页、检索测试和出题都使用所选的知识库",
     )  # fmt: skip
     with gr.Tabs():
         chat_tab = gr.Tab("问答", id="chat")
         tabs = {key: gr.Tab(label, id=key) for key, label in TABS.items()}
-        build_quiz_tab(kbs[0].service.assistant, lambda r: guards[0](r, READ))
+        tabs["quiz"] = quiz_tab = gr.Tab("出题", id="quiz")
         for i, (kb, guard) in enumerate(zip(kbs, guards, strict=True)):
 
             @contextmanager
@@ -85,6 +80,10 @@ def build_kb_select(demo: gr.Blocks, kbs: Sequence[ServedKb], who: gr.Markdown) 
             with place("chat"):
                 build_chat_panel(kb.service, guard)
             build_kb_tabs(demo, kb.service, guard, who, place)
+            with place("quiz"):  # its document list follows uploads, and the dropdown's choice
+                build_quiz_panel(
+                    kb.service.assistant, partial(guard, need=READ), (quiz_tab.select, picker.input)
+                )
 
     def layout(chosen: str | None) -> list[Any]:
         flags = shown(kbs, chosen)

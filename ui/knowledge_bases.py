@@ -1,10 +1,18 @@
 """Several knowledge bases in one server (多知识库): ``serve --kb NAME=PATH`` (repeatable).
 
 Each ``--kb`` names a knowledge base and the index folder it lives in; the name is the one the
-permissions file (``--permissions``) gives roles on, as ``--kb-name`` does for a single one. The server
-then keeps one :class:`ui.service.WebService` per knowledge base, and the page (:mod:`ui.kb_select`)
-shows a 知识库 dropdown that decides which one the chat, its sources, the saved conversations, the
-知识库 page and 检索测试 act on. Without ``--kb`` nothing changes: ``--index``/``--kb-name`` name the one.
+permissions file (``--permissions``) and the API keys (``--api-key-role``) give roles on, as
+``--kb-name`` does for a single one. The server then keeps one :class:`ui.service.WebService` per
+knowledge base (a :class:`ServedKb`, the first one the default), and:
+
+- the page (:mod:`ui.kb_select`) shows a 知识库 dropdown that decides which one the chat, its sources,
+  the saved conversations, the 知识库 page, 检索测试 and 出题 act on;
+- the open API (:mod:`ui.api_kbs`) takes the knowledge base from the call: ``kb`` in the body of
+  ``POST /api/ask`` and ``/api/search`` (``?kb=`` on ``GET /api/documents``), the ``model`` of
+  ``/v1/chat/completions`` (``policy-assistant:NAME`` or ``NAME``; ``/v1/models`` lists one per
+  knowledge base the key may read), the first one when the call names none.
+
+Without ``--kb`` nothing changes: ``--index``/``--kb-name`` name the one.
 
 This module only reads the command line (no Gradio): it is checked before anything is opened, and a
 bad value is refused with one Chinese line naming the option and the path.
@@ -17,9 +25,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant import IndexMissing, PolicyAssistantError, Settings
 from assistant.cli_options import require_index, settings_from
+
+if TYPE_CHECKING:  # the command line is read before any knowledge base is opened
+    from ui.access import Access
+    from ui.service import WebService
 
 KB_OPTION = "--kb"
 # Letters, digits, Chinese characters, "-" and "_": the name appears in the dropdown, the permissions
@@ -46,6 +59,15 @@ class KbPlan:
     name: str
     settings: Settings
     data_dir: Path | None  # None: the index folder's ``web`` (WebService's default)
+
+
+@dataclass(frozen=True, slots=True)
+class ServedKb:
+    """One knowledge base of a running server: its name (the permissions file's), service and roles."""
+
+    name: str
+    service: WebService
+    access: Access
 
 
 def parse_kb_specs(values: Sequence[str]) -> tuple[KbSpec, ...]:

@@ -3,7 +3,10 @@
 Chat front-ends (Open WebUI, LobeChat, ChatBox, Dify, Cherry Studio), the ``openai`` client and
 langchain ``ChatOpenAI`` talk to the assistant as to a model. The model id is
 ``policy-assistant:<知识库名>`` (``policy-assistant`` is accepted as an alias); another id gets the
-OpenAI-shaped 404 ``model_not_found``.
+OpenAI-shaped 404 ``model_not_found``. A server with several knowledge bases (``serve --kb``) is one
+model per knowledge base: ``/v1/models`` lists ``policy-assistant:<名>`` for each one the key may read,
+and a request's ``model`` picks the knowledge base it names (``policy-assistant:<名>`` or the bare
+``<名>``); ``policy-assistant`` is the first one (:mod:`ui.api_kbs`).
 
 The last ``user`` message is the question; earlier user messages (with the assistant replies that
 followed them) are the conversation, so 那整体推进县呢？ is resolved against the previous question.
@@ -38,7 +41,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assistant import HISTORY_TURNS, QUESTION_CHARS, Answer, Turn
 from ui.access import READ
-from ui.api_gate import ApiError, Caller, Gate
+from ui.api_gate import ApiError, Caller
+from ui.api_kbs import ApiKb, ApiKbs
 from ui.service import ServiceError, WebService, answer_payload
 
 log = logging.getLogger(__name__)
@@ -147,39 +151,56 @@ def conversation(messages: Sequence[ChatMessage], recall: _Recall) -> tuple[str,
     return question, turns[-HISTORY_TURNS:]
 
 
-def openai_router(service: WebService, gate: Gate) -> APIRouter:
+def kb_of_model(model: str, kbs: ApiKbs) -> ApiKb | None:
+    """The knowledge base a model id names: ``policy-assistant:<名>``, the alias ``policy-assistant`` (the
+    first one) or, with several knowledge bases, the bare ``<名>``; None for any other id."""
+    _listed, alias = model_ids(kbs.default.name)
+    if model == alias:
+        return kbs.default
+    name = model.removeprefix(f"{alias}:")
+    if name == model and len(kbs.all) == 1:
+        return None  # one knowledge base: its ids stay the two above
+    return kbs.find(name) if name else None
+
+
+def openai_router(kbs: ApiKbs) -> APIRouter:
     router = APIRouter(tags=["OpenAI 兼容"])
-    listed, alias = model_ids(gate.kb)
-    recall = _Recall(service)
+    recalls = {kb.name: _Recall(kb.service) for kb in kbs.all}
     started = int(time.time())
 
-    def model_object() -> dict[str, Any]:
-        return {"id": listed, "object": "model", "created": started, "owned_by": "policy-assistant"}
+    def model_object(kb: ApiKb) -> dict[str, Any]:
+        return {
+            "id": model_ids(kb.name)[0],
+            "object": "model",
+            "created": started,
+            "owned_by": "policy-assistant",
+        }
 
-    def check_model(model: str) -> None:
-        if model not in (listed, alias):
+    def choose(model: str, caller: Caller, request: Request) -> tuple[ApiKb, Caller]:
+        """The knowledge base of ``model`` (404 ``model_not_found`` for another id) after its role check."""
+        kb = kb_of_model(model, kbs)
+        if kb is None:
+            readable = kbs.readable(caller) if len(kbs.all) > 1 else list(kbs.all)
+            listed = "、".join(model_ids(k.name)[0] for k in readable) or "（无）"
             raise ApiError(
                 404, f"模型 `{model}` 不存在或无权访问；本服务器的模型为 {listed}", param="model",
                 code="model_not_found",
             )  # fmt: skip
+        return kbs.choose(kb.name, caller, READ, request)
 
     @router.get("/v1/models", summary="可用的模型（每个可读的知识库一个）")
     def list_models(request: Request) -> dict[str, Any]:
-        caller = gate.caller(request)
-        return {"object": "list", "data": [model_object()] if gate.can_read(caller) else []}
+        caller = kbs.caller(request)
+        return {"object": "list", "data": [model_object(kb) for kb in kbs.readable(caller)]}
 
     @router.get("/v1/models/{model_id}", summary="一个模型")
     def get_model(model_id: str, request: Request) -> dict[str, Any]:
-        caller = gate.caller(request)
-        check_model(model_id)
-        gate.require(caller, READ, request)
-        return model_object()
+        return model_object(choose(model_id, kbs.caller(request), request)[0])
 
     @router.post("/v1/chat/completions", summary="问答（OpenAI chat completions，支持 stream）")
     def chat_completions(body: ChatRequest, request: Request) -> Any:
-        caller = gate.caller(request)
-        check_model(body.model)
-        gate.require(caller, READ, request)
+        kb, caller = choose(body.model, kbs.caller(request), request)
+        service, recall = kb.service, recalls[kb.name]
         if body.n != 1:
             raise ApiError(400, "只支持 n=1", param="n", code="unsupported_n")
         question, history = conversation(body.messages, recall)

@@ -32,6 +32,7 @@ class Cue:
 # counted in 人, 名 and 位 alike.
 _PEOPLE = ("人", "名", "位")
 _COUNTED = ("个", *_PEOPLE, "家", "户", "座", "所", "项", "条", "类", "批", "处", "支", "种", "次")
+COUNTED = frozenset(_COUNTED)  # units of things counted (多少人, 几户), as opposed to sums and periods
 _DAYS = ("天", "日")  # 多少天 is answered by 十日内
 UNIT_FORMS: dict[str, tuple[str, ...]] = {
     "钱": ("元", "万元", "亿元"),
@@ -40,6 +41,9 @@ UNIT_FORMS: dict[str, tuple[str, ...]] = {
     "个": _COUNTED,
     **dict.fromkeys(_PEOPLE, _PEOPLE),
     **dict.fromkeys(_DAYS, _DAYS),
+    "方": ("立方米", "方"),
+    "立方米": ("立方米", "方"),
+    "回": ("次", "回"),
 }
 
 
@@ -62,6 +66,8 @@ class AnswerType:
     # Whether, among sentences scoring about as well, the one naming the question's own subject wins
     # over a broad one (县级以上人民政府应当…): who, when and may-I questions want the specific clause.
     prefers_specific: ClassVar[bool] = False
+    # How much the type's fit counts in a sentence's score, relative to AnswerPolicy.fit_weight.
+    fit_gain: ClassVar[float] = 1.0
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         """Candidate answer spans of a sentence (offsets relative to it)."""
@@ -86,6 +92,11 @@ class AnswerType:
     def short(self, span: Span) -> str | None:
         """The short answer a span states."""
         return span.text.strip("，、；：。 ")
+
+    def search_hint(self, info: QuestionInfo) -> str:
+        """Words added to the question for retrieval only (not for scoring sentences): the wording that
+        states an answer of this type (本法所称…是指 for a definition)."""
+        return ""
 
     def broad(self, info: QuestionInfo, span: Span | None) -> bool:
         """Whether an answer span names no one in particular (县级以上人民政府): a specific rival wins."""

@@ -11,6 +11,9 @@ from assistant.extract import Span, enumerations
 # A pair (珠江三角洲地区与粤东粤西粤北地区) is a short enumeration without a 、.
 _PAIR = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,}(?:与|和|及)[\u4e00-\u9fff]{2,}")
 PAIR_FIT = 0.6
+# A run of items inside a sentence (无劳动能力、无生活来源…) may be a condition, not the list asked for;
+# items a lead-in announces (下列…：（一）…（二）…) are a list by their form.
+INLINE_FIT = 0.7
 
 
 class ItemsAnswer(AnswerType):
@@ -22,8 +25,10 @@ class ItemsAnswer(AnswerType):
         return enumerations(sentence)
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
-        if spans:
+        if any(s.kind == "listed" for s in spans):
             return 1.0
+        if spans:
+            return INLINE_FIT
         return PAIR_FIT if _PAIR.search(sentence) else 0.0
 
     def pick(

@@ -5,15 +5,26 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer_types.base import AnswerType, Cue, QuestionInfo, unstated
+from assistant.answer_types.base import COUNTED, AnswerType, Cue, QuestionInfo, unstated
 from assistant.extract import Span, quantities
 
 # Also used by yes/no: 能领多少钱吗 asks for the figure, not a verdict.
 NUMBER_CUE = re.compile(
-    r"多少|几[个名户人倍次座家项年天岁成万元条所名位]|几倍|比例|百分之|几分之几|几次|多大|多高|几名|多少钱"
+    r"多少|几[个名户人倍次回座家项年天岁成万元条所名位]|几倍|比例|百分之|几分之几|几次|多大|多高|几名|多少钱|什么标准"
 )
 # A figure in another unit than the one asked (人 for 多少钱) is a weak fit: the sentence is on topic.
 WRONG_UNIT_FIT = 0.2
+_MONEY = frozenset({"钱", "元", "块"})
+_PENALTY = re.compile(r"罚|没收")
+_SHARE = re.compile(r"分之|%|百分之")
+_CLAUSE_END = "，。；：,;:"
+
+
+def _clause_of(sentence: str, span: Span) -> str:
+    """The clause of ``sentence`` that holds ``span`` (between the punctuation around it)."""
+    start = max(sentence.rfind(c, 0, span.start) for c in _CLAUSE_END) + 1
+    ends = [i for i in (sentence.find(c, span.end) for c in _CLAUSE_END) if i >= 0]
+    return sentence[start : min(ends, default=len(sentence))]
 
 
 class Number(AnswerType):
@@ -29,8 +40,22 @@ class Number(AnswerType):
         if not spans:
             return 0.0
         if info.unit_forms:
-            return 1.0 if any(any(u in s.text for u in info.unit_forms) for s in spans) else WRONG_UNIT_FIT
+            fitting = [s for s in spans if any(u in s.text for u in self.units(info))]
+            if info.unit in COUNTED:
+                # 多少人联名 is answered by 五分之一以上的村民: a share of those counted.
+                fitting += [s for s in spans if _SHARE.search(s.text)]
+            if info.unit in _MONEY and not _PENALTY.search(info.text):
+                # 补贴给多少钱 is not answered by a fine: …处1000元以下罚款 states what one pays.
+                fitting = [s for s in fitting if not _PENALTY.search(_clause_of(sentence, s))]
+            return 1.0 if fitting else WRONG_UNIT_FIT
         return 1.0
+
+    @staticmethod
+    def units(info: QuestionInfo) -> tuple[str, ...]:
+        """The units an answer may carry: a fine asked in money may be a multiple (1倍以上3倍以下的罚款)."""
+        if info.unit in _MONEY and _PENALTY.search(info.text):
+            return (*info.unit_forms, "倍")
+        return info.unit_forms
 
     def strict(self, info: QuestionInfo) -> bool:
         return bool(info.unit_forms)
@@ -39,7 +64,10 @@ class Number(AnswerType):
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:
         if spans and info.unit_forms:
-            spans = [s for s in spans if any(u in s.text for u in info.unit_forms)] or spans
+            spans = [
+                s for s in spans
+                if any(u in s.text for u in self.units(info)) or (info.unit in COUNTED and _SHARE.search(s.text))
+            ] or spans  # fmt: skip
         return super().pick(info, sentence, unstated(info, spans), terms)
 
 

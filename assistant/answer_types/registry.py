@@ -2,9 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from assistant.answer_types.base import AnswerType, Cue
+
+# Spoken forms of the question words the cues are written in (口语疑问词): 啥 is 什么, 咋 is 怎么,
+# 哪儿/哪块 is 哪里, and a closing 不？ (能优先当护林员不？) asks as 吗？ does. Cues see the question
+# with these replaced, so each cue is written once, in the written form.
+_SPOKEN = (
+    (re.compile(r"啥"), "什么"),
+    (re.compile(r"咋"), "怎么"),
+    (re.compile(r"哪儿|哪块|哪旮旯"), "哪里"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])不([？?]?)$"), r"吗\1"),
+)
+
+
+def written_form(question: str) -> str:
+    """The question with spoken question words in their written form (啥性质 → 什么性质)."""
+    q = question.strip()
+    for pattern, written in _SPOKEN:
+        q = pattern.sub(written, q)
+    return q
 
 
 class AnswerTypes:
@@ -60,8 +79,8 @@ class AnswerTypes:
         return self._types[self.canonical(name)]
 
     def classify(self, question: str) -> AnswerType:
-        """The type whose cue matches first, else the fallback."""
-        q = question.strip()
+        """The type whose cue matches first (on the question's written form), else the fallback."""
+        q = written_form(question)
         for cue, answer_type in self._cues:
             if cue.matches(q):
                 return answer_type

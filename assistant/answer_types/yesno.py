@@ -10,7 +10,7 @@ from assistant.answer_types.number import NUMBER_CUE
 from assistant.extract import Span, obligations
 
 _YESNO = re.compile(
-    r"能不能|能否|可不可以|可否|是否|要不要|是不是|有没有|会不会|用不用|该不该|行不行|算不算|[能可会要需得应][^，。？]{0,12}吗[？?]?$|吗[？?]?$"
+    r"能不能|能否|可不可以|可否|是否|要不要|是不是|有没有|会不会|用不用|该不该|行不行|算不算|([\u4e00-\u9fff])不\1|[能可会要需得应][^，。？]{0,12}吗[？?]?$|吗[？?]?$"
 )
 # A plain statement (…优先聘用为护林员) answers yes without a modal verb: half credit.
 PLAIN_STATEMENT_FIT = 0.5
@@ -22,7 +22,7 @@ def verdict(span: Span | None) -> str | None:
     if span is None:
         return None
     if span.kind == "no":
-        if span.text in ("免征", "免收", "免予", "不收"):
+        if span.text in ("免征", "免收", "免予", "不收", "免费", "不承担", "不负担"):
             return "不需要"
         if span.text in ("取消",):
             return "可以"
@@ -33,7 +33,9 @@ def verdict(span: Span | None) -> str | None:
 class YesNo(AnswerType):
     name = "yesno"
     labels = ("是非", "判断")
-    cues = (Cue(20, _YESNO, unless=NUMBER_CUE),)  # 能领多少钱吗 asks for the figure
+    # 能领多少钱吗 asks for the figure; 把几个村撤并了，法律上允许吗 asks whether: only a number word in
+    # the clause that asks vetoes.
+    cues = (Cue(20, _YESNO, unless=re.compile(f"(?:{NUMBER_CUE.pattern})[^，,；;]*$")),)
     prefers_specific = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:

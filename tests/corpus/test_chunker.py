@@ -247,3 +247,27 @@ def test_skipped_boilerplate_in_the_middle_is_never_inside_a_chunk() -> None:
     assert chunks
     for c in chunks:
         assert c.end <= start or c.start >= end, c.text
+
+
+def test_a_lead_in_stays_with_the_items_it_announces() -> None:
+    """下列…：（一）…（二）…: the items are headings by their form, but a chunk never starts at one of
+    them while the lead-in that says what they are sits at the end of the chunk before."""
+    text = (
+        "第一章 选举\n"
+        "第十三条 年满十八周岁的村民，不分民族、种族、性别、职业、家庭出身、宗教信仰、教育程度、财产状况、"
+        "居住期限，都有选举权和被选举权；但是，依照法律被剥夺政治权利的人除外。\n"
+        "村民委员会选举前，应当对下列人员进行登记，列入参加选举的村民名单：\n"
+        "（一）户籍在本村并且在本村居住的村民；\n"
+        "（二）户籍在本村，不在本村居住，本人表示参加选举的村民；\n"
+        "（三）户籍不在本村，在本村居住一年以上，本人申请参加选举的公民。\n"
+        "第十四条 登记参加选举的村民名单应当在选举日的二十日前由村民选举委员会公布。\n"
+    )
+    chunks = chunks_of(text, max_tokens=60)
+    first_item = next(c for c in chunks if "（一）户籍在本村" in c.text)
+    assert "列入参加选举的村民名单：" in first_item.text
+    assert not any(c.text.rstrip().endswith("村民名单：") for c in chunks)
+    # A chunk filled up inside the list: the next one repeats the lead-in and the items since, while
+    # they fit the budget, rather than start with a stray item.
+    small = chunks_of(text, max_tokens=45)
+    second = next(c for c in small if "（二）" in c.text)
+    assert second.text.startswith("村民委员会选举前") and "（一）" in second.text

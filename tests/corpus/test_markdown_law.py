@@ -39,7 +39,16 @@ def chunks(doc: SourceDoc) -> list[Chunk]:
 
 
 def indexed(doc: SourceDoc) -> str:
-    return "\n".join(chunk.text for chunk in chunks(doc))
+    """The document text the chunks cover, each character once (chunks overlap by a sentence, or by a
+    list's lead-in and items)."""
+    covered = sorted((c.start, c.end) for c in chunks(doc))
+    merged: list[list[int]] = []
+    for start, end in covered:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return "\n".join(doc.text[s:e] for s, e in merged)
 
 
 @pytest.fixture(scope="module")

