@@ -3,8 +3,9 @@
 This package is the only place that imports gradio. The tabs are built in their own modules
 (:mod:`ui.chat_tab` with the document viewer :mod:`ui.viewer`, :mod:`ui.kb_tab`, :mod:`ui.quiz_tab`);
 this one assembles them, adds the plain API endpoints ``/ask``, ``/search``, ``/feedback`` and
-``/documents`` (``gradio_client``; the knowledge-base tab adds ``/upload``, ``/delete``, ``/reindex``,
-``/cancel`` and ``/export_feedback``) and launches the server. Chat events are private.
+``/documents`` (``gradio_client``, :mod:`ui.gradio_api`; the knowledge-base tab adds ``/upload``,
+``/delete``, ``/reindex``, ``/cancel`` and ``/export_feedback``) and launches the server. Chat events
+are private.
 
 Every handler, public or private, checks the signed-in user's role first (:class:`ui.guard.Guard`).
 """
@@ -21,21 +22,20 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # before gradio is i
 import gradio as gr
 from starlette.middleware import Middleware
 
-from assistant import InputRejected, PolicyAssistantError, Turn, check_history
+from assistant import PolicyAssistantError
 from ui.access import READ, Access
 from ui.api import ApiDispatchMiddleware, build_api
 from ui.api_keys import ApiKeys, RateLimiter
 from ui.auth import checker
 from ui.chat_tab import build_chat_tab
+from ui.gradio_api import build_gradio_api
 from ui.guard import Guard
-from ui.guard import rejected as _rejected
 from ui.kb_select import ServedKb, build_kb_select
 from ui.kb_tab import _progress_fn as _progress_fn  # re-exported: tests/ui/test_ui_write_jobs.py
 from ui.kb_tab import build_kb_tabs
-from ui.limits import RATINGS, WEB, check_answer_id, check_choice, check_int, check_text
 from ui.quiz_tab import build_quiz_tab
 from ui.security import SecurityHeadersMiddleware, forwarded_allow_ips, is_loopback
-from ui.service import ServiceError, WebService, answer_payload
+from ui.service import WebService
 from ui.style import CSS, FONTS, MONO_FONTS
 from ui.throttle import LoginThrottle, LoginThrottleMiddleware
 from ui.viewer import HEAD, AssetsMiddleware
@@ -50,66 +50,27 @@ class StartupRefused(PolicyAssistantError, RuntimeError):
     """The server would be unsafe as configured (e.g. a public address without login)."""
 
 
-# -- plain API endpoints ------------------------------------------------------------------------------
-def _api(service: WebService, guard: Guard) -> None:
-    def ask(question: str, request: gr.Request, history: list[str] | None = None) -> dict[str, Any]:
-        """Answer a question from the documents; ``history`` lists earlier questions of the conversation."""
-        guard(request, READ)
-        try:
-            answer_id, answer = service.ask(question, [Turn(q) for q in check_history(history)])
-        except (ServiceError, InputRejected) as exc:
-            raise _rejected(exc) from exc
-        return answer_payload(answer_id, answer, service.doc_record)
-
-    def search(question: str, request: gr.Request, k: int = 10) -> list[dict[str, Any]]:
-        """Ranked passages with their fused scores and the ranks from each retriever."""
-        guard(request, READ)
-        try:
-            hits = service.search(question, check_int(k, "k", 1, WEB.search_k))
-        except (ServiceError, InputRejected) as exc:
-            raise _rejected(exc) from exc
-        return [h.to_dict() | {"bm25_rank": h.bm25_rank, "dense_rank": h.dense_rank} for h in hits]
-
-    def feedback(answer_id: str, rating: str, request: gr.Request, comment: str = "") -> dict[str, Any]:
-        """Rate an answer (rating "up" or "down") with an optional comment."""
-        guard(request, READ)
-        try:
-            answer_id = check_answer_id(answer_id)
-            rating = check_choice(rating, "rating", RATINGS)
-            comment = check_text(comment, "comment", WEB.comment_chars)
-            return {"id": service.record_feedback(answer_id, rating, comment)}
-        except ValueError as exc:  # InputRejected, ServiceError
-            raise _rejected(exc) from exc
-
-    def documents(request: gr.Request) -> list[dict[str, Any]]:
-        """The documents in the knowledge base."""
-        guard(request, READ)
-        return [{k: getattr(d, k) for k in d.__slots__} for d in service.documents()]
-
-    for fn in (ask, search, feedback, documents):
-        gr.api(fn, api_name=fn.__name__)
-
-
 # -- layout -------------------------------------------------------------------------------------------
 def build_app(
     service: WebService, access: Access | None = None, more_kbs: Sequence[ServedKb] = ()
 ) -> gr.Blocks:
     """The page; ``more_kbs`` (``serve --kb``) adds knowledge bases after ``service``'s, with a 知识库
-    dropdown (:mod:`ui.kb_select`). The Gradio API endpoints (``/ask`` …) serve ``service``; the open API
-    (``/api``, ``/v1``: :func:`launch`) lets a call name the knowledge base."""
+    dropdown (:mod:`ui.kb_select`); the Gradio API endpoints (``/ask`` …, :mod:`ui.gradio_api`) then take
+    the knowledge base's name as one more input, as the open API (``/api``, ``/v1``: :func:`launch`) does."""
     access = access or Access()
     guard = Guard(service, access)
+    served = [ServedKb(access.kb, service, access), *more_kbs]
     with gr.Blocks(title="政策通", analytics_enabled=False) as demo:
         gr.Markdown("# 政策通\n只依据已入库的政策文件回答，每个答案都附原文出处。", elem_id="pa-title")
         who = gr.Markdown(elem_id="pa-who")
         if more_kbs:
-            build_kb_select(demo, [ServedKb(access.kb, service, access), *more_kbs], who)
+            build_kb_select(demo, served, who)
         else:
             with gr.Tabs():
                 build_chat_tab(service, guard)  # 问答 and the document viewer
                 build_kb_tabs(demo, service, guard, who)  # 知识库, 检索测试
                 build_quiz_tab(service.assistant, lambda r: guard(r, READ))  # 出题: generate, review, export
-        _api(service, guard)
+        build_gradio_api(served, [guard, *(Guard(kb.service, kb.access) for kb in more_kbs)])
     _name_missing_inputs(demo)
     return demo
 

@@ -11,8 +11,8 @@ folder and listed in its panel, so opening one continues it there. Gradio leaves
 the page, so the element ids of the visible one stay unique.
 
 With one knowledge base nothing here is used and the page is as before (:func:`ui.app.build_app`).
-The open API (``/api``, ``/v1``) lets each call name its knowledge base (:mod:`ui.api_kbs`); the Gradio
-API endpoints (``/ask``, ``/search`` …, for ``gradio_client``) serve the first one.
+The open API (``/api``, ``/v1``) lets each call name its knowledge base (:mod:`ui.api_kbs`), and so do the
+Gradio API endpoints (``/ask``, ``/search`` …, for ``gradio_client``: :mod:`ui.gradio_api`).
 """
 
 from __future__ import annotations

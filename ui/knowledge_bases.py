@@ -10,7 +10,9 @@ knowledge base (a :class:`ServedKb`, the first one the default), and:
 - the open API (:mod:`ui.api_kbs`) takes the knowledge base from the call: ``kb`` in the body of
   ``POST /api/ask`` and ``/api/search`` (``?kb=`` on ``GET /api/documents``), the ``model`` of
   ``/v1/chat/completions`` (``policy-assistant:NAME`` or ``NAME``; ``/v1/models`` lists one per
-  knowledge base the key may read), the first one when the call names none.
+  knowledge base the key may read), the first one when the call names none;
+- the Gradio API endpoints (``/ask``, ``/search``, ``/feedback``, ``/documents``; :mod:`ui.gradio_api`)
+  take the name as one more input, last (``kb``, default the first one).
 
 Without ``--kb`` nothing changes: ``--index``/``--kb-name`` name the one.
 
