@@ -54,7 +54,11 @@ _BODY = re.compile(
     r"(?:地方)?(?:各级)?人民政府(?:[\u4e00-\u9fff]{0,8}?(?:部门|主管部门))?"
     r"|[\u4e00-\u9fff]{0,10}?(?:主管部门|行政部门|部门|委员会|办事处|机构|村民委员会|居民委员会)"
 )
-_NEGATION = re.compile(r"不得|禁止|严禁|不能|不准|不予|不应|不再|取消|不收|免征|免收|免予|免费|不承担|不负担")
+# Words that exempt (免征, 免费, 不承担…): a no that means "need not" (不需要), not "may not".
+EXEMPTIONS = ("不收", "免征", "免收", "免予", "免费", "不承担", "不负担")
+_NEGATION = re.compile(
+    "|".join(("不得", "禁止", "严禁", "不能", "不准", "不予", "不应", "不再", "取消", *EXEMPTIONS))
+)
 _PERMISSION = re.compile(r"可以|允许|鼓励|支持|有权|可|应当|依法")
 _ENUM_SEP = re.compile(r"[、，]|和|及|以及|与|或者|或")
 

@@ -168,9 +168,8 @@ def _pack(
                     keep = current[lead[-1] :] if lead and cfg.overlap_sentences else []
                 # Overlap only when it leaves room for new text and the new sentence is not a heading
                 # (unless the overlap is the lead-in of the items that follow).
-                if (at_heading and not announced) or sum(
-                    k.tokens for k in keep
-                ) + sent.tokens > cfg.max_tokens:
+                fits = sum(k.tokens for k in keep) + sent.tokens <= cfg.max_tokens
+                if (at_heading and not announced) or not fits:
                     keep = []
                 current, overlap, used = list(keep), len(keep), sum(k.tokens for k in keep)
         current.append(sent)

@@ -40,10 +40,7 @@ class Number(AnswerType):
         if not spans:
             return 0.0
         if info.unit_forms:
-            fitting = [s for s in spans if any(u in s.text for u in self.units(info))]
-            if info.unit in COUNTED:
-                # 多少人联名 is answered by 五分之一以上的村民: a share of those counted.
-                fitting += [s for s in spans if _SHARE.search(s.text)]
+            fitting = [s for s in spans if self.states_unit(info, s)]
             if info.unit in _MONEY and not _PENALTY.search(info.text):
                 # 补贴给多少钱 is not answered by a fine: …处1000元以下罚款 states what one pays.
                 fitting = [s for s in fitting if not _PENALTY.search(_clause_of(sentence, s))]
@@ -51,11 +48,13 @@ class Number(AnswerType):
         return 1.0
 
     @staticmethod
-    def units(info: QuestionInfo) -> tuple[str, ...]:
-        """The units an answer may carry: a fine asked in money may be a multiple (1倍以上3倍以下的罚款)."""
+    def states_unit(info: QuestionInfo, span: Span) -> bool:
+        """Whether a figure is in the asked unit: a fine asked in money may be a multiple (1倍以上3倍以下的
+        罚款); 多少人联名 is answered by 五分之一以上的村民, a share of those counted."""
+        units = info.unit_forms
         if info.unit in _MONEY and _PENALTY.search(info.text):
-            return (*info.unit_forms, "倍")
-        return info.unit_forms
+            units = (*units, "倍")
+        return any(u in span.text for u in units) or (info.unit in COUNTED and bool(_SHARE.search(span.text)))
 
     def strict(self, info: QuestionInfo) -> bool:
         return bool(info.unit_forms)
@@ -64,10 +63,7 @@ class Number(AnswerType):
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:
         if spans and info.unit_forms:
-            spans = [
-                s for s in spans
-                if any(u in s.text for u in self.units(info)) or (info.unit in COUNTED and _SHARE.search(s.text))
-            ] or spans  # fmt: skip
+            spans = [s for s in spans if self.states_unit(info, s)] or spans
         return super().pick(info, sentence, unstated(info, spans), terms)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
 from assistant.answer_types.number import NUMBER_CUE
-from assistant.extract import Span, obligations
+from assistant.extract import EXEMPTIONS, Span, obligations
 
 _YESNO = re.compile(
     r"能不能|能否|可不可以|可否|是否|要不要|是不是|有没有|会不会|用不用|该不该|行不行|算不算|([\u4e00-\u9fff])不\1|[能可会要需得应][^，。？]{0,12}吗[？?]?$|吗[？?]?$"
@@ -22,7 +22,7 @@ def verdict(span: Span | None) -> str | None:
     if span is None:
         return None
     if span.kind == "no":
-        if span.text in ("免征", "免收", "免予", "不收", "免费", "不承担", "不负担"):
+        if span.text in EXEMPTIONS:
             return "不需要"
         if span.text in ("取消",):
             return "可以"
