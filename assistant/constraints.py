@@ -45,6 +45,7 @@ _PINNED_YEAR = re.compile(
 )
 # Words that name who or what a rule is about (主体): a role, a body, a household, a fund.
 _SUBJECT_END = re.compile(r"(?:会|员|手|户|职工|农民工|主|者|队|家庭|津贴|补贴|补助|企业|机构|基金|司机)$")
+_EVERYDAY_ENDS = ("户", "主", "家")
 # Words that lead into a subject without qualifying it (根据理事会…, 请问董事会…, 规定成员…).
 _FUNCTION_WORDS = frozenset({
     "根据", "按照", "依照", "依据", "参照", "规定", "请问", "问问", "咨询", "一下", "关于", "对于", "针对",
@@ -56,6 +57,16 @@ _NOT_SUBJECT = re.compile(r"^[一二两三四五六七八九十百千万几每�
 _STOPWORDS = stopwords()  # never indexed, so never "seen": 或者, 以及
 # Kinds a title can show; the others (文件, 规定, 政策) may be any document.
 _TITLE_KINDS = ("一号文件", "条例", "办法", "意见", "决定", "通知", "规划", "建议")
+# A region's own document asked for: 山东省的村委会选举办法, 浙江出台的低保实施细则, 江苏的政策 (a
+# national law named after the region, 山东按照促进法规定, is not one: provinces make no 法).
+# The words between name the document (村委会选举); a question word, verb of asking or 法 among them
+# means the kind word is something else (山东农民能享受哪些政策, 山东的老人按规定能领多少钱). 规定, 文件
+# and 政策 name a document only right after the region (山东的相关规定, 山东出台的文件).
+_REGIONAL_KIND = re.compile(
+    r"(?:省|市|自治区)?(?:的|出台的|发布的|印发的|制定的)?"
+    r"(?:[^，。？！?!、法按能没吗呢么多少几什谁哪啥咋怎让给领]{0,12}?(实施细则|实施办法|条例|办法|细则|意见|通知)"
+    r"|(?:相关|有关|这方面的|具体)?(规定|文件|政策))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +114,9 @@ def document_gap(info: QuestionInfo, docs: Sequence[DocRecord], hints: DocHints)
         else:
             text = f"现有文件中没有{gap.asked}的{gap.name}；{'、'.join(gap.labels)}的{gap.name}见下方（仅供参考）"
         return Unmet(gap.kind, text + "。", gap.others)
+    regional = _regional_gap(info, docs) or _version_gap(info, docs, hints)
+    if regional is not None:
+        return regional
     for year, kind in pinned_years(info.text):
         if hints.targeted:
             break  # the named document decides (its year was checked with its name)
@@ -114,6 +128,39 @@ def document_gap(info: QuestionInfo, docs: Sequence[DocRecord], hints: DocHints)
             if len(others) <= 3:
                 text += f"；{_years_text(others)}的相关{kind}见下方（仅供参考）"
             return Unmet("year", text + "。", tuple(d.doc_id for d in of_kind))
+    return None
+
+
+_VERSION = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:的)?(?:修改|修订|修正|新修订|版)")
+
+
+def _version_gap(info: QuestionInfo, docs: Sequence[DocRecord], hints: DocHints) -> Unmet | None:
+    """A named document's version the knowledge base does not hold (社会保险法2023年修改以后…, when the
+    text held is the 2018 amendment): its clauses cannot say what that version changed."""
+    if not hints.targeted:
+        return None
+    held = [d for d in docs if d.doc_id in hints.targeted]
+    for m in _VERSION.finditer(info.text):
+        year = m.group(1)
+        if held and not any(year in doc_years(d) for d in held):
+            have = "、".join(sorted({f"《{d.title}》（{label_year(d)}年）" for d in held}))
+            return Unmet("year", f"现有文件中没有{year}年修改的版本；现有的是{have}。", tuple(hints.targeted))
+    return None
+
+
+def _regional_gap(info: QuestionInfo, docs: Sequence[DocRecord]) -> Unmet | None:
+    """A region's own document (山东省的…办法) when the knowledge base holds none of that region: a
+    national clause is not that province's rule, so the question is refused with the region named."""
+    if not info.regions:
+        return None
+    held = {doc_region(d) for d in docs}
+    for region in info.regions:
+        if region in held:
+            continue
+        start = info.text.index(region)
+        m = _REGIONAL_KIND.match(info.text, start + len(region))
+        if m is not None:
+            return Unmet("region", f"现有文件中没有{info.text[start : m.end()]}，无法据此回答。")
     return None
 
 
@@ -204,7 +251,9 @@ def subjects(
 
     qualified: list[tuple[str, str, str]] = []
     for i, w in enumerate(seq):
-        if foreign(w) and _SUBJECT_END.search(w):
+        # 散户, 债主, 承包户: everyday words for households and owners are how cadres speak, not
+        # subjects the documents lack; a never-used role or body (骑手, 董事会) is.
+        if foreign(w) and _SUBJECT_END.search(w) and not w.endswith(_EVERYDAY_ENDS):
             joined = i and foreign(seq[i - 1]) and seq[i - 1] + w in text
             return Subjects(seq[i - 1] + w if joined else w, w)  # 外卖 + 骑手
         if i and plain(w) and _SUBJECT_END.search(w) and plain(seq[i - 1]) and seq[i - 1] not in verbs:

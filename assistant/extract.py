@@ -48,6 +48,8 @@ _DATE = re.compile(
     # How often or how early: 每三年调整一次, 每季度, 提前半年, 连续两年以上, 半年内.
     rf"|每{_NUM}个?(?:年|季度|月|周)|每半年|每季度|提前(?:{_NUM}个?(?:年|月|日|天|工作日)|半年)"
     rf"|连续{_NUM}个?(?:年|月|日|天)(?:以上)?|半年(?:内|以内)"
+    # A length reached: 累计缴费满十五年, 工作满一年.
+    rf"|满{_NUM}个?(?:年|月|日|天)(?!龄)"
 )
 _BODY = re.compile(
     r"(?:县级以上地方|县级以上|省级|市级|县级|乡级|乡镇|设区的市级|省、自治区、直辖市|涉农区|区|市|县|省|国家|各级|地方各级)?"
@@ -55,9 +57,15 @@ _BODY = re.compile(
     r"|[\u4e00-\u9fff]{0,10}?(?:主管部门|行政部门|部门|委员会|办事处|机构|村民委员会|居民委员会)"
 )
 # Words that exempt (免征, 免费, 不承担…): a no that means "need not" (不需要), not "may not".
-EXEMPTIONS = ("不收", "免征", "免收", "免予", "免费", "不承担", "不负担")
+EXEMPTIONS = ("不收", "免征", "免收", "免予", "免除", "免费", "不承担", "不负担", "不缴", "无需", "不需")
 _NEGATION = re.compile(
     "|".join(("不得", "禁止", "严禁", "不能", "不准", "不予", "不应", "不再", "取消", *EXEMPTIONS))
+)
+# 不能 closed by 的 within a few characters, before a clause end or a person, says what one cannot do:
+# it describes a person or case (不能自理的残疾人, 外出不能参加投票的，); 不能侵占村集体的财产 still rules
+# and 不承担…的筹劳义务 still exempts.
+_DESCRIBES = re.compile(
+    r"[^，。；：,;:的]{1,6}的(?:[，,；;]|[^，。；的]{0,4}?(?:人|者|员|儿童|少年|家庭|户|对象|成员))"
 )
 _PERMISSION = re.compile(r"可以|允许|鼓励|支持|有权|可|应当|依法")
 _ENUM_SEP = re.compile(r"[、，]|和|及|以及|与|或者|或")
@@ -226,6 +234,8 @@ def obligations(sentence: str) -> list[Span]:
     """Modal clauses for yes/no questions: 不得… (no) or 可以/应当… (yes)."""
     out = []
     for m in _NEGATION.finditer(sentence):
+        if m.group(0) == "不能" and _DESCRIBES.match(sentence, m.end()):
+            continue  # 外出不能参加投票的，可以委托 / 生活不能自理的残疾人: it describes who, it rules nothing
         out.append(Span(m.start(), m.end(), "no", m.group(0)))
     for m in _PERMISSION.finditer(sentence):
         out.append(Span(m.start(), m.end(), "yes", m.group(0)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from importlib import resources
 
 from corpus.errors import PolicyAssistantError
+from corpus.tokenize import default_tokenizer
 
 
 def load_lexicon(text: str, source: str = "lexicon.tsv") -> dict[str, tuple[str, ...]]:
@@ -41,10 +42,44 @@ REGIONS = (
 )  # fmt: skip
 
 
+def _word_spans(question: str) -> list[tuple[int, int]]:
+    """Where each of the question's words sits (jieba's segmentation, punctuation left out)."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for word in default_tokenizer().words(question):
+        start = question.find(word, at)
+        if start < 0:
+            continue
+        spans.append((start, start + len(word)))
+        at = start + len(word)
+    return spans
+
+
+def _stands_as_words(question: str, key: str, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``key`` occurs where a word starts, or inside one word (低保 in 低保户), not from the
+    middle of a word: 回来 in 收回|来 is not 回来 (返乡). Only the start is checked, since jieba often
+    splits a question word's end (哪|天起)."""
+    start = question.find(key)
+    while start >= 0:
+        end = start + len(key)
+        inside_one = any(a <= start and end <= b for a, b in spans)
+        if inside_one or not any(a < start < b for a, b in spans):
+            return True
+        start = question.find(key, start + 1)
+    return False
+
+
 def expansions(question: str) -> list[str]:
-    """Formal terms implied by the question's colloquial or abbreviated wording."""
+    """Formal terms implied by the question's colloquial or abbreviated wording (a form counts only
+    where it is a word of the question, not two halves of neighbouring words)."""
     out: list[str] = []
+    spans: list[tuple[int, int]] | None = None
     for key, forms in SYNONYMS.items():
-        if key in question:
-            out.extend(f for f in forms if f not in question and f not in out)
+        if key not in question:
+            continue
+        if len(key) > 1:
+            spans = _word_spans(question) if spans is None else spans
+            if not _stands_as_words(question, key, spans):
+                continue
+        out.extend(f for f in forms if f not in question and f not in out)
     return out

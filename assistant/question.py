@@ -22,12 +22,20 @@ _MONEY_ASKED = re.compile(
     r"(?:钱|费|工资|补贴|津贴|补助|奖金|罚款)[^，。？?]{0,10}(?:多少|几)(?!成|倍|比例|百分)"
 )
 _SHARE_ASKED = re.compile(r"比例|比重|百分之|几成|多少倍|几倍")
+# 比例得达到百分之多少 / 占多少比重 / 几成: a share is asked; only a share (5%, 三分之一, 两成) answers it.
+_PROPORTION_ASKED = re.compile(
+    r"(?:比例|比重|百分之)[^，。？?]{0,8}(?:多少|几)|占(?:多少|几)|几成|(?:多少|几)[^，。？?]{0,4}(?:比例|比重)"
+)
+# 开办资金最少得有多少万: a sum of money in 万 (not 低保对象有多少万, 几万亩, 多少万亿斤).
+_TEN_THOUSANDS_ASKED = re.compile(
+    r"(?:钱|资金|费|元|工资|补贴|补助|投资|收入|存款|奖金|罚)[^，。？?]{0,12}(?:多少|几)万(?:元|块钱|块)?(?=$|[，。？?！!吗呢啊])"
+)
 
 _DOC_SUFFIX = r"(?:暂行办法|实施办法|办法|条例|意见|决定|规定|通知|规划|建议|纲要|方案|促进法|组织法|一号文件|[^\s说做方想看合依违守执立司用手无，。？的]法)"
 _NAMED_DOC = re.compile(
     r"《([^》]{2,40})》|((?:中华人民共和国)?[\u4e00-\u9fff0-9]{1,20}?"
     + _DOC_SUFFIX
-    + r")(?=[里中上里面的，。？?是从自什哪对有规要说讲提怎关第]|$)"
+    + r")(?=[里中上里面的，。？?是从自什哪对有规要说讲提怎关第0-9]|$)"
     # 一号文件 names one kind of document whatever follows it (2025年一号文件鼓励…).
     + r"|((?:(?:19|20)?\d{2}年(?:的)?)?(?:中央)?一号文件)"
 )
@@ -45,7 +53,7 @@ _GENERIC_NAME = re.compile(
     r"法律|法规|规章|政策|制度|文件|规定|办法|条例|意见|通知|决定|规划|建议|方案|纲要|法|律|的)+$"
 )
 _BAD_DOC_START = re.compile(
-    r"^(什么|哪|怎么|有|这|那|该|本|我们|咱|他|她|它|啥|按|照|依)|哪|什么|怎么|谁|几|多少"
+    r"^(什么|哪|怎么|有|这|那|该|本|我们|咱|他|她|它|啥|按|照|依)|哪|什么|怎么|谁|几|多少|啥|咋"
 )
 # Before its type suffix, a name holds no clause words or verbs of making a document: 产生办法由…章程规定,
 # 制定帮扶项目资产管理办法 and 违反规划 speak of documents in general, they do not name one.
@@ -123,7 +131,14 @@ def analyse(question: str, types: AnswerTypes = ANSWER_TYPES) -> QuestionInfo:
     q = question.strip()
     found = _UNIT.search(q)
     money = _MONEY_ASKED.search(q) and not _SHARE_ASKED.search(q)
-    unit = found.group(1) if found else "钱" if money else None
+    if found:
+        unit: str | None = found.group(1)
+    elif _PROPORTION_ASKED.search(q):
+        unit = "比例"
+    elif money or _TEN_THOUSANDS_ASKED.search(q):
+        unit = "钱"
+    else:
+        unit = None
     return QuestionInfo(
         text=q,
         answer_type=types.classify(q),

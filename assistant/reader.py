@@ -20,7 +20,9 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from assistant.answer_types import QuestionInfo
+from assistant.conditions import condition_fit, stated_quantities
 from assistant.extract import Span, lead_in_items
+from assistant.lexicon import SYNONYMS
 from assistant.planted import in_planted, planted_spans, without_planted
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.types import Hit
@@ -177,7 +179,7 @@ class Reader:
             g for g in dict.fromkeys(char_bigrams(normalize_text(info.text))) if not _is_question_gram(g)
         ]
         terms += [Term(g, p.bigram_weight * idf("#" + g)) for g in grams if idf("#" + g) > 0]
-        return terms
+        return _colloquial_capped(terms, info)
 
     def read(
         self,
@@ -196,6 +198,7 @@ class Reader:
         kind = info.answer_type
         terms = self.terms(info)
         total = sum(t.weight for t in terms) or 1.0
+        stated = stated_quantities(info.text) if p.condition_weight else []
         found: list[_Scored] = []
         for rank, hit in enumerate(hits):
             c = hit.chunk
@@ -225,7 +228,10 @@ class Reader:
                 fit = kind.fit(info, sent, spans)
                 shape = p.heading_penalty if _looks_like_heading(sent, p.heading_chars) else 1.0
                 length = p.length_credit * min(len(sent) / p.length_chars, 1.0)
-                score = (coverage + p.fit_weight * kind.fit_gain * fit + length) * shape * doc_boost + prior
+                case = p.condition_weight * condition_fit(stated, sent) if stated else 0.0
+                score = (
+                    coverage + p.fit_weight * kind.fit_gain * fit + length + case
+                ) * shape * doc_boost + prior
                 ev = Evidence(hit, c.start + ls, c.start + le, sent, coverage, fit, score, tuple(spans))
                 found.append(_Scored(rank, ls, unit_end, ev, shape * doc_boost))
         scored = self._semantic(info, found, similarity)
@@ -293,6 +299,27 @@ class Reader:
             return evidence
         chosen = max(rivals, key=lambda ev: (own(ev), ev.score))
         return [chosen, *(ev for ev in evidence if ev is not chosen)]
+
+
+def _colloquial_capped(terms: list[Term], info: QuestionInfo) -> list[Term]:
+    """A colloquial word the lexicon maps to formal wording (低保 → 最低生活保障) weighs no more than
+    its formal form: documents rarely write the colloquial word, so its rarity would otherwise let
+    the one clause that happens to use it outweigh the clauses that say it formally. Only a formal
+    form that is itself a question term caps (a form of several words, 起|施行, would cap 开始施行
+    by a word the question keeps anyway)."""
+    formal = {t.text: t.weight for t in terms if t.text in info.expansions}
+    caps: dict[str, float] = {}
+    for key, forms in SYNONYMS.items():
+        weights = [formal[f] for f in forms if f in formal]
+        if key in info.text and weights:
+            caps[key] = max(weights)
+    if not caps:
+        return terms
+    return [
+        Term(t.text, min(t.weight, caps[t.text])) if t.text in caps else t
+        for t in terms
+        if t.text in caps or not any(t.text in key and len(t.text) < len(key) for key in caps)
+    ]
 
 
 _HEADING = re.compile(

@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--variants",
         default="fp32,int8",
-        help="comma-separated: fp32, int8, q4; fp32/2 = two threads per run, one batch at a time; fp32/1x1 = one thread",
+        help="comma-separated: fp32, int8, int8s, q4; fp32/2 = two threads per run, one batch at a time; fp32/1x1 = one thread",
     )
     parser.add_argument("--data-dir", type=Path, default=Path.home() / ".policy-assistant")
     parser.add_argument("--rounds", type=int, default=3)

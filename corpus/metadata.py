@@ -81,6 +81,9 @@ _ORDER_NUMBER = re.compile(rf"(?<!{_CJK})({_CJK}{{1,16}}令)\s*第\s*(\d{{1,5}})
 _NEXT_FIELD = r"(?=\s+(?:\S{1,6})[:：]|\s*$)"
 _SOURCE_LINE = re.compile(rf"(?:^|(?<=[\s|]))来源\s*[:：]\s*(\S(?:.*?\S)?){_NEXT_FIELD}", re.M)
 _AUTHOR_LINE = re.compile(rf"(?:^|(?<=[\s|]))作者\s*[:：]\s*(\S(?:.*?\S)?){_NEXT_FIELD}", re.M)
+# Scraped bylines carry placeholders for a glyph or spacer the page drew (厅长□ 刘志杰): □ and the
+# Unicode replacement character stand for a space there, never for text of the value.
+_BYLINE_FILLER = re.compile(r"[\s\u25a1\ufffd]+")
 # Lines that are a byline or a sentence cannot be a title.
 _BYLINE = re.compile(r"(?:时间|来源|作者|发布|字号)\s*[:：]")
 _SENTENCE_END = re.compile(r"[。；;！？]$")
@@ -264,17 +267,22 @@ def derive_meta(
         law.issuer,
         issuer_field.group(1).strip() if issuer_field else "",
         sig.issuer if sig else "",
-        source.group(1).strip() if source else "",
+        _byline_value(source.group(1)) if source else "",
     ]
     return DocMeta(
         title=_derive_title(body, fallback_title),
         issuer=next((i for i in issuers if i), ""),
         date=date,
         doc_number=find_doc_number(body[: opening.end]) or find_doc_number(head),
-        source_url=source.group(1).strip() if source else "",
-        author=author.group(1).strip() if author else "",
+        source_url=_byline_value(source.group(1)) if source else "",
+        author=_byline_value(author.group(1)) if author else "",
         extra=law.extra,
     )
+
+
+def _byline_value(value: str) -> str:
+    """A byline field's value (来源/作者) with scraping fillers and runs of spaces made one space."""
+    return _BYLINE_FILLER.sub(" ", value).strip()
 
 
 def merge_meta(header: DocMeta, derived: DocMeta) -> DocMeta:

@@ -3,7 +3,8 @@
 Recognized headings, from coarse to fine: 第X编, 第X章, 第X节, markdown ``#``, 一、, 第X条,
 （一）, 1. / 1、, （1）. Which of them a document uses decides the levels: the coarsest kind
 present is its top level, and chunks never cross a top-level section. Articles (评论文章) also
-head paragraphs with a short lead sentence (e.g. 聚焦目标任务抓统筹推进。) that serves as a heading.
+head paragraphs with a short lead sentence (e.g. 聚焦目标任务抓统筹推进。) that serves as a heading;
+their closing paragraphs after the last point form a section of their own, 结语.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ HEADING_RANK = {kind: rank for rank, (kind, _) in enumerate(_PATTERNS)}
 
 # A lead sentence: a short clause ending in 。 at the start of an indented article paragraph.
 _LEAD = re.compile(r"^[^，。；：！？“”]{4,20}[。！]")
+# An article's closing (结语) begins with a paragraph that looks back on the points before it
+# (综上…, 总之…, 围绕上述五个方面…); 以上 only at the very start, as 3年以上 is a quantity.
+_RECAP = re.compile(
+    r"^(?:综上|总之|总而言之|总的来说|总的来看|总体来看|概括起来"
+    r"|(?:围绕|通过|按照|结合|根据|落实|做好|抓好)?(?:上述|前述)|以上)"
+)
+CLOSING_LABEL = "结语"
 _MAX_TITLE = 30
 
 
@@ -114,10 +122,14 @@ def analyse(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[Line]:
             if lead and len(s) > 30 and not re.search(r"是|我们|我国|我省", lead.group(0)):
                 kinds[i] = "lead"
 
+    closing = _closing_start([s for _, _, s in lines], kinds)
     present = sorted({k for k in kinds if k}, key=lambda k: HEADING_RANK[k])
     stack: list[tuple[int, Heading]] = []  # (rank, heading)
     result: list[Line] = []
-    for (start, end, s), kind in zip(lines, kinds, strict=True):
+    for i, ((start, end, s), kind) in enumerate(zip(lines, kinds, strict=True)):
+        if i == closing:
+            # The closing is no point of the list: it gets a section of its own, not the last point's.
+            stack = [(-1, Heading("closing", CLOSING_LABEL, start))]
         if kind is not None:
             rank = present.index(kind) * 10 + (_md_level(s) if kind == "md" else 0)
             while stack and stack[-1][0] >= rank:
@@ -126,6 +138,25 @@ def analyse(text: str, skip: tuple[tuple[int, int], ...] = ()) -> list[Line]:
             stack.append((rank, Heading(kind, label, start)))
         result.append(Line(start, end, tuple(h for _, h in stack), kind is not None))
     return result
+
+
+def _closing_start(texts: list[str], kinds: list[str | None]) -> int | None:
+    """Index of the first line of an article's closing (结语), or ``None``.
+
+    A lead heading covers its paragraph and the unheaded ones after it, up to the next heading; after
+    the last one, that would file the article's closing under its last point. The closing is told
+    by its opening words (:data:`_RECAP`), or by the article's shape: when each of three or more
+    points is one paragraph, the paragraphs after the last point are not part of it. Only articles
+    (lead headings) and a tail without headings: a numbered document's last item may run on.
+    """
+    leads = [i for i, kind in enumerate(kinds) if kind == "lead"]
+    if not leads or any(kinds[leads[-1] + 1 :]):
+        return None
+    tail = range(leads[-1] + 1, len(texts))
+    one_paragraph_points = len(leads) >= 3 and leads[-1] - leads[0] == len(leads) - 1  # no line between
+    if one_paragraph_points and tail:
+        return tail[0]
+    return next((i for i in tail if _RECAP.match(texts[i])), None)
 
 
 def breadcrumb(path: tuple[Heading, ...]) -> str:

@@ -312,6 +312,7 @@ DOC_HEADERS = ["标题", "状态", "文号", "发文机关", "日期", "修订�
 HIT_HEADERS = ["名次", "得分", "关键词名次", "向量名次", "文件", "章节", "段落"]
 DISABLED_LABEL = "已停用"
 READY_LABEL = "可用"
+UNDATED_LABEL = "未注明"  # a document whose text states no date (a scraped page with an empty 时间 line)
 
 
 def when(ts: float) -> str:
@@ -336,7 +337,7 @@ def document_rows(
                 plain(state),
                 plain(r.doc_number),
                 plain(r.issuer),
-                plain(r.date),
+                plain(r.date or UNDATED_LABEL),
                 plain((revised or {}).get(r.doc_id, "")),
                 r.n_chunks,
                 when(r.ingested_at),

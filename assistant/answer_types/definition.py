@@ -12,11 +12,17 @@ from assistant.extract import Span
 # 残疾人是指…) fits fully; one that defines something else partly; any other sentence less.
 UNMARKED_FIT = 0.2
 OTHER_TERM_FIT = 0.5
+PART_TERM_FIT = 0.8
+COPULA_FIT = 0.9  # 义务教育是…: a definition by its form less surely than 所称…是指
 _DEFINES = re.compile(r"所称|是指|系指|指的是|的统称|定义为")
 # The term a sentence defines: 本法所称X，是指 / X是指 / X，是指 (after any article number).
 _DEFINED = re.compile(
     r"所称([^，,。；]{1,24}?)[，,]?(?:是指|系指|指的是|包括)|^(?:第[^条\s]{1,8}条\s*)?([^，,。；]{1,24}?)[，,]?(?:是指|系指)"
+    # 村庄、集镇总体规划，是…的整体部署 / 义务教育是…的教育: a sentence opening on the term and 是
+    r"|^(?:第[^条\s]{1,8}条\s*)?([^，,。；]{2,16}?)[，,]?是(?![指否])"
 )
+# Marks that do not change a term: 村庄、集镇 asked as 村庄集镇, quoted or not.
+_TERM_MARKS = re.compile(r"[、“”\"\s]")
 _ASKS_MEANING = re.compile(r"[“\"][^”\"]{1,16}[”\"]|指|意思|含义|界定|定义|性质")
 _QUOTED = re.compile(r"[“\"]([^”\"]{1,16})[”\"]")
 
@@ -29,7 +35,7 @@ class Definition(AnswerType):
             r"是什么|是个什么|什么是|什么意思|含义|定位|指什么|指的是|是指|指哪|界定|怎么定义|什么性质|什么样|什么要求|新说法|什么机制|什么制度|什么账|什么文件"
         )),
         # A quoted term that the question asks the meaning of (“农村土地”，到底指哪些地): before 哪些 (list).
-        Cue(35, re.compile(r"“[^”]{1,16}”[^，。？?]{0,8}(?:[，,][^，。？?]{0,8})?(?:指|是什么|算什么|什么意思)")),
+        Cue(35, re.compile(r"“[^”]{1,16}”[^，。？?]{0,8}(?:[，,][^，。？?]{0,8})?(?:指|是什么|算什么|什么意思|什么范围|哪里范围|概念)")),
     )  # fmt: skip
     clause_fallback = True
 
@@ -44,10 +50,14 @@ class Definition(AnswerType):
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         m = _DEFINED.search(sentence)
         if m:
-            term = (m.group(1) or m.group(2) or "").strip()
-            asked = _QUOTED.findall(info.text)
-            if term and (term in info.text or any(a in term for a in asked)):
-                return 1.0
+            # 第二条 本法所称X，是指: the sentence-start form reads 本法所称 into the term; it is not part of it
+            term = _TERM_MARKS.sub("", re.sub(r"^.*所称", "", m.group(1) or m.group(2) or m.group(3) or ""))
+            asked = [_TERM_MARKS.sub("", a) for a in _QUOTED.findall(info.text)]
+            # 村委会 asked, 村民委员会 defined: the lexicon's formal form is the asked term too
+            if term and (term in _TERM_MARKS.sub("", info.text) or term in info.expansions):
+                return 1.0 if m.group(3) is None else COPULA_FIT
+            if m.group(3) is None and any(a and a in term for a in asked):
+                return PART_TERM_FIT  # 村庄 asked, 村庄、集镇规划区 defined: the asked term's own one first
         return OTHER_TERM_FIT if _DEFINES.search(sentence) else UNMARKED_FIT
 
 

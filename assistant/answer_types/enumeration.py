@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
+from assistant.answer_types.registry import written_form
 from assistant.extract import Span, enumerations
 
 # A pair (珠江三角洲地区与粤东粤西粤北地区) is a short enumeration without a 、.
@@ -14,6 +15,20 @@ PAIR_FIT = 0.6
 # A run of items inside a sentence (无劳动能力、无生活来源…) may be a condition, not the list asked for;
 # items a lead-in announces (下列…：（一）…（二）…) are a list by their form.
 INLINE_FIT = 0.7
+
+
+# 哪些人 / 哪几类人员 / 什么对象 asks for kinds of people: the items must name people (老年人、残疾人…).
+_ASKS_PEOPLE = re.compile(r"(?:哪些|哪几类|哪类|几类|哪几种|哪种|什么)(?:人|对象|群体|家庭|户)")
+_PERSON_END = re.compile(
+    r"(?:人|人员|者|员|儿童|少年|孤儿|老人|户|对象|家庭|职工|农民|学生|妇女|军人|教师|群众)[）)]?$"
+)
+_ITEM_SPLIT = re.compile(r"[、；;，]|以及|及|和|或者|[（(][一二三四五六七八九十]+[）)]")
+NOT_PEOPLE_FIT = 0.0
+
+
+def _of_people(items: str) -> bool:
+    """At least two of the items name people (end with 人, 者, 儿童, 家庭 …)."""
+    return sum(bool(_PERSON_END.search(i.strip(" 　\n：:。"))) for i in _ITEM_SPLIT.split(items)) >= 2
 
 
 class ItemsAnswer(AnswerType):
@@ -25,6 +40,12 @@ class ItemsAnswer(AnswerType):
         return enumerations(sentence)
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
+        if (
+            spans
+            and _ASKS_PEOPLE.search(written_form(info.text))
+            and not any(_of_people(s.text) for s in spans)
+        ):
+            return NOT_PEOPLE_FIT  # 哪几类人 is not answered by a list of benefits or tasks
         if any(s.kind == "listed" for s in spans):
             return 1.0
         if spans:
@@ -47,7 +68,7 @@ class Enumeration(ItemsAnswer):
         Cue(
             80,
             re.compile(
-                r"哪些|哪几|有什么|包括|包含|都有|哪[三四五六七八九十两]个|哪[三四五六两]项|哪[三四五六两]权"
+                r"哪些|哪几|有什么|些什么|包括|包含|都有|哪[三四五六七八九十两]个|哪[三四五六两]项|哪[三四五六两]权"
             ),
         ),
     )

@@ -10,7 +10,7 @@ from assistant.extract import Span, quantities
 
 # Also used by yes/no: 能领多少钱吗 asks for the figure, not a verdict.
 NUMBER_CUE = re.compile(
-    r"多少|几[个名户人倍次回座家项年天岁成万元条所名位]|几倍|比例|百分之|几分之几|几次|多大|多高|几名|多少钱|什么标准"
+    r"多少|几[个名户人倍次回座家项年天岁成万元条所名位块]|几倍|比例|百分之|几分之几|几次|多大|多高|几名|多少钱|什么标准"
 )
 # A figure in another unit than the one asked (人 for 多少钱) is a weak fit: the sentence is on topic.
 WRONG_UNIT_FIT = 0.2

@@ -15,7 +15,7 @@ class Procedure(AnswerType):
     labels = ("程序", "流程")
     cues = (
         Cue(90, re.compile(
-            r"谁|哪个部门|哪些部门|哪一级|哪级|哪个单位|什么部门|由哪|找哪|向哪|哪里办|去哪里|到哪里|怎么办理|如何办理|审批|负责|怎么用|怎么统筹|什么程序|什么手续|什么流程|怎么处理"
+            r"谁|哪个部门|哪些部门|哪一级|哪级|哪个单位|什么部门|由哪|找哪|向哪|往哪|哪里办|去哪里|到哪里|怎么办理|如何办理|审批|负责|怎么用|怎么统筹|什么程序|什么手续|什么流程|怎么处理"
         )),
     )  # fmt: skip
     clause_fallback = True  # 怎么办理 without a named body: the matching clause

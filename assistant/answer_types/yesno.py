@@ -30,6 +30,27 @@ def verdict(span: Span | None) -> str | None:
     return "可以" if span.text not in ("应当",) else "应当"
 
 
+# A bound the question asks to cross (能不能比公务员低 against 不低于…): the answer is no.
+_BOUND = re.compile(r"不(低|高|少|多)于|不(超)过")
+
+
+def _limits_crossed(question: str, sentence: str) -> list[Span]:
+    """Bounds of the sentence (不低于, 不超过 …) whose direction the question asks about (低, 超)."""
+    return [
+        Span(m.start(), m.end(), "no", m.group(0))
+        for m in _BOUND.finditer(sentence)
+        if (m.group(1) or m.group(2)) in _directions(question)
+    ]
+
+
+_COMPARES = re.compile(r"比[^，。？?]{1,12}?(低|高|少|多)|(低|高|少|多)于|(超)过|(超)出")
+
+
+def _directions(question: str) -> set[str]:
+    """The directions a question compares in (比公务员低 → 低; 超过 → 超); 低保 compares nothing."""
+    return {d for m in _COMPARES.finditer(question) for d in m.groups() if d}
+
+
 class YesNo(AnswerType):
     name = "yesno"
     labels = ("是非", "判断")
@@ -50,6 +71,7 @@ class YesNo(AnswerType):
         if not spans:
             return None
         negative = [s for s in spans if s.kind == "no"]  # a prohibition governs any permission beside it
+        negative += _limits_crossed(info.text, sentence)
         permissive = [s for s in spans if s.text in _PERMISSIVE]
         return (negative or permissive or list(spans))[0]
 

@@ -119,7 +119,7 @@ def test_how_many_people_is_answered_by_a_share_of_them() -> None:
 def test_money_asked_without_a_unit_and_a_fine_is_no_subsidy() -> None:
     info = analyse("基本农田保护补贴一亩地一年给多少钱？")
     assert info.unit == "钱" and analyse("五保户每个月的零花钱标准是多少？").unit == "钱"
-    assert analyse("衔接资金用来发展产业的要占多少比例？").unit is None  # a share, not a sum
+    assert analyse("衔接资金用来发展产业的要占多少比例？").unit == "比例"  # a share (55%), not a sum
     # A fine states what one pays: it never answers what a subsidy gives.
     assert not ANSWERER.answer("基本农田保护补贴一亩地一年给多少钱？").found
     # Asked about the fine, a multiple answers it.

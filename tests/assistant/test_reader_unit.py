@@ -92,7 +92,7 @@ PARAPHRASE = Doc(
     "村民委员会工作规程",
     "第一条 村民委员会每届任期五年，届满应当及时举行换届选举。\n第二条 村民委员会干部应当接受村民监督。",
 )
-TERM = "村干部多久换一届？"
+TERM = "村干部多久换一次？"  # 一届 would be read through the lexicon (每届 任期): no close call then
 
 
 def _cosines(best_text: str) -> tuple[list[tuple[str, int, int, str]], object]:

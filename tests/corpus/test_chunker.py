@@ -271,3 +271,32 @@ def test_a_lead_in_stays_with_the_items_it_announces() -> None:
     small = chunks_of(text, max_tokens=45)
     second = next(c for c in small if "（二）" in c.text)
     assert second.text.startswith("村民委员会选举前") and "（一）" in second.text
+
+
+def test_shared_web_article_closing_has_a_section_of_its_own() -> None:
+    """The real scraped article of ../shared/corpus: its five abilities are one paragraph each, so the
+    two paragraphs after the last (三个一批 and the summing-up) are its 结语, not 加强社会保障制度兜底能力."""
+    from pathlib import Path
+
+    from corpus.loaders import load_file
+
+    path = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "shanxi-juji-wuda-nengli.txt"
+    assert path.is_file(), f"shared corpus file not found at {path}"
+    chunks = chunk_document(load_file(path), count)
+    sections = list(dict.fromkeys(c.section for c in chunks))
+    assert sections == [
+        "",
+        "聚焦目标任务抓统筹推进。",
+        "聚焦体制机制抓有效衔接。",
+        "聚焦能力提升抓巩固拓展。",
+        "激发脱贫摘帽地区发展活力。",
+        "提高农村低收入人口发展能力。",
+        "增强基础设施支撑能力。",
+        "提升公共服务供给能力。",
+        "加强社会保障制度兜底能力。",
+        "结语",
+    ]
+    last_point = "".join(c.text for c in chunks if c.section == "加强社会保障制度兜底能力。")
+    closing = "".join(c.text for c in chunks if c.section == "结语")
+    assert "三个一批" not in last_point and "我们将" not in last_point
+    assert closing.startswith("围绕上述五个方面") and closing.endswith("高质量发展新路。")

@@ -374,7 +374,7 @@ def test_shared_corpus_loads_with_metadata() -> None:
     shanxi = by_name["shanxi-juji-wuda-nengli.txt"]
     assert shanxi.meta.title == "聚焦五大能力 有效衔接乡村振兴"
     assert shanxi.meta.source_url == "农村工作通讯-中国农村网"
-    assert shanxi.meta.author == "山西省委农办主任、省农业农村厅厅长□ 刘志杰"
+    assert shanxi.meta.author == "山西省委农办主任、省农业农村厅厅长 刘志杰"  # the page's □ spacer dropped
     assert shanxi.meta.date == ""
     kept = content(shanxi)
     assert "5479座光伏村级电站" in kept

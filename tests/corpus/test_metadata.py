@@ -92,8 +92,15 @@ def test_derive_from_scraped_byline() -> None:
     meta = derive_meta(SHANXI_HEAD, 0, "fallback")
     assert meta.title == "聚焦五大能力 有效衔接乡村振兴"
     assert meta.source_url == "农村工作通讯-中国农村网"
-    assert meta.author == "山西省委农办主任、省农业农村厅厅长□ 刘志杰"
+    # The □ is the page's spacer glyph scraped as text, not part of the author's name.
+    assert meta.author == "山西省委农办主任、省农业农村厅厅长 刘志杰"
     assert meta.date == ""
+
+
+def test_byline_fillers_become_one_space() -> None:
+    meta = derive_meta("标题\n来源：某某日报\ufffd网 作者：记者□□张三\u3000 李四\n", 0, "fb")
+    assert (meta.source_url, meta.issuer, meta.author) == ("某某日报 网", "某某日报 网", "记者 张三 李四")
+    assert derive_meta("标题\n作者：□\n", 0, "fb").author == ""
 
 
 def test_derive_from_official_document() -> None:

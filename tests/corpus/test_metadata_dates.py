@@ -192,7 +192,7 @@ def test_shared_corpus_web_article_and_revised_regulation() -> None:
         "农村工作通讯-中国农村网",
         "",
     )
-    assert web.author == "山西省委农办主任、省农业农村厅厅长□ 刘志杰"
+    assert web.author == "山西省委农办主任、省农业农村厅厅长 刘志杰"  # the page's □ spacer dropped
     law = by_name["2014-02-21_shehui-jiuzhu-zanxing-banfa.txt"].meta
     extra = dict(law.extra)
     # The header's date is the first promulgation; the title names the 2019 revision the text is.

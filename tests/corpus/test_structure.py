@@ -106,6 +106,47 @@ def test_article_lead_sentences_act_as_headings() -> None:
     assert ARTICLE[lines[1].start] == "聚"
 
 
+def _point(lead: str) -> str:
+    return f"　　{lead}。各地要把这项工作摆上重要位置，逐级压实责任，确保各项措施落地见效。\n\n"
+
+
+def test_article_closing_after_one_paragraph_points_is_no_part_of_the_last() -> None:
+    # Every point is one paragraph, so the paragraphs after the last are the article's closing,
+    # whatever their wording; the opening statement keeps no section.
+    text = (
+        "山西是脱贫攻坚的重要战场。全省上下凝心聚力，取得了决定性成就。\n\n"
+        + "".join(
+            _point(lead)
+            for lead in ("聚焦目标任务抓统筹推进", "聚焦体制机制抓有效衔接", "聚焦能力提升抓巩固拓展")
+        )
+        + "　　实施好重点工程项目，培育1000家龙头企业，新建一批农村基础设施项目，持续改善生产生活条件。\n\n"
+        + "　　巩固脱贫成果是基础，做好有效衔接是关键。我们将做实做细各项工作。\n"
+    )
+    got = paths(text)
+    assert got["山西是脱贫攻坚"] == ""
+    assert got["聚焦能力提升"] == "聚焦能力提升抓巩固拓展。"
+    assert got["实施好重点工程"] == got["巩固脱贫成果"] == "结语"
+    closing = [line for line in analyse(text) if line.path and line.path[0].label == "结语"]
+    assert [line.is_heading for line in closing] == [False, False]
+    assert closing[0].path[0].start == closing[0].start
+
+
+def test_article_closing_is_told_by_its_opening_words_when_points_run_on() -> None:
+    leads = ("聚焦目标任务抓统筹推进", "聚焦产业发展抓增收致富")
+    points = "".join(
+        _point(lead) + "　　各县要建立工作台账，按月调度进展，及时解决突出问题。\n\n" for lead in leads
+    )
+    # The last point runs on over a second paragraph; only a recap (综上…, 围绕上述…) starts the closing.
+    assert paths(points)["聚焦产业发展"] == "聚焦产业发展抓增收致富。"
+    assert [breadcrumb(line.path) for line in analyse(points)][-1] == "聚焦产业发展抓增收致富。"
+    for recap in ("综上所述，各项工作要统筹推进、一体落实。", "围绕上述两个方面，实施好一批重点项目。"):
+        got = paths(points + "　　" + recap + "\n")
+        assert got[recap[:6]] == "结语", recap
+    # A numbered document's last item keeps its closing paragraphs: the rule is for articles only.
+    numbered = YIJIAN + "\n综上所述，各地要抓好落实。\n"
+    assert paths(numbered)["综上所述"] == "二、确保不发生规模性返贫 > （一）落实防止返贫监测帮扶机制"
+
+
 def test_lead_sentences_are_ignored_when_formal_headings_exist() -> None:
     text = (
         "第一条 总体要求。\n\n聚焦目标任务抓统筹推进。省委省政府坚持把脱贫攻坚作为头等大事和第一民生工程。\n"

@@ -57,6 +57,14 @@ def test_rows_show_number_revision_and_state() -> None:
     assert render.doc_label(rec(), disabled=True).startswith("[已停用] ")
 
 
+def test_a_document_stating_no_date_shows_it_as_unstated() -> None:
+    """A scraped page with an empty 时间 line: 未注明, never a blank a reader takes for missing data."""
+    undated = DocRecord("d4", "shanxi.txt", "聚焦五大能力", "农村工作通讯-中国农村网", "", "", "fp", 21, 0.0)
+    rows = [dict(zip(render.DOC_HEADERS, r, strict=True)) for r in render.document_rows([undated, rec()])]
+    assert rows[0]["日期"] == render.UNDATED_LABEL == "未注明"
+    assert rows[1]["日期"] == "2021-04-29"
+
+
 def test_chunk_view_lists_passages_in_order_with_sections_escaped() -> None:
     chunks = [
         Chunk("c2", "d1", "xiangcun.txt", "第一章 总则 > 第二条", 40, 52, "本法适用于乡村振兴活动。", 1),
