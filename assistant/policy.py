@@ -87,6 +87,9 @@ class AnswerPolicy:
     # A quantity the question states as its case (交了三年) held by a clause's range (满一年不足五年)
     # adds condition_weight; excluded by all its ranges (十年以上) takes it away (assistant.conditions).
     condition_weight: float = 0.3
+    # A region the question names chooses documents; in a sentence its name counts this share of its
+    # weight (a province's own rule says 全省, not 山西).
+    region_term_weight: float = 0.5
 
     # -- answer or refusal (作答或拒答, assistant.answerer) -------------------------------------------------
     # The best sentence must cover this share of the question's weighted terms, else 未找到依据.

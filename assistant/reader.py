@@ -179,7 +179,7 @@ class Reader:
             g for g in dict.fromkeys(char_bigrams(normalize_text(info.text))) if not _is_question_gram(g)
         ]
         terms += [Term(g, p.bigram_weight * idf("#" + g)) for g in grams if idf("#" + g) > 0]
-        return _colloquial_capped(terms, info)
+        return _region_scaled(_colloquial_capped(terms, info), info, p.region_term_weight)
 
     def read(
         self,
@@ -299,6 +299,18 @@ class Reader:
             return evidence
         chosen = max(rivals, key=lambda ev: (own(ev), ev.score))
         return [chosen, *(ev for ev in evidence if ev is not chosen)]
+
+
+def _region_scaled(terms: list[Term], info: QuestionInfo, scale: float) -> list[Term]:
+    """A region the question names (山西的县分几类) picks documents (assistant.constraints,
+    assistant.docmatch); a clause of that region's document says 全省 or 本省, not the region's
+    name, so the region's words weigh ``scale`` of their rarity in a sentence."""
+    if not info.regions or scale == 1.0:
+        return terms
+    return [
+        replace(t, weight=t.weight * scale) if any(t.text in r or r in t.text for r in info.regions) else t
+        for t in terms
+    ]
 
 
 def _colloquial_capped(terms: list[Term], info: QuestionInfo) -> list[Term]:

@@ -164,3 +164,20 @@ def test_xie_shenme_asks_for_a_list() -> None:
 
 def test_wang_na_asks_where_a_procedure_goes() -> None:
     assert classify("申请书往哪儿递？") == "procedure"
+
+
+def test_a_region_named_in_the_question_weighs_less_in_a_sentence() -> None:
+    """山西 picks the documents; in a sentence it counts region_term_weight of its rarity."""
+    from dataclasses import replace
+
+    from assistant_fakes import Doc, FakeKnowledgeBase
+
+    from assistant.policy import AnswerPolicy
+    from assistant.reader import Reader
+
+    kb = FakeKnowledgeBase([Doc("sx", "文章", "山西是脱贫攻坚的重要战场。\n将全省117个县分为三类。")])
+    info = analyse("山西的县分几类？")
+    half = {t.text: t.weight for t in Reader(kb.tokenizer, lambda: kb.bm25, AnswerPolicy()).terms(info)}
+    full_policy = replace(AnswerPolicy(), region_term_weight=1.0)
+    full = {t.text: t.weight for t in Reader(kb.tokenizer, lambda: kb.bm25, full_policy).terms(info)}
+    assert half["山西"] == pytest.approx(0.5 * full["山西"]) and half["县分"] == full["县分"]
