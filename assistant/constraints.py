@@ -114,9 +114,9 @@ def document_gap(info: QuestionInfo, docs: Sequence[DocRecord], hints: DocHints)
         else:
             text = f"现有文件中没有{gap.asked}的{gap.name}；{'、'.join(gap.labels)}的{gap.name}见下方（仅供参考）"
         return Unmet(gap.kind, text + "。", gap.others)
-    regional = _regional_gap(info, docs) or _version_gap(info, docs, hints)
-    if regional is not None:
-        return regional
+    held_elsewhere = _regional_gap(info, docs) or _version_gap(info, docs, hints)
+    if held_elsewhere is not None:
+        return held_elsewhere
     for year, kind in pinned_years(info.text):
         if hints.targeted:
             break  # the named document decides (its year was checked with its name)

@@ -32,23 +32,19 @@ def verdict(span: Span | None) -> str | None:
 
 # A bound the question asks to cross (能不能比公务员低 against 不低于…): the answer is no.
 _BOUND = re.compile(r"不(低|高|少|多)于|不(超)过")
-
-
-def _limits_crossed(question: str, sentence: str) -> list[Span]:
-    """Bounds of the sentence (不低于, 不超过 …) whose direction the question asks about (低, 超)."""
-    return [
-        Span(m.start(), m.end(), "no", m.group(0))
-        for m in _BOUND.finditer(sentence)
-        if (m.group(1) or m.group(2)) in _directions(question)
-    ]
-
-
 _COMPARES = re.compile(r"比[^，。？?]{1,12}?(低|高|少|多)|(低|高|少|多)于|(超)过|(超)出")
 
 
 def _directions(question: str) -> set[str]:
     """The directions a question compares in (比公务员低 → 低; 超过 → 超); 低保 compares nothing."""
     return {d for m in _COMPARES.finditer(question) for d in m.groups() if d}
+
+
+def _limits_crossed(question: str, sentence: str) -> list[Span]:
+    """Bounds of the sentence (不低于, 不超过 …) whose direction the question asks about (低, 超)."""
+    bounds = list(_BOUND.finditer(sentence))
+    asked = _directions(question) if bounds else set()
+    return [Span(m.start(), m.end(), "no", m.group(0)) for m in bounds if (m.group(1) or m.group(2)) in asked]
 
 
 class YesNo(AnswerType):
