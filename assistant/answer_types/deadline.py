@@ -10,8 +10,11 @@ from assistant.extract import Span, dates
 
 # 时侯 is the usual misspelling of 时候; 开始实行 the usual colloquial 施行.
 _DEADLINE = re.compile(
-    r"什么时[候侯]|啥时[候侯]|开始实行|起实行|何时|哪天|哪一天|几月几[日号]|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪年|起施行|开始施行|施行|生效|[多几]长时间|多少年"
+    r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|几月几[日号]|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪年|[多几]长时间|多少年"
 )
+# Words of taking effect name the topic, not what is asked: 裁决生效了，去哪里申请执行 asks where, so
+# they decide only after every question word has had its say (本法施行日期 is still a date).
+_TAKES_EFFECT_TOPIC = re.compile(r"开始实行|起实行|起施行|开始施行|施行|生效")
 
 # When a document takes effect is a calendar date (自2025年5月1日起施行), never a period.
 _TAKES_EFFECT = re.compile(r"施行|生效|开始实行|起实行|实施(?:的|了)?(?:时间|日期)|开始实施|起实施")
@@ -28,6 +31,7 @@ class Deadline(AnswerType):
         # Before number: 几天内, 多少天里, 最晚几天 ask for a period.
         Cue(50, re.compile(r"(?:几|多少)个?(?:天|日|周|个月)(?:内|里|之内|以内)|最晚几天|最迟几天|提前几天")),
         Cue(70, _DEADLINE),
+        Cue(95, _TAKES_EFFECT_TOPIC),
     )
     lead_chars = 20
     prefers_specific = True

@@ -69,6 +69,7 @@ class Enumeration(ItemsAnswer):
             80,
             re.compile(
                 r"哪些|哪几|有什么|些什么|包括|包含|都有|哪[三四五六七八九十两]个|哪[三四五六两]项|哪[三四五六两]权"
+                r"|什么情况|哪种情况|哪类情况"  # 什么情况下可以申请: the cases, often listed (（一）…（二）…)
             ),
         ),
     )

@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
 from assistant.extract import Span, bodies, is_broad_body
 
 _ASKS_LEVEL = re.compile(r"哪[一个]?级|什么级别|哪个层级|哪一层")
+# 谁负总责 / 谁承担责任 / 由谁赔偿: what the asked one does, when the question names it after 谁.
+_WHO_DOES = re.compile(r"谁(?:来|去|要|得|能|应该|应当)?([\u4e00-\u9fff]{2,6})")
+_LEAD_WORDS = re.compile(r"^(?:第[一二三四五六七八九十百零]+条\s*|[（(][一二三四五六七八九十]+[)）]\s*)")
+# Where the one who acts ends: a preposition or modal after the subject (建房村民|对房屋…负总责).
+_SUBJECT_END = re.compile(r"对|向|由|应当|应|须|必须|要|可以|依法|负责|承担|按照|依照")
+# The one who acts is named as a person or party (建房村民, 当事人, 发包方, 经营者), not a verb phrase (健全市).
+_ACTOR_END = re.compile(r"(?:人|民|者|户|方|员|会|组织|单位|主体|企业|机构|家庭)$")
+ACTOR_FIT = 0.8  # a person or party named as the one who acts (建房村民, 当事人), not a government body
 
 
 class Procedure(AnswerType):
@@ -23,11 +32,46 @@ class Procedure(AnswerType):
     prefers_specific = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
-        return bodies(sentence)
+        found = bodies(sentence)
+        actor = _actor(info.text, sentence)
+        if actor is not None and not any(b.start <= actor.start < b.end for b in found):
+            found.append(actor)
+        return found
+
+    def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
+        if any(s.kind == "body" for s in spans):
+            return 1.0
+        return ACTOR_FIT if spans else 0.0
 
     def broad(self, info: QuestionInfo, span: Span | None) -> bool:
         # 哪级政府 asks for a level: 县级以上人民政府 is then the very answer, not a broad one.
         return span is not None and is_broad_body(span.text) and not _ASKS_LEVEL.search(info.text)
+
+
+def _actor(question: str, sentence: str) -> Span | None:
+    """The one a clause says does what the question asks 谁 does: 谁负总责 against 建房村民对房屋的质量安全
+    负总责 gives 建房村民 (its clause's subject, before 对/向/由/应当…)."""
+    m = _WHO_DOES.search(question)
+    if m is None:
+        return None
+    deed = m.group(1).rstrip("啊呢吗呀")
+    for size in range(len(deed), 1, -1):  # 负总责 in 负总责任, 赔偿 in 赔偿损失
+        at = sentence.find(deed[:size])
+        if at > 0:
+            break
+    else:
+        return None
+    clause_start = max(sentence.rfind(c, 0, at) for c in "，。；：\n") + 1
+    lead = _LEAD_WORDS.match(sentence, clause_start)
+    start = lead.end() if lead else clause_start
+    end = _SUBJECT_END.search(sentence, start, at)
+    stop = end.start() if end else at
+    text = sentence[start:stop]
+    if not 2 <= len(text) <= 12 or not re.fullmatch(r"[\u4e00-\u9fff、和及]+", text):
+        return None
+    if not _ACTOR_END.search(text):
+        return None
+    return Span(start, stop, "actor", text)
 
 
 PROCEDURE = Procedure()

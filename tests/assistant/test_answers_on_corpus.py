@@ -93,6 +93,18 @@ def test_missing_named_document_is_named(assistant_on_corpus: Assistant) -> None
     assert answer.answer == "现有文件中未找到《土地管理法》，无法据此回答。"
 
 
+def test_a_citys_own_regulation_is_refused_and_its_province_answers_for_it(
+    assistant_on_corpus: Assistant,
+) -> None:
+    """The corpus holds 河南省扶贫开发条例: a question on 郑州市's own 条例 is refused by name, one on
+    郑州 without naming its own document is answered from the province's rule."""
+    answer = assistant_on_corpus.ask("郑州市的扶贫开发条例里，扶贫项目公示牌要在开工后几天内立起来？")
+    assert not answer.found and answer.answer == "现有文件中没有郑州市的扶贫开发条例，无法据此回答。"
+    answer = assistant_on_corpus.ask("郑州的扶贫项目开工后几天内要设公示牌？")
+    assert answer.found and answer.short_answer == "十日内"
+    assert answer.citations[0].source == "2017-12-01_henan-fupin-kaifa-tiaoli.txt"
+
+
 def test_follow_ups_in_a_conversation(assistant_on_corpus: Assistant) -> None:
     first = assistant_on_corpus.ask("重点帮扶县主要任务是什么？")
     assert first.found and "持续巩固拓展脱贫攻坚成果" in first.answer

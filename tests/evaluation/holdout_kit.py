@@ -1,4 +1,4 @@
-"""What the two holdout-set tests share (留出集): the extractor, the laws list, the documents the sets
+"""What the holdout-set tests share (留出集): the extractor, the laws list, the documents the sets
 cite, and the checks every gold row must pass."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from types import ModuleType
 
 import pytest
 
-from evaluation.gold import GoldItem
+from evaluation.gold import NO_ANSWER, GoldItem
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -29,6 +29,8 @@ def _extractor() -> ModuleType:
 
 holdout = _extractor()
 LAWS = holdout.load_laws()
+# The laws' file names in list order: each holdout set's fresh laws follow the earlier sets' laws.
+LAW_FILES = [f"{slug}.md" for slug in LAWS]
 
 
 def rows(path: Path) -> list[dict]:
@@ -42,6 +44,11 @@ def cited_documents() -> dict[str, str]:
     docs = holdout.read_holdout_docs(SHARED, LAWS)
     docs.update({p.name: p.read_text(encoding="utf-8") for p in (SHARED / "corpus").glob("*.txt")})
     return docs
+
+
+def cited_laws(gold_rows: Iterable[dict]) -> set[str]:
+    """The law files (``.md``) the answerable rows cite."""
+    return {row["doc"] for row in gold_rows if row["type"] != NO_ANSWER and row["doc"].endswith(".md")}
 
 
 def check_answer_fields(items: Iterable[GoldItem]) -> None:
@@ -58,3 +65,25 @@ def check_keys_stated(gold_rows: Iterable[dict]) -> None:
     for row in gold_rows:
         for key in row["keys"]:
             assert key in row["evidence"] or any(key in a for a in row["answers"]), (row["id"], key)
+
+
+def check_fresh_set(path: Path, prefix: str) -> None:
+    """A later holdout set: ids ``<prefix>001``… in order, all eight types, 20 unanswerable, answers set."""
+    from evaluation.gold import QUESTION_TYPES, load_gold
+
+    items = load_gold(path)
+    assert len(items) == len(rows(path)) >= 110
+    assert [item.id for item in items] == [f"{prefix}{n:03d}" for n in range(1, len(items) + 1)]
+    types = {item.type for item in items}
+    assert types == set(QUESTION_TYPES) and len(types) == 8
+    assert sum(not item.answerable for item in items) == 20
+    check_answer_fields(items)
+
+
+def check_evidence_verbatim(gold_rows: Iterable[dict], documents: dict[str, str]) -> None:
+    """Every answerable row's evidence occurs word for word in the document it cites."""
+    for row in gold_rows:
+        if row["type"] == NO_ANSWER:
+            continue
+        assert row["doc"] in documents, (row["id"], row["doc"])
+        assert row["evidence"] in documents[row["doc"]], row["id"]

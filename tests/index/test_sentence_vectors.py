@@ -88,7 +88,9 @@ def test_cosines_are_the_embedders_and_a_unit_without_a_vector_has_none(kb: Know
     expected = float(kb.embedder.embed_documents([chunk.text[start:end]])[0] @ question)
     cosines = kb.sentence_cosines(question, [(chunk.chunk_id, start, end, ""), ("missing", 0, 3, "")])
     assert cosines is not None and cosines[1] is None
-    assert cosines[0] == pytest.approx(expected, abs=1e-4)
+    # 2e-3: the default embedder scales its int8 activations per batch, so a unit embedded among others
+    # (as stored) and alone (as here) differ by up to ~1e-3; another unit's vector is 0.05 or more off.
+    assert cosines[0] == pytest.approx(expected, abs=2e-3)
     assert kb.sentence_cosines(question, [("missing", 0, 3, "")]) is None
 
 

