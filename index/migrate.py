@@ -34,7 +34,8 @@ from index.layout import IndexLayout
 from index.lock import WriteLock
 from index.manifest import Manifest, read_manifest
 from index.reports import ProgressFn
-from index.sentence_vectors import chunk_of, sentence_collection
+from index.sentence_vectors import copy_missing, sentence_collection
+from index.sqlite_vectors import SqliteVectorStore
 
 __all__ = ["MigrateError", "MigrateReport", "migrate"]
 
@@ -152,16 +153,22 @@ class _Migration:
 
     def copy_sentences(self) -> int:
         """The sentence vectors (index.sentence_vectors) the server lacks, copied as they are."""
-        src = self.src_vectors.sibling(sentence_collection(self.manifest.collection))
         dst = self.dst_vectors.sibling(sentence_collection(self.collection))
-        todo = sorted(src.all_ids() - dst.all_ids())
-        doc_of = {s.chunk.chunk_id: s.chunk.doc_id for s in self.src.iter_chunks({chunk_of(u) for u in todo})}
-        for i in range(0, len(todo), 500):
-            found = src.vectors(todo[i : i + 500])
-            keep = [u for u in todo[i : i + 500] if u in found and chunk_of(u) in doc_of]
-            if keep:
-                dst.upsert(keep, np.stack([found[u] for u in keep]), [doc_of[chunk_of(u)] for u in keep])
-        return len(todo)
+        doc_of = lambda ids: {s.chunk.chunk_id: s.chunk.doc_id for s in self.src.iter_chunks(ids)}  # noqa: E731
+        copied = 0
+        # Read where they are, the source left as it is: its file, or the Chroma collection of an index
+        # built before the file (moved into it when that index is next opened, not by a migration).
+        path = IndexLayout(self.index_dir).sentences
+        if path.is_file():
+            rows = SqliteVectorStore(path, space=self.manifest.collection)
+            try:
+                copied += copy_missing(rows, dst, doc_of)
+            finally:
+                rows.close()
+        legacy = sentence_collection(self.manifest.collection)
+        if self.src_vectors.has_collection(legacy):
+            copied += copy_missing(self.src_vectors.sibling(legacy), dst, doc_of)
+        return copied
 
     def finish(self) -> tuple[int, int, int]:
         """Record the manifest: the source's build (embedder, chunker, versions), the server's counts."""

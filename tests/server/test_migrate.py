@@ -23,13 +23,16 @@ from assistant.engine import Assistant
 from corpus.chunker import ChunkSettings
 from index import doctor
 from index.catalog_chroma import ChromaCatalog
-from index.chroma_store import collection_name
+from index.chroma_store import ChromaStore, collection_name
 from index.embedder import DEFAULT_EMBEDDER
 from index.errors import IndexLocked
 from index.knowledge_base import KnowledgeBase
+from index.layout import IndexLayout
 from index.lock import WriteLock
 from index.manifest import Manifest, read_manifest
 from index.migrate import MigrateError, MigrateReport, migrate
+from index.sentence_vectors import sentence_collection
+from index.sqlite_vectors import SqliteVectorStore
 
 pytestmark = pytest.mark.slow
 
@@ -123,6 +126,8 @@ def test_corpus_is_copied_whole_without_embedding_and_a_second_run_copies_nothin
         }  # fmt: skip
         assert snapshot(src) == snapshot(dst)
         assert_same_vectors(src, dst)
+        assert src.sentences is not None and dst.sentences is not None
+        assert dst.sentences.store.all_ids() == src.sentences.store.all_ids() != set()  # sentence vectors too
         # The same build record; only the vector collection is named after the server knowledge base.
         source_manifest, server_manifest = read_manifest(source), dst.catalog.read_manifest()
         assert source_manifest is not None and server_manifest is not None
@@ -238,6 +243,37 @@ def test_removed_documents_are_kept_unless_pruned(
         assert doctor.check(dst).ok, doctor.check(dst).summary()
     finally:
         dst.close()
+
+
+def test_sentence_vectors_of_an_index_built_before_sentences_sqlite_are_migrated_from_chroma_as_they_are(
+    small_index: Path, chroma_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index whose sentence vectors are still a Chroma collection: read from there, the source untouched."""
+    source = copy_index(small_index, tmp_path / "legacy")
+    manifest = read_manifest(source)
+    assert manifest is not None
+    layout = IndexLayout(source)
+    rows = SqliteVectorStore(layout.sentences, space=manifest.collection)
+    ids = sorted(rows.all_ids())
+    found = rows.vectors(ids)
+    rows.close()
+    chunks = ChromaStore(path=layout.chroma, collection=manifest.collection)
+    chunks.sibling(sentence_collection(manifest.collection)).upsert(
+        ids, np.stack([found[i] for i in ids]), ["d"] * len(ids)
+    )
+    layout.sentences.unlink()
+    for side in ("-wal", "-shm"):
+        Path(f"{layout.sentences}{side}").unlink(missing_ok=True)
+
+    no_embedder(monkeypatch)
+    migrate(source, chroma_url, "migrated-legacy")
+    dst = server_kb(tmp_path / "server", chroma_url, "migrated-legacy")
+    try:
+        assert dst.sentences is not None and dst.sentences.store.all_ids() == set(ids) != set()
+    finally:
+        dst.close()
+    assert not layout.sentences.exists()  # the source is left as it was
+    assert chunks.has_collection(sentence_collection(manifest.collection))
 
 
 def test_a_source_being_written_is_refused(small_index: Path, chroma_url: str, tmp_path: Path) -> None:
