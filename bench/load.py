@@ -47,6 +47,10 @@ def free_port() -> int:
 def ensure_index(index: Path) -> None:
     if (index / "catalog.sqlite").exists():
         common.log(f"reusing index {index}")
+        # A reused index may still lack vectors (an ingest without --wait): fill them first.
+        subprocess.run(
+            [str(VENV_BIN / "policy-assistant"), "embed", "--index", str(index), "--quiet"], check=True
+        )
         return
     common.log(f"building index {index} (embeds ../shared/corpus once) …")
     cmd = [
@@ -56,6 +60,7 @@ def ensure_index(index: Path) -> None:
         "--index",
         str(index),
         "--quiet",
+        "--wait",  # every vector (passages and sentences) before serving: a fill would share the cores
     ]
     subprocess.run(cmd, check=True)
 

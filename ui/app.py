@@ -44,6 +44,11 @@ log = logging.getLogger(__name__)
 
 QUEUE_SIZE = 64
 CONCURRENCY = 4  # extractive answering is CPU-light: several questions at once
+# Sessions whose state Gradio keeps (most recently used first). Each holds a copy of every component's
+# config, about 250 KB with this page; Gradio's default of 10,000 let a server answering API clients
+# (a new session per call) grow by 5 MB/s under load, toward 2.5 GB (docs/benchmarks.md, Load). An
+# office's open tabs are far fewer; an evicted tab keeps its conversation (saved per user) and page.
+SESSIONS_KEPT = 500
 
 
 class StartupRefused(PolicyAssistantError, RuntimeError):
@@ -151,6 +156,7 @@ def launch(
         server_name=host, server_port=port, share=False, prevent_thread_lock=prevent_thread_lock, quiet=quiet,
         auth=checker(users, allowed) if users else None, auth_message="政策通：请输入用户名和密码",
         max_file_size=service.max_upload_bytes, ssr_mode=False, pwa=False, mcp_server=False,
+        state_session_capacity=SESSIONS_KEPT,
         enable_monitoring=False, footer_links=[], show_error=False,
         theme=gr.themes.Default(font=list(FONTS), font_mono=list(MONO_FONTS)), css=CSS, head=HEAD,
         app_kwargs={"middleware": middleware},
