@@ -35,9 +35,8 @@ from index.errors import IndexFailure
 if TYPE_CHECKING:
     from index.e5_weights import E5Weights
 
-CONVERTER_VERSION = (
-    3  # 2: one Attention kernel per layer (fp32/int8); int8 with 7-bit weights; 3: 4-bit word table
-)
+# 2: one Attention kernel per layer (fp32/int8); int8 with 7-bit weights; 3: 4-bit word table.
+CONVERTER_VERSION = 3
 MODEL_DIRNAME = "multilingual-e5-small-onnx"
 VARIANT_FILES = {
     "fp32": "model.onnx",

@@ -34,7 +34,7 @@ from index.layout import IndexLayout
 from index.lock import WriteLock
 from index.manifest import Manifest, read_manifest
 from index.reports import ProgressFn
-from index.sentence_vectors import copy_missing, sentence_collection
+from index.sentence_vectors import chunk_docs, copy_missing, sentence_collection
 from index.sqlite_vectors import SqliteVectorStore
 
 __all__ = ["MigrateError", "MigrateReport", "migrate"]
@@ -154,7 +154,7 @@ class _Migration:
     def copy_sentences(self) -> int:
         """The sentence vectors (index.sentence_vectors) the server lacks, copied as they are."""
         dst = self.dst_vectors.sibling(sentence_collection(self.collection))
-        doc_of = lambda ids: {s.chunk.chunk_id: s.chunk.doc_id for s in self.src.iter_chunks(ids)}  # noqa: E731
+        doc_of = chunk_docs(self.src)
         copied = 0
         # Read where they are, the source left as it is: its file, or the Chroma collection of an index
         # built before the file (moved into it when that index is next opened, not by a migration).

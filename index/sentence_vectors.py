@@ -44,6 +44,7 @@ __all__ = [
     "SentenceVectors",
     "Unit",
     "VectorRows",
+    "chunk_docs",
     "chunk_of",
     "copy_missing",
     "local_sentence_rows",
@@ -121,6 +122,11 @@ class _HasChunks(Protocol):
     def iter_chunks(self, ids: Iterable[str] | None = None) -> Iterator[StoredChunk]: ...
 
 
+def chunk_docs(catalog: _HasChunks) -> Callable[[set[str]], dict[str, str]]:
+    """``copy_missing``'s ``doc_of`` from a catalog: chunk id -> document id."""
+    return lambda ids: {s.chunk.chunk_id: s.chunk.doc_id for s in catalog.iter_chunks(ids)}
+
+
 def local_sentence_rows(
     index_dir: Path, chunks: ChromaStore, collection: str, catalog: _HasChunks
 ) -> SqliteVectorStore:
@@ -145,11 +151,7 @@ def local_sentence_rows(
     legacy = sentence_collection(collection)
     if chunks.has_collection(legacy):
         try:
-            moved = copy_missing(
-                chunks.sibling(legacy),
-                rows,
-                lambda ids: {s.chunk.chunk_id: s.chunk.doc_id for s in catalog.iter_chunks(ids)},
-            )
+            moved = copy_missing(chunks.sibling(legacy), rows, chunk_docs(catalog))
             chunks.drop_collection(legacy)
             log.info("句向量已从向量库集合 %s 移入 %s（%d 条）", legacy, rows.location, moved)
         except StoreError as exc:

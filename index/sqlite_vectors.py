@@ -37,6 +37,18 @@ CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
 """
 
 
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction: committed whole, or rolled back on any error."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 class SqliteVectorStore:
     """float32 vectors with a ``doc_id`` each, by id, in the SQLite file ``path``.
 
@@ -52,9 +64,8 @@ class SqliteVectorStore:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._conn = sqlite3.connect(str(self.path), check_same_thread=False, isolation_level=None)
-            self._conn.execute(
-                "PRAGMA page_size=8192"
-            )  # before WAL: a new file takes it, an old keeps its own
+            # Before WAL: a new file takes the page size, an old one keeps its own.
+            self._conn.execute("PRAGMA page_size=8192")
             self._conn.execute("PRAGMA busy_timeout=10000")  # another process's batch commits briefly
             self._conn.execute("PRAGMA journal_mode=WAL")
             self._conn.execute("PRAGMA synchronous=NORMAL")
@@ -67,17 +78,12 @@ class SqliteVectorStore:
         conn = self._conn
         if conn.execute("SELECT v FROM meta WHERE k = 'space'").fetchone() == (space,):
             return  # the usual open: no write transaction, so a reader never waits for a writer here
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with _transaction(conn):
             row = conn.execute("SELECT v FROM meta WHERE k = 'space'").fetchone()
             if row is None or row[0] != space:
                 if row is not None:
                     conn.execute("DELETE FROM vectors")
                 conn.execute("INSERT OR REPLACE INTO meta (k, v) VALUES ('space', ?)", (space,))
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
 
     @contextmanager
     def _use(self, what: str) -> Iterator[sqlite3.Connection]:
@@ -91,14 +97,8 @@ class SqliteVectorStore:
         """Store (or replace) the rows in one transaction: a kill loses the whole call or nothing."""
         matrix = np.ascontiguousarray(vectors, dtype=np.float32)
         rows = [(i, d, matrix[n].tobytes()) for n, (i, d) in enumerate(zip(ids, doc_ids, strict=True))]
-        with self._use("写入") as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.executemany("INSERT OR REPLACE INTO vectors (id, doc_id, vec) VALUES (?, ?, ?)", rows)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        with self._use("写入") as conn, _transaction(conn):
+            conn.executemany("INSERT OR REPLACE INTO vectors (id, doc_id, vec) VALUES (?, ?, ?)", rows)
 
     def vectors(self, ids: Sequence[str]) -> dict[str, np.ndarray]:
         """The stored vectors of those ``ids`` that have one."""
@@ -116,14 +116,8 @@ class SqliteVectorStore:
             return {row[0] for row in conn.execute("SELECT id FROM vectors")}
 
     def delete(self, ids: Sequence[str]) -> None:
-        with self._use("删除") as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                conn.executemany("DELETE FROM vectors WHERE id = ?", [(i,) for i in ids])
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        with self._use("删除") as conn, _transaction(conn):
+            conn.executemany("DELETE FROM vectors WHERE id = ?", [(i,) for i in ids])
 
     def count(self) -> int:
         with self._use("读取") as conn:
