@@ -10,30 +10,12 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
+from assistant.word_tables import read_table
 from corpus.errors import PolicyAssistantError
 from corpus.tokenize import default_tokenizer
 
-
-def load_lexicon(text: str, source: str = "lexicon.tsv") -> dict[str, tuple[str, ...]]:
-    """Colloquial form → formal forms from the tab-separated lexicon text (one entry a line, ``#``
-    comments). A line without a formal form is an error naming the file and line."""
-    out: dict[str, tuple[str, ...]] = {}
-    for n, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        key, *forms = (part.strip() for part in line.split("\t"))
-        if not key or not forms or not all(forms):
-            raise PolicyAssistantError(
-                f"{source} 第{n}行：应为“口语说法<Tab>正式说法[<Tab>…]”，收到 {line!r}"
-            )
-        out[key] = tuple(forms)
-    return out
-
-
 # colloquial or abbreviated form → formal forms found in policy documents (data, not code: edit the file)
-SYNONYMS: dict[str, tuple[str, ...]] = load_lexicon(
-    resources.files("assistant").joinpath("data", "lexicon.tsv").read_text(encoding="utf-8")
-)
+SYNONYMS: dict[str, tuple[str, ...]] = read_table("lexicon.tsv")
 
 # Documents are named in many ways; these cues name a document kind or an issuer region.
 REGIONS = (

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
 from assistant.answer_types.registry import written_form
 from assistant.extract import Span, enumerations
+from assistant.word_tables import CATEGORIES
 
 # A pair (珠江三角洲地区与粤东粤西粤北地区) is a short enumeration without a 、.
 _PAIR = re.compile(r"(?<![\u4e00-\u9fff])[\u4e00-\u9fff]{2,}(?:与|和|及)[\u4e00-\u9fff]{2,}")
@@ -26,6 +27,40 @@ _ITEM_SPLIT = re.compile(r"[、；;，]|以及|及|和|或者|[（(][一二三�
 NOT_PEOPLE_FIT = 0.0
 
 
+# The category a list question asks for (哪些条件 → 条件, 哪几种人 → 人, 什么情况下 → 情况): at most two
+# characters after the question word, cut at a function word. 方面, 种, 个 say nothing of the category.
+_ASKED = re.compile(r"(?:哪些|哪几(?:个|种|类|项|条)?|哪(?:种|类)|些什么|什么)([\u4e00-\u9fff]{1,2})")
+_FUNCTION_CHARS = frozenset("是的要能可会得在呢吗了都还就也下上来去给让被把和与及或有没")
+_VAGUE_CATEGORIES = frozenset(["方面", "种", "个", "类", "项", "条", "些", "样", "块", "部分", "内容"])
+# The category a lead-in announces: 下列人员 / 以下情形之一 / …的内容包括：
+_ANNOUNCED = re.compile(
+    r"(?:下列|以下|如下)([\u4e00-\u9fff]{1,4})|([\u4e00-\u9fff]{2,4})(?:包括|包含|有)[：:]"
+)
+# A list of another category than the one asked (下列权利 for 什么情况) fits this much.
+OTHER_CATEGORY_FIT = 0.4
+
+
+def asked_category(question: str) -> tuple[str, ...]:
+    """The category words a list question may ask for (哪些事非得 → 事非, 事: a one-character category
+    only when the category table knows it); empty when it names none."""
+    m = _ASKED.search(question)
+    if not m:
+        return ()
+    word = m.group(1)
+    cut = next((i for i, ch in enumerate(word) if ch in _FUNCTION_CHARS), len(word))
+    words = [word[:cut]] + ([word[0]] if cut > 1 and word[0] in CATEGORIES else [])
+    return tuple(w for w in words if w and w not in _VAGUE_CATEGORIES)
+
+
+def category_fits(asked: Sequence[str], lead_in: str) -> bool | None:
+    """Whether the category a lead-in announces is one asked (None: it announces none)."""
+    m = _ANNOUNCED.search(lead_in)
+    if not m:
+        return None
+    announced = m.group(1) or m.group(2)
+    return any(f in announced for word in asked for f in (word, *CATEGORIES.get(word, ())))
+
+
 def _of_people(items: str) -> bool:
     """At least two of the items name people (end with 人, 者, 儿童, 家庭 …)."""
     return sum(bool(_PERSON_END.search(i.strip(" 　\n：:。"))) for i in _ITEM_SPLIT.split(items)) >= 2
@@ -35,6 +70,7 @@ class ItemsAnswer(AnswerType):
     """Reading shared by the types whose answer is a run of items (列举, 分类)."""
 
     gathers_items = True
+    checks_category = False  # a lead-in announcing another category than the one asked fits less
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         return enumerations(sentence)
@@ -46,7 +82,11 @@ class ItemsAnswer(AnswerType):
             and not any(_of_people(s.text) for s in spans)
         ):
             return NOT_PEOPLE_FIT  # 哪几类人 is not answered by a list of benefits or tasks
-        if any(s.kind == "listed" for s in spans):
+        listed = [s for s in spans if s.kind == "listed"]
+        if listed:
+            asked = asked_category(written_form(info.text)) if self.checks_category else ()
+            if asked and category_fits(asked, sentence[: listed[0].start]) is False:
+                return OTHER_CATEGORY_FIT
             return 1.0
         if spans:
             return INLINE_FIT
@@ -62,6 +102,7 @@ class ItemsAnswer(AnswerType):
 
 class Enumeration(ItemsAnswer):
     name = "list"
+    checks_category = True
     labels = ("列举", "清单", "列表")
     cues = (
         Cue(40, re.compile(r"哪几|哪“?[三四五六七八九十两]")),  # before number: 哪三个 asks for items

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.docmatch import document_hints, name_similarity, split_year
-from assistant.lexicon import SYNONYMS, load_lexicon
+from assistant.lexicon import SYNONYMS
 from assistant.question import analyse, named_documents
+from assistant.word_tables import load_lexicon
 from corpus.errors import PolicyAssistantError
 from index.catalog import DocRecord
 
