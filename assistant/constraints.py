@@ -242,6 +242,7 @@ def subjects(
     pairs = tagged(text) if tagged is not None else [(w, "") for w in words(text)]
     seq = [w for w, _ in pairs if w.strip()]
     verbs = {w for w, flag in pairs if flag == "v"}
+    adverbs = {w for w, flag in pairs if flag in ("d", "ad")}  # 顺手, 随手 say how, never who
 
     def content(w: str) -> bool:  # a Chinese content word that could name a subject
         return (
@@ -265,7 +266,7 @@ def subjects(
     for i, w in enumerate(seq):
         # 散户, 债主, 承包户: everyday words for households and owners are how cadres speak, not
         # subjects the documents lack; a never-used role or body (骑手, 董事会) is.
-        if foreign(w) and _SUBJECT_END.search(w) and not w.endswith(_EVERYDAY_ENDS):
+        if foreign(w) and _SUBJECT_END.search(w) and not w.endswith(_EVERYDAY_ENDS) and w not in adverbs:
             joined = i and foreign(seq[i - 1]) and seq[i - 1] + w in text
             return Subjects(seq[i - 1] + w if joined else w, w)  # 外卖 + 骑手
         if i and plain(w) and _SUBJECT_END.search(w) and plain(seq[i - 1]) and seq[i - 1] not in verbs:

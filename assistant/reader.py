@@ -85,6 +85,19 @@ _QUESTION_WORDS = frozenset(
         "讲",
         "提",
         "提到",
+        # Spoken fillers (口头语) name no topic: 俺们临沂这边 asks about 临沂.
+        "俺",
+        "俺们",
+        "咱",
+        "咱们",
+        "这边",
+        "那边",
+        "这儿",
+        "那儿",
+        "这块",
+        "大伙",
+        "大伙儿",
+        "咋个",
     ]
 )
 

@@ -87,3 +87,22 @@ def check_evidence_verbatim(gold_rows: Iterable[dict], documents: dict[str, str]
             continue
         assert row["doc"] in documents, (row["id"], row["doc"])
         assert row["evidence"] in documents[row["doc"]], row["id"]
+
+
+def check_fresh_laws(gold_rows: list[dict], earlier_rows: list[dict], fresh_laws: list[str]) -> None:
+    """A later set cites exactly its own laws (the next ones in the list) and at least five documents of
+    ../shared/corpus; together with the earlier sets it covers every law before and including its own."""
+    fresh = cited_laws(gold_rows)
+    assert fresh == set(fresh_laws)
+    assert not fresh & cited_laws(earlier_rows)
+    assert fresh | cited_laws(earlier_rows) == set(LAW_FILES[: LAW_FILES.index(fresh_laws[-1]) + 1])
+    corpus = {row["doc"] for row in gold_rows if row["type"] != NO_ANSWER and row["doc"].endswith(".txt")}
+    assert len(corpus) >= 5
+
+
+def check_independent(gold_rows: list[dict], earlier_rows: list[dict]) -> None:
+    """No question or evidence shared with the earlier sets, and no question asked twice."""
+    assert not {row["question"] for row in gold_rows} & {row["question"] for row in earlier_rows}
+    earlier_evidence = {row["evidence"] for row in earlier_rows if row["type"] != NO_ANSWER}
+    assert not {row["evidence"] for row in gold_rows if row["type"] != NO_ANSWER} & earlier_evidence
+    assert len({row["question"] for row in gold_rows}) == len(gold_rows)

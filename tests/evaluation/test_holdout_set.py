@@ -57,9 +57,9 @@ def test_every_evidence_occurs_verbatim_in_its_document(documents: dict[str, str
         assert row["evidence"] in documents[row["doc"]], row["id"]
 
 
-def test_laws_list_names_eighteen_distinct_members() -> None:
-    assert len(LAWS) == 18
-    assert len(set(LAWS.values())) == 18
+def test_laws_list_names_distinct_members() -> None:
+    assert len(LAWS) >= 18
+    assert len(set(LAWS.values())) == len(LAWS)
     assert all(member.startswith("cn-laws/") and member.endswith(".md") for member in LAWS.values())
 
 

@@ -1,0 +1,83 @@
+"""The third and fourth holdout sets (第三、第四留出集, evaluation/data/holdout{3,4}_qa.jsonl): fresh
+colloquial questions, each written before any change it measures.
+
+Each cites ../shared/corpus and five laws no other holdout set uses, the next five of holdout_laws.txt:
+the third laws 14–18 (人民调解法 … 汕尾市农村建房条例), the fourth laws 19–23 (a national law, two State
+Council regulations, 山东's rule on village committees and 临沂's on beautiful villages). Every evidence
+string must occur verbatim in its document, and each set must stay independent of the sets before it:
+no shared law, question or evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from holdout_kit import (
+    DATA,
+    LAW_FILES,
+    check_evidence_verbatim,
+    check_fresh_laws,
+    check_fresh_set,
+    check_independent,
+    check_keys_stated,
+    cited_documents,
+    rows,
+)
+
+# The holdout sets in the order they were written: each is independent of those before it.
+ORDER = ["holdout_qa.jsonl", "holdout2_qa.jsonl", "holdout3_qa.jsonl", "holdout4_qa.jsonl"]
+
+
+@dataclass(frozen=True)
+class LaterSet:
+    name: str
+    prefix: str
+    laws: slice
+
+    @property
+    def rows(self) -> list[dict]:
+        return rows(DATA / self.name)
+
+    @property
+    def earlier_rows(self) -> list[dict]:
+        before = ORDER[: ORDER.index(self.name)]
+        return [row for name in before for row in rows(DATA / name)]
+
+
+SETS = [LaterSet("holdout3_qa.jsonl", "m", slice(13, 18)), LaterSet("holdout4_qa.jsonl", "n", slice(18, 23))]
+IDS = [s.name.split("_")[0] for s in SETS]
+
+
+@pytest.fixture(scope="module")
+def documents() -> dict[str, str]:
+    return cited_documents()
+
+
+@pytest.mark.parametrize("later", SETS, ids=IDS)
+def test_loader_accepts_the_set_with_its_ids_and_all_types(later: LaterSet) -> None:
+    check_fresh_set(DATA / later.name, later.prefix)
+
+
+@pytest.mark.parametrize("later", SETS, ids=IDS)
+def test_every_key_is_in_the_evidence_or_an_answer(later: LaterSet) -> None:
+    check_keys_stated(later.rows)
+
+
+@pytest.mark.parametrize("later", SETS, ids=IDS)
+def test_every_evidence_occurs_verbatim_in_its_document(later: LaterSet, documents: dict[str, str]) -> None:
+    check_evidence_verbatim(later.rows, documents)
+
+
+@pytest.mark.parametrize("later", SETS, ids=IDS)
+def test_its_own_five_laws_and_the_corpus_are_cited(later: LaterSet) -> None:
+    check_fresh_laws(later.rows, later.earlier_rows, LAW_FILES[later.laws])
+
+
+@pytest.mark.parametrize("later", SETS, ids=IDS)
+def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
+    check_independent(later.rows, later.earlier_rows)
+
+
+def test_the_laws_list_holds_every_set_s_laws() -> None:
+    assert len(LAW_FILES) == 23
