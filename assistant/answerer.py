@@ -136,7 +136,7 @@ class Answerer:
         every = [ev for ev in reading.evidence if not _is_title(ev)]
         kept = every if allowed is None else [ev for ev in every if ev.hit.chunk.doc_id in allowed]
         ranked, evidence = reading.ranked, self._select(info, kept)
-        if not evidence or evidence[0].coverage < self.policy.min_coverage:
+        if not evidence or not self._enough(evidence[0]):
             gap = (
                 region_gap(info, docs, self._select(info, every), self.policy)
                 if allowed is not None
@@ -154,6 +154,14 @@ class Answerer:
         lead_chunk = evidence[0].hit.chunk.chunk_id
         ranked = sorted(ranked, key=lambda h: h.chunk.chunk_id != lead_chunk)  # the cited passage leads
         return compose(question, info, ranked, evidence, [t.text for t in reading.terms], self.policy)
+
+    def _enough(self, lead: Evidence) -> bool:
+        """Whether the lead covers enough of the question to answer: min_coverage of its weighted terms,
+        or agreed_coverage when it is also the sentence closest to the question in meaning."""
+        p = self.policy
+        if lead.coverage >= p.min_coverage:
+            return True
+        return lead.closeness >= 1.0 and lead.fit >= 1.0 and lead.coverage >= p.agreed_coverage
 
     def _select(self, info: QuestionInfo, evidence: list[Evidence]) -> list[Evidence]:
         """For strict questions, the best sentence that holds a figure of the asked kind leads, provided it

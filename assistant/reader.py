@@ -143,6 +143,9 @@ class Evidence:
     fit: float
     score: float
     spans: tuple[Span, ...]  # candidate answer spans, offsets relative to ``text``
+    # How close its embedding is to the question's, relative to the closest sentence read (1.0: it is
+    # the closest; 0.0: semantic_spread or more below it, or no vector).
+    closeness: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -277,8 +280,11 @@ class Reader:
         out = []
         for f, cos in zip(found, cosines, strict=True):
             if cos is not None:
-                gain = p.semantic_weight * max(1.0 + (cos - top) / p.semantic_spread, 0.0) * f.scale
-                f = replace(f, evidence=replace(f.evidence, score=f.evidence.score + gain))
+                closeness = max(1.0 + (cos - top) / p.semantic_spread, 0.0)
+                gain = p.semantic_weight * closeness * f.scale
+                f = replace(
+                    f, evidence=replace(f.evidence, score=f.evidence.score + gain, closeness=closeness)
+                )
             out.append(f)
         return out
 

@@ -53,8 +53,14 @@ class Definition(AnswerType):
             # 第二条 本法所称X，是指: the sentence-start form reads 本法所称 into the term; it is not part of it
             term = _TERM_MARKS.sub("", re.sub(r"^.*所称", "", m.group(1) or m.group(2) or m.group(3) or ""))
             asked = [_TERM_MARKS.sub("", a) for a in _QUOTED.findall(info.text)]
+            # A document the question names is no term it asks about (工资 in 工资支付条例里说的“农民工”).
+            question = info.text
+            for name in info.named_docs:
+                question = question.replace(name, "，")
             # 村委会 asked, 村民委员会 defined: the lexicon's formal form is the asked term too
-            if term and (term in _TERM_MARKS.sub("", info.text) or term in info.expansions):
+            if term and (term in _TERM_MARKS.sub("", question) or term in info.expansions):
+                if asked and not any(a in term or term in a for a in asked):
+                    return OTHER_TERM_FIT  # the quoted term is the one asked about, not another word
                 return 1.0 if m.group(3) is None else COPULA_FIT
             if m.group(3) is None and any(a and a in term for a in asked):
                 return PART_TERM_FIT  # 村庄 asked, 村庄、集镇规划区 defined: the asked term's own one first

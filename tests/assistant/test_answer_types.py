@@ -130,6 +130,15 @@ def test_a_sentence_that_defines_fits_a_definition_question_fully() -> None:
     assert kind.fit(info, "第一条 为了全面实施乡村振兴战略，制定本条例。", []) < 1.0
 
 
+def test_the_quoted_term_is_the_one_asked_not_a_word_of_the_document_name() -> None:
+    """工资 is in the question only as part of 工资支付条例; “农民工” is what is asked."""
+    info = analyse("那个工资支付条例里说的“农民工”，具体指哪些人？")
+    kind = info.answer_type
+    assert info.qtype == "definition"
+    assert kind.fit(info, "本条例所称农民工，是指为用人单位提供劳动的农村居民。", []) == 1.0
+    assert kind.fit(info, "本条例所称工资，是指农民工为用人单位提供劳动后应当获得的劳动报酬。", []) < 1.0
+
+
 @pytest.mark.parametrize(
     ("question", "sentence"),
     [
