@@ -1,0 +1,122 @@
+"""Holdout sets side by side (留出集对照): every holdout set and the refusal probe, answered and scored.
+
+    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,probe] [--out DIR]
+
+Each holdout set was written over ``../shared/corpus`` and the laws of ``evaluation/data/holdout_laws.txt``
+known when it was written: the first holds 8 laws, the second 13, the third 18 and the fourth 23 (the
+refusal probe uses the third's). ``DIR/<set>-index`` is that knowledge base; when it is missing it is
+built once (the laws extracted from ``../shared/scale`` into ``DIR/<set>-docs``, then ``policy-assistant
+ingest ../shared/corpus DIR/<set>-docs --wait``, a few minutes each). Indexes are copied before they are
+asked, so a built one is never written again. Questions are asked in-process exactly as ``ask --batch``
+does (bench/calibrate.py), answers written to ``<out>/answers-<set>.jsonl`` for ``policy-assistant eval
+score``, and the figures printed as markdown: all sets side by side, then each by question type.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from calibrate import REPO, SHARED, _copy, ask_all, markdown_table, open_assistant, side_by_side, type_rows
+from holdout_corpus import load_laws, read_holdout_docs
+
+from evaluation.gold import load_gold
+from evaluation.scoring import score
+
+VENV_BIN = Path(sys.executable).parent
+DATA = REPO / "evaluation" / "data"
+
+
+@dataclass(frozen=True)
+class HoldoutSet:
+    """A gold set and the knowledge base it was written over: the corpus and the first ``laws`` laws."""
+
+    name: str
+    gold: str
+    laws: int
+    index: str  # the index folder's name under --indexes (the probe shares the third set's)
+
+
+SETS = {
+    s.name: s
+    for s in (
+        HoldoutSet("holdout", "holdout_qa.jsonl", 8, "holdout-index"),
+        HoldoutSet("holdout2", "holdout2_qa.jsonl", 13, "holdout2-index"),
+        HoldoutSet("holdout3", "holdout3_qa.jsonl", 18, "holdout3-index"),
+        HoldoutSet("holdout4", "holdout4_qa.jsonl", 23, "holdout4-index"),
+        HoldoutSet("probe", "refusal_probe_qa.jsonl", 18, "holdout3-index"),
+    )
+}
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def ensure_index(root: Path, spec: HoldoutSet) -> Path:
+    """``root/<index>``, built from the corpus and the set's laws when it does not exist yet."""
+    index = root / spec.index
+    if (index / "catalog.sqlite").exists():
+        return index
+    laws = dict(list(load_laws().items())[: spec.laws])
+    docs = root / spec.index.replace("-index", "-docs")
+    docs.mkdir(parents=True, exist_ok=True)
+    for name, text in read_holdout_docs(SHARED, laws).items():
+        (docs / name).write_text(text, encoding="utf-8")
+    log(f"building {index} (../shared/corpus + {len(laws)} laws) …")
+    cmd = [str(VENV_BIN / "policy-assistant"), "ingest", str(SHARED / "corpus"), str(docs)]
+    subprocess.run([*cmd, "--index", str(index), "--quiet", "--wait"], check=True)
+    return index
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument(
+        "--indexes", type=Path, required=True, help="folder of the holdout indexes (built if missing)"
+    )
+    p.add_argument("--sets", default=",".join(SETS), help=f"comma-separated (default {','.join(SETS)})")
+    p.add_argument("--out", type=Path, help="where the answers go (default: a temporary folder)")
+    args = p.parse_args(argv)
+    names = [n.strip() for n in args.sets.split(",") if n.strip()]
+    unknown = [n for n in names if n not in SETS]
+    if unknown:
+        p.error(f"unknown set(s): {', '.join(unknown)}; known: {', '.join(SETS)}")
+    tables: dict[str, dict[str, dict[str, Any]]] = {}
+    with tempfile.TemporaryDirectory(prefix="holdout-report-") as tmp:
+        work = Path(tmp)
+        out = args.out or work / "out"
+        out.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            spec = SETS[name]
+            gold = load_gold(DATA / spec.gold)
+            index = _copy(ensure_index(args.indexes, spec), work / name)
+            t0 = time.perf_counter()
+            assistant = open_assistant(index)
+            try:
+                assistant.ask(gold[0].question)  # warm-up
+                preds = ask_all(assistant, gold, out / f"answers-{name}.jsonl")
+            finally:
+                assistant.close()
+            tables[name] = type_rows(gold, score(gold, preds), preds)
+            log(
+                f"{name}: {len(gold)} questions in {time.perf_counter() - t0:.0f} s → {out / f'answers-{name}.jsonl'}"
+            )
+        print("## Holdout sets side by side (all questions)\n")
+        print(side_by_side(tables))
+        for name, rows in tables.items():
+            print(f"\n## {name}: by question type\n")
+            print(markdown_table("type", rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
