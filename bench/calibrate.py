@@ -91,6 +91,16 @@ def ask_all(
     return preds
 
 
+def answer_set(index: Path, gold: Sequence[GoldItem], out: Path) -> dict[str, dict[str, Any]]:
+    """Every question of ``gold`` asked on ``index`` after one warm-up question, answers written to ``out``."""
+    assistant = open_assistant(index)
+    try:
+        assistant.ask(gold[0].question)  # warm-up: the first answer loads the models
+        return ask_all(assistant, gold, out)
+    finally:
+        assistant.close()
+
+
 # ---------------------------------------------------------------- figures
 
 
@@ -290,12 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         variants: dict[str, dict[str, Any]] = {}
         for name, (gold, index) in sets.items():
             t0 = time.perf_counter()
-            assistant = open_assistant(index)
-            try:
-                assistant.ask(gold[0].question)  # warm-up
-                preds = ask_all(assistant, gold, out / f"answers-{name}.jsonl")
-            finally:
-                assistant.close()
+            preds = answer_set(index, gold, out / f"answers-{name}.jsonl")
             report = score(gold, preds)
             tables[name] = type_rows(gold, report, preds)
             if name == "generated":

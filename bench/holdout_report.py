@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from calibrate import REPO, SHARED, _copy, ask_all, markdown_table, open_assistant, side_by_side, type_rows
+from calibrate import REPO, SHARED, _copy, answer_set, markdown_table, side_by_side, type_rows
 from holdout_corpus import load_laws, read_holdout_docs
 
 from evaluation.gold import load_gold
@@ -100,12 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             gold = load_gold(DATA / spec.gold)
             index = _copy(ensure_index(args.indexes, spec), work / name)
             t0 = time.perf_counter()
-            assistant = open_assistant(index)
-            try:
-                assistant.ask(gold[0].question)  # warm-up
-                preds = ask_all(assistant, gold, out / f"answers-{name}.jsonl")
-            finally:
-                assistant.close()
+            preds = answer_set(index, gold, out / f"answers-{name}.jsonl")
             tables[name] = type_rows(gold, score(gold, preds), preds)
             log(
                 f"{name}: {len(gold)} questions in {time.perf_counter() - t0:.0f} s → {out / f'answers-{name}.jsonl'}"
