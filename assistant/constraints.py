@@ -227,6 +227,11 @@ class Subjects:
     qualified: tuple[tuple[str, str, str], ...] = ()  # (modifier, head, the phrase as asked)
 
 
+def _unnamed_text(info: QuestionInfo) -> str:
+    """The question without the documents it names, in 《》 or as found (a name holds no subject or year)."""
+    return info.without_named_docs(re.sub(r"《[^《》]*》", "，", info.text))  # [^《》]: linear on many 《
+
+
 def subjects(
     info: QuestionInfo, words: Callable[[str], list[str]], idf: Callable[[str], float],
     known: Callable[[str], bool], tagged: Callable[[str], list[tuple[str, str]]] | None = None,
@@ -234,9 +239,7 @@ def subjects(
     """Subjects of the question the corpus never uses. ``idf`` is the keyword index's (0 for a word it
     never saw); ``known`` says whether the lexicon maps a word to document wording. Named documents are
     left out (a misspelled name is not a subject)."""
-    text = re.sub(r"《[^《》]*》", "，", info.text)  # [^《》]: linear on many 《
-    for name in info.named_docs:
-        text = text.replace(name, "，")
+    text = _unnamed_text(info)
     # With parts of speech, a verb never qualifies a subject (防止 + 农户 is an action on 农户, not a kind
     # of 农户); 服务企业 (verbal noun + noun) still does.
     pairs = tagged(text) if tagged is not None else [(w, "") for w in words(text)]
@@ -319,9 +322,7 @@ def unqualified(found: Subjects, sentence: str, passage: str) -> Unmet | None:
 def unstated_year(info: QuestionInfo, docs: Sequence[DocRecord], passage: str) -> Unmet | None:
     """A year the question asks about (2026年养老金涨多少) that is no document's year must be stated in
     the evidence's passage; otherwise the clause found is about another time."""
-    text = re.sub(r"《[^《》]*》", "，", info.text)  # [^《》]: linear on many 《
-    for name in info.named_docs:
-        text = text.replace(name, "，")
+    text = _unnamed_text(info)
     held = {y for d in docs for y in doc_years(d)}
     for year in re.findall(r"(?<!\d)((?:19|20)\d{2})年", text):
         if year not in held and f"{year}年" not in passage:

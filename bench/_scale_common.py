@@ -1,4 +1,4 @@
-"""Helpers shared by ``bench/ingest_speed.py``, ``bench/scale.py`` and ``bench/load.py``.
+"""Helpers shared by ``bench/ingest_speed.py``, ``bench/scale.py``, ``bench/load.py`` and ``bench/holdout_report.py``.
 
 Machine facts, percentiles, peak RSS, the markdown section writer, the scale corpus (unpacked to a
 temporary folder, never into the repository) and an on-disk vector cache so reruns never embed the
@@ -38,6 +38,16 @@ if str(REPO) not in sys.path:
 
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+VENV_BIN = Path(sys.executable).parent  # the installed ``policy-assistant`` beside this interpreter
+
+
+def ingest(index: Path, *folders: Path) -> None:
+    """``policy-assistant ingest FOLDERS --index INDEX --quiet --wait``: it returns once every vector
+    (passages and sentences) is stored, so what is measured next never shares the cores with a fill."""
+    cmd = [str(VENV_BIN / "policy-assistant"), "ingest", *map(str, folders), "--index", str(index)]
+    subprocess.run([*cmd, "--quiet", "--wait"], check=True)
 
 
 # -- machine facts -----------------------------------------------------------------------------------

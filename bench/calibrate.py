@@ -91,14 +91,21 @@ def ask_all(
     return preds
 
 
-def answer_set(index: Path, gold: Sequence[GoldItem], out: Path) -> dict[str, dict[str, Any]]:
-    """Every question of ``gold`` asked on ``index`` after one warm-up question, answers written to ``out``."""
+def answer_set(
+    name: str, index: Path, gold: Sequence[GoldItem], out: Path, log: Callable[[str], None]
+) -> dict[str, dict[str, Any]]:
+    """Every question of ``gold`` asked on ``index`` after one warm-up question; the answers are written
+    to ``out/answers-<name>.jsonl`` and the time taken logged."""
+    path = out / f"answers-{name}.jsonl"
+    t0 = time.perf_counter()
     assistant = open_assistant(index)
     try:
         assistant.ask(gold[0].question)  # warm-up: the first answer loads the models
-        return ask_all(assistant, gold, out)
+        preds = ask_all(assistant, gold, path)
     finally:
         assistant.close()
+    log(f"{name}: {len(gold)} questions in {time.perf_counter() - t0:.0f} s → {path}")
+    return preds
 
 
 # ---------------------------------------------------------------- figures
@@ -299,15 +306,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         tables: dict[str, dict[str, dict[str, Any]]] = {}
         variants: dict[str, dict[str, Any]] = {}
         for name, (gold, index) in sets.items():
-            t0 = time.perf_counter()
-            preds = answer_set(index, gold, out / f"answers-{name}.jsonl")
+            preds = answer_set(name, index, gold, out, log)
             report = score(gold, preds)
             tables[name] = type_rows(gold, report, preds)
             if name == "generated":
                 variants = variant_rows(out / "gold-generated.jsonl", report)
-            log(
-                f"{name}: {len(gold)} questions in {time.perf_counter() - t0:.0f} s → {out / f'answers-{name}.jsonl'}"
-            )
         print("## Side by side (all questions)\n")
         print(side_by_side(tables))
         for name, rows in tables.items():

@@ -15,22 +15,20 @@ score``, and the figures printed as markdown: all sets side by side, then each b
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _scale_common as common
 from calibrate import REPO, SHARED, _copy, answer_set, markdown_table, side_by_side, type_rows
 from holdout_corpus import load_laws, read_holdout_docs
 
 from evaluation.gold import load_gold
 from evaluation.scoring import score
 
-VENV_BIN = Path(sys.executable).parent
 DATA = REPO / "evaluation" / "data"
 
 
@@ -56,10 +54,6 @@ SETS = {
 }
 
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
 def ensure_index(root: Path, spec: HoldoutSet) -> Path:
     """``root/<index>``, built from the corpus and the set's laws when it does not exist yet."""
     index = root / spec.index
@@ -70,9 +64,8 @@ def ensure_index(root: Path, spec: HoldoutSet) -> Path:
     docs.mkdir(parents=True, exist_ok=True)
     for name, text in read_holdout_docs(SHARED, laws).items():
         (docs / name).write_text(text, encoding="utf-8")
-    log(f"building {index} (../shared/corpus + {len(laws)} laws) …")
-    cmd = [str(VENV_BIN / "policy-assistant"), "ingest", str(SHARED / "corpus"), str(docs)]
-    subprocess.run([*cmd, "--index", str(index), "--quiet", "--wait"], check=True)
+    common.log(f"building {index} (../shared/corpus + {len(laws)} laws) …")
+    common.ingest(index, SHARED / "corpus", docs)
     return index
 
 
@@ -99,12 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             spec = SETS[name]
             gold = load_gold(DATA / spec.gold)
             index = _copy(ensure_index(args.indexes, spec), work / name)
-            t0 = time.perf_counter()
-            preds = answer_set(index, gold, out / f"answers-{name}.jsonl")
+            preds = answer_set(name, index, gold, out, common.log)
             tables[name] = type_rows(gold, score(gold, preds), preds)
-            log(
-                f"{name}: {len(gold)} questions in {time.perf_counter() - t0:.0f} s → {out / f'answers-{name}.jsonl'}"
-            )
         print("## Holdout sets side by side (all questions)\n")
         print(side_by_side(tables))
         for name, rows in tables.items():

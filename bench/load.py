@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import _scale_common as common
 
 TARGET_USERS, TARGET_P95_MS = 20, 300.0
-VENV_BIN = Path(sys.executable).parent
+VENV_BIN = common.VENV_BIN
 
 
 def free_port() -> int:
@@ -53,16 +53,7 @@ def ensure_index(index: Path) -> None:
         )
         return
     common.log(f"building index {index} (embeds ../shared/corpus once) …")
-    cmd = [
-        str(VENV_BIN / "policy-assistant"),
-        "ingest",
-        str(common.SHARED / "corpus"),
-        "--index",
-        str(index),
-        "--quiet",
-        "--wait",  # every vector (passages and sentences) before serving: a fill would share the cores
-    ]
-    subprocess.run(cmd, check=True)
+    common.ingest(index, common.SHARED / "corpus")
 
 
 def start_server(index: Path, port: int, chroma_url: str | None = None) -> subprocess.Popen[bytes]:

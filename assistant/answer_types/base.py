@@ -139,6 +139,13 @@ class QuestionInfo:
         """The question plus formal wording for its colloquial terms (retrieval only)."""
         return self.text + (" " + " ".join(self.expansions) if self.expansions else "")
 
+    def without_named_docs(self, text: str) -> str:
+        """``text`` with each document name the question gives replaced by ，: a name is no term,
+        subject or year the question asks about (工资 in 工资支付条例里说的“农民工”)."""
+        for name in self.named_docs:
+            text = text.replace(name, "，")
+        return text
+
     @property
     def unit_forms(self) -> tuple[str, ...]:
         if self.unit is None:

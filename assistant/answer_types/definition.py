@@ -53,10 +53,7 @@ class Definition(AnswerType):
             # 第二条 本法所称X，是指: the sentence-start form reads 本法所称 into the term; it is not part of it
             term = _TERM_MARKS.sub("", re.sub(r"^.*所称", "", m.group(1) or m.group(2) or m.group(3) or ""))
             asked = [_TERM_MARKS.sub("", a) for a in _QUOTED.findall(info.text)]
-            # A document the question names is no term it asks about (工资 in 工资支付条例里说的“农民工”).
-            question = info.text
-            for name in info.named_docs:
-                question = question.replace(name, "，")
+            question = info.without_named_docs(info.text)  # 工资 of 工资支付条例 is no term asked about
             # 村委会 asked, 村民委员会 defined: the lexicon's formal form is the asked term too
             if term and (term in _TERM_MARKS.sub("", question) or term in info.expansions):
                 if asked and not any(a in term or term in a for a in asked):
