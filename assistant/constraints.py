@@ -20,7 +20,7 @@ from assistant.answer_types import QuestionInfo
 from assistant.docmatch import DocHints, doc_years, label_year
 from assistant.lexicon import REGIONS, city_in_title, province_of
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
-from assistant.reader import Evidence
+from assistant.reader import Evidence, abbreviates
 from corpus.tokenize import stopwords
 from index.catalog import DocRecord
 
@@ -46,6 +46,11 @@ _PINNED_YEAR = re.compile(
 # Words that name who or what a rule is about (主体): a role, a body, a household, a fund.
 _SUBJECT_END = re.compile(r"(?:会|员|手|户|职工|农民工|主|者|队|家庭|津贴|补贴|补助|企业|机构|基金|司机)$")
 _EVERYDAY_ENDS = ("户", "主", "家")
+# Verb + 手 compounds jieba may tag as nouns (经手的负责人): what is done, never who.
+_HAND_VERBS = frozenset({
+    "经手", "插手", "动手", "接手", "出手", "下手", "放手", "伸手", "着手", "联手", "携手", "到手", "入手",
+    "顺手", "随手", "亲手", "上手", "脱手", "转手", "失手", "分手", "撒手", "过手",
+})  # fmt: skip
 # Words that lead into a subject without qualifying it (根据理事会…, 请问董事会…, 规定成员…).
 _FUNCTION_WORDS = frozenset({
     "根据", "按照", "依照", "依据", "参照", "规定", "请问", "问问", "咨询", "一下", "关于", "对于", "针对",
@@ -269,7 +274,13 @@ def subjects(
     for i, w in enumerate(seq):
         # 散户, 债主, 承包户: everyday words for households and owners are how cadres speak, not
         # subjects the documents lack; a never-used role or body (骑手, 董事会) is.
-        if foreign(w) and _SUBJECT_END.search(w) and not w.endswith(_EVERYDAY_ENDS) and w not in adverbs:
+        # A verb or adverb (下手, 顺手, 经手 even when tagged a noun) says what is done or how, never who.
+        if (
+            foreign(w)
+            and _SUBJECT_END.search(w)
+            and not w.endswith(_EVERYDAY_ENDS)
+            and w not in adverbs | verbs | _HAND_VERBS
+        ):
             joined = i and foreign(seq[i - 1]) and seq[i - 1] + w in text
             return Subjects(seq[i - 1] + w if joined else w, w)  # 外卖 + 骑手
         if i and plain(w) and _SUBJECT_END.search(w) and plain(seq[i - 1]) and seq[i - 1] not in verbs:
@@ -278,27 +289,6 @@ def subjects(
             if seq[i - 1] + w in text:  # written together: 造成损失，监事会 names no 损失监事会
                 qualified.append((seq[i - 1], w, label))
     return Subjects("", "", tuple(qualified))
-
-
-def abbreviates(word: str, text: str, gap: int = 2) -> bool:
-    """Whether ``word`` is a short form of something ``text`` says: its characters in order, at most
-    ``gap`` characters apart (村委会 in 村民委员会)."""
-    if not word:
-        return False
-    start = text.find(word[0])
-    while start >= 0:
-        # Earliest next character within the gap is optimal: it leaves the most room for the rest.
-        pos, ok = start, True
-        for ch in word[1:]:
-            nxt = text.find(ch, pos + 1, pos + 2 + gap)
-            if nxt < 0:
-                ok = False
-                break
-            pos = nxt
-        if ok:
-            return True
-        start = text.find(word[0], start + 1)
-    return False
 
 
 def subject_gap(found: Subjects, passages: Sequence[str] = ()) -> Unmet | None:

@@ -42,9 +42,12 @@ _DATE = re.compile(
     rf"|(?:到|至)\s?{_NUM}年(?:底|末)?|“[十{CN_DIGITS}]+五”(?:期末|时期|期间)|{_NUM_START}年过渡期|过渡期"
     rf"|每年[^，。；]{{0,6}}?(?:秋分日?|春分日?|\d+月\d+日)|秋分日|每(?:年|季度|季|月|日|天|周|星期)"
     # A period before or after an event: 十日内, 召开十日前, 三个工作日后.
-    rf"|{_NUM_START}(?:个工作日|工作日|日|天|周|个月|年)(?:内|以内|前|以前|之前|后|以后|之后)"
-    # A term: 任期为五年, 有效期三年, 为期两年.
-    rf"|(?:延长|期限为?|为期|每隔|任期为?|有效期为?){_NUM}个?(?:年|月|日|天|工作日)"
+    rf"|{_NUM_START}(?:个工作日|工作日|日|天|周|个月|年|个?小时)(?:内|以内|前|以前|之前|后|以后|之后)"
+    # A term: 任期为五年, 有效期三年, 为期两年; bounded: 有效期不超过六个月, 最长不超过十二个月.
+    rf"|(?:延长|期限为?|为期|每隔|任期为?|有效期为?){_NUM}个?(?:年|月|日|天|工作日|小时)"
+    rf"|(?:不超过|不得超过|不少于|不得少于){_NUM}个?(?:年|月|日|天|工作日|小时)"
+    # From the month after: 从批准的次月起计发.
+    rf"|(?:次月|当月)起"
     # How often or how early: 每三年调整一次, 每季度, 提前半年, 连续两年以上, 半年内.
     rf"|每{_NUM}个?(?:年|季度|月|周)|每半年|每季度|提前(?:{_NUM}个?(?:年|月|日|天|工作日)|半年)"
     rf"|连续{_NUM}个?(?:年|月|日|天)(?:以上)?|半年(?:内|以内)"
@@ -84,8 +87,13 @@ def quantities(sentence: str) -> list[Span]:
     return [
         Span(m.start(), m.end(), "quantity", m.group(0))
         for m in _QUANTITY.finditer(sentence)
-        if not is_part_number(sentence, m.start(), m.end())
+        if not is_part_number(sentence, m.start(), m.end()) and not _names_a_year(sentence, m.end())
     ]
+
+
+def _names_a_year(sentence: str, end: int) -> bool:
+    """Whether a figure ending in 年 is part of 年度 (上一年度, 本年度): a year named, not a period."""
+    return sentence[end - 1] == "年" and sentence.startswith("度", end)
 
 
 def is_part_number(sentence: str, start: int, end: int) -> bool:
@@ -98,7 +106,11 @@ def is_part_number(sentence: str, start: int, end: int) -> bool:
 
 
 def dates(sentence: str) -> list[Span]:
-    return [Span(m.start(), m.end(), "date", m.group(0)) for m in _DATE.finditer(sentence)]
+    return [
+        Span(m.start(), m.end(), "date", m.group(0))
+        for m in _DATE.finditer(sentence)
+        if not _names_a_year(sentence, m.end())
+    ]
 
 
 _LEVEL = re.compile(

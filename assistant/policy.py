@@ -90,6 +90,12 @@ class AnswerPolicy:
     # A region the question names chooses documents; in a sentence its name counts this share of its
     # weight (a province's own rule says 全省, not 山西).
     region_term_weight: float = 0.5
+    # A question word written in short (缩略语) counts this share of its weight in a sentence that spells
+    # it out, its characters in order with at most abbrev_gap between (监管 in 监督管理, 保费 in 保险费).
+    abbrev_credit: float = 0.8
+    abbrev_gap: int = 2
+    # A numbered item is read with its lead-in's words (护理费的标准为：（一）因公一级…50%).
+    items_inherit_lead: bool = True
 
     # -- answer or refusal (作答或拒答, assistant.answerer) -------------------------------------------------
     # The best sentence must cover this share of the question's weighted terms, else 未找到依据.

@@ -18,8 +18,10 @@ _UNIT = re.compile(
 )
 # 零花钱标准是多少 / 补贴一年给多少: a sum of money is asked though no unit follows 多少.
 # 资金…占多少比例 asks a share, not a sum.
+# 交多少清运费 / 发多少补贴: the money word may follow 多少 too.
 _MONEY_ASKED = re.compile(
     r"(?:钱|费|工资|补贴|津贴|补助|奖金|罚款)[^，。？?]{0,10}(?:多少|(?<!哪)几)(?!成|倍|比例|百分)"
+    r"|(?:多少|(?<!哪)几)[^，。？?\d几多少]{0,6}?(?:费|工资|补贴|津贴|补助|奖金|罚款)(?![用率])"
 )
 _SHARE_ASKED = re.compile(r"比例|比重|百分之|几成|多少倍|几倍")
 # 比例得达到百分之多少 / 占多少比重 / 几成: a share is asked; only a share (5%, 三分之一, 两成) answers it.

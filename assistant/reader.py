@@ -129,6 +129,7 @@ class TermStats(Protocol):
 class Term:
     text: str
     weight: float
+    unseen: bool = False  # a word the corpus never uses: maybe a short form (监管 for 监督管理)
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,9 @@ class Reading:
     terms: tuple[Term, ...]
 
 
+_ALL_ITEMS = 4000  # characters: every item a lead-in announces, however long
+
+
 class Reader:
     """Scores sentences against a question. ``stats`` gives the keyword index's current statistics
     (called once per question, so a reloaded index is used from the next question on)."""
@@ -190,7 +194,7 @@ class Reader:
         idf = (stats or self.stats()).idf
         p = self.policy
         words = [w for w in self.tokenizer.words(info.search_text) if w not in _QUESTION_WORDS and len(w) > 1]
-        terms = [Term(w, idf(w) or p.unknown_word_weight) for w in dict.fromkeys(words)]
+        terms = [Term(w, idf(w) or p.unknown_word_weight, not idf(w)) for w in dict.fromkeys(words)]
         grams = [
             g for g in dict.fromkeys(char_bigrams(normalize_text(info.text))) if not _is_question_gram(g)
         ]
@@ -222,19 +226,36 @@ class Reader:
             context = normalize_text(f"{hit.title}\n{c.section}\n{without_planted(c.text, planted)}")
             prior = p.prior_weight / (1.0 + rank / p.prior_decay)
             doc_boost = (doc_weights or {}).get(c.doc_id, 1.0) ** p.doc_boost_power
+            lead, lead_end = "", -1  # the lead-in whose numbered items are being read
             for ls, unit_end in reading_units(c.text):
                 if in_planted(ls, unit_end, planted):
                     continue
                 le = unit_end
+                best_item = ""
+                if p.items_inherit_lead:
+                    if ls >= lead_end:
+                        lead = ""
+                    announced = lead_in_items(c.text, ls, le, _ALL_ITEMS)
+                    if announced is not None:
+                        lead, lead_end = normalize_text(c.text[ls:le]), announced.end
+                        # 有下列情形之一的，处…罚款：（一）扣押工资卡…: the lead-in rules each item, so it
+                        # speaks of what the item that best matches the question says.
+                        items = [normalize_text(i) for i in announced.text.split("；")]
+                        best_item = max(items, key=lambda i: _weighed(terms, f"{lead}{i}", "", p))
+                    elif c.text[ls:le].endswith(("：", ":")):  # 按照以下标准发给：烈士…的，为…；病故的，为…。
+                        stop = c.text.find("。", le)
+                        lead, lead_end = normalize_text(c.text[ls:le]), stop if stop >= 0 else len(c.text)
                 listed = lead_in_items(c.text, ls, le, p.items_chars) if kind.gathers_items else None
                 if listed is not None:  # the lead-in and the items it announces are one answer
                     le = listed.end
                 sent = c.text[ls:le]
                 norm = normalize_text(sent)
-                got = sum(
-                    t.weight if t.text in norm else t.weight * p.context_credit if t.text in context else 0.0
-                    for t in terms
-                )
+                # An item completes its lead-in's sentence (护理费的标准为：（一）因公一级…): the lead-in's
+                # words count as the item's own.
+                words_of = f"{lead}{norm}" if lead and ls > 0 and lead_end > ls else norm
+                if best_item and listed is None:
+                    words_of = f"{norm}{best_item}"
+                got = _weighed(terms, words_of, context, p)
                 coverage = got / total
                 spans = (
                     [Span(listed.start - ls, listed.end - ls, listed.kind, listed.text)]
@@ -320,6 +341,42 @@ class Reader:
         return [chosen, *(ev for ev in evidence if ev is not chosen)]
 
 
+def _weighed(terms: Sequence[Term], words: str, context: str, p: AnswerPolicy) -> float:
+    """The weight of the question's terms a sentence holds: a term in its own ``words`` counts fully, one
+    only in its ``context`` (section, title, passage) context_credit, one written in short abbrev_credit."""
+    return sum(
+        t.weight
+        if t.text in words
+        else t.weight * p.context_credit
+        if t.text in context
+        else t.weight * p.abbrev_credit
+        if t.unseen and abbreviates(t.text, words, p.abbrev_gap)
+        else 0.0
+        for t in terms
+    )
+
+
+def abbreviates(word: str, text: str, gap: int = 2) -> bool:
+    """Whether ``word`` is a short form of something ``text`` says: its characters in order, at most
+    ``gap`` characters apart (村委会 in 村民委员会)."""
+    if not word:
+        return False
+    start = text.find(word[0])
+    while start >= 0:
+        # Earliest next character within the gap is optimal: it leaves the most room for the rest.
+        pos, ok = start, True
+        for ch in word[1:]:
+            nxt = text.find(ch, pos + 1, pos + 2 + gap)
+            if nxt < 0:
+                ok = False
+                break
+            pos = nxt
+        if ok:
+            return True
+        start = text.find(word[0], start + 1)
+    return False
+
+
 def _region_scaled(terms: list[Term], info: QuestionInfo, scale: float) -> list[Term]:
     """A region the question names (山西的县分几类) picks documents (assistant.constraints,
     assistant.docmatch); a clause of that region's document says 全省 or 本省, not the region's
@@ -347,7 +404,7 @@ def _colloquial_capped(terms: list[Term], info: QuestionInfo) -> list[Term]:
     if not caps:
         return terms
     return [
-        Term(t.text, min(t.weight, caps[t.text])) if t.text in caps else t
+        replace(t, weight=min(t.weight, caps[t.text])) if t.text in caps else t
         for t in terms
         if t.text in caps or not any(t.text in key and len(t.text) < len(key) for key in caps)
     ]

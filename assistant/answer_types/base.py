@@ -170,6 +170,31 @@ def proximity(span: Span, sentence: str, terms: Sequence[str]) -> float:
     return total
 
 
+# 最多/最长/不超过/几天内 asks for an upper bound, 最少/至少/不低于 for a lower one (最低 is left out: 最低生活保障).
+_ASKS_UPPER = re.compile(
+    r"最多|最长|最高|顶多|封顶|上限|不能超过|不超过|(?:几|多少)个?(?:天|日|工作日|小时|周|个月|年)(?:内|以内|之内)"
+)
+_ASKS_LOWER = re.compile(r"最少|至少|下限|起码|不低于|不少于")
+_UPPER = re.compile(r"以下|以内|不超过|不得超过|不高于|不多于|最多|最长|最高|内$")
+_LOWER = re.compile(r"以上|不少于|不低于|不得少于|不得低于|至少|最少")
+
+
+def against_bound(info: QuestionInfo, span: Span) -> bool:
+    """Whether a figure is bounded only the other way than the question asks (不少于5个工作日 for 公示期最长
+    几天): it states a floor where a ceiling is asked, so it does not answer. Questions asking both ways
+    (最多几个，最少几个) or neither are never against."""
+    upper, lower = bool(_ASKS_UPPER.search(info.text)), bool(_ASKS_LOWER.search(info.text))
+    if upper == lower:
+        return False
+    ceiling, floor = bool(_UPPER.search(span.text)), bool(_LOWER.search(span.text))
+    return floor and not ceiling if upper else ceiling and not floor
+
+
+def bounded(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
+    """The spans not :func:`against_bound` the question."""
+    return [s for s in spans if not against_bound(info, s)]
+
+
 def unstated(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
     """The spans the question does not state itself: a figure the question gives (“三个人家”, 2023年)
     is what it asks about, not the figure it asks for. All spans when the question states them all."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer_types.base import AnswerType, Cue, QuestionInfo, unstated
+from assistant.answer_types.base import AnswerType, Cue, QuestionInfo, bounded, unstated
 from assistant.extract import Span, dates
 
 # 时侯 is the usual misspelling of 时候; 开始实行 the usual colloquial 施行.
@@ -43,10 +43,15 @@ class Deadline(AnswerType):
             return [s for s in found if _CALENDAR.search(s.text)]
         return found
 
+    def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
+        if not spans:
+            return 0.0
+        return 1.0 if bounded(info, spans) else 0.2  # a floor where a ceiling is asked: on topic only
+
     def pick(
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:
-        return super().pick(info, sentence, unstated(info, spans), terms)
+        return super().pick(info, sentence, unstated(info, bounded(info, spans) or list(spans)), terms)
 
     def strict(self, info: QuestionInfo) -> bool:
         return True  # 什么时候 needs a date or period; a sentence without one does not answer it

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from assistant.answer_types.base import COUNTED, AnswerType, Cue, QuestionInfo, unstated
+from assistant.answer_types.base import COUNTED, AnswerType, Cue, QuestionInfo, bounded, unstated
 from assistant.extract import Span, quantities
 
 # Also used by yes/no: 能领多少钱吗 asks for the figure, not a verdict.
 # 好几回, 十几年 state a rough count; they ask nothing.
 NUMBER_CUE = re.compile(
-    r"多少|(?<![好十])几[个名户人倍次回座家项年天岁成万元条所名位块]|比例|百分之|几分之几|多大|多高|多少钱|什么标准"
+    r"多少|(?<![好十])几[个名户人倍次回座家项年天岁成万元条所名位块]|比例|百分之|几分之几|多大|多高|多少钱|(?:什么|啥|哪个)标准|(?:咋|怎么|如何)(?:个)?(?:算|计算)(?!是)"
 )
 # A figure in another unit than the one asked (人 for 多少钱) is a weak fit: the sentence is on topic.
 WRONG_UNIT_FIT = 0.2
@@ -19,6 +19,7 @@ _MONEY = frozenset({"钱", "元", "块"})
 _PENALTY = re.compile(r"罚|没收")
 _SHARE = re.compile(r"分之|%|百分之")
 _CLAUSE_END = "，。；：,;:"
+_LONE_ONE = re.compile(r"^一[^\d〇零一二两三四五六七八九十百千万亿%分]?$")
 
 
 def _clause_of(sentence: str, span: Span) -> str:
@@ -40,13 +41,17 @@ class Number(AnswerType):
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if not spans:
             return 0.0
+        spans = bounded(info, spans)
+        if not spans:
+            return WRONG_UNIT_FIT  # a floor where a ceiling is asked (or the reverse)
         if info.unit_forms:
             fitting = [s for s in spans if self.states_unit(info, s)]
             if info.unit in _MONEY and not _PENALTY.search(info.text):
                 # 补贴给多少钱 is not answered by a fine: …处1000元以下罚款 states what one pays.
                 fitting = [s for s in fitting if not _PENALTY.search(_clause_of(sentence, s))]
             return 1.0 if fitting else WRONG_UNIT_FIT
-        return 1.0
+        # 独身一人, 一个村: a lone 一 before a measure word is usually an article, not the figure asked.
+        return 1.0 if any(not _LONE_ONE.match(s.text) for s in spans) else WRONG_UNIT_FIT
 
     @staticmethod
     def states_unit(info: QuestionInfo, span: Span) -> bool:
@@ -63,6 +68,8 @@ class Number(AnswerType):
     def pick(
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:
+        spans = bounded(info, spans) or spans
+        spans = [s for s in spans if not _LONE_ONE.match(s.text)] or spans
         if spans and info.unit_forms:
             spans = [s for s in spans if self.states_unit(info, s)] or spans
         return super().pick(info, sentence, unstated(info, spans), terms)

@@ -1,9 +1,11 @@
-"""The third and fourth holdout sets (第三、第四留出集, evaluation/data/holdout{3,4}_qa.jsonl): fresh
-colloquial questions, each written before any change it measures.
+"""The third, fourth and fifth holdout sets (第三至第五留出集, evaluation/data/holdout{3,4,5}_qa.jsonl):
+fresh colloquial questions, each written before any change it measures.
 
 Each cites ../shared/corpus and five laws no other holdout set uses, the next five of holdout_laws.txt:
 the third laws 14–18 (人民调解法 … 汕尾市农村建房条例), the fourth laws 19–23 (a national law, two State
-Council regulations, 山东's rule on village committees and 临沂's on beautiful villages). Every evidence
+Council regulations, 山东's rule on village committees and 临沂's on beautiful villages), the fifth laws
+24–28 (反家庭暴力法, the regulations on military pensions and on farm insurance, 重庆's rule on minimum
+living allowances and 濮阳's on rural household waste). Every evidence
 string must occur verbatim in its document, and each set must stay independent of the sets before it:
 no shared law, question or evidence.
 """
@@ -26,7 +28,13 @@ from holdout_kit import (
 )
 
 # The holdout sets in the order they were written: each is independent of those before it.
-ORDER = ["holdout_qa.jsonl", "holdout2_qa.jsonl", "holdout3_qa.jsonl", "holdout4_qa.jsonl"]
+ORDER = [
+    "holdout_qa.jsonl",
+    "holdout2_qa.jsonl",
+    "holdout3_qa.jsonl",
+    "holdout4_qa.jsonl",
+    "holdout5_qa.jsonl",
+]
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,11 @@ class LaterSet:
         return [row for name in before for row in rows(DATA / name)]
 
 
-SETS = [LaterSet("holdout3_qa.jsonl", "m", slice(13, 18)), LaterSet("holdout4_qa.jsonl", "n", slice(18, 23))]
+SETS = [
+    LaterSet("holdout3_qa.jsonl", "m", slice(13, 18)),
+    LaterSet("holdout4_qa.jsonl", "n", slice(18, 23)),
+    LaterSet("holdout5_qa.jsonl", "p", slice(23, 28)),
+]
 IDS = [s.name.split("_")[0] for s in SETS]
 
 
@@ -80,4 +92,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 23
+    assert len(LAW_FILES) == 28
