@@ -251,6 +251,7 @@ def subjects(
     seq = [w for w, _ in pairs if w.strip()]
     verbs = {w for w, flag in pairs if flag == "v"}
     adverbs = {w for w, flag in pairs if flag in ("d", "ad")}  # 顺手, 随手 say how, never who
+    not_who = verbs | adverbs | _HAND_VERBS
 
     def content(w: str) -> bool:  # a Chinese content word that could name a subject
         return (
@@ -275,12 +276,7 @@ def subjects(
         # 散户, 债主, 承包户: everyday words for households and owners are how cadres speak, not
         # subjects the documents lack; a never-used role or body (骑手, 董事会) is.
         # A verb or adverb (下手, 顺手, 经手 even when tagged a noun) says what is done or how, never who.
-        if (
-            foreign(w)
-            and _SUBJECT_END.search(w)
-            and not w.endswith(_EVERYDAY_ENDS)
-            and w not in adverbs | verbs | _HAND_VERBS
-        ):
+        if foreign(w) and _SUBJECT_END.search(w) and not w.endswith(_EVERYDAY_ENDS) and w not in not_who:
             joined = i and foreign(seq[i - 1]) and seq[i - 1] + w in text
             return Subjects(seq[i - 1] + w if joined else w, w)  # 外卖 + 骑手
         if i and plain(w) and _SUBJECT_END.search(w) and plain(seq[i - 1]) and seq[i - 1] not in verbs:

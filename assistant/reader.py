@@ -231,30 +231,20 @@ class Reader:
                 if in_planted(ls, unit_end, planted):
                     continue
                 le = unit_end
+                inherited = lead if ls < lead_end else ""  # the lead-in this unit is an item of
                 best_item = ""
-                if p.items_inherit_lead:
-                    if ls >= lead_end:
-                        lead = ""
-                    announced = lead_in_items(c.text, ls, le, _ALL_ITEMS)
-                    if announced is not None:
-                        lead, lead_end = normalize_text(c.text[ls:le]), announced.end
-                        # 有下列情形之一的，处…罚款：（一）扣押工资卡…: the lead-in rules each item, so it
-                        # speaks of what the item that best matches the question says.
-                        items = [normalize_text(i) for i in announced.text.split("；")]
-                        best_item = max(items, key=lambda i: _weighed(terms, f"{lead}{i}", "", p))
-                    elif c.text[ls:le].endswith(("：", ":")):  # 按照以下标准发给：烈士…的，为…；病故的，为…。
-                        stop = c.text.find("。", le)
-                        lead, lead_end = normalize_text(c.text[ls:le]), stop if stop >= 0 else len(c.text)
+                announces = _announces(c.text, ls, le, terms, p) if p.items_inherit_lead else None
+                if announces is not None:
+                    lead, lead_end, best_item = announces
+                    inherited = ""
                 listed = lead_in_items(c.text, ls, le, p.items_chars) if kind.gathers_items else None
                 if listed is not None:  # the lead-in and the items it announces are one answer
                     le = listed.end
                 sent = c.text[ls:le]
                 norm = normalize_text(sent)
                 # An item completes its lead-in's sentence (护理费的标准为：（一）因公一级…): the lead-in's
-                # words count as the item's own.
-                words_of = f"{lead}{norm}" if lead and ls > 0 and lead_end > ls else norm
-                if best_item and listed is None:
-                    words_of = f"{norm}{best_item}"
+                # words count as the item's own; a lead-in read alone speaks of its best-matching item.
+                words_of = f"{norm}{best_item}" if best_item and listed is None else f"{inherited}{norm}"
                 got = _weighed(terms, words_of, context, p)
                 coverage = got / total
                 spans = (
@@ -339,6 +329,25 @@ class Reader:
             return evidence
         chosen = max(rivals, key=lambda ev: (own(ev), ev.score))
         return [chosen, *(ev for ev in evidence if ev is not chosen)]
+
+
+def _announces(
+    text: str, start: int, end: int, terms: Sequence[Term], p: AnswerPolicy
+) -> tuple[str, int, str] | None:
+    """When ``text[start:end]`` is a lead-in: its words, where the text it rules ends, and the numbered item
+    that best matches the question ("" when its items are unnumbered); else None.
+
+    有下列情形之一的，处…罚款：（一）扣押工资卡… rules each numbered item, so it speaks of what the best one
+    says; 按照以下标准发给：烈士…的，为…；病故的，为…。 rules up to the sentence's end."""
+    own = normalize_text(text[start:end])
+    announced = lead_in_items(text, start, end, _ALL_ITEMS)
+    if announced is not None:
+        items = [normalize_text(i) for i in announced.text.split("；")]
+        return own, announced.end, max(items, key=lambda i: _weighed(terms, f"{own}{i}", "", p))
+    if text[start:end].endswith(("：", ":")):
+        stop = text.find("。", end)
+        return own, stop if stop >= 0 else len(text), ""
+    return None
 
 
 def _weighed(terms: Sequence[Term], words: str, context: str, p: AnswerPolicy) -> float:
