@@ -1,11 +1,13 @@
-"""The third, fourth and fifth holdout sets (第三至第五留出集, evaluation/data/holdout{3,4,5}_qa.jsonl):
+"""The third to sixth holdout sets (第三至第六留出集, evaluation/data/holdout{3,4,5,6}_qa.jsonl):
 fresh colloquial questions, each written before any change it measures.
 
 Each cites ../shared/corpus and five laws no other holdout set uses, the next five of holdout_laws.txt:
 the third laws 14–18 (人民调解法 … 汕尾市农村建房条例), the fourth laws 19–23 (a national law, two State
 Council regulations, 山东's rule on village committees and 临沂's on beautiful villages), the fifth laws
 24–28 (反家庭暴力法, the regulations on military pensions and on farm insurance, 重庆's rule on minimum
-living allowances and 濮阳's on rural household waste). Every evidence
+living allowances and 濮阳's on rural household waste), the sixth laws 29–33 (the regulations on village
+doctors and on geological hazards, 山东's rule on open village affairs, 重庆's on village water supply and
+河南's on rural roads). Every evidence
 string must occur verbatim in its document, and each set must stay independent of the sets before it:
 no shared law, question or evidence.
 """
@@ -34,6 +36,7 @@ ORDER = [
     "holdout3_qa.jsonl",
     "holdout4_qa.jsonl",
     "holdout5_qa.jsonl",
+    "holdout6_qa.jsonl",
 ]
 
 
@@ -57,6 +60,7 @@ SETS = [
     LaterSet("holdout3_qa.jsonl", "m", slice(13, 18)),
     LaterSet("holdout4_qa.jsonl", "n", slice(18, 23)),
     LaterSet("holdout5_qa.jsonl", "p", slice(23, 28)),
+    LaterSet("holdout6_qa.jsonl", "s", slice(28, 33)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -92,4 +96,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 28
+    assert len(LAW_FILES) == 33
