@@ -170,6 +170,10 @@ def _match_name(
         if others:
             labels = tuple(dict.fromkeys(_region_of(d.title) for d in others))
             return [], [], NameGap("region", region, bare, tuple(d.doc_id for d in others), labels)
+        if bare in _REGION_RULES:
+            # 河南的规定 speaks of the region's documents in general, not of one title: they are the
+            # documents pointed to, and a region with none is refused by its own check (constraints).
+            return [d.doc_id for d in docs if region in d.title or region in d.issuer], [], None
         return [], [name], None
     if not year:
         return [d.doc_id for d in found], [], None
@@ -218,8 +222,16 @@ _TITLE_MARK = re.compile(
 )
 
 
+# What a region's rules are called in general (河南的规定, 山东的政策), naming no one document.
+_REGION_RULES = frozenset({"规定", "相关规定", "有关规定", "政策", "相关政策", "文件", "法规", "地方法规"})
+
+
 def _common_noun_name(name: str) -> bool:
-    """A name (not in 《》) that may be an everyday noun: 分红方案 rather than a document's title."""
+    """A name (not in 《》) that may be an everyday noun: 分红方案 rather than a document's title. A name
+    described by a clause (村委会拿出来的公开方案) is judged by its head after the last 的; titles hold
+    的 only after 关于 (关于…的意见)."""
+    if "的" in name and "关于" not in name:
+        name = name.rsplit("的", 1)[1]
     return (
         name.endswith(_COMMON_KINDS) and not _TITLE_MARK.search(name) and not any(r in name for r in REGIONS)
     )

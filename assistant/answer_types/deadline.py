@@ -21,6 +21,16 @@ _TAKES_EFFECT = re.compile(r"施行|生效|开始实行|起实行|实施(?:的|�
 _ASKS_PERIOD = re.compile(r"多久|多长|几[天日周年]|几个月|多少[天日年]|期限|[以之]?[内前后]")
 # A digit run is read once (lookbehind) and 年…月 stops at the next 年, so a search stays linear.
 _CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四五六七八九]{4}年")
+# 提前多久, 多少天前 ask how early something is done (期满前3个月, 提前三个月), not a time allowed after it
+# (受理之日起15日内).
+_ASKS_AHEAD = re.compile(r"提前|前(?:多久|多长|几|多少)|(?:多久|多长时间|几天|几个月)(?:以|之)?前")
+
+
+def _ahead(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
+    """The spans of the kind asked: how early (…前) for 提前多久, all of them otherwise."""
+    if not _ASKS_AHEAD.search(info.text):
+        return list(spans)
+    return [s for s in spans if "前" in s.text]
 
 
 class Deadline(AnswerType):
@@ -46,12 +56,14 @@ class Deadline(AnswerType):
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if not spans:
             return 0.0
-        return 1.0 if bounded(info, spans) else 0.2  # a floor where a ceiling is asked: on topic only
+        # A floor where a ceiling is asked, a time allowed where how early is asked: on topic only.
+        return 1.0 if bounded(info, _ahead(info, spans)) else 0.2
 
     def pick(
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:
-        return super().pick(info, sentence, unstated(info, bounded(info, spans) or list(spans)), terms)
+        fitting = bounded(info, _ahead(info, spans)) or bounded(info, spans) or list(spans)
+        return super().pick(info, sentence, unstated(info, fitting), terms)
 
     def strict(self, info: QuestionInfo) -> bool:
         return True  # 什么时候 needs a date or period; a sentence without one does not answer it

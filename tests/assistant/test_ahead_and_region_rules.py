@@ -1,0 +1,100 @@
+"""How early a thing is done and a region's rules in general: 提前多久 is answered by a time before an
+event (期满前3个月, 提前二十四小时), not by a time allowed after one (受理之日起15日内); terms written unit
+last after an event (合格后一年) are periods; 河南的规定 points to that region's documents and a clause
+describing a plan (村委会拿出来的公开方案) names no missing document."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
+
+from assistant.answer_types.deadline import DEADLINE
+from assistant.answerer import Answerer
+from assistant.constraints import document_gap
+from assistant.docmatch import document_hints
+from assistant.extract import dates
+from assistant.question import analyse
+from index.catalog import DocRecord
+
+YISHENG = Doc(
+    "yisheng",
+    "某某省乡村医生管理办法",
+    "某某省乡村医生管理办法\n"
+    "第十六条 乡村医生执业证书有效期为5年。\n"
+    "第十七条 乡村医生应当在执业证书有效期满前3个月申请再注册。"
+    "县级人民政府卫生行政主管部门应当自受理申请之日起15日内进行审核。",
+)
+KB = FakeKnowledgeBase([YISHENG])
+ANSWERER = Answerer(KB, KB, KB.reader(), SETTINGS)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "period"),
+    [
+        ("乡村医生应当在执业证书有效期满前3个月申请再注册。", "前3个月"),
+        ("保修期限不得少于交工验收合格后一年。", "后一年"),
+        ("供水单位应当提前二十四小时通知用水户。", "提前二十四小时"),
+    ],
+)
+def test_terms_before_or_after_an_event_are_periods(sentence: str, period: str) -> None:
+    assert [s.text for s in dates(sentence)] == [period]
+
+
+def test_a_lookback_is_no_period_of_its_own() -> None:
+    assert dates("按照前三个月的平均用水量计量。") == []  # 前 after no event: which months, not how early
+
+
+def test_how_early_is_answered_by_a_time_before_not_a_time_allowed_after() -> None:
+    info = analyse("想接着干，得提前多久去办再注册？")
+    sentence = "乡村医生应当在执业证书有效期满前3个月申请再注册，卫生部门应当自受理申请之日起15日内审核。"
+    spans = DEADLINE.spans(info, sentence)
+    assert {s.text for s in spans} == {"前3个月", "15日内"}
+    assert DEADLINE.pick(info, sentence, spans, ["再注册"]).text == "前3个月"
+    assert (
+        DEADLINE.fit(info, "应当自受理申请之日起15日内审核。", dates("应当自受理申请之日起15日内审核。"))
+        < 1.0
+    )
+    within = analyse("受理以后多少天内得审核完？")
+    assert (
+        DEADLINE.fit(within, "应当自受理申请之日起15日内审核。", dates("应当自受理申请之日起15日内审核。"))
+        == 1.0
+    )
+
+
+def test_how_early_leads_with_the_time_before_end_to_end() -> None:
+    answer = ANSWERER.answer("乡村医生执业证快到期了，想接着干得提前多久去办再注册？")
+    assert answer.found and answer.short_answer == "前3个月"
+
+
+# -- a region's rules in general, a described plan --------------------------------------------------------
+
+
+def _docs(*titles: str) -> list[DocRecord]:
+    return [
+        DocRecord(f"d{i}", f"d{i}.txt", t, "", "2024-01-01", "", "fp", 1, 0.0) for i, t in enumerate(titles)
+    ]
+
+
+DOCS = _docs("河南省农村公路条例", "山东省村务公开条例", "中华人民共和国乡村振兴促进法")
+
+
+def test_a_regions_rules_in_general_point_to_that_regions_documents() -> None:
+    info = analyse("按河南的规定，修路养路的钱都能从哪些渠道来？")
+    hints = document_hints(info, DOCS)
+    assert hints.missing == () and hints.weights["d0"] > hints.weights.get("d2", 1.0)
+    assert document_gap(info, DOCS, hints) is None
+
+
+def test_a_region_without_documents_is_still_refused_with_its_name() -> None:
+    info = analyse("按湖南的规定，修路养路的钱都能从哪些渠道来？")
+    gap = document_gap(info, DOCS, document_hints(info, DOCS))
+    assert gap is not None and "湖南" in gap.message
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["村务监督委员会对村委会拿出来的公开方案有意见，几天之内得提？", "合作社理事会定的分红方案谁来批？"],
+)
+def test_a_plan_described_by_a_clause_is_no_missing_document(question: str) -> None:
+    info = analyse(question)
+    assert document_gap(info, DOCS, document_hints(info, DOCS)) is None
