@@ -20,7 +20,8 @@ from assistant.answer_types import QuestionInfo
 from assistant.docmatch import DocHints, doc_years, label_year
 from assistant.lexicon import REGIONS, city_in_title, province_of
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
-from assistant.reader import Evidence, abbreviates
+from assistant.reader import Evidence
+from assistant.term_match import abbreviates
 from corpus.tokenize import stopwords
 from index.catalog import DocRecord
 

@@ -8,6 +8,7 @@ citations and falls back to the extractive answer.
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
@@ -81,7 +82,10 @@ class Assistant:
         )
         # The reader asks for the keyword index per question: after an ingest (or another process's
         # write) the knowledge base reloads it, and the next question is read against the new one.
-        reader = Reader(self.kb.tokenizer, lambda: self.kb.bm25, policy)
+        # Documents' texts are asked per passage read: ids are content hashes, so a cached text never
+        # goes stale.
+        texts = functools.lru_cache(maxsize=64)(self.kb.catalog.document_text)
+        reader = Reader(self.kb.tokenizer, lambda: self.kb.bm25, policy, texts)
         # Sentence vectors weigh in on the reading where the question is embedded anyway (not bm25 mode).
         similarity = self._sentence_similarity if settings.mode != "bm25" else None
         self.answerer = Answerer(

@@ -25,10 +25,12 @@ from assistant.extract import Span, lead_in_items
 from assistant.lexicon import SYNONYMS
 from assistant.planted import in_planted, planted_spans, without_planted
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
+from assistant.term_match import Term, announces, sentence_closers, weighed
 from assistant.types import Hit
 from corpus.normalize import normalize_text
 from corpus.sentences import reading_units
 from corpus.tokenize import Tokenizer, char_bigrams
+from corpus.types import Chunk
 
 # Question words carry no topic; they are dropped from the terms a sentence must cover.
 _QUESTION_WORDS = frozenset(
@@ -126,13 +128,6 @@ class TermStats(Protocol):
 
 
 @dataclass(frozen=True, slots=True)
-class Term:
-    text: str
-    weight: float
-    unseen: bool = False  # a word the corpus never uses: maybe a short form (监管 for 监督管理)
-
-
-@dataclass(frozen=True, slots=True)
 class Evidence:
     """A scored sentence: ``[start, end)`` offsets into its document."""
 
@@ -171,19 +166,23 @@ class Reading:
     terms: tuple[Term, ...]
 
 
-_ALL_ITEMS = 4000  # characters: every item a lead-in announces, however long
-
-
 class Reader:
     """Scores sentences against a question. ``stats`` gives the keyword index's current statistics
     (called once per question, so a reloaded index is used from the next question on)."""
 
     def __init__(
-        self, tokenizer: Tokenizer, stats: Callable[[], TermStats], policy: AnswerPolicy = DEFAULT_POLICY
+        self,
+        tokenizer: Tokenizer,
+        stats: Callable[[], TermStats],
+        policy: AnswerPolicy = DEFAULT_POLICY,
+        texts: Callable[[str], str | None] | None = None,
     ) -> None:
         self.tokenizer = tokenizer
         self.stats = stats
         self.policy = policy
+        # A document's full text by id: a lead-in's items read past the passage's end (an article's items
+        # often fill the next passage). Without it, a lead-in rules only the items its passage holds.
+        self.texts = texts
 
     def terms(self, info: QuestionInfo, stats: TermStats | None = None) -> list[Term]:
         """Question terms with IDF weights: words (jieba) and character bigrams at half weight.
@@ -227,31 +226,39 @@ class Reader:
             prior = p.prior_weight / (1.0 + rank / p.prior_decay)
             doc_boost = (doc_weights or {}).get(c.doc_id, 1.0) ** p.doc_boost_power
             lead, lead_end = "", -1  # the lead-in whose numbered items are being read
-            for ls, unit_end in reading_units(c.text):
+            units = reading_units(c.text)
+            whole, at = self._whole(c)  # lead-ins are read in the whole document when it is known
+            closes = sentence_closers(c.text, units) if p.items_inherit_lead else {}
+            for i, (ls, unit_end) in enumerate(units):
                 if in_planted(ls, unit_end, planted):
                     continue
                 le = unit_end
                 inherited = lead if ls < lead_end else ""  # the lead-in this unit is an item of
                 best_item = ""
-                announces = _announces(c.text, ls, le, terms, p) if p.items_inherit_lead else None
-                if announces is not None:
-                    lead, lead_end, best_item = announces
+                ruled = announces(whole, at + ls, at + le, terms, p) if p.items_inherit_lead else None
+                if ruled is not None:
+                    lead, lead_end, best_item = ruled[0], ruled[1] - at, ruled[2]
                     inherited = ""
                 listed = lead_in_items(c.text, ls, le, p.items_chars) if kind.gathers_items else None
                 if listed is not None:  # the lead-in and the items it announces are one answer
                     le = listed.end
                 sent = c.text[ls:le]
                 norm = normalize_text(sent)
-                # An item completes its lead-in's sentence (护理费的标准为：（一）因公一级…): the lead-in's
-                # words count as the item's own; a lead-in read alone speaks of its best-matching item.
-                words_of = f"{norm}{best_item}" if best_item and listed is None else f"{inherited}{norm}"
-                got = _weighed(terms, words_of, context, p)
-                coverage = got / total
                 spans = (
                     [Span(listed.start - ls, listed.end - ls, listed.kind, listed.text)]
                     if listed is not None
                     else kind.spans(info, sent)
                 )
+                if ruled is None and i in closes and kind.clauses_rule_items and spans:
+                    # A clause holding a figure, of a sentence whose last clause announces the items
+                    # (…恢复原状；逾期不改正的，对个人处…罚款；造成损失的，依法赔偿损失：（一）…), rules them too.
+                    closer = announces(whole, at + units[closes[i]][0], at + units[closes[i]][1], terms, p)
+                    best_item = closer[2] if closer is not None else ""
+                # An item completes its lead-in's sentence (护理费的标准为：（一）因公一级…): the lead-in's
+                # words count as the item's own; a lead-in read alone speaks of its best-matching item.
+                words_of = f"{norm}{best_item}" if best_item and listed is None else f"{inherited}{norm}"
+                got = weighed(terms, words_of, context, p)
+                coverage = got / total
                 fit = kind.fit(info, sent, spans)
                 shape = p.heading_penalty if _looks_like_heading(sent, p.heading_chars) else 1.0
                 length = p.length_credit * min(len(sent) / p.length_chars, 1.0)
@@ -270,6 +277,14 @@ class Reader:
         if kind.prefers_specific:
             evidence = self._specific_first(info, evidence, terms)
         return Reading([hits[r] for r in order], evidence, tuple(terms))
+
+    def _whole(self, chunk: Chunk) -> tuple[str, int]:
+        """The text a passage's lead-ins are read in and the passage's offset in it: its document when
+        the document's text is known and holds the passage where it says, else the passage itself."""
+        full = self.texts(chunk.doc_id) if self.texts is not None else None
+        if full is not None and full[chunk.start : chunk.end] == chunk.text:
+            return full, chunk.start
+        return chunk.text, 0
 
     def _semantic(
         self, info: QuestionInfo, found: list[_Scored], similarity: SentenceSimilarity | None
@@ -329,61 +344,6 @@ class Reader:
             return evidence
         chosen = max(rivals, key=lambda ev: (own(ev), ev.score))
         return [chosen, *(ev for ev in evidence if ev is not chosen)]
-
-
-def _announces(
-    text: str, start: int, end: int, terms: Sequence[Term], p: AnswerPolicy
-) -> tuple[str, int, str] | None:
-    """When ``text[start:end]`` is a lead-in: its words, where the text it rules ends, and the numbered item
-    that best matches the question ("" when its items are unnumbered); else None.
-
-    有下列情形之一的，处…罚款：（一）扣押工资卡… rules each numbered item, so it speaks of what the best one
-    says; 按照以下标准发给：烈士…的，为…；病故的，为…。 rules up to the sentence's end."""
-    own = normalize_text(text[start:end])
-    announced = lead_in_items(text, start, end, _ALL_ITEMS)
-    if announced is not None:
-        items = [normalize_text(i) for i in announced.text.split("；")]
-        return own, announced.end, max(items, key=lambda i: _weighed(terms, f"{own}{i}", "", p))
-    if text[start:end].endswith(("：", ":")):
-        stop = text.find("。", end)
-        return own, stop if stop >= 0 else len(text), ""
-    return None
-
-
-def _weighed(terms: Sequence[Term], words: str, context: str, p: AnswerPolicy) -> float:
-    """The weight of the question's terms a sentence holds: a term in its own ``words`` counts fully, one
-    only in its ``context`` (section, title, passage) context_credit, one written in short abbrev_credit."""
-    return sum(
-        t.weight
-        if t.text in words
-        else t.weight * p.context_credit
-        if t.text in context
-        else t.weight * p.abbrev_credit
-        if t.unseen and abbreviates(t.text, words, p.abbrev_gap)
-        else 0.0
-        for t in terms
-    )
-
-
-def abbreviates(word: str, text: str, gap: int = 2) -> bool:
-    """Whether ``word`` is a short form of something ``text`` says: its characters in order, at most
-    ``gap`` characters apart (村委会 in 村民委员会)."""
-    if not word:
-        return False
-    start = text.find(word[0])
-    while start >= 0:
-        # Earliest next character within the gap is optimal: it leaves the most room for the rest.
-        pos, ok = start, True
-        for ch in word[1:]:
-            nxt = text.find(ch, pos + 1, pos + 2 + gap)
-            if nxt < 0:
-                ok = False
-                break
-            pos = nxt
-        if ok:
-            return True
-        start = text.find(word[0], start + 1)
-    return False
 
 
 def _region_scaled(terms: list[Term], info: QuestionInfo, scale: float) -> list[Term]:

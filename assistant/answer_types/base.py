@@ -70,6 +70,10 @@ class AnswerType:
     prefers_specific: ClassVar[bool] = False
     # How much the type's fit counts in a sentence's score, relative to AnswerPolicy.fit_weight.
     fit_gain: ClassVar[float] = 1.0
+    # Whether every clause of a lead-in sentence that holds a fitting span rules its items (逾期不改正的，
+    # 对个人处…罚款；…：（一）挖坑取土…): a figure is asked of the deed an item names. To who / when /
+    # may-I questions a penalty clause is no answer, whatever its items say.
+    clauses_rule_items: ClassVar[bool] = False
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         """Candidate answer spans of a sentence (offsets relative to it)."""

@@ -34,6 +34,7 @@ class Number(AnswerType):
     labels = ("数字", "数值", "数量")
     cues = (Cue(60, NUMBER_CUE, unless=re.compile(r"多少年|哪年|几年内|多久")),)
     lead_chars = 20
+    clauses_rule_items = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         return quantities(sentence)

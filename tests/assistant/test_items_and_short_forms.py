@@ -17,7 +17,8 @@ from assistant.extract import Span, dates, quantities
 from assistant.lexicon import expansions
 from assistant.policy import AnswerPolicy
 from assistant.question import analyse
-from assistant.reader import Reader, abbreviates
+from assistant.reader import Reader
+from assistant.term_match import abbreviates
 from assistant.types import Hit
 from corpus.types import Chunk
 

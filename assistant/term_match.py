@@ -1,0 +1,99 @@
+"""Term matching (词项匹配): how much of a question's weighted terms a sentence holds, short forms
+(监管 for 监督管理), and lead-ins (引导句) whose numbered items a sentence is read with.
+
+The evidence reader scores sentences with these; the subject check (assistant.constraints) uses
+:func:`abbreviates` to accept a short form the passages spell out (村委会 for 村民委员会).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.extract import lead_in_items
+from assistant.policy import AnswerPolicy
+from corpus.normalize import normalize_text
+
+__all__ = ["Term", "abbreviates", "announces", "sentence_closers", "weighed"]
+
+_ALL_ITEMS = 4000  # characters: every item a lead-in announces, however long
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    weight: float
+    unseen: bool = False  # a word the corpus never uses: maybe a short form (监管 for 监督管理)
+
+
+def sentence_closers(text: str, units: Sequence[tuple[int, int]]) -> dict[int, int]:
+    """For each clause (a unit ending in ；or ，) the index of the unit that ends its sentence with ：,
+    when one on the same line does: every clause of such a lead-in sentence rules its items."""
+    out: dict[int, int] = {}
+    pending: list[int] = []
+    for i, (start, end) in enumerate(units):
+        if pending and "\n" in text[units[pending[-1]][1] : start]:
+            pending = []
+        if text[start:end].endswith(("：", ":")):
+            out.update((j, i) for j in pending)
+            pending = []
+        elif text[start:end].endswith(("；", ";", "，", ",")):
+            pending.append(i)
+        else:
+            pending = []
+    return out
+
+
+def announces(
+    text: str, start: int, end: int, terms: Sequence[Term], p: AnswerPolicy
+) -> tuple[str, int, str] | None:
+    """When ``text[start:end]`` is a lead-in: its words, where the text it rules ends, and the numbered item
+    that best matches the question ("" when its items are unnumbered); else None.
+
+    有下列情形之一的，处…罚款：（一）扣押工资卡… rules each numbered item, so it speaks of what the best one
+    says; 按照以下标准发给：烈士…的，为…；病故的，为…。 rules up to the sentence's end."""
+    own = normalize_text(text[start:end])
+    announced = lead_in_items(text, start, end, _ALL_ITEMS)
+    if announced is not None:
+        items = [normalize_text(i) for i in announced.text.split("；")]
+        return own, announced.end, max(items, key=lambda i: weighed(terms, f"{own}{i}", "", p))
+    if text[start:end].endswith(("：", ":")):
+        stop = text.find("。", end)
+        return own, stop if stop >= 0 else len(text), ""
+    return None
+
+
+def weighed(terms: Sequence[Term], words: str, context: str, p: AnswerPolicy) -> float:
+    """The weight of the question's terms a sentence holds: a term in its own ``words`` counts fully, one
+    only in its ``context`` (section, title, passage) context_credit, one written in short abbrev_credit."""
+    return sum(
+        t.weight
+        if t.text in words
+        else t.weight * p.context_credit
+        if t.text in context
+        else t.weight * p.abbrev_credit
+        if t.unseen and abbreviates(t.text, words, p.abbrev_gap)
+        else 0.0
+        for t in terms
+    )
+
+
+def abbreviates(word: str, text: str, gap: int = 2) -> bool:
+    """Whether ``word`` is a short form of something ``text`` says: its characters in order, at most
+    ``gap`` characters apart (村委会 in 村民委员会)."""
+    if not word:
+        return False
+    start = text.find(word[0])
+    while start >= 0:
+        # Earliest next character within the gap is optimal: it leaves the most room for the rest.
+        pos, ok = start, True
+        for ch in word[1:]:
+            nxt = text.find(ch, pos + 1, pos + 2 + gap)
+            if nxt < 0:
+                ok = False
+                break
+            pos = nxt
+        if ok:
+            return True
+        start = text.find(word[0], start + 1)
+    return False
