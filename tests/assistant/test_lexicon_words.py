@@ -29,6 +29,12 @@ def test_a_key_that_starts_a_word_or_lies_inside_one_expands() -> None:
         ("新农保每月领多少？", "新型农村社会养老保险"),
         ("失业金能领几个月？", "失业保险金"),
         ("五保户由谁供养？", "特困人员"),
+        ("村医的执业证管几年？", "乡村医生"),
+        ("雨季地灾隐患点咋巡查？", "地质灾害"),
+        ("水厂检修能随便停水吗？", "供水单位"),
+        ("村主任的亲弟弟能进监委会吗？", "近亲属"),
+        ("取水口边上能盖养猪场吗？", "畜禽饲养场"),
+        ("村道上能晒玉米吗？", "打场晒粮"),
     ],
 )
 def test_abbreviations_of_bodies_and_schemes_expand_to_their_full_names(question: str, formal: str) -> None:
