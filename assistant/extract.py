@@ -160,6 +160,16 @@ def _item_lengths(text: str, first: int) -> list[int]:
     return [len(p) for p in items if p]
 
 
+# What opens a clause before the things it lists: an article number, a preposition, the policy verbs that
+# govern a list (健全劳动、资本… / 倡导孝老爱亲、尊重妇女…), read before the first item.
+_CLAUSE_OPENING = re.compile(
+    r"(?:第[一二三四五六七八九十百零〇\d]+条\s*)?(?:由(?!于)|对(?![象外口])|向|将(?!来)|把|在(?![职校岗])|从(?![事业])|经(?![营济费常过验纪销])|按照|按|依照|根据"
+    r"|包括|其中|以及)?"
+    r"(?:严厉|积极|大力|全面|依法)?(?:(?:健全|完善|破除|打击|推广|倡导|鼓励|支持|加强|推进|推动|发展|实施|建立|开展"
+    r"|指导|提高|促进|落实|引导|保障|实行|坚持|通过|发布|做好|强化|优化|深化|统筹|培育|扶持)(?:和|、)?)*"
+)
+
+
 def enumerations(sentence: str) -> list[Span]:
     """Runs like ``A、B、C和D``: at least three items, or two joined by 和/及 after a 、.
 
@@ -177,7 +187,15 @@ def enumerations(sentence: str) -> list[Span]:
                 for i in range(max(0, first - 12), first)
                 if text[i] in _ITEM_VERB_END and first - i - 1 >= shortest
             ]
-            begin = heads[-1] + 1 if heads else max(0, first - longest)
+            if heads:
+                begin = heads[-1] + 1
+            elif first <= 12:
+                # No verb before it in a short clause: the first item is the clause itself, after a
+                # clause's opening (由农业生产经营组织、村民委员会等 → 农业生产经营组织), not a cut of the others' length.
+                opening = _CLAUSE_OPENING.match(text)
+                begin = opening.end() if opening and opening.end() < first else 0
+            else:
+                begin = first - longest
             tail = text.rfind("等")
             end = tail if tail > first else len(text)
             out.append(Span(clause.start() + begin, clause.start() + end, "items", text[begin:end]))

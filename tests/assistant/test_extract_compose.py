@@ -1,3 +1,5 @@
+import pytest
+
 from assistant.answer_types.yesno import verdict
 from assistant.compose import clause_window, missing_figures, short_answer, strip_unbacked
 from assistant.extract import Span, bodies, dates, enumerations, figures, obligations, quantities
@@ -50,3 +52,21 @@ def test_figure_checks() -> None:
     assert missing_figures("建成5479座电站", ["5479座光伏村级电站"]) == []
     assert missing_figures("建成6000座电站", ["5479座光伏村级电站"]) == ["6000"]
     assert strip_unbacked("共5479座。另有9999座。", ["5479座"]) == "共5479座。"
+
+
+@pytest.mark.parametrize(
+    ("clause", "items"),
+    [
+        # No verb before a short clause's first item: the item is the clause after its opening, not a
+        # cut as long as the other items (产经营组织, 校毕业生, 全财政).
+        ("由农业生产经营组织、村民委员会等单位组织农民投保的", "农业生产经营组织、村民委员会"),
+        ("完善高校毕业生、农民工、退役军人", "高校毕业生、农民工、退役军人"),
+        ("健全劳动、资本、土地、知识、技术、管理、数据", "劳动、资本、土地、知识、技术、管理、数据"),
+        ("第三十四条 电力、电视、通信", "电力、电视、通信"),
+        # 从事 and 经营 are words, not a preposition before the item.
+        ("从事种植业的农民、农业种植大户、家庭农场等", "从事种植业的农民、农业种植大户、家庭农场"),
+        ("经营主体、村集体等", "经营主体、村集体"),
+    ],
+)
+def test_the_first_item_of_a_short_clause_starts_after_its_opening(clause: str, items: str) -> None:
+    assert [s.text for s in enumerations(clause)] == [items]
