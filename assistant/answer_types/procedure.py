@@ -17,6 +17,13 @@ _SUBJECT_END = re.compile(r"对|向|由|应当|应|须|必须|要|可以|依法|
 # The one who acts is named as a person or party (建房村民, 当事人, 发包方, 经营者), not a verb phrase (健全市).
 _ACTOR_END = re.compile(r"(?:人|民|者|户|方|员|会|组织|单位|主体|企业|机构|家庭)$")
 ACTOR_FIT = 0.8  # a person or party named as the one who acts (建房村民, 当事人), not a government body
+# A party a clause assigns a duty, a cost or ownership to, whoever the question says does it: 管理者为
+# 责任人, 费用由责任单位承担, 村务档案归全体村民共同所有 (谁负责打扫 / 钱该谁掏 / 算谁的).
+_ASSIGNED = re.compile(
+    r"([\u4e00-\u9fff、]{2,24}?)为(?:责任人|责任单位|责任主体|管理人|负责人|管护主体)"
+    r"|由([\u4e00-\u9fff、]{2,12}?)(?:承担|负担|支付|负责)"
+    r"|归([\u4e00-\u9fff、]{2,12}?)(?:共同)?所有"
+)
 
 
 class Procedure(AnswerType):
@@ -33,9 +40,10 @@ class Procedure(AnswerType):
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         found = bodies(sentence)
-        actor = _actor(info.text, sentence)
-        if actor is not None and not any(b.start <= actor.start < b.end for b in found):
-            found.append(actor)
+        assigned = _assigned(sentence) if "谁" in info.text else []  # 走啥程序 asks no party
+        for actor in (_actor(info.text, sentence), *assigned):
+            if actor is not None and not any(b.start <= actor.start < b.end for b in found):
+                found.append(actor)
         return found
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
@@ -72,6 +80,20 @@ def _actor(question: str, sentence: str) -> Span | None:
     if not _ACTOR_END.search(text):
         return None
     return Span(start, stop, "actor", text)
+
+
+def _assigned(sentence: str) -> list[Span]:
+    """Parties a clause makes responsible, liable or owner (:data:`_ASSIGNED`), after a clause opening."""
+    out = []
+    for m in _ASSIGNED.finditer(sentence):
+        group = next(g for g in (1, 2, 3) if m.group(g) is not None)
+        start, end = m.span(group)
+        clause = max(sentence.rfind(c, 0, start) for c in "，。；：\n") + 1
+        lead = _LEAD_WORDS.match(sentence, max(start, clause))
+        start = lead.end() if lead else max(start, clause)
+        if end - start >= 2:
+            out.append(Span(start, end, "actor", sentence[start:end]))
+    return out
 
 
 PROCEDURE = Procedure()
