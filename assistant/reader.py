@@ -239,10 +239,10 @@ class Reader:
                 if ruled is not None:
                     lead, lead_end, best_item = ruled[0], ruled[1] - at, ruled[2]
                     inherited = ""
-                listed = lead_in_items(c.text, ls, le, p.items_chars) if kind.gathers_items else None
+                listed = self._listed(whole, at, c.text, ls, le) if kind.gathers_items else None
                 if listed is not None:  # the lead-in and the items it announces are one answer
-                    le = listed.end
-                sent = c.text[ls:le]
+                    le = listed.end  # past the passage's end when its items run into the next one
+                sent = whole[at + ls : at + le]
                 norm = normalize_text(sent)
                 spans = (
                     [Span(listed.start - ls, listed.end - ls, listed.kind, listed.text)]
@@ -277,6 +277,18 @@ class Reader:
         if kind.prefers_specific:
             evidence = self._specific_first(info, evidence, terms)
         return Reading([hits[r] for r in order], evidence, tuple(terms))
+
+    def _listed(self, whole: str, at: int, passage: str, start: int, end: int) -> Span | None:
+        """The items a lead-in at ``start:end`` of its passage announces (offsets relative to the passage),
+        read in ``whole`` so a list that runs into the next passage is read whole; text addressed to
+        the assistant past the passage's end keeps the list to what the passage holds."""
+        limit = self.policy.items_chars
+        found = lead_in_items(whole, at + start, at + end, limit)
+        if found is None or found.end - at <= len(passage):
+            return lead_in_items(passage, start, end, limit)
+        if planted_spans(whole[at + len(passage) : found.end]):
+            return lead_in_items(passage, start, end, limit)
+        return Span(found.start - at, found.end - at, found.kind, found.text)
 
     def _whole(self, chunk: Chunk) -> tuple[str, int]:
         """The text a passage's lead-ins are read in and the passage's offset in it: its document when
