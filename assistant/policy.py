@@ -96,6 +96,9 @@ class AnswerPolicy:
     abbrev_gap: int = 2
     # A numbered item is read with its lead-in's words (护理费的标准为：（一）因公一级…50%).
     items_inherit_lead: bool = True
+    # A figure clause that names its deed by article number (违反本条例第四十一条规定…处…罚款) is read with the
+    # clause of that article that best matches the question (assistant.term_match.referenced_words).
+    resolve_references: bool = True
 
     # -- answer or refusal (作答或拒答, assistant.answerer) -------------------------------------------------
     # The best sentence must cover this share of the question's weighted terms, else 未找到依据.

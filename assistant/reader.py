@@ -25,7 +25,7 @@ from assistant.extract import Span, lead_in_items
 from assistant.lexicon import SYNONYMS
 from assistant.planted import in_planted, planted_spans, without_planted
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
-from assistant.term_match import Term, announces, sentence_closers, weighed
+from assistant.term_match import Term, announces, referenced_words, sentence_closers, weighed
 from assistant.types import Hit
 from corpus.normalize import normalize_text
 from corpus.sentences import reading_units
@@ -249,6 +249,13 @@ class Reader:
                     if listed is not None
                     else kind.spans(info, sent)
                 )
+                if kind.clauses_rule_items and spans and p.resolve_references:
+                    # A penalty that names the deed by article number (有第四十一条规定行为之一的，…逾期不改正
+                    # 的，处…罚款) speaks of what that article says: its clause matching the question.
+                    opened = max(c.text.rfind("。", 0, ls), c.text.rfind("\n", 0, ls)) + 1
+                    referred = referenced_words(whole, at + opened, at + le, terms, p)
+                else:
+                    referred = ""
                 if ruled is None and i in closes and kind.clauses_rule_items and spans:
                     # A clause holding a figure, of a sentence whose last clause announces the items
                     # (…恢复原状；逾期不改正的，对个人处…罚款；造成损失的，依法赔偿损失：（一）…), rules them too.
@@ -257,6 +264,7 @@ class Reader:
                 # An item completes its lead-in's sentence (护理费的标准为：（一）因公一级…): the lead-in's
                 # words count as the item's own; a lead-in read alone speaks of its best-matching item.
                 words_of = f"{norm}{best_item}" if best_item and listed is None else f"{inherited}{norm}"
+                words_of += referred
                 got = weighed(terms, words_of, context, p)
                 coverage = got / total
                 fit = kind.fit(info, sent, spans)

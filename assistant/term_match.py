@@ -7,6 +7,7 @@ The evidence reader scores sentences with these; the subject check (assistant.co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -14,9 +15,18 @@ from assistant.extract import lead_in_items
 from assistant.policy import AnswerPolicy
 from corpus.normalize import normalize_text
 
-__all__ = ["Term", "abbreviates", "announces", "sentence_closers", "weighed"]
+__all__ = ["Term", "abbreviates", "announces", "referenced_words", "sentence_closers", "weighed"]
 
 _ALL_ITEMS = 4000  # characters: every item a lead-in announces, however long
+# An article of the same document a clause refers to (有第四十一条规定行为之一的, 违反本条例第十八条第三款规定);
+# one of another law (《…法》第十条) is not in this document.
+_ARTICLE_REF = re.compile(
+    r"(?<!》)(?:本(?:条例|法|办法|规定|细则))?第([一二三四五六七八九十百零〇]+)条(?:第[一二三四五六七八九十]+款)?"
+    r"(?:规定|的规定|所列|列举)"
+)
+_ARTICLE_END = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+条[\s\u3000]|#)", re.MULTILINE)
+_ARTICLE_CHARS = 1500  # an article read for a reference: longer ones are cut here
+_PIECE = re.compile(r"[^；;。\n]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,3 +107,25 @@ def abbreviates(word: str, text: str, gap: int = 2) -> bool:
             return True
         start = text.find(word[0], start + 1)
     return False
+
+
+def referenced_words(text: str, start: int, end: int, terms: Sequence[Term], p: AnswerPolicy) -> str:
+    """The words of what ``text[start:end]`` refers to by article number in the same document (违反本条例
+    第四十一条规定 → the clause of 第四十一条 that best matches the question: 设置障碍、挖沟引水、打场晒粮),
+    joined; "" when it refers to none or the articles are not in ``text``."""
+    found = []
+    for m in _ARTICLE_REF.finditer(text, start, end):
+        article = _article(text, m.group(1))
+        if article:
+            pieces = [normalize_text(x) for x in _PIECE.findall(article)]
+            found.append(max(pieces, key=lambda x: weighed(terms, x, "", p)))
+    return "".join(found)
+
+
+def _article(text: str, number: str) -> str:
+    """The text of article 第{number}条 of a document (to the next article or heading), or ""."""
+    head = re.search(rf"^第{number}条[\s\u3000]", text, re.MULTILINE)
+    if head is None:
+        return ""
+    stop = _ARTICLE_END.search(text, head.end())
+    return text[head.end() : stop.start() if stop else len(text)][:_ARTICLE_CHARS]

@@ -31,7 +31,9 @@ NOT_PEOPLE_FIT = 0.0
 # characters after the question word, cut at a function word. 方面, 种, 个, 东西 say nothing of the category.
 _ASKED = re.compile(r"(?:哪些|哪几(?:个|种|类|项|条)?|哪(?:种|类)|些什么|什么)([\u4e00-\u9fff]{1,2})")
 _FUNCTION_CHARS = frozenset("是的要能可会得在呢吗了都还就也下上来去给让被把和与及或有没")
-_VAGUE_CATEGORIES = frozenset(["方面", "种", "个", "类", "项", "条", "些", "样", "块", "部分", "内容", "东西", "玩意"])
+_VAGUE_CATEGORIES = frozenset(
+    ["方面", "种", "个", "类", "项", "条", "些", "样", "块", "部分", "内容", "东西", "玩意"]
+)
 # The category a lead-in announces: 下列人员 / 以下情形之一 / …的内容包括：
 _ANNOUNCED = re.compile(
     r"(?:下列|以下|如下)([\u4e00-\u9fff]{1,4})|([\u4e00-\u9fff]{2,4})(?:包括|包含|有)[：:]"
