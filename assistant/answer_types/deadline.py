@@ -26,6 +26,24 @@ _CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四�
 _ASKS_AHEAD = re.compile(r"提前|前(?:多久|多长|几|多少)|(?:多久|多长时间|几天|几个月)(?:以|之)?前")
 
 
+# The time units a question's 多少年 / 几天 can be answered in: 保存多少年 is not answered by 五日内.
+_SCALES = {"年": ("年", "月"), "月": ("月", "年", "日", "天"), "天": ("日", "天", "小时"), "日": ("日", "天", "小时")}
+_SPAN_UNIT = re.compile(r"(年|月|周|日|天|小时)(?!.*(?:年|月|周|日|天|小时))")
+
+
+def _of_scale(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
+    """The spans in a unit the question's asked unit allows (all when it asks none, or a span has none)."""
+    allowed = _SCALES.get(info.unit or "")
+    if allowed is None:
+        return list(spans)
+    out = []
+    for s in spans:
+        unit = _SPAN_UNIT.search(s.text)
+        if unit is None or unit.group(1) in allowed:
+            out.append(s)
+    return out
+
+
 def _ahead(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
     """The spans of the kind asked: how early (…前) for 提前多久, all of them otherwise."""
     if not _ASKS_AHEAD.search(info.text):
@@ -56,13 +74,14 @@ class Deadline(AnswerType):
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if not spans:
             return 0.0
-        # A floor where a ceiling is asked, a time allowed where how early is asked: on topic only.
-        return 1.0 if bounded(info, _ahead(info, spans)) else 0.2
+        # A floor where a ceiling is asked, a time allowed where how early is asked, days where years are
+        # asked: on topic only.
+        return 1.0 if bounded(info, _ahead(info, _of_scale(info, spans))) else 0.2
 
     def pick(
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:
-        fitting = bounded(info, _ahead(info, spans)) or bounded(info, spans) or list(spans)
+        fitting = bounded(info, _ahead(info, _of_scale(info, spans))) or bounded(info, spans) or list(spans)
         return super().pick(info, sentence, unstated(info, fitting), terms)
 
     def strict(self, info: QuestionInfo) -> bool:

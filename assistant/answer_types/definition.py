@@ -34,6 +34,9 @@ class Definition(AnswerType):
         Cue(100, re.compile(
             r"是什么|是个什么|什么是|什么意思|含义|定位|指什么|指的是|是指|指哪|界定|怎么定义|什么性质|什么样|什么要求|新说法|什么机制|什么制度|什么账|什么文件"
         )),
+        # 啥算地质灾害？/ 什么叫特困人员？ asks what the term covers, even when a may-I question follows
+        # (…这个算不算？): before yes/no.
+        Cue(15, re.compile(r"(?:^|[，。？?！!])[^，。？?]{0,4}什么(?:算|叫)(?:是)?[^，。？?]{2,12}[？?]")),
         # A quoted term that the question asks the meaning of (“农村土地”，到底指哪些地): before 哪些 (list).
         Cue(35, re.compile(r"“[^”]{1,16}”[^，。？?]{0,8}(?:[，,][^，。？?]{0,8})?(?:指|是什么|算什么|什么意思|什么范围|哪里范围|概念)")),
     )  # fmt: skip

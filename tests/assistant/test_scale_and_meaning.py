@@ -1,0 +1,43 @@
+"""A period in another unit than asked (保存多少年 against 五日内) does not answer; 啥算X？ asks what X
+covers even when a may-I question follows it (…这个算不算？)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_types.deadline import DEADLINE
+from assistant.extract import dates
+from assistant.question import analyse
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fits"),
+    [
+        ("村务公开档案要保存多少年？", "村民可以自方案公布之日起五日内提出。", False),
+        ("村务公开档案要保存多少年？", "村务档案保存期限为十年。", True),
+        ("几天内要答复？", "应当在收到之日起五日内答复。", True),
+        ("几天内要答复？", "应当每年公布一次。", False),
+        ("多长时间公布一次？", "应当每月公布一次。", True),  # no unit asked: any period
+    ],
+)
+def test_a_period_must_be_in_a_unit_the_question_allows(question: str, sentence: str, fits: bool) -> None:
+    info = analyse(question)
+    assert (DEADLINE.fit(info, sentence, DEADLINE.spans(info, sentence)) == 1.0) is fits
+
+
+def test_the_period_in_the_asked_unit_is_picked() -> None:
+    info = analyse("这个证有效期满后多少年要重新办？")
+    sentence = "有效期五年，期满前三十日内申请。"
+    assert DEADLINE.pick(info, sentence, dates(sentence), ["有效期"]).text.endswith("年")
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["啥算地质灾害？俺村后山一下大雨就往下冲泥石头，这个算不算？", "什么叫特困人员？", "村里啥算集体资产？"],
+)
+def test_what_counts_as_a_term_asks_its_meaning(question: str) -> None:
+    assert analyse(question).qtype == "definition"
+
+
+def test_does_this_count_is_still_a_may_i_question() -> None:
+    assert analyse("这个算不算地质灾害？").qtype == "yesno"
