@@ -70,9 +70,10 @@ class Number(AnswerType):
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:
         spans = bounded(info, spans) or spans
-        spans = [s for s in spans if not _LONE_ONE.match(s.text)] or spans
+        # The asked unit first: 复议一次 answers 几回 though its 一 would be read as an article elsewhere.
         if spans and info.unit_forms:
             spans = [s for s in spans if self.states_unit(info, s)] or spans
+        spans = [s for s in spans if not _LONE_ONE.match(s.text)] or spans
         return super().pick(info, sentence, unstated(info, spans), terms)
 
 

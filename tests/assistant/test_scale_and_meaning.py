@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.answer_types.deadline import DEADLINE
+from assistant.answer_types.number import NUMBER
 from assistant.extract import dates
 from assistant.question import analyse
 
@@ -41,3 +42,10 @@ def test_what_counts_as_a_term_asks_its_meaning(question: str) -> None:
 
 def test_does_this_count_is_still_a_may_i_question() -> None:
     assert analyse("这个算不算地质灾害？").qtype == "yesno"
+
+
+def test_a_figure_in_the_asked_unit_leads_even_with_a_lone_one() -> None:
+    """复议一次 answers 几回: the asked unit is chosen before a lone 一 is set aside (not 五日)."""
+    info = analyse("对保护令不服，最多能申请复议几回？")
+    sentence = "可以自裁定生效之日起五日内向作出裁定的人民法院申请复议一次。"
+    assert NUMBER.pick(info, sentence, NUMBER.spans(info, sentence), ["复议"]).text == "一次"
