@@ -152,7 +152,7 @@ _ITEM_JOIN = re.compile(r"以及|和|及|与|或者")
 def _item_lengths(text: str, first: int) -> list[int]:
     """Lengths of the items after the first 、 of a run (the last one cut at 和/及 and at 等)."""
     rest = text[first + 1 :]
-    cut = rest.rfind("等")
+    cut = _etc_at(rest)
     if cut > 0:
         rest = rest[:cut]
     items = rest.split("、")
@@ -164,7 +164,7 @@ def _item_lengths(text: str, first: int) -> list[int]:
 # govern a list (健全劳动、资本… / 倡导孝老爱亲、尊重妇女…), read before the first item.
 _CLAUSE_OPENING = re.compile(
     r"(?:第[一二三四五六七八九十百零〇\d]+条\s*)?(?:由(?!于)|对(?![象外口])|向|将(?!来)|把|在(?![职校岗])|从(?![事业])|经(?![营济费常过验纪销])|按照|按|依照|根据"
-    r"|包括|其中|以及)?"
+    r"|包括|其中|以及){0,2}"
     r"(?:严厉|积极|大力|全面|依法)?(?:(?:健全|完善|破除|打击|推广|倡导|鼓励|支持|加强|推进|推动|发展|实施|建立|开展"
     r"|指导|提高|促进|落实|引导|保障|实行|坚持|通过|发布|做好|强化|优化|深化|统筹|培育|扶持)(?:和|、)?)*"
 )
@@ -177,29 +177,44 @@ def enumerations(sentence: str) -> list[Span]:
     than every other item (以我为主 is cut at 为, 大豆 at 大): then it is as long as the longest one."""
     out: list[Span] = []
     for clause in re.finditer(r"[^，。；：！？]+", sentence):
-        text = clause.group(0)
+        original = clause.group(0)
+        # A parenthesis belongs to the item it follows (高中教育(含中等职业教育)): it is read as filler
+        # of its own length, so offsets stay those of the clause.
+        text = _PARENTHESIS.sub(lambda m: "□" * len(m.group(0)), original)
         if text.count("、") >= 1 and len(text) <= 120:
             first = text.find("、")
             lengths = _item_lengths(text, first) or [2]
             shortest, longest = min(lengths), min(max(lengths), 12)
+            filler = text[:first].count("□")  # a parenthesis in the first item adds to its reach
             heads = [
                 i
-                for i in range(max(0, first - 12), first)
-                if text[i] in _ITEM_VERB_END and first - i - 1 >= shortest
+                for i in range(max(0, first - 12 - filler), first)
+                if text[i] in _ITEM_VERB_END and first - i - 1 - filler >= shortest
             ]
             if heads:
                 begin = heads[-1] + 1
-            elif first <= 12:
+            elif first - filler <= 12:
                 # No verb before it in a short clause: the first item is the clause itself, after a
                 # clause's opening (由农业生产经营组织、村民委员会等 → 农业生产经营组织), not a cut of the others' length.
                 opening = _CLAUSE_OPENING.match(text)
                 begin = opening.end() if opening and opening.end() < first else 0
             else:
-                begin = first - longest
-            tail = text.rfind("等")
+                begin = max(0, first - longest - filler)
+            tail = _etc_at(text)
             end = tail if tail > first else len(text)
-            out.append(Span(clause.start() + begin, clause.start() + end, "items", text[begin:end]))
+            out.append(Span(clause.start() + begin, clause.start() + end, "items", original[begin:end]))
     return out
+
+
+_PARENTHESIS = re.compile(r"[（(][^（()）]{0,30}[)）]")
+# 等 closing a run (A、B、C等) — not the 等 of 高等, 平等, 同等, 等级, 等于.
+_ETC = re.compile(r"(?<![高平同对均相初中上下优次一二三四])等(?![级待候于同])")
+
+
+def _etc_at(text: str) -> int:
+    """Where the last 等 that closes a run is, or -1."""
+    found = [m.start() for m in _ETC.finditer(text)]
+    return found[-1] if found else -1
 
 
 # Numbered items (列项): （一）/(一), 一是, 一、 and 1. 1、 at the start of an item.

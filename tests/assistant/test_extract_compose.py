@@ -66,6 +66,12 @@ def test_figure_checks() -> None:
         # 从事 and 经营 are words, not a preposition before the item.
         ("从事种植业的农民、农业种植大户、家庭农场等", "从事种植业的农民、农业种植大户、家庭农场"),
         ("经营主体、村集体等", "经营主体、村集体"),
+        # A parenthesis belongs to its item; the 等 of 高等 and 平等 closes no run.
+        (
+            "对在高中教育(含中等职业教育)、普通高等教育阶段就学的家庭成员、特困供养人员",
+            "高中教育(含中等职业教育)、普通高等教育阶段就学的家庭成员、特困供养人员",
+        ),
+        ("坚持男女平等、城乡统筹、公平公正", "男女平等、城乡统筹、公平公正"),
     ],
 )
 def test_the_first_item_of_a_short_clause_starts_after_its_opening(clause: str, items: str) -> None:
