@@ -280,7 +280,14 @@ def subjects(
         if foreign(w) and _SUBJECT_END.search(w) and not w.endswith(_EVERYDAY_ENDS) and w not in not_who:
             joined = i and foreign(seq[i - 1]) and seq[i - 1] + w in text
             return Subjects(seq[i - 1] + w if joined else w, w)  # 外卖 + 骑手
-        if i and plain(w) and _SUBJECT_END.search(w) and plain(seq[i - 1]) and seq[i - 1] not in verbs:
+        if (
+            i
+            and plain(w)
+            and _SUBJECT_END.search(w)
+            and w not in not_who
+            and plain(seq[i - 1])
+            and seq[i - 1] not in verbs
+        ):
             # 服务 + 企业: the evidence must speak of 服务企业 (named with a never-used word before: 物业)
             label = "".join(seq[i - 2 : i + 1]) if i >= 2 and foreign(seq[i - 2]) else seq[i - 1] + w
             if seq[i - 1] + w in text:  # written together: 造成损失，监事会 names no 损失监事会

@@ -148,3 +148,20 @@ def test_a_subject_is_only_what_the_question_writes_together() -> None:
         tok.tagged,
     )
     assert all(label != "损失监事会" for *_, label in apart.qualified)
+
+
+def test_a_verb_is_no_head_of_a_qualified_subject() -> None:
+    """村民代表开会: 开会 is what representatives do, not a kind of meeting the evidence must name."""
+    tok = KB.tokenizer
+
+    def seen(word: str) -> float:
+        return 3.0
+
+    asked = subjects(
+        analyse("山东的村民代表开会老不来，缺几回就不让当代表了？"),
+        tok.words,
+        seen,
+        lambda w: False,
+        tok.tagged,
+    )
+    assert all(head != "开会" for _, head, _ in asked.qualified)
