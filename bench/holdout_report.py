@@ -1,14 +1,14 @@
 """Holdout sets side by side (留出集对照): every holdout set and the refusal probe, answered and scored.
 
-    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,holdout5,holdout6,probe]
+    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7,probe]
         [--out DIR]
 
 Each holdout set was written over ``../shared/corpus`` and the laws of ``evaluation/data/holdout_laws.txt``
 known when it was written: the first holds 8 laws, the second 13, the third 18, the fourth 23, the
-fifth 28 and the sixth 33 (the refusal probe uses the third's). ``DIR/<set>-index`` is that knowledge base; when it is missing it is
-built once (the laws extracted from ``../shared/scale`` into ``DIR/<set>-docs``, then ``policy-assistant
-ingest ../shared/corpus DIR/<set>-docs --wait``, a few minutes each). Indexes are copied before they are
-asked, so a built one is never written again. Questions are asked in-process exactly as ``ask --batch``
+fifth 28, the sixth 33 and the seventh 38 (the refusal probe uses the third's). ``DIR/<set>-index`` is
+that knowledge base; when it is missing it is built once (the laws extracted from ``../shared/scale``
+into ``DIR/<set>-docs``, then ``policy-assistant ingest ../shared/corpus DIR/<set>-docs --wait``, a few
+minutes each). Indexes are copied before they are asked, so a built one is never written again. Questions are asked in-process exactly as ``ask --batch``
 does (bench/calibrate.py), answers written to ``<out>/answers-<set>.jsonl`` for ``policy-assistant eval
 score``, and the figures printed as markdown: all sets side by side, then each by question type.
 """
@@ -52,6 +52,7 @@ SETS = {
         HoldoutSet("holdout4", "holdout4_qa.jsonl", 23, "holdout4-index"),
         HoldoutSet("holdout5", "holdout5_qa.jsonl", 28, "holdout5-index"),
         HoldoutSet("holdout6", "holdout6_qa.jsonl", 33, "holdout6-index"),
+        HoldoutSet("holdout7", "holdout7_qa.jsonl", 38, "holdout7-index"),
         HoldoutSet("probe", "refusal_probe_qa.jsonl", 18, "holdout3-index"),
     )
 }
