@@ -9,8 +9,9 @@ composes "extract, then optionally rewrite".
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Protocol
 
 from assistant.answer_types import ANSWER_TYPES, AnswerTypes, QuestionInfo
@@ -82,8 +83,10 @@ class Answerer:
         reranker: Reranker = IDENTITY,
         types: AnswerTypes = ANSWER_TYPES,
         similarity: SentenceSimilarity | None = None,
+        today: Callable[[], date] = date.today,
     ) -> None:
         self.kb = kb
+        self.today = today  # the clock 今年 / 明年 are read with (injected in tests)
         self.retriever = retriever
         self.reader = reader
         self.settings = settings
@@ -147,7 +150,7 @@ class Answerer:
             return self._refusal(question, info, ranked)
         lead = evidence[0]
         gap = unqualified(asked, lead.text, lead.hit.chunk.text) or unstated_year(
-            info, docs, lead.hit.chunk.text
+            info, docs, lead.hit.chunk.text, self.today()
         )
         if gap is not None:
             return self._unmet(question, info, ranked, gap)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from assistant.answer_types import QuestionInfo
 from assistant.docmatch import DocHints, doc_years, label_year
@@ -313,12 +314,24 @@ def unqualified(found: Subjects, sentence: str, passage: str) -> Unmet | None:
     return None
 
 
-def unstated_year(info: QuestionInfo, docs: Sequence[DocRecord], passage: str) -> Unmet | None:
+# Years a question names relative to today (今年低保标准多少): read with the clock the answerer is given.
+_RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
+
+
+def unstated_year(
+    info: QuestionInfo, docs: Sequence[DocRecord], passage: str, today: date | None = None
+) -> Unmet | None:
     """A year the question asks about (2026年养老金涨多少) that is no document's year must be stated in
-    the evidence's passage; otherwise the clause found is about another time."""
+    the evidence's passage; otherwise the clause found is about another time. With ``today``, a figure or
+    date asked of 今年 / 明年 (今年稻谷最低收购价多少) is asked of that year; in other questions such words
+    are the asker's situation (今年看着要闹旱，…能这么干吗), not a year the rule must be of."""
     text = _unnamed_text(info)
     held = {y for d in docs for y in doc_years(d)}
-    for year in re.findall(r"(?<!\d)((?:19|20)\d{2})年", text):
+    asked = [(y, f"{y}年") for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年", text)]
+    if today is not None and info.answer_type.asks_figure:
+        asked += [(str(today.year + shift), f"{today.year + shift}年（{word}）")
+                  for word, shift in _RELATIVE_YEARS.items() if word in text]  # fmt: skip
+    for year, label in asked:
         if year not in held and f"{year}年" not in passage:
-            return Unmet("year", f"现有文件中没有关于{year}年的规定，无法据此回答。")
+            return Unmet("year", f"现有文件中没有关于{label}的规定，无法据此回答。")
     return None

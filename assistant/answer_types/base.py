@@ -74,6 +74,9 @@ class AnswerType:
     # 对个人处…罚款；…：（一）挖坑取土…): a figure is asked of the deed an item names. To who / when /
     # may-I questions a penalty clause is no answer, whatever its items say.
     clauses_rule_items: ClassVar[bool] = False
+    # Whether the question asks for a figure or a date (多少, 几天, 什么时候): 今年 / 明年 then name the year
+    # it is asked of (assistant.constraints.unstated_year).
+    asks_figure: ClassVar[bool] = False
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         """Candidate answer spans of a sentence (offsets relative to it)."""

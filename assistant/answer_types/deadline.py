@@ -68,6 +68,7 @@ class Deadline(AnswerType):
     )
     lead_chars = 20
     prefers_specific = True
+    asks_figure = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         found = dates(sentence)

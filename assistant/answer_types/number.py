@@ -35,6 +35,7 @@ class Number(AnswerType):
     cues = (Cue(60, NUMBER_CUE, unless=re.compile(r"多少年|哪年|几年内|多久")),)
     lead_chars = 20
     clauses_rule_items = True
+    asks_figure = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         return quantities(sentence)

@@ -1,12 +1,18 @@
 """A period in another unit than asked (保存多少年 against 五日内) does not answer; 啥算X？ asks what X
-covers even when a may-I question follows it (…这个算不算？)."""
+covers even when a may-I question follows it (…这个算不算？); a figure asked of 今年 needs a document of
+that year, read with the clock the answerer is given."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import date
+
 import pytest
+from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
 from assistant.answer_types.deadline import DEADLINE
 from assistant.answer_types.number import NUMBER
+from assistant.answerer import Answerer
 from assistant.extract import dates
 from assistant.question import analyse
 
@@ -49,3 +55,35 @@ def test_a_figure_in_the_asked_unit_leads_even_with_a_lone_one() -> None:
     info = analyse("对保护令不服，最多能申请复议几回？")
     sentence = "可以自裁定生效之日起五日内向作出裁定的人民法院申请复议一次。"
     assert NUMBER.pick(info, sentence, NUMBER.spans(info, sentence), ["复议"]).text == "一次"
+
+
+# -- 今年 / 明年 read with the answerer's clock -------------------------------------------------------------
+
+DIBAO = Doc(
+    "dibao",
+    "某某县农村最低生活保障实施办法",
+    "某某县农村最低生活保障实施办法\n第二条 农村最低生活保障标准由县级人民政府确定，每人每月不低于500元。\n"
+    "第三条 申请最低生活保障，应当向户籍所在地的乡镇人民政府提出书面申请。",
+)
+
+
+def _answerer(today: date, *docs: Doc) -> Answerer:
+    kb = FakeKnowledgeBase(list(docs))
+    return Answerer(kb, kb, kb.reader(), SETTINGS, today=lambda: today)
+
+
+def test_a_figure_asked_of_this_year_needs_a_document_of_this_year() -> None:
+    answer = _answerer(date(2026, 12, 1), DIBAO).answer("今年低保标准每人每月多少钱？")
+    assert not answer.found and "2026年（今年）" in answer.answer
+
+
+def test_the_clock_decides_which_year_this_year_is() -> None:
+    held = replace(DIBAO, date="2026-03-01")
+    answer = _answerer(date(2026, 12, 1), held).answer("今年低保标准每人每月多少钱？")
+    assert answer.found and answer.short_answer == "不低于500元"
+    assert not _answerer(date(2027, 1, 5), held).answer("今年低保标准每人每月多少钱？").found
+
+
+def test_this_year_as_the_askers_situation_is_no_year_asked() -> None:
+    answer = _answerer(date(2026, 12, 1), DIBAO).answer("今年家里揭不开锅，能不能申请低保？")
+    assert "今年" not in answer.answer
