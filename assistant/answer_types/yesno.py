@@ -15,6 +15,7 @@ _YESNO = re.compile(
 # A plain statement (…优先聘用为护林员) answers yes without a modal verb: half credit.
 PLAIN_STATEMENT_FIT = 0.5
 _PERMISSIVE = ("可以", "允许", "有权", "可")
+_NEAR = 30  # characters around a modal within which a question word must stand for it to give the verdict
 
 
 def verdict(span: Span | None) -> str | None:
@@ -64,6 +65,13 @@ class YesNo(AnswerType):
     def pick(
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:
+        # A modal far from every word of the question (国家鼓励养老机构投保… for 钢架归他们在理不) says
+        # nothing about what is asked: no verdict then, the clause is quoted as it stands.
+        words = [t for t in terms if len(t) >= 2]
+        if words:
+            spans = [
+                s for s in spans if any(t in sentence[max(0, s.start - _NEAR) : s.end + _NEAR] for t in words)
+            ]
         if not spans:
             return None
         negative = [s for s in spans if s.kind == "no"]  # a prohibition governs any permission beside it
