@@ -50,6 +50,10 @@ def test_does_this_count_is_still_a_may_i_question() -> None:
     assert analyse("这个算不算地质灾害？").qtype == "yesno"
 
 
+def test_who_decides_what_counts_asks_who() -> None:
+    assert analyse("汕尾建房按户算，啥算一户由谁定？").qtype == "procedure"
+
+
 def test_a_figure_in_the_asked_unit_leads_even_with_a_lone_one() -> None:
     """复议一次 answers 几回: the asked unit is chosen before a lone 一 is set aside (not 五日)."""
     info = analyse("对保护令不服，最多能申请复议几回？")
