@@ -24,6 +24,7 @@ _ARTICLE_REF = re.compile(
     r"(?<!》)(?:本(?:条例|法|办法|规定|细则))?第([一二三四五六七八九十百零〇]+)条(?:第[一二三四五六七八九十]+款)?"
     r"(?:规定|的规定|所列|列举)"
 )
+_ARTICLE_HEAD = re.compile(r"^第([一二三四五六七八九十百零〇]+)条[\s\u3000]", re.MULTILINE)
 _ARTICLE_END = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+条[\s\u3000]|#)", re.MULTILINE)
 _ARTICLE_CHARS = 1500  # an article read for a reference: longer ones are cut here
 _PIECE = re.compile(r"[^；;。\n]+")
@@ -124,7 +125,7 @@ def referenced_words(text: str, start: int, end: int, terms: Sequence[Term], p: 
 
 def _article(text: str, number: str) -> str:
     """The text of article 第{number}条 of a document (to the next article or heading), or ""."""
-    head = re.search(rf"^第{number}条[\s\u3000]", text, re.MULTILINE)
+    head = next((m for m in _ARTICLE_HEAD.finditer(text) if m.group(1) == number), None)
     if head is None:
         return ""
     stop = _ARTICLE_END.search(text, head.end())

@@ -33,7 +33,7 @@ _SCALES = {
     "天": ("日", "天", "小时"),
     "日": ("日", "天", "小时"),
 }
-_SPAN_UNIT = re.compile(r"(年|月|周|日|天|小时)(?!.*(?:年|月|周|日|天|小时))")
+_SPAN_UNIT = re.compile(r"年|月|周|日|天|小时")
 
 
 def _of_scale(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
@@ -43,8 +43,8 @@ def _of_scale(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
         return list(spans)
     out = []
     for s in spans:
-        unit = _SPAN_UNIT.search(s.text)
-        if unit is None or unit.group(1) in allowed:
+        units = _SPAN_UNIT.findall(s.text)  # the last one is the span's own: 每年…三个月 is in months
+        if not units or units[-1] in allowed:
             out.append(s)
     return out
 
