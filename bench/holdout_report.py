@@ -11,13 +11,21 @@ into ``DIR/<set>-docs``, then ``policy-assistant ingest ../shared/corpus DIR/<se
 minutes each). Indexes are copied before they are asked, so a built one is never written again. Questions are asked in-process exactly as ``ask --batch``
 does (bench/calibrate.py), answers written to ``<out>/answers-<set>.jsonl`` for ``policy-assistant eval
 score``, and the figures printed as markdown: all sets side by side, then each by question type.
+
+``--lexicon-at REV`` asks with the colloquial lexicon as it was at git revision ``REV`` (swapped in-process):
+a set asked with the lexicon from before it was written is a proxy for questions whose wording nobody has
+seen (holdouts 4–6 with ``--lexicon-at b18c7c8~1`` score close to their fresh figures), so a change to the
+reading can be judged on unseen wording without writing a new set.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -58,6 +66,40 @@ SETS = {
 }
 
 
+@contextmanager
+def swapped_lexicon(text: str) -> Iterator[None]:
+    """The assistant reads the lexicon ``text`` instead of its own while inside; restored after."""
+    from assistant import lexicon  # the one table every reader of the lexicon shares
+    from assistant.word_tables import load_lexicon
+
+    kept = dict(lexicon.SYNONYMS)
+
+    def refill(rows: dict[str, tuple[str, ...]]) -> None:
+        lexicon.SYNONYMS.clear()
+        lexicon.SYNONYMS.update(rows)
+        for name in dir(lexicon):  # cached expansions were computed from the other table
+            clear = getattr(getattr(lexicon, name), "cache_clear", None)
+            if clear is not None:
+                clear()
+
+    refill(load_lexicon(text, "lexicon.tsv (swapped)"))
+    try:
+        yield
+    finally:
+        refill(kept)
+
+
+def lexicon_at(rev: str) -> str:
+    """``assistant/data/lexicon.tsv`` at git revision ``rev``."""
+    return subprocess.run(
+        ["git", "show", f"{rev}:assistant/data/lexicon.tsv"],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def ensure_index(root: Path, spec: HoldoutSet) -> Path:
     """``root/<index>``, built from the corpus and the set's laws when it does not exist yet."""
     index = root / spec.index
@@ -82,11 +124,19 @@ def main(argv: list[str] | None = None) -> int:
     )
     p.add_argument("--sets", default=",".join(SETS), help=f"comma-separated (default {','.join(SETS)})")
     p.add_argument("--out", type=Path, help="where the answers go (default: a temporary folder)")
+    p.add_argument("--lexicon-at", metavar="REV", help="ask with the lexicon as it was at git revision REV")
     args = p.parse_args(argv)
     names = [n.strip() for n in args.sets.split(",") if n.strip()]
     unknown = [n for n in names if n not in SETS]
     if unknown:
         p.error(f"unknown set(s): {', '.join(unknown)}; known: {', '.join(SETS)}")
+    if args.lexicon_at:
+        with swapped_lexicon(lexicon_at(args.lexicon_at)):
+            return _report(args, names)
+    return _report(args, names)
+
+
+def _report(args: argparse.Namespace, names: list[str]) -> int:
     tables: dict[str, dict[str, dict[str, Any]]] = {}
     with tempfile.TemporaryDirectory(prefix="holdout-report-") as tmp:
         work = Path(tmp)
