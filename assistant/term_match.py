@@ -20,12 +20,12 @@ __all__ = ["Term", "abbreviates", "announces", "referenced_words", "sentence_clo
 _ALL_ITEMS = 4000  # characters: every item a lead-in announces, however long
 # An article of the same document a clause refers to (有第四十一条规定行为之一的, 违反本条例第十八条第三款规定);
 # one of another law (《…法》第十条) is not in this document.
+_ARTICLE_NO = r"第([一二三四五六七八九十百零〇]+)条"
 _ARTICLE_REF = re.compile(
-    r"(?<!》)(?:本(?:条例|法|办法|规定|细则))?第([一二三四五六七八九十百零〇]+)条(?:第[一二三四五六七八九十]+款)?"
-    r"(?:规定|的规定|所列|列举)"
+    rf"(?<!》)(?:本(?:条例|法|办法|规定|细则))?{_ARTICLE_NO}(?:第[一二三四五六七八九十]+款)?(?:规定|的规定|所列|列举)"
 )
-_ARTICLE_HEAD = re.compile(r"^第([一二三四五六七八九十百零〇]+)条[\s\u3000]", re.MULTILINE)
-_ARTICLE_END = re.compile(r"^(?:第[一二三四五六七八九十百零〇]+条[\s\u3000]|#)", re.MULTILINE)
+_ARTICLE_HEAD = re.compile(rf"^{_ARTICLE_NO}[\s\u3000]", re.MULTILINE)
+_ARTICLE_END = re.compile(rf"^(?:{_ARTICLE_NO}[\s\u3000]|#)", re.MULTILINE)
 _ARTICLE_CHARS = 1500  # an article read for a reference: longer ones are cut here
 _PIECE = re.compile(r"[^；;。\n]+")
 

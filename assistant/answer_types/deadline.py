@@ -56,6 +56,13 @@ def _ahead(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
     return [s for s in spans if "前" in s.text]
 
 
+def _fitting(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
+    """The spans that answer what is asked: in an allowed unit, of the kind asked (how early or not),
+    bounded the way asked. The others (a floor for a ceiling, a time allowed for how early, days for
+    years) are on topic only."""
+    return bounded(info, _ahead(info, _of_scale(info, spans)))
+
+
 class Deadline(AnswerType):
     name = "deadline"
     labels = ("时间", "期限", "日期", "时限")
@@ -80,15 +87,13 @@ class Deadline(AnswerType):
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if not spans:
             return 0.0
-        # A floor where a ceiling is asked, a time allowed where how early is asked, days where years are
-        # asked: on topic only.
-        return 1.0 if bounded(info, _ahead(info, _of_scale(info, spans))) else 0.2
+        return 1.0 if _fitting(info, spans) else 0.2
 
     def pick(
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:
-        fitting = bounded(info, _ahead(info, _of_scale(info, spans))) or bounded(info, spans) or list(spans)
-        return super().pick(info, sentence, unstated(info, fitting), terms)
+        chosen = _fitting(info, spans) or bounded(info, spans) or list(spans)
+        return super().pick(info, sentence, unstated(info, chosen), terms)
 
     def strict(self, info: QuestionInfo) -> bool:
         return True  # 什么时候 needs a date or period; a sentence without one does not answer it

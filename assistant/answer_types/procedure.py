@@ -69,9 +69,7 @@ def _actor(question: str, sentence: str) -> Span | None:
             break
     else:
         return None
-    clause_start = max(sentence.rfind(c, 0, at) for c in "，。；：\n") + 1
-    lead = _LEAD_WORDS.match(sentence, clause_start)
-    start = lead.end() if lead else clause_start
+    start = _after_numbering(sentence, _clause_start(sentence, at))
     end = _SUBJECT_END.search(sentence, start, at)
     stop = end.start() if end else at
     text = sentence[start:stop]
@@ -83,17 +81,26 @@ def _actor(question: str, sentence: str) -> Span | None:
 
 
 def _assigned(sentence: str) -> list[Span]:
-    """Parties a clause makes responsible, liable or owner (:data:`_ASSIGNED`), after a clause opening."""
+    """Parties a clause makes responsible, liable or owner (:data:`_ASSIGNED`), without an item number."""
     out = []
     for m in _ASSIGNED.finditer(sentence):
         group = next(g for g in (1, 2, 3) if m.group(g) is not None)
         start, end = m.span(group)
-        clause = max(sentence.rfind(c, 0, start) for c in "，。；：\n") + 1
-        lead = _LEAD_WORDS.match(sentence, max(start, clause))
-        start = lead.end() if lead else max(start, clause)
+        start = _after_numbering(sentence, start)  # the party may open a numbered item: （三）集市…
         if end - start >= 2:
             out.append(Span(start, end, "actor", sentence[start:end]))
     return out
+
+
+def _clause_start(sentence: str, at: int) -> int:
+    """Where the clause holding position ``at`` begins (after the punctuation before it)."""
+    return max(sentence.rfind(c, 0, at) for c in "，。；：\n") + 1
+
+
+def _after_numbering(sentence: str, pos: int) -> int:
+    """``pos``, or past the article or item number that opens the text there (第五条 / （一）)."""
+    lead = _LEAD_WORDS.match(sentence, pos)
+    return lead.end() if lead else pos
 
 
 PROCEDURE = Procedure()
