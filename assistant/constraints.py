@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from assistant.answer_types import QuestionInfo
-from assistant.docmatch import DocHints, doc_years, label_year
-from assistant.lexicon import REGIONS, city_in_title, province_of
+from assistant.docmatch import DocHints, doc_region, doc_years, label_year
+from assistant.lexicon import REGIONS, province_of
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Evidence
 from assistant.term_match import abbreviates
@@ -92,19 +92,6 @@ def pinned_years(text: str) -> list[tuple[str, str]]:
         y = m.group(1)
         out.append((y if len(y) == 4 else "20" + y, m.group(2)))
     return out
-
-
-def doc_region(doc: DocRecord) -> str:
-    """Where a regional document applies (from its title, else its issuer): the city it names with its
-    suffix (汕尾市…条例), else the province; "" for national."""
-    for source in (doc.title, doc.issuer):
-        city = city_in_title(source)
-        if city:
-            return city
-        for r in REGIONS:
-            if r in source:
-                return r
-    return ""
 
 
 def _asked_places(info: QuestionInfo) -> set[str]:

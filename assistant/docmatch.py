@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer_types import QuestionInfo
-from assistant.lexicon import REGIONS, SYNONYMS
+from assistant.lexicon import REGIONS, SYNONYMS, city_in_title
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.question import doc_kind
 from index.catalog import DocRecord
@@ -152,6 +152,19 @@ def _closest(core: str, docs: Sequence[DocRecord], policy: AnswerPolicy) -> list
     return found
 
 
+def doc_region(doc: DocRecord) -> str:
+    """Where a regional document applies (from its title, else its issuer): the city it names with its
+    suffix (汕尾市…条例), else the province; "" for national."""
+    for source in (doc.title, doc.issuer):
+        city = city_in_title(source)
+        if city:
+            return city
+        for r in REGIONS:
+            if r in source:
+                return r
+    return ""
+
+
 def _region_of(title: str) -> str:
     return next((r for r in REGIONS if r in title), "")
 
@@ -198,6 +211,9 @@ def document_hints(
         missing.extend(n for n in lacking if f"《{n}》" in info.text or not _common_noun_name(n))
         if gap is not None:
             gaps.append(gap)
+    # A question naming no place nor document is answered from national rules first: they hold
+    # everywhere, one province's rule only there.
+    national_first = not info.regions and not info.named_docs
     for d in docs:
         w = 1.0
         if d.doc_id in targeted:
@@ -208,6 +224,8 @@ def document_hints(
             w *= policy.year_weight
         if info.kinds and any(k in d.title for k in info.kinds):
             w *= policy.kind_weight
+        if national_first and doc_region(d):
+            w *= policy.regional_weight
         if w != 1.0:
             weights[d.doc_id] = w
     return DocHints(weights, tuple(missing), tuple(targeted), tuple(gaps))

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
 UNITS = (
-    "万亩|万人|万户|万个|万元|亿元|万吨|亿斤|万亿斤|平方米|平方公里|公里|公顷|个百分点|"
+    "万亩|万人|万户|万个|万元|亿元|万吨|亿斤|万亿斤|平方米|平方公里|公里|公顷|个百分点|立方米|千米|厘米|米|"
     "周岁|周年|个工作日|工作日|个月|"
-    "座|个|名|人|户|家|项|亩|斤|吨|元|倍|年|天|日|次|所|条|批|类|岁|周|月|%|％"
+    "座|个|名|人|户|家|项|亩|斤|吨|元|倍|年|天|日|次|所|条|批|类|岁|周|月|%|％|‰"
 )
 # 第 (and 笫, its common misprint) numbers an article, chapter or item: never a figure.
 _ORDINAL = "第笫"
@@ -24,7 +24,7 @@ _QUANTITY = re.compile(
     rf"(?:{_BOUND}有?)?"
     # A rate: a period directly followed by a count (三年两次) is one figure.
     rf"(?:{_NUM}(?:年|个月|周|天|日)(?={_NUM}次))?"
-    rf"(?:百分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
+    rf"(?:过半数|半数以上|百分之{_NUM}|千分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
     rf"(?:{_RANGE_SEP}{_NUM}(?:万|亿)?(?:{UNITS}))?"
     # A range whose unit is written once (三至七人, 一至二名, 5-10人) is kept whole.
     rf"|{_NUM}{_RANGE_SEP}{_NUM}(?:万|亿)?(?:{UNITS}))(?:以上|以下|以内|左右)?"
@@ -45,6 +45,8 @@ _DATE = re.compile(
     rf"|{_NUM_START}(?:个工作日|工作日|日|天|周|个月|年|个?小时)(?:内|以内|前|以前|之前|后|以后|之后)"
     # A term: 任期为五年, 有效期三年, 为期两年; bounded: 有效期不超过六个月, 最长不超过十二个月.
     rf"|(?:延长|期限为?|为期|每隔|任期为?|有效期为?){_NUM}个?(?:年|月|日|天|工作日|小时)"
+    # A term with its range: 草地的承包期为三十年至五十年.
+    rf"|(?<=期为){_NUM}个?(?:年|月)(?:至{_NUM}个?(?:年|月))?"
     rf"|(?:不超过|不得超过|不少于|不得少于){_NUM}个?(?:年|月|日|天|工作日|小时)"
     # From the month after: 从批准的次月起计发.
     rf"|(?:次月|当月)起"

@@ -33,6 +33,8 @@ _AREA_ASKED = re.compile(
     r"(?:多少|几)平(?:方米?|米)?|面积[^，。？?]{0,6}(?:多大|多少)|(?:多大|多少)面积"
     r"|(?:宅基地|用地|耕地|土地|住房|住宅|房子|房屋)[^，。？?]{0,10}多大(?!岁|年纪|年龄)"
 )
+# 两边多宽以内 / 离河多远: a length or distance is asked (米, 公里).
+_LENGTH_ASKED = re.compile(r"多宽|多深|多远|多厚|(?:多少|几)(?:米|千米)")
 # 开办资金最少得有多少万, 一年最多能报多少万, 借多少万以上: a sum of money in 万 (not 低保对象有多少万,
 # 几万亩, 多少万亿斤).
 _TEN_THOUSANDS_ASKED = re.compile(
@@ -146,6 +148,8 @@ def analyse(question: str, types: AnswerTypes = ANSWER_TYPES) -> QuestionInfo:
         unit = "比例"
     elif _AREA_ASKED.search(q):
         unit = "平方米"
+    elif _LENGTH_ASKED.search(q):
+        unit = "米"
     elif money or _TEN_THOUSANDS_ASKED.search(q):
         unit = "钱"
     else:

@@ -25,7 +25,7 @@ from assistant.extract import Span, lead_in_items
 from assistant.lexicon import SYNONYMS
 from assistant.planted import in_planted, planted_spans, without_planted
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
-from assistant.term_match import Term, announces, referenced_words, sentence_closers, weighed
+from assistant.term_match import Term, announces, referenced_words, sentence_closers, separated_words, weighed
 from assistant.types import Hit
 from corpus.normalize import normalize_text
 from corpus.sentences import reading_units
@@ -194,9 +194,10 @@ class Reader:
         p = self.policy
         words = [w for w in self.tokenizer.words(info.search_text) if w not in _QUESTION_WORDS and len(w) > 1]
         terms = [Term(w, idf(w) or p.unknown_word_weight, not idf(w)) for w in dict.fromkeys(words)]
-        grams = [
-            g for g in dict.fromkeys(char_bigrams(normalize_text(info.text))) if not _is_question_gram(g)
-        ]
+        text = normalize_text(info.text)
+        split = separated_words(text, self.tokenizer.words(text), lambda w: idf(w) > 0)
+        terms += [Term(w, idf(w)) for w in split if w not in words]
+        grams = [g for g in dict.fromkeys(char_bigrams(text)) if not _is_question_gram(g)]
         terms += [Term(g, p.bigram_weight * idf("#" + g)) for g in grams if idf("#" + g) > 0]
         return _region_scaled(_colloquial_capped(terms, info), info, p.region_term_weight)
 

@@ -8,14 +8,22 @@ The evidence reader scores sentences with these; the subject check (assistant.co
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.extract import lead_in_items
 from assistant.policy import AnswerPolicy
 from corpus.normalize import normalize_text
 
-__all__ = ["Term", "abbreviates", "announces", "referenced_words", "sentence_closers", "weighed"]
+__all__ = [
+    "Term",
+    "abbreviates",
+    "announces",
+    "referenced_words",
+    "sentence_closers",
+    "separated_words",
+    "weighed",
+]
 
 _ALL_ITEMS = 4000  # characters: every item a lead-in announces, however long
 # An article of the same document a clause refers to (有第四十一条规定行为之一的, 违反本条例第十八条第三款规定);
@@ -28,6 +36,10 @@ _ARTICLE_HEAD = re.compile(rf"^{_ARTICLE_NO}[\s\u3000]", re.MULTILINE)
 _ARTICLE_END = re.compile(rf"^(?:{_ARTICLE_NO}[\s\u3000]|#)", re.MULTILINE)
 _ARTICLE_CHARS = 1500  # an article read for a reference: longer ones are cut here
 _PIECE = re.compile(r"[^；;。\n]+")
+# A verb and its object written apart (离合词): 落了户, 设个卡子, 报了案 say 落户, 设卡, 报案. The infix is an
+# aspect particle or the measure word 个; a numeral or demonstrative before 个 counts (一个人, 每个月).
+_INFIX = re.compile(r"(?<=[\u4e00-\u9fff])[了个过](?=[\u4e00-\u9fff])")
+_NOT_A_VERB = frozenset("一二两三四五六七八九十几每这那哪有整某各全半好")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +65,32 @@ def sentence_closers(text: str, units: Sequence[tuple[int, int]]) -> dict[int, i
         else:
             pending = []
     return out
+
+
+def separated_words(text: str, words: Sequence[str], known: Callable[[str], bool]) -> list[str]:
+    """Words the corpus knows that ``text`` writes with an infix (落了户 → 落户, 设个卡子 → 设卡).
+
+    ``words`` is the segmentation of ``text`` (normalized). The object must end a word that does not
+    begin at the infix: 个人 and 个月 are words of their own, 收点养护费 is no 收养."""
+    ends: dict[int, int] = {}  # end offset of a word → its start
+    at = 0
+    for w in words:
+        i = text.find(w, at)
+        if i < 0:
+            continue
+        ends[i + len(w)] = i
+        at = i + len(w)
+    found = []
+    for m in _INFIX.finditer(text):
+        verb, obj = text[m.start() - 1], text[m.end()]
+        start = ends.get(m.end() + 1)
+        if start is None and text[m.end() + 1 : m.end() + 2] in ("子", "儿"):  # 设个卡子: a noun suffix
+            start = ends.get(m.end() + 2)
+        word = verb + obj
+        if start is None or start == m.start() or verb in _NOT_A_VERB or word in words or not known(word):
+            continue
+        found.append(word)
+    return list(dict.fromkeys(found))
 
 
 def announces(

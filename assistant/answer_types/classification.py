@@ -23,6 +23,8 @@ class Classification(ItemsAnswer):
     cues = (
         Cue(30, re.compile(
             r"哪几类|几类|分为|分成|哪类|哪一类|哪[三四五六两]类|什么类型|哪几种类型|哪些地区和哪些地区|哪部"
+            # 算哪一级 asks a grade (滑坡死了5个人算哪一级), 哪一级政府 a body: the verb tells them apart.
+            r"|(?:算|属于|属|定为|评为|划为|够)(?:是)?哪(?:一)?[级档等]"
         )),
     )  # fmt: skip
     clause_fallback = True  # 分为三类：… — the clause that names them

@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo, bounded, unstated
-from assistant.extract import Span, dates
+from assistant.extract import Span, dates, quantities
 
 # 时侯 is the usual misspelling of 时候; 开始实行 the usual colloquial 施行.
 _DEADLINE = re.compile(
@@ -21,6 +21,9 @@ _TAKES_EFFECT = re.compile(r"施行|生效|开始实行|起实行|实施(?:的|�
 _ASKS_PERIOD = re.compile(r"多久|多长|几[天日周年]|几个月|多少[天日年]|期限|[以之]?[内前后]")
 # A digit run is read once (lookbehind) and 年…月 stops at the next 年, so a search stays linear.
 _CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四五六七八九]{4}年")
+# 多少年 / 几个月 counts a period in its unit; a figure of years or months answers it.
+_COUNTS_UNITS = re.compile(r"(?:多少|几)个?(?:年|月|天|日|周)")
+_DURATION = re.compile(r"(?:年|个月|天|日|周)(?:以上|以下|以内|左右)?$")
 # 提前多久, 多少天前 ask how early something is done (期满前3个月, 提前三个月), not a time allowed after it
 # (受理之日起15日内).
 _ASKS_AHEAD = re.compile(r"提前|前(?:多久|多长|几|多少)|(?:多久|多长时间|几天|几个月)(?:以|之)?前")
@@ -67,7 +70,8 @@ class Deadline(AnswerType):
     name = "deadline"
     labels = ("时间", "期限", "日期", "时限")
     cues = (
-        Cue(10, re.compile(r"时间限制|期限|过渡期|多久|多长时间|时效")),  # before yes/no: 期限是不是…
+        # before yes/no: 期限是不是…; 承包期多长 asks a period as 多长时间 does
+        Cue(10, re.compile(r"时间限制|期限|过渡期|多久|多长时间|时效|期(?:有|是|为)?多长")),
         # Before number: 几天内, 多少天里, 最晚几天 ask for a period.
         Cue(50, re.compile(r"(?:几|多少)个?(?:天|日|周|个月)(?:内|里|之内|以内)|最晚几天|最迟几天|提前几天")),
         Cue(70, _DEADLINE),
@@ -82,6 +86,15 @@ class Deadline(AnswerType):
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
         if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
             return [s for s in found if _CALENDAR.search(s.text)]
+        if _COUNTS_UNITS.search(info.text):
+            # 禁渔要坚持多少年 counts years: 长江十年禁渔 states them though no 内/前/后 follows.
+            found += [
+                q
+                for q in quantities(sentence)
+                if _DURATION.search(q.text)
+                and not _CALENDAR.search(q.text)
+                and not any(d.start < q.end and q.start < d.end for d in found)
+            ]
         return found
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:

@@ -1,0 +1,115 @@
+"""Words written apart, figures a question asks and national rules first.
+
+- A verb and its object written apart (离合词: 落了户, 设个卡子) are read as the word the documents use
+  (落户, 设卡); 个人, 每个月 and 收点养护费 are not.
+- 多宽 / 多远 ask a length (两米); 算哪一级 asks a grade, 哪一级政府 a body; 承包期多长 asks a period
+  (三十年至五十年).
+- A how-much question is answered only by a sentence that states a figure (过半数 and 5‰ are figures);
+  when none does, the documents do not state it.
+- A question naming no region nor document weighs one region's documents below national ones.
+"""
+
+from __future__ import annotations
+
+import pytest
+from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
+
+from assistant.answerer import Answerer
+from assistant.docmatch import document_hints
+from assistant.extract import dates, quantities
+from assistant.policy import DEFAULT_POLICY
+from assistant.question import analyse
+from assistant.term_match import separated_words
+from corpus.tokenize import default_tokenizer
+from index.catalog import DocRecord
+
+KNOWN = {"落户", "设卡", "报案", "收养", "收费"}
+
+
+def _separated(question: str) -> list[str]:
+    return separated_words(question, default_tokenizer().words(question), KNOWN.__contains__)
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("外地小伙到俺村落了户，能分红吗", ["落户"]),
+        ("想在村口设个卡子，行不行", ["设卡"]),
+        ("庄稼让水淹了，报了案，咋定损", ["报案"]),
+        ("跟过路大车收点养护费，行不行", []),  # 收点养护费 is no 收养
+        ("一个人每个月能领多少", []),  # a numeral or demonstrative before 个 counts
+        ("村里有个人在群里乱发预报", []),  # 个人 is a word of its own
+    ],
+)
+def test_a_verb_and_its_object_written_apart_are_one_word(question: str, words: list[str]) -> None:
+    assert _separated(question) == words
+
+
+def test_the_reader_weighs_the_word_the_documents_use() -> None:
+    terms = {t.text for t in KB.reader().terms(analyse("村里想在村口设个卡子，跟过路车收钱，行不行？"))}
+    assert "设卡" in terms
+
+
+ROAD = Doc(
+    "road",
+    "某某省农村公路条例",
+    "某某省农村公路条例\n"
+    "第八条 禁止任何单位和个人在农村公路上非法设卡、收费和拦截车辆。\n"
+    "第九条 小型集中供水工程输水主管两侧各一米范围内为保护范围。\n"
+    "第十条 全省设立统一的公路服务电话，并向社会公布。\n"
+    "第十一条 理事会作出决定，应当经全体理事过半数同意。",
+)
+KB = FakeKnowledgeBase([ROAD])
+ANSWERER = Answerer(KB, KB, KB.reader(), SETTINGS)
+
+
+def test_how_wide_asks_a_length_and_is_answered_by_one() -> None:
+    info = analyse("小型供水工程的主水管，两边多宽以内是保护范围？")
+    assert info.qtype == "number" and info.unit == "米"
+    assert [q.text for q in quantities("输水主管两侧各两米范围内")] == ["两米"]
+    answer = ANSWERER.answer("小型供水工程的主水管，两边多宽以内是保护范围？")
+    assert answer.found and answer.short_answer == "一米"
+
+
+@pytest.mark.parametrize(
+    ("question", "qtype"),
+    [
+        ("镇上一处滑坡死了5个人，这算哪一级的地质灾害？", "classification"),
+        ("这起事故属于哪一级？", "classification"),
+        ("低保由哪一级政府审批？", "procedure"),
+        ("草场承包的话承包期多长？", "deadline"),
+    ],
+)
+def test_the_verb_before_a_grade_and_a_period_asked_by_its_name(question: str, qtype: str) -> None:
+    assert analyse(question).qtype == qtype
+
+
+def test_a_term_with_its_range_is_one_period() -> None:
+    assert [d.text for d in dates("草地的承包期为三十年至五十年。")] == ["三十年至五十年"]
+
+
+def test_shares_without_digits_are_figures() -> None:
+    assert [q.text for q in quantities("应当经全体理事过半数同意")] == ["过半数"]
+    assert [q.text for q in quantities("按日加收5‰的滞纳金")] == ["5‰"]
+    assert [q.text for q in quantities("每日加收千分之五")] == ["千分之五"]
+
+
+def test_a_how_much_question_needs_a_sentence_that_states_a_figure() -> None:
+    phone = ANSWERER.answer("全省统一的公路服务电话号码是多少？")
+    assert not phone.found  # the clause sets up the line but states no number
+    votes = ANSWERER.answer("理事会定一件事，得多少理事同意？")
+    assert votes.found and votes.short_answer == "过半数"
+
+
+def _docs(*titles: str) -> list[DocRecord]:
+    return [
+        DocRecord(f"d{i}", f"d{i}.txt", t, "", "2024-01-01", "", "fp", 1, 0.0) for i, t in enumerate(titles)
+    ]
+
+
+def test_national_rules_come_first_when_no_region_is_named() -> None:
+    docs = _docs("社会救助暂行办法", "浙江省社会救助条例")
+    plain = document_hints(analyse("特困供养咋申请？"), docs, DEFAULT_POLICY)
+    assert plain.weights == {"d1": DEFAULT_POLICY.regional_weight}
+    named = document_hints(analyse("浙江特困供养咋申请？"), docs, DEFAULT_POLICY)
+    assert named.weights == {"d1": DEFAULT_POLICY.region_weight}
