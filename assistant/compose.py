@@ -68,11 +68,15 @@ def clause_window(sentence: str, span: Span | None, terms: Sequence[str], limit:
 
 
 _COPULA = re.compile(r"主要是|就是|是指|主要任务是|目标是|是")
+_NAMES_THE_TERM = re.compile(r"是指(?=[^，；：,;:。])")
+_DEFINED = re.compile(r"[^；;。]+")
+_ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇\d]+条[\s\u3000]*")
 
 
 def clause_span(sentence: str, terms: Sequence[str]) -> Span | None:
     """For 是什么 questions: the clause that matches the question best, from its copula on
-    (乡村振兴重点帮扶县主要是持续巩固拓展脱贫攻坚成果 → 持续巩固拓展脱贫攻坚成果)."""
+    (乡村振兴重点帮扶县主要是持续巩固拓展脱贫攻坚成果 → 持续巩固拓展脱贫攻坚成果), without the article
+    number before it; the clause after 是指 when the best one only names the term (本法所称农村土地，是指…)."""
     best: tuple[int, int, int] | None = None
     for m in _CLAUSE.finditer(sentence):
         weight = sum(len(t) for t in terms if t in m.group(0))
@@ -82,6 +86,14 @@ def clause_span(sentence: str, terms: Sequence[str]) -> Span | None:
         return None
     _, start, end = best
     clause = sentence[start:end].rstrip("，；：,;:。")
+    numbered = _ARTICLE_NUMBER.match(clause)  # 第十六条 numbers the article: no part of what it says
+    if numbered:
+        start, clause = start + numbered.end(), clause[numbered.end() :]
+    named = _NAMES_THE_TERM.match(sentence, end)  # 本法所称农村土地，是指… : what it is follows the name
+    if named:
+        said = _DEFINED.match(sentence, named.end())
+        if said:  # the whole definition: its clauses lead up to what the thing is (…的区域性经济组织)
+            return Span(said.start(), said.end(), "clause", said.group(0))
     last_term = max((clause.rfind(t) + len(t) for t in terms if t in clause), default=0)
     copula = _COPULA.search(clause, last_term) or _COPULA.search(clause)
     if copula and len(clause) - copula.end() >= 4:

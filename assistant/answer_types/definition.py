@@ -37,8 +37,9 @@ class Definition(AnswerType):
         # 啥算地质灾害？/ 什么叫特困人员？ asks what the term covers, even when a may-I question follows
         # (…这个算不算？): before yes/no.
         Cue(15, re.compile(r"(?:^|[，。？?！!])[^，。？?]{0,4}什么(?:算|叫)(?:是)?[^，。？?谁哪几多]{2,12}[？?]")),
-        # A quoted term that the question asks the meaning of (“农村土地”，到底指哪些地): before 哪些 (list).
-        Cue(35, re.compile(r"“[^”]{1,16}”[^，。？?]{0,8}(?:[，,][^，。？?]{0,8})?(?:指|是什么|算什么|什么意思|什么范围|哪里范围|概念)")),
+        # A quoted term that the question asks the meaning of (“农村土地”，到底指哪些地; “防汛预案”，这个预案
+        # 到底是个啥; “专项规划”…是干啥用的): before 哪些 (list).
+        Cue(35, re.compile(r"“[^”]{1,16}”[^，。？?]{0,8}(?:[，,][^，。？?]{0,8})?(?:指|是什么|算什么|什么意思|什么范围|哪里范围|概念|是个什么|干什么用|是干什么的)")),
     )  # fmt: skip
     clause_fallback = True
 

@@ -7,6 +7,8 @@
 - A how-much question is answered only by a sentence that states a figure (过半数 and 5‰ are figures);
   when none does, the documents do not state it.
 - A question naming no region nor document weighs one region's documents below national ones.
+- 多少年 is answered by a count of years (长江十年禁渔); “X”是干啥用的 asks a definition, answered by what
+  follows 是指, never by the article number.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from __future__ import annotations
 import pytest
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
+from assistant.answer_types.deadline import DEADLINE
 from assistant.answerer import Answerer
+from assistant.compose import clause_span
 from assistant.docmatch import document_hints
 from assistant.extract import dates, quantities
 from assistant.policy import DEFAULT_POLICY
@@ -113,3 +117,36 @@ def test_national_rules_come_first_when_no_region_is_named() -> None:
     assert plain.weights == {"d1": DEFAULT_POLICY.regional_weight}
     named = document_hints(analyse("浙江特困供养咋申请？"), docs, DEFAULT_POLICY)
     assert named.weights == {"d1": DEFAULT_POLICY.region_weight}
+
+
+def test_a_count_of_years_answers_how_many_years() -> None:
+    info = analyse("一号文件说长江禁渔要坚持多少年？")
+    spans = DEADLINE.spans(info, "坚定推进长江十年禁渔，强化长江珍稀濒危物种拯救。")
+    assert [s.text for s in spans] == ["十年"]
+    assert DEADLINE.spans(info, "2025年要全面完成。") == []  # a calendar year is no count of years
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["区里说要编“防汛专项规划”，这个规划到底是干啥用的？", "上面让把“防汛预案”做细，这个预案到底是个啥？"],
+)
+def test_what_a_quoted_thing_is_for_asks_its_definition(question: str) -> None:
+    assert analyse(question).qtype == "definition"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "terms", "short"),
+    [
+        (
+            "第二条 本法所称农村土地，是指农民集体所有的耕地、林地、草地，以及其他依法用于农业的土地。",
+            ["农村土地"],
+            "农民集体所有的耕地、林地、草地，以及其他依法用于农业的土地",
+        ),
+        ("第十六条 申请特困人员供养，由本人提出书面申请。", ["特困人员供养"], "申请特困人员供养"),
+    ],
+)
+def test_a_clause_answer_says_what_the_term_is_without_its_article_number(
+    sentence: str, terms: list[str], short: str
+) -> None:
+    span = clause_span(sentence, terms)
+    assert span is not None and span.text == short and sentence[span.start : span.end] == short
