@@ -9,6 +9,7 @@
 - A question naming no region nor document weighs one region's documents below national ones.
 - 多少年 is answered by a count of years (长江十年禁渔); “X”是干啥用的 asks a definition, answered by what
   follows 是指, never by the article number.
+- An answer reads its sentence past a ； (…提出书面申请；本人申请有困难的，可以委托村民委员会…).
 """
 
 from __future__ import annotations
@@ -150,3 +151,19 @@ def test_a_clause_answer_says_what_the_term_is_without_its_article_number(
 ) -> None:
     span = clause_span(sentence, terms)
     assert span is not None and span.text == short and sentence[span.start : span.end] == short
+
+
+SUPPORT = Doc(
+    "support",
+    "某某县特困人员供养办法",
+    "某某县特困人员供养办法\n"
+    "第十六条 申请特困人员供养，由本人向户籍所在地的乡镇人民政府提出书面申请；"
+    "本人申请有困难的，可以委托村民委员会代为提出申请。\n"
+    "第十七条 乡镇人民政府应当自受理申请之日起20个工作日内完成审核。",
+)
+
+
+def test_an_answer_reads_its_sentence_past_the_semicolon() -> None:
+    kb = FakeKnowledgeBase([SUPPORT])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("村里老人想申请特困供养，要向哪个部门提出？")
+    assert answer.found and "委托村民委员会代为提出申请" in answer.answer
