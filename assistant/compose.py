@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.answer_types import QuestionInfo
 from assistant.consistency import unmatched_figures
@@ -153,12 +154,22 @@ def compose(
     second = settles or second_sentence(best, evidence, terms, policy)
     room = budget - len(parts[0])
     if second is not None and room >= policy.min_second:
-        s, e = clause_window(second.text, None, terms, room - 3)
-        parts.append(second.text[s:e].rstrip("，；：,;:") + "[2]")
-        chosen.append(second)
+        s2, e2 = clause_window(second.text, None, terms, room - 3)
+        if e == len(best.text) and s2 == 0 and _continues(best, second):
+            # What directly follows (the clause after its ；) is quoted with it: one quote, one citation.
+            parts = [_join_lines(best.text[s:] + second.text[:e2]).rstrip("，；：,;:") + "[1]"]
+            chosen = [replace(best, end=second.end, text=best.text + second.text)]
+        else:
+            parts.append(second.text[s2:e2].rstrip("，；：,;:") + "[2]")
+            chosen.append(second)
     body = "".join(parts)
     citations = tuple(citation_for(i, ev) for i, ev in enumerate(chosen, start=1))
     return Answer(question, True, lead + body, short, info.qtype, citations, tuple(ranked[: policy.listed]))
+
+
+def _continues(best: Evidence, ev: Evidence) -> bool:
+    """Whether ``ev`` starts where ``best`` ends, in the same passage (the next clause or sentence)."""
+    return ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id and ev.start == best.end
 
 
 def settling_sentence(

@@ -131,9 +131,11 @@ class AnswerPolicy:
     # -- composition (答案组织, assistant.compose) -----------------------------------------------------------
     max_answer: int = 150  # characters; a cadre reads the answer on a phone in one glance
     max_list_answer: int = 320  # a list read with its numbered items is shown whole, up to this long
-    # A second sentence joins when it continues the best one (the clause after its ；) and scores this
-    # close to it: the sentence is read to its end (…提出书面申请；本人申请有困难的，可以委托村民委员会…).
-    # 0.8 → 0.5 answered seven more questions over holdouts 2 and 4–7 and cost none; 0.0 gives the same.
+    # A second sentence joins when it continues the best one (the clause after its ；, or the next
+    # sentence of its passage) and scores this close to it: a rule is read to its end (…提出书面申请；本人
+    # 申请有困难的，可以委托村民委员会…). 0.8 → 0.5 answered seven more questions over holdouts 2 and 4–7
+    # and cost none (answers stay within max_answer). A clause after a ； is quoted with its sentence
+    # as one citation.
     continuation: float = 0.5
     # ... or when it scores this close, fits the type where the best does not, and adds question terms.
     second_sentence: float = 0.85

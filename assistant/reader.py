@@ -22,10 +22,18 @@ from typing import Protocol
 from assistant.answer_types import QuestionInfo
 from assistant.conditions import condition_fit, stated_quantities
 from assistant.extract import Span, lead_in_items
-from assistant.lexicon import SYNONYMS
 from assistant.planted import in_planted, planted_spans, without_planted
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
-from assistant.term_match import Term, announces, referenced_words, sentence_closers, separated_words, weighed
+from assistant.term_match import (
+    Term,
+    announces,
+    colloquial_capped,
+    referenced_words,
+    region_scaled,
+    sentence_closers,
+    separated_words,
+    weighed,
+)
 from assistant.types import Hit
 from corpus.normalize import normalize_text
 from corpus.sentences import reading_units
@@ -199,7 +207,7 @@ class Reader:
         terms += [Term(w, idf(w)) for w in split if w not in words]
         grams = [g for g in dict.fromkeys(char_bigrams(text)) if not _is_question_gram(g)]
         terms += [Term(g, p.bigram_weight * idf("#" + g)) for g in grams if idf("#" + g) > 0]
-        return _region_scaled(_colloquial_capped(terms, info), info, p.region_term_weight)
+        return region_scaled(colloquial_capped(terms, info), info, p.region_term_weight)
 
     def read(
         self,
@@ -226,7 +234,7 @@ class Reader:
             context = normalize_text(f"{hit.title}\n{c.section}\n{without_planted(c.text, planted)}")
             prior = p.prior_weight / (1.0 + rank / p.prior_decay)
             doc_boost = (doc_weights or {}).get(c.doc_id, 1.0) ** p.doc_boost_power
-            lead, lead_end = "", -1  # the lead-in whose numbered items are being read
+            lead, lead_start, lead_end = "", 0, -1  # the lead-in whose numbered items are being read
             units = reading_units(c.text)
             whole, at = self._whole(c)  # lead-ins are read in the whole document when it is known
             closes = sentence_closers(c.text, units) if p.items_inherit_lead else {}
@@ -238,15 +246,18 @@ class Reader:
                 best_item = ""
                 ruled = announces(whole, at + ls, at + le, terms, p) if p.items_inherit_lead else None
                 if ruled is not None:
-                    lead, lead_end, best_item = ruled[0], ruled[1] - at, ruled[2]
+                    lead, lead_start, lead_end, best_item = ruled[0], ls, ruled[1] - at, ruled[2]
                     inherited = ""
+                # A may-I question reads an item from its lead-in on: 禁止下列行为：（一）上坟烧纸… says no.
+                reads_lead = bool(inherited) and le - lead_start <= p.max_answer and kind.reads_lead_in(lead)
+                first = lead_start if reads_lead else ls
                 listed = self._listed(whole, at, c.text, ls, le) if kind.gathers_items else None
                 if listed is not None:  # the lead-in and the items it announces are one answer
                     le = listed.end  # past the passage's end when its items run into the next one
-                sent = whole[at + ls : at + le]
+                sent = whole[at + first : at + le]
                 norm = normalize_text(sent)
                 spans = (
-                    [Span(listed.start - ls, listed.end - ls, listed.kind, listed.text)]
+                    [Span(listed.start - first, listed.end - first, listed.kind, listed.text)]
                     if listed is not None
                     else kind.spans(info, sent)
                 )
@@ -264,7 +275,13 @@ class Reader:
                     best_item = closer[2] if closer is not None else ""
                 # An item completes its lead-in's sentence (护理费的标准为：（一）因公一级…): the lead-in's
                 # words count as the item's own; a lead-in read alone speaks of its best-matching item.
-                words_of = f"{norm}{best_item}" if best_item and listed is None else f"{inherited}{norm}"
+                words_of = (
+                    f"{norm}{best_item}"
+                    if best_item and listed is None
+                    else norm
+                    if first != ls
+                    else f"{inherited}{norm}"
+                )
                 words_of += referred
                 got = weighed(terms, words_of, context, p)
                 coverage = got / total
@@ -275,7 +292,7 @@ class Reader:
                 score = (
                     coverage + p.fit_weight * kind.fit_gain * fit + length + case
                 ) * shape * doc_boost + prior
-                ev = Evidence(hit, c.start + ls, c.start + le, sent, coverage, fit, score, tuple(spans))
+                ev = Evidence(hit, c.start + first, c.start + le, sent, coverage, fit, score, tuple(spans))
                 found.append(_Scored(rank, ls, unit_end, ev, shape * doc_boost))
         scored = self._semantic(info, found, similarity)
         best_of: dict[int, float] = {}
@@ -365,39 +382,6 @@ class Reader:
             return evidence
         chosen = max(rivals, key=lambda ev: (own(ev), ev.score))
         return [chosen, *(ev for ev in evidence if ev is not chosen)]
-
-
-def _region_scaled(terms: list[Term], info: QuestionInfo, scale: float) -> list[Term]:
-    """A region the question names (山西的县分几类) picks documents (assistant.constraints,
-    assistant.docmatch); a clause of that region's document says 全省 or 本省, not the region's
-    name, so the region's words weigh ``scale`` of their rarity in a sentence."""
-    if not info.regions or scale == 1.0:
-        return terms
-    return [
-        replace(t, weight=t.weight * scale) if any(t.text in r or r in t.text for r in info.regions) else t
-        for t in terms
-    ]
-
-
-def _colloquial_capped(terms: list[Term], info: QuestionInfo) -> list[Term]:
-    """A colloquial word the lexicon maps to formal wording (低保 → 最低生活保障) weighs no more than
-    its formal form: documents rarely write the colloquial word, so its rarity would otherwise let
-    the one clause that happens to use it outweigh the clauses that say it formally. Only a formal
-    form that is itself a question term caps (a form of several words, 起|施行, would cap 开始施行
-    by a word the question keeps anyway)."""
-    formal = {t.text: t.weight for t in terms if t.text in info.expansions}
-    caps: dict[str, float] = {}
-    for key, forms in SYNONYMS.items():
-        weights = [formal[f] for f in forms if f in formal]
-        if key in info.text and weights:
-            caps[key] = max(weights)
-    if not caps:
-        return terms
-    return [
-        replace(t, weight=min(t.weight, caps[t.text])) if t.text in caps else t
-        for t in terms
-        if t.text in caps or not any(t.text in key and len(t.text) < len(key) for key in caps)
-    ]
 
 
 _HEADING = re.compile(

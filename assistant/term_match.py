@@ -1,5 +1,6 @@
 """Term matching (词项匹配): how much of a question's weighted terms a sentence holds, short forms
-(监管 for 监督管理), and lead-ins (引导句) whose numbered items a sentence is read with.
+(监管 for 监督管理), words written apart (落了户 for 落户), how a question's colloquial and region words
+weigh, and lead-ins (引导句) whose numbered items a sentence is read with.
 
 The evidence reader scores sentences with these; the subject check (assistant.constraints) uses
 :func:`abbreviates` to accept a short form the passages spell out (村委会 for 村民委员会).
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from assistant.answer_types import QuestionInfo
 from assistant.extract import lead_in_items
+from assistant.lexicon import SYNONYMS
 from assistant.policy import AnswerPolicy
 from corpus.normalize import normalize_text
 
@@ -19,7 +22,9 @@ __all__ = [
     "Term",
     "abbreviates",
     "announces",
+    "colloquial_capped",
     "referenced_words",
+    "region_scaled",
     "sentence_closers",
     "separated_words",
     "weighed",
@@ -168,3 +173,36 @@ def _article(text: str, number: str) -> str:
         return ""
     stop = _ARTICLE_END.search(text, head.end())
     return text[head.end() : stop.start() if stop else len(text)][:_ARTICLE_CHARS]
+
+
+def region_scaled(terms: list[Term], info: QuestionInfo, scale: float) -> list[Term]:
+    """A region the question names (山西的县分几类) picks documents (assistant.constraints,
+    assistant.docmatch); a clause of that region's document says 全省 or 本省, not the region's
+    name, so the region's words weigh ``scale`` of their rarity in a sentence."""
+    if not info.regions or scale == 1.0:
+        return terms
+    return [
+        replace(t, weight=t.weight * scale) if any(t.text in r or r in t.text for r in info.regions) else t
+        for t in terms
+    ]
+
+
+def colloquial_capped(terms: list[Term], info: QuestionInfo) -> list[Term]:
+    """A colloquial word the lexicon maps to formal wording (低保 → 最低生活保障) weighs no more than
+    its formal form: documents rarely write the colloquial word, so its rarity would otherwise let
+    the one clause that happens to use it outweigh the clauses that say it formally. Only a formal
+    form that is itself a question term caps (a form of several words, 起|施行, would cap 开始施行
+    by a word the question keeps anyway)."""
+    formal = {t.text: t.weight for t in terms if t.text in info.expansions}
+    caps: dict[str, float] = {}
+    for key, forms in SYNONYMS.items():
+        weights = [formal[f] for f in forms if f in formal]
+        if key in info.text and weights:
+            caps[key] = max(weights)
+    if not caps:
+        return terms
+    return [
+        replace(t, weight=min(t.weight, caps[t.text])) if t.text in caps else t
+        for t in terms
+        if t.text in caps or not any(t.text in key and len(t.text) < len(key) for key in caps)
+    ]

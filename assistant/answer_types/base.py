@@ -79,6 +79,12 @@ class AnswerType:
     # it is asked of (assistant.constraints.unstated_year).
     asks_figure: ClassVar[bool] = False
 
+    def reads_lead_in(self, lead_in: str) -> bool:
+        """Whether a numbered item is read from this lead-in on (…禁止下列行为：（一）上坟烧纸…): when the
+        lead-in says what holds of its items, the item is quoted with it as one span (if that fits in
+        AnswerPolicy.max_answer)."""
+        return False
+
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         """Candidate answer spans of a sentence (offsets relative to it)."""
         return []

@@ -56,6 +56,10 @@ class YesNo(AnswerType):
     cues = (Cue(20, _YESNO, unless=re.compile(f"(?:{NUMBER_CUE.pattern})[^，,；;]*$")),)
     prefers_specific = True
 
+    def reads_lead_in(self, lead_in: str) -> bool:
+        # 禁止下列行为： says no of each item; 下列事项，经村民会议讨论决定方可办理： only how it is decided.
+        return any(s.kind == "no" for s in obligations(lead_in))
+
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         return obligations(sentence)
 

@@ -9,7 +9,8 @@
 - A question naming no region nor document weighs one region's documents below national ones.
 - 多少年 is answered by a count of years (长江十年禁渔); “X”是干啥用的 asks a definition, answered by what
   follows 是指, never by the article number.
-- An answer reads its sentence past a ； (…提出书面申请；本人申请有困难的，可以委托村民委员会…).
+- An answer reads its sentence past a ； (…提出书面申请；本人申请有困难的，可以委托村民委员会…), and a may-I
+  question reads a numbered item from the lead-in that prohibits it (禁止下列行为：（一）上坟烧纸…).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
 from assistant.answer_types.deadline import DEADLINE
+from assistant.answer_types.yesno import YESNO
 from assistant.answerer import Answerer
 from assistant.compose import clause_span
 from assistant.docmatch import document_hints
@@ -167,3 +169,29 @@ def test_an_answer_reads_its_sentence_past_the_semicolon() -> None:
     kb = FakeKnowledgeBase([SUPPORT])
     answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("村里老人想申请特困供养，要向哪个部门提出？")
     assert answer.found and "委托村民委员会代为提出申请" in answer.answer
+    (cite,) = answer.citations  # one sentence, one quote
+    assert "由本人" in cite.quote and "委托村民委员会" in cite.quote
+    assert SUPPORT.text[cite.start : cite.end] == cite.quote
+
+
+FIRE = Doc(
+    "fire",
+    "某某省森林防火条例",
+    "某某省森林防火条例\n"
+    "第二十三条 护林员应当巡山护林，发现火情及时报告。"
+    "第二十四条 在森林防火区野外禁止下列行为：（一）上坟烧纸、烧香点烛等；（二）烧灰积肥；（三）烧荒烧炭。"
+    "第二十五条 村民委员会应当组织村民学习森林防火知识。",
+)
+
+
+def test_an_item_of_a_prohibition_is_read_with_its_lead_in() -> None:
+    kb = FakeKnowledgeBase([FIRE])
+    question = "村里有人在山上烧灰积肥，行不行？"
+    reading = kb.reader().read(analyse(question), kb.retrieve(question))
+    items = [ev for ev in reading.evidence if "烧灰积肥" in ev.text]
+    assert items and all(ev.text.startswith("第二十四条 在森林防火区野外禁止下列行为：") for ev in items)
+    assert all(FIRE.text[ev.start : ev.end] == ev.text and ev.fit == 1.0 for ev in items)
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(question)
+    assert answer.found and answer.short_answer == "不能" and "烧灰积肥" in answer.answer
+    # A lead-in that says only how its items are decided is no verdict on them.
+    assert not YESNO.reads_lead_in("涉及村民利益的下列事项，经村民会议讨论决定方可办理：")

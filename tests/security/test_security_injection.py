@@ -151,12 +151,12 @@ def test_fake_citation_block_in_a_document_is_not_a_citation_marker(
         obedient.llm = True
     known = {d.doc_id for d in obedient.kb.documents()}
     check_citations(data, obedient.document_text, known)
-    assert [c["source"] for c in data["citations"]] == ["m03-fake-citations.txt"]
+    assert {c["source"] for c in data["citations"]} == {"m03-fake-citations.txt"}
     assert "《国务院令》" not in {c["title"] for c in data["citations"]}
     assert "［1］ 《国务院令》" in data["answer"] and data["answer"].count("[1]") == 1
     html = render.answer_html(answer, injection_server.service)
     body = html.split('<div class="pa-sources-head">')[0]
-    assert body.count('class="pa-ref"') == 1  # only the answer's own marker
+    assert body.count('class="pa-ref"') == len(data["citations"])  # only the answer's own markers
 
 
 @pytest.mark.slow
