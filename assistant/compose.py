@@ -185,9 +185,19 @@ def settling_sentence(
 def second_sentence(
     best: Evidence, evidence: Sequence[Evidence], terms: Sequence[str], policy: AnswerPolicy = DEFAULT_POLICY
 ) -> Evidence | None:
-    """A second sentence joins the answer when it continues the best one (the clause after its ；)
-    and scores nearly as well, or when it covers question terms the best one lacks."""
+    """A second sentence joins the answer when it continues the best one (the clause after its ；, the
+    next sentence; found wherever it ranks) and scores at least AnswerPolicy.continuation of it, or when
+    it is among the next best, fits where the best does not and covers question terms the best lacks."""
     covered = {t for t in terms if t in best.text}
+    # What continues the best sentence is read with it wherever it ranks: its words are often not the
+    # question's (…每月公布一次；一般事项至少每季度公布一次).
+    follows = [
+        ev
+        for ev in evidence[1:]
+        if ev.hit.chunk.doc_id == best.hit.chunk.doc_id and 0 <= ev.start - best.end <= 2
+    ]
+    if follows and follows[0].score >= policy.continuation * best.score:
+        return follows[0]
     for ev in evidence[1 : policy.second_window]:
         if ev.hit.chunk.doc_id != best.hit.chunk.doc_id or (ev.start < best.end and ev.end > best.start):
             continue  # another document, or text the best one already quotes (an item of its list)

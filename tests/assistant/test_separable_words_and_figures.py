@@ -21,13 +21,16 @@ from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 from assistant.answer_types.deadline import DEADLINE
 from assistant.answer_types.yesno import YESNO
 from assistant.answerer import Answerer
-from assistant.compose import clause_span
+from assistant.compose import clause_span, second_sentence
 from assistant.docmatch import document_hints
 from assistant.extract import dates, quantities
 from assistant.policy import DEFAULT_POLICY
 from assistant.question import analyse
+from assistant.reader import Evidence
 from assistant.term_match import separated_words
+from assistant.types import Hit
 from corpus.tokenize import default_tokenizer
+from corpus.types import Chunk
 from index.catalog import DocRecord
 
 KNOWN = {"落户", "设卡", "报案", "收养", "收费"}
@@ -195,3 +198,17 @@ def test_an_item_of_a_prohibition_is_read_with_its_lead_in() -> None:
     assert answer.found and answer.short_answer == "不能" and "烧灰积肥" in answer.answer
     # A lead-in that says only how its items are decided is no verdict on them.
     assert not YESNO.reads_lead_in("涉及村民利益的下列事项，经村民会议讨论决定方可办理：")
+
+
+def test_what_continues_the_sentence_is_read_wherever_it_ranks() -> None:
+    text = "第五条 财务收支情况应当每月公布一次；一般事项至少每季度公布一次。"
+    chunk = Chunk("c1", "open", "open.txt", "第五条", 0, len(text), text, 0)
+    hit = Hit(chunk, "某某省村务公开条例", "", "2024-01-01", 1.0)
+    cut = text.index("一般")
+
+    def sentence(start: int, end: int, score: float) -> Evidence:
+        return Evidence(hit, start, end, text[start:end], 0.5, 1.0, score, ())
+
+    best, following = sentence(0, cut, 1.0), sentence(cut, len(text), 0.6)
+    others = [sentence(0, 3, 0.9)] * DEFAULT_POLICY.second_window  # better-scoring sentences before it
+    assert second_sentence(best, [best, *others, following], ["财务收支"]) is following
