@@ -12,7 +12,7 @@ from importlib import resources
 
 from assistant.word_tables import read_table
 from corpus.errors import PolicyAssistantError
-from corpus.tokenize import default_tokenizer
+from corpus.tokenize import default_tokenizer, word_offsets
 
 # colloquial or abbreviated form → formal forms found in policy documents (data, not code: edit the file)
 SYNONYMS: dict[str, tuple[str, ...]] = read_table("lexicon.tsv")
@@ -77,15 +77,7 @@ def province_of(place: str) -> str:
 
 def _word_spans(question: str) -> list[tuple[int, int]]:
     """Where each of the question's words sits (jieba's segmentation, punctuation left out)."""
-    spans: list[tuple[int, int]] = []
-    at = 0
-    for word in default_tokenizer().words(question):
-        start = question.find(word, at)
-        if start < 0:
-            continue
-        spans.append((start, start + len(word)))
-        at = start + len(word)
-    return spans
+    return word_offsets(question, default_tokenizer().words(question))
 
 
 def _stands_as_words(question: str, key: str, spans: list[tuple[int, int]]) -> bool:

@@ -235,6 +235,7 @@ class Reader:
             prior = p.prior_weight / (1.0 + rank / p.prior_decay)
             doc_boost = (doc_weights or {}).get(c.doc_id, 1.0) ** p.doc_boost_power
             lead, lead_start, lead_end = "", 0, -1  # the lead-in whose numbered items are being read
+            lead_says = False  # whether the lead-in says what holds of its items (禁止下列行为：)
             units = reading_units(c.text)
             whole, at = self._whole(c)  # lead-ins are read in the whole document when it is known
             closes = sentence_closers(c.text, units) if p.items_inherit_lead else {}
@@ -247,10 +248,12 @@ class Reader:
                 ruled = announces(whole, at + ls, at + le, terms, p) if p.items_inherit_lead else None
                 if ruled is not None:
                     lead, lead_start, lead_end, best_item = ruled[0], ls, ruled[1] - at, ruled[2]
+                    lead_says = kind.reads_lead_in(lead)
                     inherited = ""
                 # A may-I question reads an item from its lead-in on: 禁止下列行为：（一）上坟烧纸… says no.
-                reads_lead = bool(inherited) and le - lead_start <= p.max_answer and kind.reads_lead_in(lead)
-                first = lead_start if reads_lead else ls
+                first = ls
+                if inherited and lead_says and le - lead_start <= p.max_answer:
+                    first, inherited = lead_start, ""  # the lead-in is part of the sentence read
                 listed = self._listed(whole, at, c.text, ls, le) if kind.gathers_items else None
                 if listed is not None:  # the lead-in and the items it announces are one answer
                     le = listed.end  # past the passage's end when its items run into the next one
@@ -275,13 +278,7 @@ class Reader:
                     best_item = closer[2] if closer is not None else ""
                 # An item completes its lead-in's sentence (护理费的标准为：（一）因公一级…): the lead-in's
                 # words count as the item's own; a lead-in read alone speaks of its best-matching item.
-                words_of = (
-                    f"{norm}{best_item}"
-                    if best_item and listed is None
-                    else norm
-                    if first != ls
-                    else f"{inherited}{norm}"
-                )
+                words_of = f"{norm}{best_item}" if best_item and listed is None else f"{inherited}{norm}"
                 words_of += referred
                 got = weighed(terms, words_of, context, p)
                 coverage = got / total

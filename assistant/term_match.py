@@ -17,6 +17,7 @@ from assistant.extract import lead_in_items
 from assistant.lexicon import SYNONYMS
 from assistant.policy import AnswerPolicy
 from corpus.normalize import normalize_text
+from corpus.tokenize import word_offsets
 
 __all__ = [
     "Term",
@@ -77,14 +78,7 @@ def separated_words(text: str, words: Sequence[str], known: Callable[[str], bool
 
     ``words`` is the segmentation of ``text`` (normalized). The object must end a word that does not
     begin at the infix: 个人 and 个月 are words of their own, 收点养护费 is no 收养."""
-    ends: dict[int, int] = {}  # end offset of a word → its start
-    at = 0
-    for w in words:
-        i = text.find(w, at)
-        if i < 0:
-            continue
-        ends[i + len(w)] = i
-        at = i + len(w)
+    ends = {end: start for start, end in word_offsets(text, words)}  # end offset of a word → its start
     found = []
     for m in _INFIX.finditer(text):
         verb, obj = text[m.start() - 1], text[m.end()]

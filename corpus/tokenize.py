@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -118,6 +119,20 @@ def char_bigrams(text: str) -> list[str]:
     for run in _CJK_RUN.findall(text):
         out.extend(run[i : i + 2] for i in range(len(run) - 1))
     return out
+
+
+def word_offsets(text: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """Where each of ``words`` (the segmentation of ``text``, in order) sits in ``text``: ``(start, end)``;
+    a word not found after the previous one is left out."""
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for word in words:
+        start = text.find(word, at)
+        if start < 0:
+            continue
+        spans.append((start, start + len(word)))
+        at = start + len(word)
+    return spans
 
 
 _default: Tokenizer | None = None

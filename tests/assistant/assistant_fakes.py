@@ -89,6 +89,14 @@ class FakeKnowledgeBase:
 
 SETTINGS = Settings()
 
+
+def records(*titles: str) -> list[DocRecord]:
+    """Catalog records d0, d1, … for documents with these titles (for document matching alone)."""
+    return [
+        DocRecord(f"d{i}", f"d{i}.txt", t, "", "2024-01-01", "", "fp", 1, 0.0) for i, t in enumerate(titles)
+    ]
+
+
 # A small regulation: a figure with its unit, a responsible body, a prohibition, a date.
 DIBAO = Doc(
     "dibao",

@@ -6,7 +6,7 @@ describing a plan (村委会拿出来的公开方案) names no missing document.
 from __future__ import annotations
 
 import pytest
-from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
+from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, records
 
 from assistant.answer_types.deadline import DEADLINE
 from assistant.answerer import Answerer
@@ -14,7 +14,6 @@ from assistant.constraints import document_gap
 from assistant.docmatch import document_hints
 from assistant.extract import dates
 from assistant.question import analyse
-from index.catalog import DocRecord
 
 YISHENG = Doc(
     "yisheng",
@@ -69,13 +68,7 @@ def test_how_early_leads_with_the_time_before_end_to_end() -> None:
 # -- a region's rules in general, a described plan --------------------------------------------------------
 
 
-def _docs(*titles: str) -> list[DocRecord]:
-    return [
-        DocRecord(f"d{i}", f"d{i}.txt", t, "", "2024-01-01", "", "fp", 1, 0.0) for i, t in enumerate(titles)
-    ]
-
-
-DOCS = _docs("河南省农村公路条例", "山东省村务公开条例", "中华人民共和国乡村振兴促进法")
+DOCS = records("河南省农村公路条例", "山东省村务公开条例", "中华人民共和国乡村振兴促进法")
 
 
 def test_a_regions_rules_in_general_point_to_that_regions_documents() -> None:

@@ -16,7 +16,7 @@
 from __future__ import annotations
 
 import pytest
-from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
+from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, records
 
 from assistant.answer_types.deadline import DEADLINE
 from assistant.answer_types.yesno import YESNO
@@ -31,7 +31,6 @@ from assistant.term_match import separated_words
 from assistant.types import Hit
 from corpus.tokenize import default_tokenizer
 from corpus.types import Chunk
-from index.catalog import DocRecord
 
 KNOWN = {"落户", "设卡", "报案", "收养", "收费"}
 
@@ -111,14 +110,8 @@ def test_a_how_much_question_needs_a_sentence_that_states_a_figure() -> None:
     assert votes.found and votes.short_answer == "过半数"
 
 
-def _docs(*titles: str) -> list[DocRecord]:
-    return [
-        DocRecord(f"d{i}", f"d{i}.txt", t, "", "2024-01-01", "", "fp", 1, 0.0) for i, t in enumerate(titles)
-    ]
-
-
 def test_national_rules_come_first_when_no_region_is_named() -> None:
-    docs = _docs("社会救助暂行办法", "浙江省社会救助条例")
+    docs = records("社会救助暂行办法", "浙江省社会救助条例")
     plain = document_hints(analyse("特困供养咋申请？"), docs, DEFAULT_POLICY)
     assert plain.weights == {"d1": DEFAULT_POLICY.regional_weight}
     named = document_hints(analyse("浙江特困供养咋申请？"), docs, DEFAULT_POLICY)
