@@ -11,20 +11,24 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from corpus.numerals import CN_NUMERAL_CHARS, number_value
 
 # unit as written → the unit compared (周岁 and 岁 are one; 个月 and 月; 日 and 天; 名 and 人)
 _UNITS = {"周岁": "岁", "岁": "岁", "周年": "年", "年": "年", "个月": "月", "月": "月", "天": "天",
-          "日": "天", "名": "人", "人": "人", "户": "户", "亩": "亩", "万元": "元", "元": "元"}  # fmt: skip
+          "日": "天", "名": "人", "人": "人", "户": "户", "亩": "亩", "万元": "元", "元": "元",
+          "吨": "吨", "公斤": "公斤", "千克": "公斤", "头": "头", "只": "只"}  # fmt: skip
 _SCALE = {"万元": 10_000}
+_TIME_UNITS = frozenset({"年", "月", "天"})
+_ASKED_RATE = re.compile(r"(?:几|多少)个?[户人名年月天亩][^，。？]{0,2}$")
 # A numeral starts where no numeral character stands before it (the lookbehinds), so a long run of
-# digits is read once and the search stays linear.
+# digits is read once and the search stays linear. A spoken figure may be loose (二十来吨, 七十多岁,
+# 三十余户) and a count may carry 个 (5个人): group 3 keeps the looseness.
 _QUANTITY = re.compile(
     rf"(?:(?<![\d.])(\d+(?:\.\d+)?)|(?<![{CN_NUMERAL_CHARS}])([{CN_NUMERAL_CHARS}]+))"
-    r"(周岁|岁|周年|个月|万元|元|年|月|天|日|名|人|户|亩)"
+    r"(来|多|余)?个?(周岁|岁|周年|个月|万元|元|年|月|天|日|名|人|户|亩|吨|公斤|千克|头|只)"
 )
 # 24年出台的规定, 18年版: a year that names a document, not a length of time.
 _NAMES_A_YEAR = (
@@ -54,6 +58,8 @@ class Quantity:
 
     value: float
     unit: str
+    # as written in the question (二十来吨), whose words a clause holding it answers; not compared
+    text: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +81,11 @@ def _quantities(text: str) -> list[tuple[re.Match[str], Quantity]]:
         value = number_value(m.group(1) or m.group(2))
         if value is None:
             continue
-        unit = m.group(3)
-        out.append((m, Quantity(float(value * Decimal(_SCALE.get(unit, 1))), _UNITS[unit])))
+        unit = m.group(4)
+        figure = float(value * Decimal(_SCALE.get(unit, 1)))
+        if m.group(3) in ("多", "余"):
+            figure += 0.5  # 七十多岁 is past seventy: held by 七十周岁以上, not by 未满七十周岁
+        out.append((m, Quantity(figure, _UNITS[unit], m.group(0))))
     return out
 
 
@@ -84,7 +93,8 @@ def stated_quantities(question: str) -> list[Quantity]:
     """Quantities the question gives as its case (交了三年, 65岁): not ordinals (第三年), not calendar
     years (2024年), not periods it quotes as a rule's (每年), not a rate it asks (几户选一名)."""
     out = []
-    for m, q in _quantities(question):
+    found = _quantities(question)
+    for i, (m, q) in enumerate(found):
         before = question[max(m.start() - 1, 0) : m.start()]
         after = question[m.end() : m.end() + 2]
         if before in ("第", "每") or (
@@ -94,7 +104,11 @@ def stated_quantities(question: str) -> list[Quantity]:
         if (q.unit == "月" and before == "年") or (q.unit == "天" and before == "月"):
             continue  # 2024年3月1日 is a date
         # 几户选一名代表: a rate the question asks about, and 一名/一户 as an article, state no case
-        if re.search(r"几|多少", question[max(m.start() - 4, 0) : m.start()]):
+        # (招几个15岁的孩子 asks how many of a stated age: the age is a case)
+        if _ASKED_RATE.search(question[max(m.start() - 4, 0) : m.start()]):
+            continue
+        # 一天处理二十来吨: a time before another figure is the rate's period, not a length of time
+        if q.unit in _TIME_UNITS and i + 1 < len(found) and found[i + 1][0].start() - m.end() <= 4:
             continue
         if q.value == 1 and q.unit in ("人", "户"):
             continue
@@ -145,3 +159,10 @@ def condition_fit(stated: list[Quantity], sentence: str) -> float:
         if of_unit:
             total += 1.0 if any(r.holds(q.value) for r in of_unit) else -1.0
     return total / len(stated)
+
+
+def held_quantities(stated: list[Quantity], sentence: str) -> list[Quantity]:
+    """The stated quantities that a range of the clause holds (15岁 by 未满十六周岁): the clause speaks of
+    the question's case, so the words the quantity is written in count as found there."""
+    ranges = intervals(sentence) if stated else []
+    return [q for q in stated if any(r.unit == q.unit and r.holds(q.value) for r in ranges)]

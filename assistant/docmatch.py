@@ -21,6 +21,7 @@ from assistant.answer_types import QuestionInfo
 from assistant.lexicon import REGIONS, SYNONYMS, city_in_title
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.question import doc_kind
+from corpus.tokenize import default_tokenizer
 from index.catalog import DocRecord
 
 MATCH_THRESHOLD = DEFAULT_POLICY.name_match  # see AnswerPolicy.name_match
@@ -235,9 +236,10 @@ def document_hints(
 # a title (issuer, region, year, 关于/实施/暂行…), a name of these kinds the knowledge base lacks is no
 # missing document.
 _COMMON_KINDS = ("方案", "规划", "办法", "规定", "意见", "通知")
-_TITLE_MARK = re.compile(
-    r"\d|十[一二三四五六七八九]五|国务院|中央|部|委|厅|局|省|市|县|关于|实施|暂行|试行|管理|条例"
-)
+_TITLE_MARK = re.compile(r"\d|十[一二三四五六七八九]五|国务院|中央|关于|实施|暂行|试行|管理|条例")
+# An issuer or place ends a word (农业农村部, 民政厅, 县民政局, 潍坊市, 县); two-character words ending the
+# same way are mostly everyday ones (布局, 格局, 干部, 城市, 节省), so they mark no title.
+_ISSUER_ENDS = ("部", "委", "厅", "局", "省", "市", "县")
 
 
 # What a region's rules are called in general (河南的规定, 山东的政策), naming no one document.
@@ -251,7 +253,10 @@ def _common_noun_name(name: str) -> bool:
     if "的" in name and "关于" not in name:
         name = name.rsplit("的", 1)[1]
     return (
-        name.endswith(_COMMON_KINDS) and not _TITLE_MARK.search(name) and not any(r in name for r in REGIONS)
+        name.endswith(_COMMON_KINDS)
+        and not _TITLE_MARK.search(name)
+        and not any(r in name for r in REGIONS)
+        and not any(len(w) != 2 and w.endswith(_ISSUER_ENDS) for w in default_tokenizer().words(name))
     )
 
 

@@ -14,7 +14,7 @@ __all__ = ["QuestionInfo", "analyse", "classify", "named_documents"]
 
 # "多少X" / "几X": the measure word the answer must carry (哪几块 asks which parts, not a sum).
 _UNIT = re.compile(
-    r"(?:多少|(?<!哪)几)(?:个(?=人|月))?(钱|元|块|平方米|立方米|方|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|回|年|天|日|月|岁|公里|所|条|批|位)"
+    r"(?:多少|(?<!哪)几)(?:个(?=人|月))?(钱|元|块|平方米|立方米|方|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|回|年|天|日|月|岁|公里|所|条|批|位|头|只|棵|株|台|辆)"
 )
 # 零花钱标准是多少 / 补贴一年给多少: a sum of money is asked though no unit follows 多少.
 # 资金…占多少比例 asks a share, not a sum.
@@ -107,9 +107,13 @@ def clean_name(name: str) -> str:
             cut = m.end()
     name = name[cut:]
     # 国务院那个社会救助办法, 广东的那部条例: the issuer and a demonstrative in front of the name go.
-    pointed = re.match(r"^[\u4e00-\u9fff]{0,8}?(?:的)?(?:那个|这个|那部|这部|那份|这份|那项|这项)", name)
+    pointed = re.match(r"^([\u4e00-\u9fff]{0,12}?)(?:的)?(?:那个|这个|那部|这部|那份|这份|那项|这项)", name)
     if pointed and len(name) - pointed.end() >= 4:
         name = name[pointed.end() :]
+    elif pointed:
+        # 殡葬那个条例, 管农药的那个条例: the words before the demonstrative describe the document, so
+        # they stay with its kind and only the demonstrative goes (matched loosely against titles).
+        name = pointed.group(1) + name[pointed.end() :]
     owner = re.match(r"^[\u4e00-\u9fff]{0,6}?的", name)
     if owner and len(name) - owner.end() >= 4:  # 国务院的社会救助暂行办法; 北京的条例 stays whole
         name = name[owner.end() :]

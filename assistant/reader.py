@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from assistant.answer_types import QuestionInfo
-from assistant.conditions import condition_fit, stated_quantities
+from assistant.conditions import condition_fit, held_quantities, stated_quantities
 from assistant.extract import Span, lead_in_items
 from assistant.planted import in_planted, planted_spans, without_planted
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
@@ -281,6 +281,9 @@ class Reader:
                 words_of = f"{norm}{best_item}" if best_item and listed is None else f"{inherited}{norm}"
                 words_of += referred
                 got = weighed(terms, words_of, context, p)
+                if stated:
+                    held = "".join(q.text for q in held_quantities(stated, sent))
+                    got += sum(t.weight for t in terms if held and t.text in held and t.text not in words_of)
                 coverage = got / total
                 fit = kind.fit(info, sent, spans)
                 shape = p.heading_penalty if _looks_like_heading(sent, p.heading_chars) else 1.0

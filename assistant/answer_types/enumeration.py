@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
 from assistant.answer_types.registry import written_form
+from assistant.conditions import intervals, stated_quantities
 from assistant.extract import Span, enumerations
 from assistant.word_tables import CATEGORIES
 
@@ -25,6 +26,29 @@ _PERSON_END = re.compile(
 )
 _ITEM_SPLIT = re.compile(r"[、；;，]|以及|及|和|或者|[（(][一二三四五六七八九十]+[）)]")
 NOT_PEOPLE_FIT = 0.0
+# Tiers of a graded list (特大型：…；大型：…；中型：因灾死亡3人以上10人以下…), one a line or a 分号 apart.
+_TIER = re.compile(r"[^；;\n]+")
+
+
+def _case_item(info: QuestionInfo, span: Span) -> Span | None:
+    """The one tier whose ranges hold the case the question states (滑坡死了5个人 → 中型：因灾死亡3人以上
+    10人以下…): a cadre asks which tier their case is, not for the whole scale. None unless exactly one
+    tier holds every stated quantity that the tiers give a range of."""
+    stated = stated_quantities(info.text)
+    if not stated:
+        return None
+    fits = []
+    for m in _TIER.finditer(span.text):
+        ranges = intervals(m.group(0))
+        judged = [q for q in stated if any(r.unit == q.unit for r in ranges)]
+        if judged and all(any(r.unit == q.unit and r.holds(q.value) for r in ranges) for q in judged):
+            fits.append(m)
+    if len(fits) != 1:
+        return None
+    m = fits[0]
+    text = m.group(0).strip()
+    start = span.start + m.start() + m.group(0).find(text)
+    return Span(start, start + len(text), span.kind, text)
 
 
 # The category a list question asks for (哪些条件 → 条件, 哪几种人 → 人, 什么情况下 → 情况): at most two
@@ -99,7 +123,8 @@ class ItemsAnswer(AnswerType):
     ) -> Span | None:
         if not spans:
             return None
-        return max(spans, key=lambda s: (s.text.count("、"), len(s.text)))  # the longest run of items
+        best = max(spans, key=lambda s: (s.text.count("、"), len(s.text)))  # the longest run of items
+        return _case_item(info, best) or best
 
 
 class Enumeration(ItemsAnswer):

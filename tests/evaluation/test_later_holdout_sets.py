@@ -1,4 +1,4 @@
-"""The third to eighth holdout sets (第三至第八留出集, evaluation/data/holdout{3,4,5,6,7,8}_qa.jsonl):
+"""The third to ninth holdout sets (第三至第九留出集, evaluation/data/holdout{3,4,5,6,7,8,9}_qa.jsonl):
 fresh colloquial questions, each written before any change it measures.
 
 Each cites ../shared/corpus and five laws no other holdout set uses, the next five of holdout_laws.txt:
@@ -10,7 +10,9 @@ doctors and on geological hazards, 山东's rule on open village affairs, 重庆
 河南's on rural roads), the seventh laws 34–38 (草原法, 未成年人保护法, 北京's rules for the disabled,
 上海's flood control and 广东's forest fire prevention), the eighth laws 39–43 (the regulations on livestock
 farm pollution and on funerals, 浙江's rule on village sewage facilities, 信阳's on traditional villages and
-潍坊's on highly toxic pesticides). Every evidence
+潍坊's on highly toxic pesticides), the ninth laws 44–48 (the regulations on crop pests and on returning
+farmland to forest, 河南's rule on the rights of the elderly, 重庆's flood and drought control and 湖州's
+on rule-of-law villages). Every evidence
 string must occur verbatim in its document, and each set must stay independent of the sets before it:
 no shared law, question or evidence.
 """
@@ -42,6 +44,7 @@ ORDER = [
     "holdout6_qa.jsonl",
     "holdout7_qa.jsonl",
     "holdout8_qa.jsonl",
+    "holdout9_qa.jsonl",
 ]
 
 
@@ -68,6 +71,7 @@ SETS = [
     LaterSet("holdout6_qa.jsonl", "s", slice(28, 33)),
     LaterSet("holdout7_qa.jsonl", "t", slice(33, 38)),
     LaterSet("holdout8_qa.jsonl", "u", slice(38, 43)),
+    LaterSet("holdout9_qa.jsonl", "v", slice(43, 48)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -103,4 +107,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 43
+    assert len(LAW_FILES) == 48

@@ -1,0 +1,160 @@
+"""A case stated loosely, the tier that holds it, and documents named by what they are about.
+
+- A cadre states their case in spoken figures (二十来吨, 七十多岁, 5个人); a time before another figure is
+  the rate's period (一天处理二十来吨), and 招几个15岁的孩子 asks how many of a stated age.
+- A clause whose range holds the case (未满十六周岁 for 15岁) speaks of it: the figure's words count as
+  found there. Of a graded scale (特大型…；大型…；中型…), the short answer is the tier that holds it.
+- 时效期间为二年 states a period; 多少头 asks a count of head, which a sum of money does not answer.
+- 殡葬那个条例 / 管农药的那个条例 name a document by its topic; a plan described by what it does
+  (做殡葬设施的布局规划) names no missing document, while an issuer's (农业农村部规划) does.
+- 开始实行 finds 起实施 as well as 起施行.
+"""
+
+from __future__ import annotations
+
+import pytest
+from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, records
+
+from assistant.answer_types.classification import CLASSIFICATION
+from assistant.answerer import Answerer
+from assistant.conditions import Quantity, held_quantities, stated_quantities
+from assistant.docmatch import _common_noun_name, document_hints
+from assistant.extract import Span, dates
+from assistant.policy import DEFAULT_POLICY
+from assistant.question import analyse, named_documents
+from assistant.reader import Reader
+
+
+@pytest.mark.parametrize(
+    ("question", "stated"),
+    [
+        ("村里那个一天处理二十来吨的污水站，水质多久得测一次？", [Quantity(20.0, "吨", "二十来吨")]),
+        ("镇上一处滑坡死了5个人，算哪一级？", [Quantity(5.0, "人", "5个人")]),
+        ("小作坊想招几个15岁的孩子打零工，能招吗？", [Quantity(15.0, "岁", "15岁")]),
+        ("俺们村给三十余户供水，算哪一类工程？", [Quantity(30.5, "户", "三十余户")]),
+    ],
+)
+def test_a_case_stated_in_spoken_figures(question: str, stated: list[Quantity]) -> None:
+    found = stated_quantities(question)
+    assert found == stated and [q.text for q in found] == [q.text for q in stated]
+
+
+def test_more_than_a_round_figure_is_past_it() -> None:
+    seventies = stated_quantities("村里七十多岁的老人还要出工吗？")
+    assert held_quantities(seventies, "七十周岁以上的老年人可以免除。") == seventies
+    assert held_quantities(seventies, "未满七十周岁的村民应当参加。") == []
+
+
+def test_a_rate_asked_is_still_no_case() -> None:
+    assert stated_quantities("几户选一名代表？") == []
+
+
+SEWAGE = Doc(
+    "sewage",
+    "某某省农村生活污水处理设施管理条例",
+    "某某省农村生活污水处理设施管理条例\n"
+    "第二十条 运维单位应当按照下列规定检测进出水水质：\n"
+    "（一）对日处理能力不足三十吨的集中处理设施，检测频次每季度不得少于一次；\n"
+    "（二）对日处理能力三十吨以上不足二百吨的集中处理设施，检测频次每月不得少于一次。\n"
+    "第二十一条 本条例自2016年12月1日起实施。",
+)
+MINORS = Doc(
+    "minors",
+    "某某省未成年人保护条例",
+    "某某省未成年人保护条例\n"
+    "第三条 学校应当组织学生参加劳动教育。\n"
+    "第六十一条 任何组织或者个人不得招用未满十六周岁未成年人，国家另有规定的除外。",
+)
+PENALTY = Doc(
+    "farm",
+    "某某省畜禽养殖污染防治办法",
+    "某某省畜禽养殖污染防治办法\n第五条 在禁止养殖区域内建设养殖场的，处3万元以上10万元以下的罚款。",
+)
+KB = FakeKnowledgeBase([SEWAGE, MINORS, PENALTY])
+ANSWERER = Answerer(KB, KB, KB.reader(), SETTINGS)
+
+
+def test_the_tier_holding_a_loose_figure_answers() -> None:
+    answer = ANSWERER.answer("村里那个一天处理二十来吨的污水站，水质多久得测一次？")
+    assert answer.found and answer.short_answer == "每季度"
+
+
+def test_a_clause_whose_range_holds_the_case_counts_its_words_as_found() -> None:
+    reader = Reader(KB.tokenizer, lambda: KB.bm25, DEFAULT_POLICY)
+
+    def coverage(question: str) -> float:
+        reading = reader.read(analyse(question), KB.retrieve(question))
+        return next(ev.coverage for ev in reading.evidence if "未满十六周岁" in ev.text)
+
+    held, excluded = coverage("任何人能招用15岁的孩子吗？"), coverage("任何人能招用17岁的孩子吗？")
+    assert held > excluded
+
+
+SCALE = (
+    "地质灾害按照人员伤亡、经济损失的大小，分为四个等级：\n"
+    "（一）特大型：因灾死亡30人以上或者直接经济损失1000万元以上的；\n"
+    "（二）大型：因灾死亡10人以上30人以下或者直接经济损失500万元以上1000万元以下的；\n"
+    "（三）中型：因灾死亡3人以上10人以下或者直接经济损失100万元以上500万元以下的；\n"
+    "（四）小型：因灾死亡3人以下或者直接经济损失100万元以下的。"
+)
+
+
+def _tier(question: str) -> str | None:
+    listed = SCALE.index("（一）")
+    span = Span(listed, len(SCALE), "listed", SCALE[listed:])
+    picked = CLASSIFICATION.pick(analyse(question), SCALE, [span], [])
+    assert picked is not None and SCALE[picked.start : picked.end] == picked.text
+    return CLASSIFICATION.short(picked)
+
+
+def test_the_short_answer_of_a_scale_is_the_tier_holding_the_case() -> None:
+    tier = _tier("镇上一处滑坡死了5个人，按规定这算哪一级的地质灾害？")
+    assert tier == "（三）中型：因灾死亡3人以上10人以下或者直接经济损失100万元以上500万元以下的"
+    assert _tier("死了50个人算哪一级？") == "（一）特大型：因灾死亡30人以上或者直接经济损失1000万元以上的"
+    whole = _tier("地质灾害分为哪几个等级？")  # no case stated: the whole scale
+    assert whole is not None and "特大型" in whole and "小型" in whole
+    assert _tier("死了10个人算哪一级？") == SCALE[SCALE.index("（一）") :].strip("。")  # 10 is in two tiers
+
+
+def test_a_period_of_limitation_is_a_period() -> None:
+    assert [d.text for d in dates("申请仲裁的时效期间为二年，自知道之日起计算。")] == ["二年"]
+
+
+def test_a_count_of_head_is_not_answered_by_a_sum_of_money() -> None:
+    assert analyse("存栏多少头以上才算规模养殖场？").unit == "头"
+    assert not ANSWERER.answer("在禁止养殖区域内建养殖场，存栏多少头以上才算规模养殖场？").found
+
+
+def test_taking_effect_is_found_whichever_verb_the_document_uses() -> None:
+    answer = ANSWERER.answer("某某省农村生活污水处理设施管理条例是从哪天开始实行的？")
+    assert answer.found and answer.short_answer is not None and "2016年12月1日" in answer.short_answer
+
+
+@pytest.mark.parametrize(
+    ("question", "name"),
+    [
+        ("村里办白事，按国家殡葬那个条例，有哪几条红线不能碰？", "国家殡葬条例"),
+        ("潍坊管剧毒高毒农药的那个条例，是从哪天开始实行的？", "潍坊管剧毒高毒农药条例"),
+        ("国务院那个社会救助办法里低保怎么申请？", "社会救助办法"),  # a full name after it stays
+    ],
+)
+def test_a_document_pointed_at_by_its_topic(question: str, name: str) -> None:
+    assert named_documents(question) == (name,)
+
+
+def test_the_topic_and_kind_find_the_title() -> None:
+    docs = records("殡葬管理条例", "潍坊市禁用限用剧毒高毒农药条例", "社会救助暂行办法")
+    for question, doc in [
+        ("按国家殡葬那个条例，红白事有啥规矩？", "d0"),
+        ("潍坊管剧毒高毒农药的那个条例，是从哪天开始实行的？", "d1"),
+    ]:
+        hints = document_hints(analyse(question), docs, DEFAULT_POLICY)
+        assert hints.targeted == (doc,) and hints.missing == ()
+
+
+def test_a_plan_described_by_what_it_does_is_no_missing_document() -> None:
+    assert _common_noun_name("省里做殡葬设施的布局规划")  # 布局 is no 局 (bureau)
+    assert not _common_noun_name("农业农村部规划")
+    assert not _common_noun_name("发改委意见")
+    hints = document_hints(analyse("省里做殡葬设施的布局规划，规划的是哪几类设施？"), records("殡葬管理条例"))
+    assert hints.missing == ()
