@@ -20,7 +20,7 @@ _UNIT = re.compile(
 # 资金…占多少比例 asks a share, not a sum.
 # 交多少清运费 / 发多少补贴: the money word may follow 多少 too.
 _MONEY_ASKED = re.compile(
-    r"(?:钱|费|工资|补贴|津贴|补助|奖金|罚款)[^，。？?]{0,10}(?:多少|(?<!哪)几)(?!成|倍|比例|百分)"
+    r"(?:钱|费|工资|补贴|津贴|补助|奖金|罚款|收入|养老金|报酬|薪酬)[^，。？?]{0,10}(?:多少|(?<!哪)几)(?!成|倍|比例|百分)"
     r"|(?:多少|(?<!哪)几)[^，。？?\d几多少]{0,6}?(?:费|工资|补贴|津贴|补助|奖金|罚款)(?![用率])"
 )
 _SHARE_ASKED = re.compile(r"比例|比重|百分之|几成|多少倍|几倍")
@@ -35,6 +35,8 @@ _AREA_ASKED = re.compile(
 )
 # 两边多宽以内 / 离河多远: a length or distance is asked (米, 公里).
 _LENGTH_ASKED = re.compile(r"多宽|多深|多远|多厚|(?:多少|几)(?:米|千米)")
+# 公开栏的尺寸得做多大 / 池子修多大: a size is asked, stated in lengths or an area.
+_SIZE_ASKED = re.compile(r"尺寸|规格[^，。？?]{0,6}多大|(?:做|修|建|盖|挖|砌)(?:得|成)?多大(?!岁|年纪|年龄)")
 # 开办资金最少得有多少万, 一年最多能报多少万, 借多少万以上: a sum of money in 万 (not 低保对象有多少万,
 # 几万亩, 多少万亿斤).
 _TEN_THOUSANDS_ASKED = re.compile(
@@ -154,6 +156,8 @@ def analyse(question: str, types: AnswerTypes = ANSWER_TYPES) -> QuestionInfo:
         unit = "平方米"
     elif _LENGTH_ASKED.search(q):
         unit = "米"
+    elif _SIZE_ASKED.search(q):
+        unit = "尺寸"
     elif money or _TEN_THOUSANDS_ASKED.search(q):
         unit = "钱"
     else:

@@ -19,6 +19,9 @@ _MONEY = frozenset({"钱", "元", "块"})
 _PENALTY = re.compile(r"罚|没收")
 _SHARE = re.compile(r"分之|%|百分之")
 _CLAUSE_END = "，。；：,;:"
+# A calendar year (2035年, 二〇三五年) is a figure only when a year is asked (哪一年, 几几年).
+_CALENDAR_YEAR = re.compile(r"(?:19|20)\d{2}年|[〇零一二][〇零一二三四五六七八九]{3}年")
+_ASKS_YEAR = re.compile(r"哪(?:一)?年|几几年|什么年份|哪个年份")
 _LONE_ONE = re.compile(r"^一[^\d〇零一二两三四五六七八九十百千万亿%分]?$")
 
 
@@ -38,7 +41,11 @@ class Number(AnswerType):
     asks_figure = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
-        return quantities(sentence)
+        found = quantities(sentence)
+        if _ASKS_YEAR.search(info.text):
+            return found
+        # 到二〇三五年 / 2025年 date the rule; 人均收入要达到多少 is not answered by a year.
+        return [s for s in found if not _CALENDAR_YEAR.fullmatch(s.text)]
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if not spans:

@@ -16,6 +16,7 @@ import pytest
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, records
 
 from assistant.answer_types.classification import CLASSIFICATION
+from assistant.answer_types.number import NUMBER
 from assistant.answerer import Answerer
 from assistant.conditions import Quantity, held_quantities, stated_quantities
 from assistant.docmatch import _common_noun_name, document_hints
@@ -158,3 +159,24 @@ def test_a_plan_described_by_what_it_does_is_no_missing_document() -> None:
     assert not _common_noun_name("发改委意见")
     hints = document_hints(analyse("省里做殡葬设施的布局规划，规划的是哪几类设施？"), records("殡葬管理条例"))
     assert hints.missing == ()
+
+
+def test_a_calendar_year_is_no_figure_unless_a_year_is_asked() -> None:
+    sentence = "到二〇三五年，农村居民人均可支配收入达到12000元。"
+    asked = analyse("农村居民人均收入要达到多少？")
+    assert asked.unit == "钱"  # 收入 is a sum of money
+    assert [s.text for s in NUMBER.spans(asked, sentence)] == ["12000元"]
+    year = analyse("人均收入哪一年达到12000元？")
+    assert "二〇三五年" in [s.text for s in NUMBER.spans(year, sentence)]
+
+
+def test_a_size_is_answered_by_lengths_or_an_area() -> None:
+    info = analyse("村务公开栏的尺寸有没有统一标准，得做多大？")
+    assert info.unit == "尺寸"
+    assert NUMBER.states_unit(info, Span(0, 4, "quantity", "2.4米"))
+    assert not NUMBER.states_unit(info, Span(0, 2, "quantity", "五日"))
+
+
+def test_a_time_something_runs_first_is_a_period() -> None:
+    assert [d.text for d in dates("完成施工后，经三个月试运行，出水水质符合标准的")] == ["三个月"]
+    assert dates("经村民会议讨论决定") == []
