@@ -11,7 +11,7 @@ from assistant.extract import Span, bodies, is_broad_body
 _ASKS_LEVEL = re.compile(r"哪[一个]?级|什么级别|哪个层级|哪一层")
 # 谁负总责 / 谁承担责任 / 由谁赔偿: what the asked one does, when the question names it after 谁.
 _WHO_DOES = re.compile(r"谁(?:来|去|要|得|能|应该|应当)?([\u4e00-\u9fff]{2,6})")
-_LEAD_WORDS = re.compile(r"^(?:第[一二三四五六七八九十百零]+条\s*|[（(][一二三四五六七八九十]+[)）]\s*)")
+_LEAD_WORDS = re.compile(r"(?:第[一二三四五六七八九十百零]+条\s*|[（(][一二三四五六七八九十]+[)）]\s*)")
 # Where the one who acts ends: a preposition or modal after the subject (建房村民|对房屋…负总责).
 _SUBJECT_END = re.compile(r"对|向|由|应当|应|须|必须|要|可以|依法|负责|承担|按照|依照")
 # The one who acts is named as a person or party (建房村民, 当事人, 发包方, 经营者), not a verb phrase (健全市).

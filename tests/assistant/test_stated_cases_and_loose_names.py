@@ -17,6 +17,7 @@ from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, records
 
 from assistant.answer_types.classification import CLASSIFICATION
 from assistant.answer_types.number import NUMBER
+from assistant.answer_types.procedure import _after_numbering
 from assistant.answerer import Answerer
 from assistant.conditions import Quantity, held_quantities, stated_quantities
 from assistant.docmatch import _common_noun_name, document_hints
@@ -180,3 +181,11 @@ def test_a_size_is_answered_by_lengths_or_an_area() -> None:
 def test_a_time_something_runs_first_is_a_period() -> None:
     assert [d.text for d in dates("完成施工后，经三个月试运行，出水水质符合标准的")] == ["三个月"]
     assert dates("经村民会议讨论决定") == []
+
+
+def test_an_item_or_article_number_inside_a_sentence_is_passed_over() -> None:
+    sentence = "村庄保洁责任区按照下列规定确定：（三）集市由开办者负责；第九条 村民委员会负责。"
+    item, article = sentence.index("（三）"), sentence.index("第九条")
+    assert sentence[_after_numbering(sentence, item) :].startswith("集市")
+    assert sentence[_after_numbering(sentence, article) :].startswith("村民委员会")
+    assert _after_numbering(sentence, 0) == 0  # no number there
