@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from assistant.answer_types import QuestionInfo
+from assistant.answer_types.definition import MEMBERSHIP
 from assistant.consistency import unmatched_figures
 from assistant.extract import Span
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
@@ -95,6 +96,13 @@ def clause_span(sentence: str, terms: Sequence[str]) -> Span | None:
         said = _DEFINED.match(sentence, named.end())
         if said:  # the whole definition: its clauses lead up to what the thing is (…的区域性经济组织)
             return Span(said.start(), said.end(), "clause", said.group(0))
+    member = MEMBERSHIP.search(sentence)
+    if member and any(t in member.group(1) for t in terms):
+        # …的居民，为农村集体经济组织成员: the term is named last; what it is are the conditions before
+        comma = member.start() + max(member.group(0).find("，"), member.group(0).find(","))
+        head = _ARTICLE_NUMBER.match(sentence)
+        opened = head.end() if head else 0
+        return Span(opened, comma, "clause", sentence[opened:comma])
     last_term = max((clause.rfind(t) + len(t) for t in terms if t in clause), default=0)
     copula = _COPULA.search(clause, last_term) or _COPULA.search(clause)
     if copula and len(clause) - copula.end() >= 4:

@@ -21,6 +21,9 @@ _DEFINED = re.compile(
     # 村庄、集镇总体规划，是…的整体部署 / 义务教育是…的教育: a sentence opening on the term and 是
     r"|^(?:第[^条\s]{1,8}条\s*)?([^，,。；]{2,16}?)[，,]?是(?![指否])"
 )
+# …的居民，为农村集体经济组织成员。 defines who is a member by what they meet: the sentence ends on the
+# term, after the conditions and a comma.
+MEMBERSHIP = re.compile(r"的[^，,。；]{0,8}[，,](?:为|属于)([^，,。；]{2,24})[。；]?$")
 # Marks that do not change a term: 村庄、集镇 asked as 村庄集镇, quoted or not.
 _TERM_MARKS = re.compile(r"[、“”\"\s]")
 _ASKS_MEANING = re.compile(r"[“\"][^”\"]{1,16}[”\"]|指|意思|含义|界定|定义|性质")
@@ -65,7 +68,18 @@ class Definition(AnswerType):
                 return 1.0 if m.group(3) is None else COPULA_FIT
             if m.group(3) is None and any(a and a in term for a in asked):
                 return PART_TERM_FIT  # 村庄 asked, 村庄、集镇规划区 defined: the asked term's own one first
+        member = MEMBERSHIP.search(sentence)
+        if member and _names_asked_term(member.group(1), info):
+            return 1.0
         return OTHER_TERM_FIT if _DEFINES.search(sentence) else UNMARKED_FIT
+
+
+def _names_asked_term(term: str, info: QuestionInfo) -> bool:
+    """Whether the question asks about ``term``, loosely (村集体经济组织的成员 for 农村集体经济组织成员):
+    a run of the term's characters, most of it, occurs in the question without its 的."""
+    question = info.without_named_docs(info.text).replace("的", "")
+    need = max(4, -(-3 * len(term) // 4))
+    return any(term[i : i + need] in question for i in range(len(term) - need + 1))
 
 
 DEFINITION = Definition()

@@ -189,3 +189,23 @@ def test_an_item_or_article_number_inside_a_sentence_is_passed_over() -> None:
     assert sentence[_after_numbering(sentence, item) :].startswith("集市")
     assert sentence[_after_numbering(sentence, article) :].startswith("村民委员会")
     assert _after_numbering(sentence, 0) == 0  # no number there
+
+
+MEMBERS = Doc(
+    "members",
+    "某某省农村集体经济组织条例",
+    "某某省农村集体经济组织条例\n"
+    "第二条 本条例所称农村集体经济组织，是指以土地集体所有为基础的区域性经济组织。\n"
+    "第十条 农村集体经济组织应当制作成员名册。\n"
+    "第十一条 户籍在本村并与农村集体经济组织形成稳定的权利义务关系，以集体所有的土地为基本生活保障的居民，"
+    "为农村集体经济组织成员。",
+)
+
+
+def test_who_counts_as_a_member_is_defined_by_the_conditions_before_the_term() -> None:
+    kb = FakeKnowledgeBase([MEMBERS])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("啥样的人才算村集体经济组织的成员？")
+    assert answer.found and answer.citations[0].quote.startswith("第十一条")
+    assert answer.short_answer == (
+        "户籍在本村并与农村集体经济组织形成稳定的权利义务关系，以集体所有的土地为基本生活保障的居民"
+    )
