@@ -40,14 +40,15 @@ _SPAN_UNIT = re.compile(r"年|月|周|日|天|小时")
 
 
 def _of_scale(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
-    """The spans in a unit the question's asked unit allows (all when it asks none, or a span has none)."""
+    """The spans in a unit the question's asked unit allows (all when it asks none): 过渡期后 states no
+    length, so it does not answer 过渡期是几年."""
     allowed = _SCALES.get(info.unit or "")
     if allowed is None:
         return list(spans)
     out = []
     for s in spans:
         units = _SPAN_UNIT.findall(s.text)  # the last one is the span's own: 每年…三个月 is in months
-        if not units or units[-1] in allowed:
+        if units and units[-1] in allowed:
             out.append(s)
     return out
 

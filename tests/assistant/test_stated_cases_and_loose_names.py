@@ -16,6 +16,7 @@ import pytest
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, records
 
 from assistant.answer_types.classification import CLASSIFICATION
+from assistant.answer_types.deadline import DEADLINE
 from assistant.answer_types.number import NUMBER
 from assistant.answer_types.procedure import _after_numbering
 from assistant.answerer import Answerer
@@ -209,3 +210,16 @@ def test_who_counts_as_a_member_is_defined_by_the_conditions_before_the_term() -
     assert answer.short_answer == (
         "户籍在本村并与农村集体经济组织形成稳定的权利义务关系，以集体所有的土地为基本生活保障的居民"
     )
+
+
+def test_a_count_of_years_is_not_answered_by_a_time_without_a_length() -> None:
+    info = analyse("讲有效衔接的文章里，过渡期是几年？")
+    after = "研究制定过渡期后帮扶政策体系。"
+    assert DEADLINE.fit(info, after, DEADLINE.spans(info, after)) < 1.0  # 过渡期后 states no length
+    five = "结合5年过渡期提出新要求。"
+    assert DEADLINE.fit(info, five, DEADLINE.spans(info, five)) == 1.0
+
+
+def test_a_time_passed_without_something_done_is_a_period() -> None:
+    assert [d.text for d in dates("（一）二十四小时尚未扑灭明火的；")] == ["二十四小时"]
+    assert [d.text for d in dates("逾期超过三十日的，加收滞纳金。")] == ["超过三十日"]
