@@ -35,9 +35,12 @@ _ALL_ITEMS = 4000  # characters: every item a lead-in announces, however long
 # An article of the same document a clause refers to (有第四十一条规定行为之一的, 违反本条例第十八条第三款规定);
 # one of another law (《…法》第十条) is not in this document.
 _ARTICLE_NO = r"第([一二三四五六七八九十百零〇]+)条"
+# 违反本法第五十八条、第五十九条第一款、第六十条规定: every article of the list is referred to.
+_ONE_REF = r"第[一二三四五六七八九十百零〇]+条(?:第[一二三四五六七八九十]+款)?"
 _ARTICLE_REF = re.compile(
-    rf"(?<!》)(?:本(?:条例|法|办法|规定|细则))?{_ARTICLE_NO}(?:第[一二三四五六七八九十]+款)?(?:规定|的规定|所列|列举)"
+    rf"(?<!》)(?:本(?:条例|法|办法|规定|细则))?{_ONE_REF}(?:[、和或及]{_ONE_REF})*(?:规定|的规定|所列|列举)"
 )
+_ARTICLE_IN_REF = re.compile(_ARTICLE_NO)
 _ARTICLE_HEAD = re.compile(rf"^{_ARTICLE_NO}[\s\u3000]", re.MULTILINE)
 _ARTICLE_END = re.compile(rf"^(?:{_ARTICLE_NO}[\s\u3000]|#)", re.MULTILINE)
 _ARTICLE_CHARS = 1500  # an article read for a reference: longer ones are cut here
@@ -152,11 +155,12 @@ def referenced_words(text: str, start: int, end: int, terms: Sequence[Term], p: 
     第四十一条规定 → the clause of 第四十一条 that best matches the question: 设置障碍、挖沟引水、打场晒粮),
     joined; "" when it refers to none or the articles are not in ``text``."""
     found = []
-    for m in _ARTICLE_REF.finditer(text, start, end):
-        article = _article(text, m.group(1))
-        if article:
-            pieces = [normalize_text(x) for x in _PIECE.findall(article)]
-            found.append(max(pieces, key=lambda x: weighed(terms, x, "", p)))
+    for ref in _ARTICLE_REF.finditer(text, start, end):
+        for m in _ARTICLE_IN_REF.finditer(ref.group(0)):
+            article = _article(text, m.group(1))
+            if article:
+                pieces = [normalize_text(x) for x in _PIECE.findall(article)]
+                found.append(max(pieces, key=lambda x: weighed(terms, x, "", p)))
     return "".join(found)
 
 

@@ -34,6 +34,15 @@ def test_a_reference_reads_the_matching_clause_of_the_article() -> None:
     assert referenced_words(ROADS, start, len(ROADS), TERMS, P).endswith("设置障碍、挖沟引水、打场晒粮")
 
 
+def test_every_article_of_a_listed_reference_is_read() -> None:
+    listed = ROADS + "\n\n第五十六条 违反本条例第五十三条第一款、第四十一条规定的，处一千元罚款。"
+    start = listed.index("第五十六条")
+    read = referenced_words(listed, start, len(listed), TERMS, P)
+    assert read.startswith("违反本条例规定") and read.endswith(
+        "设置障碍、挖沟引水、打场晒粮"
+    )  # 第五十三条, 第四十一条
+
+
 def test_an_article_of_another_law_or_one_not_in_the_document_gives_nothing() -> None:
     other = "违反《中华人民共和国公路法》第四十一条规定的，依照其规定处罚。"
     assert referenced_words(ROADS + "\n\n" + other, len(ROADS), len(ROADS) + len(other) + 2, TERMS, P) == ""
