@@ -13,8 +13,11 @@ from assistant.extract import CN_DIGITS, Span
 _DIVISION = re.compile(
     rf"(?:分为|分成|划分为|划为|分)[{CN_DIGITS}\d]+(?:个)?(?:类|种|档|级|等|个类型|个等级)"
 )
+# 保护范围包括核心保护区、建设控制地带和风貌协调区: the parts named right after the verb that divides.
+_DIVIDED_INTO = re.compile(r"(?:分为|分成|划分为|划为|包括)[\u4e00-\u9fff]{2,16}、")
 # A list of items without such a statement may be the categories, or any other list.
 ITEMS_ONLY_FIT = 0.6
+DIVIDED_FIT = 0.9
 
 
 class Classification(ItemsAnswer):
@@ -32,6 +35,8 @@ class Classification(ItemsAnswer):
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if _DIVISION.search(sentence):
             return 1.0
+        if spans and _DIVIDED_INTO.search(sentence):
+            return DIVIDED_FIT
         return min(super().fit(info, sentence, spans), ITEMS_ONLY_FIT)
 
 

@@ -223,3 +223,12 @@ def test_a_count_of_years_is_not_answered_by_a_time_without_a_length() -> None:
 def test_a_time_passed_without_something_done_is_a_period() -> None:
     assert [d.text for d in dates("（一）二十四小时尚未扑灭明火的；")] == ["二十四小时"]
     assert [d.text for d in dates("逾期超过三十日的，加收滞纳金。")] == ["超过三十日"]
+
+
+def test_parts_named_right_after_includes_state_the_division() -> None:
+    info = analyse("传统村落的保护范围是怎么划分的，分成哪几块？")
+    parts = "传统村落保护范围包括核心保护区、建设控制地带和风貌协调区。"
+    other = "对传统村落保护范围内的建筑物、构筑物等保护对象，实行分类保护。"
+    fit_parts = CLASSIFICATION.fit(info, parts, CLASSIFICATION.spans(info, parts))
+    fit_other = CLASSIFICATION.fit(info, other, CLASSIFICATION.spans(info, other))
+    assert fit_parts > fit_other
