@@ -18,7 +18,7 @@ from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, records
 from assistant.answer_types.classification import CLASSIFICATION
 from assistant.answer_types.deadline import DEADLINE
 from assistant.answer_types.number import NUMBER
-from assistant.answer_types.procedure import _after_numbering
+from assistant.answer_types.procedure import PROCEDURE, _after_numbering
 from assistant.answerer import Answerer
 from assistant.conditions import Quantity, held_quantities, stated_quantities
 from assistant.docmatch import _common_noun_name, document_hints
@@ -232,3 +232,16 @@ def test_parts_named_right_after_includes_state_the_division() -> None:
     fit_parts = CLASSIFICATION.fit(info, parts, CLASSIFICATION.spans(info, parts))
     fit_other = CLASSIFICATION.fit(info, other, CLASSIFICATION.spans(info, other))
     assert fit_parts > fit_other
+
+
+def test_a_how_question_is_not_answered_by_whichever_sentence_names_a_body() -> None:
+    steps = "村庄规划需要局部调整的，应当报乡镇人民政府备案。"
+    plain = "调解不成的，终止调解，告知当事人通过仲裁、行政、司法途径解决。"
+    how = analyse("调了好几回还是谈不拢，接下来走什么程序？")
+    who = analyse("调了好几回还是谈不拢，找哪个部门？")
+    assert PROCEDURE.fit(how, plain, PROCEDURE.spans(how, plain)) == PROCEDURE.fit(
+        how, steps, PROCEDURE.spans(how, steps)
+    )
+    assert PROCEDURE.fit(who, plain, PROCEDURE.spans(who, plain)) < PROCEDURE.fit(
+        who, steps, PROCEDURE.spans(who, steps)
+    )
