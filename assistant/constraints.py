@@ -286,9 +286,16 @@ def subjects(
 def subject_gap(found: Subjects, passages: Sequence[str] = ()) -> Unmet | None:
     """A refusal for a subject no document mentions, not even as the full form of an abbreviation
     (村委会 is 村民委员会) in the passages retrieved for the question."""
-    if found.absent and not any(abbreviates(found.word, p) for p in passages):
+    if found.absent and not any(abbreviates(found.word, p) or _shares_half(found.word, p) for p in passages):
         return Unmet("subject", f"现有文件中没有关于“{found.absent}”的规定，无法据此回答。")
     return None
+
+
+def _shares_half(word: str, passage: str) -> bool:
+    """Whether a passage uses the first half or more of ``word`` as written (独生子女家庭 where the
+    passage says 独生子女父母, 服务队 where it says 防治服务组织): a word coined from the documents' own,
+    not a subject they never speak of. The head alone (委员会 of 业主委员会) does not count."""
+    return word[: max(2, -(-len(word) // 2))] in passage
 
 
 def unqualified(found: Subjects, sentence: str, passage: str) -> Unmet | None:

@@ -1,6 +1,6 @@
 """Holdout sets side by side (留出集对照): every holdout set and the refusal probe, answered and scored.
 
-    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7,holdout8,holdout9,probe]
+    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7,holdout8,holdout9,holdout10,probe]
         [--out DIR]
 
 Each holdout set was written over ``../shared/corpus`` and the laws of ``evaluation/data/holdout_laws.txt``
@@ -63,6 +63,7 @@ SETS = {
         HoldoutSet("holdout7", "holdout7_qa.jsonl", 38, "holdout7-index"),
         HoldoutSet("holdout8", "holdout8_qa.jsonl", 43, "holdout8-index"),
         HoldoutSet("holdout9", "holdout9_qa.jsonl", 48, "holdout9-index"),
+        HoldoutSet("holdout10", "holdout10_qa.jsonl", 53, "holdout10-index"),
         HoldoutSet("probe", "refusal_probe_qa.jsonl", 18, "holdout3-index"),
     )
 }

@@ -21,6 +21,7 @@ from assistant.answer_types.number import NUMBER
 from assistant.answer_types.procedure import PROCEDURE, _after_numbering
 from assistant.answerer import Answerer
 from assistant.conditions import Quantity, held_quantities, stated_quantities
+from assistant.constraints import Subjects, subject_gap
 from assistant.docmatch import _common_noun_name, document_hints
 from assistant.extract import Span, dates
 from assistant.policy import DEFAULT_POLICY
@@ -245,3 +246,10 @@ def test_a_how_question_is_not_answered_by_whichever_sentence_names_a_body() -> 
     assert PROCEDURE.fit(who, plain, PROCEDURE.spans(who, plain)) < PROCEDURE.fit(
         who, steps, PROCEDURE.spans(who, steps)
     )
+
+
+def test_a_subject_coined_from_the_documents_own_words_is_no_missing_subject() -> None:
+    passage = "领取独生子女父母光荣证的老年人住院治疗期间，其子女所在单位应当给予护理假。"
+    assert subject_gap(Subjects("独生子女家庭", "独生子女家庭"), [passage]) is None
+    gap = subject_gap(Subjects("业主委员会", "业主委员会"), ["村民委员会应当协助做好工作。"])
+    assert gap is not None and "业主委员会" in gap.message  # the head 委员会 alone does not count

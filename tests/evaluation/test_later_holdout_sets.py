@@ -1,4 +1,4 @@
-"""The third to ninth holdout sets (第三至第九留出集, evaluation/data/holdout{3,4,5,6,7,8,9}_qa.jsonl):
+"""The third to tenth holdout sets (第三至第十留出集, evaluation/data/holdout{3,…,10}_qa.jsonl):
 fresh colloquial questions, each written before any change it measures.
 
 Each cites ../shared/corpus and five laws no other holdout set uses, the next five of holdout_laws.txt:
@@ -12,9 +12,10 @@ doctors and on geological hazards, 山东's rule on open village affairs, 重庆
 farm pollution and on funerals, 浙江's rule on village sewage facilities, 信阳's on traditional villages and
 潍坊's on highly toxic pesticides), the ninth laws 44–48 (the regulations on crop pests and on returning
 farmland to forest, 河南's rule on the rights of the elderly, 重庆's flood and drought control and 湖州's
-on rule-of-law villages). Every evidence
-string must occur verbatim in its document, and each set must stay independent of the sets before it:
-no shared law, question or evidence.
+on rule-of-law villages), the tenth laws 49–53 (退役军人保障法, the regulations on ancient trees and on
+farmland irrigation, 上海's rule on village committee elections and 广东's on forest ownership disputes).
+Every evidence string must occur verbatim in its document, and each set must stay independent of the sets
+before it: no shared law, question or evidence.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ ORDER = [
     "holdout7_qa.jsonl",
     "holdout8_qa.jsonl",
     "holdout9_qa.jsonl",
+    "holdout10_qa.jsonl",
 ]
 
 
@@ -72,6 +74,7 @@ SETS = [
     LaterSet("holdout7_qa.jsonl", "t", slice(33, 38)),
     LaterSet("holdout8_qa.jsonl", "u", slice(38, 43)),
     LaterSet("holdout9_qa.jsonl", "v", slice(43, 48)),
+    LaterSet("holdout10_qa.jsonl", "w", slice(48, 53)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -107,4 +110,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 48
+    assert len(LAW_FILES) == 53
