@@ -253,3 +253,19 @@ def test_a_subject_coined_from_the_documents_own_words_is_no_missing_subject() -
     assert subject_gap(Subjects("独生子女家庭", "独生子女家庭"), [passage]) is None
     gap = subject_gap(Subjects("业主委员会", "业主委员会"), ["村民委员会应当协助做好工作。"])
     assert gap is not None and "业主委员会" in gap.message  # the head 委员会 alone does not count
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "北京这边编村庄规划，规划里必须写明白哪些内容？",  # compiling a plan, not a plan's title
+        "在河南，村里多大岁数的人就算是条例里说的老年人了？",  # 条例 named by what it says
+        "俺们村的规划咋定？",
+    ],
+)
+def test_spoken_words_and_verbs_of_compiling_or_being_name_no_document(question: str) -> None:
+    assert named_documents(question) == ()
+
+
+def test_titles_with_their_own_words_are_still_names() -> None:
+    assert named_documents("村庄规划编制办法里说") == ("村庄规划编制办法",)
