@@ -14,7 +14,7 @@ __all__ = ["QuestionInfo", "analyse", "classify", "named_documents"]
 
 # "多少X" / "几X": the measure word the answer must carry (哪几块 asks which parts, not a sum).
 _UNIT = re.compile(
-    r"(?:多少|(?<!哪)几)(?:个(?=人|月))?(钱|元|块|平方米|立方米|方|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|回|年|天|日|月|岁|公里|所|条|批|位|头|只|棵|株|台|辆)"
+    r"(?:多少|(?<!哪)几)(?:个(?=人|月|小时))?(钱|元|块|平方米|立方米|方|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|回|年|天|日|月|岁|公里|所|条|批|位|头|只|棵|株|台|辆|小时)"
 )
 # 零花钱标准是多少 / 补贴一年给多少: a sum of money is asked though no unit follows 多少.
 # 资金…占多少比例 asks a share, not a sum.
@@ -35,6 +35,8 @@ _AREA_ASKED = re.compile(
 )
 # 两边多宽以内 / 离河多远: a length or distance is asked (米, 公里).
 _LENGTH_ASKED = re.compile(r"多宽|多深|多远|多厚|(?:多少|几)(?:米|千米)")
+# 报警电话是多少号 / 热线号码是多少: a telephone number is asked, which only a run of digits states.
+_PHONE_ASKED = re.compile(r"(?:电话|热线|号码)[^，。？?]{0,8}(?:多少|几号|哪个号)|(?:多少|几)号(?!人)")
 # 公开栏的尺寸得做多大 / 池子修多大: a size is asked, stated in lengths or an area.
 _SIZE_ASKED = re.compile(r"尺寸|规格[^，。？?]{0,6}多大|(?:做|修|建|盖|挖|砌)(?:得|成)?多大(?!岁|年纪|年龄)")
 # 开办资金最少得有多少万, 一年最多能报多少万, 借多少万以上: a sum of money in 万 (not 低保对象有多少万,
@@ -151,8 +153,10 @@ def analyse(question: str, types: AnswerTypes = ANSWER_TYPES) -> QuestionInfo:
     q = question.strip()
     found = _UNIT.search(q)
     money = _MONEY_ASKED.search(q) and not _SHARE_ASKED.search(q)
-    if found:
-        unit: str | None = found.group(1)
+    if _PHONE_ASKED.search(q):
+        unit: str | None = "号码"
+    elif found:
+        unit = found.group(1)
     elif _PROPORTION_ASKED.search(q):
         unit = "比例"
     elif _AREA_ASKED.search(q):

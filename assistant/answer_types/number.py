@@ -19,6 +19,7 @@ _MONEY = frozenset({"钱", "元", "块"})
 _PENALTY = re.compile(r"罚|没收")
 _SHARE = re.compile(r"分之|%|百分之")
 _CLAUSE_END = "，。；：,;:"
+_PHONE = re.compile(r"(?<![\d.])\d{3,}(?:[-－]\d{3,})*(?![\d.%年月日元])")
 # A calendar year (2035年, 二〇三五年) is a figure only when a year is asked (哪一年, 几几年).
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d{2}年|[〇零一二][〇零一二三四五六七八九]{3}年")
 _ASKS_YEAR = re.compile(r"哪(?:一)?年|几几年|什么年份|哪个年份")
@@ -41,6 +42,8 @@ class Number(AnswerType):
     asks_figure = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
+        if info.unit == "号码":  # 12119, 0371-12345: a telephone number is digits, never 二十四小时
+            return [Span(m.start(), m.end(), "quantity", m.group(0)) for m in _PHONE.finditer(sentence)]
         found = quantities(sentence)
         if _ASKS_YEAR.search(info.text):
             return found

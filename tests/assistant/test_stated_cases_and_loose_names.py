@@ -269,3 +269,13 @@ def test_spoken_words_and_verbs_of_compiling_or_being_name_no_document(question:
 
 def test_titles_with_their_own_words_are_still_names() -> None:
     assert named_documents("村庄规划编制办法里说") == ("村庄规划编制办法",)
+
+
+def test_hours_are_figures_and_a_telephone_number_is_digits() -> None:
+    duty = "汛期实行二十四小时值班，值班电话12119向社会公布。"
+    hours = analyse("汛期防汛值班，每天要值多少个小时？")
+    assert hours.unit == "小时" and "二十四小时" in [s.text for s in NUMBER.spans(hours, duty)]
+    phone = analyse("全省统一的防汛值班电话是多少号？")
+    assert phone.unit == "号码" and [s.text for s in NUMBER.spans(phone, duty)] == ["12119"]
+    assert NUMBER.spans(phone, "实行二十四小时值班。") == []  # a clause without the number does not answer
+    assert analyse("村里有多少号人？").unit != "号码"
