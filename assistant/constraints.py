@@ -48,6 +48,13 @@ _PINNED_YEAR = re.compile(
 # Words that name who or what a rule is about (主体): a role, a body, a household, a fund.
 _SUBJECT_END = re.compile(r"(?:会|员|手|户|职工|农民工|主|者|队|家庭|津贴|补贴|补助|企业|机构|基金|司机)$")
 _EVERYDAY_ENDS = ("户", "主", "家")
+# Modifiers that pick no kind of subject (普通农户 is any 农户) and heads that only say "people of that
+# kind" (独生子女家庭: the documents may say 独生子女父母): with such a head the modifier is what the
+# evidence must speak of.
+_GENERIC_MODIFIERS = frozenset(
+    {"普通", "一般", "个别", "有的", "某些", "其他", "其它", "所有", "全体", "广大"}
+)
+_PEOPLE_HEADS = frozenset({"家庭", "人员", "人家", "群众", "居民", "农户", "家里"})
 # Verb + 手 compounds jieba may tag as nouns (经手的负责人): what is done, never who.
 _HAND_VERBS = frozenset({
     "经手", "插手", "动手", "接手", "出手", "下手", "放手", "伸手", "着手", "联手", "携手", "到手", "入手",
@@ -275,6 +282,7 @@ def subjects(
             and w not in not_who
             and plain(seq[i - 1])
             and seq[i - 1] not in verbs
+            and seq[i - 1] not in _GENERIC_MODIFIERS
         ):
             # 服务 + 企业: the evidence must speak of 服务企业 (named with a never-used word before: 物业)
             label = "".join(seq[i - 2 : i + 1]) if i >= 2 and foreign(seq[i - 2]) else seq[i - 1] + w
@@ -303,7 +311,8 @@ def unqualified(found: Subjects, sentence: str, passage: str) -> Unmet | None:
     phrase is not in its passage, nor are both words in its sentence (物业服务企业 asked, a clause about
     集体经济组织 found): the clause is about someone else."""
     for modifier, head, label in found.qualified:
-        if modifier + head not in passage and not (modifier in sentence and head in sentence):
+        said = modifier in sentence and (head in sentence or head in _PEOPLE_HEADS)
+        if modifier + head not in passage and not said:
             return Unmet("subject", f"现有文件中没有关于“{label}”的规定，无法据此回答。")
     return None
 

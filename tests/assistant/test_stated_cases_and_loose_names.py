@@ -21,7 +21,7 @@ from assistant.answer_types.number import NUMBER
 from assistant.answer_types.procedure import PROCEDURE, _after_numbering
 from assistant.answerer import Answerer
 from assistant.conditions import Quantity, held_quantities, stated_quantities
-from assistant.constraints import Subjects, subject_gap
+from assistant.constraints import Subjects, subject_gap, subjects, unqualified
 from assistant.docmatch import _common_noun_name, document_hints
 from assistant.extract import Span, dates
 from assistant.policy import DEFAULT_POLICY
@@ -279,3 +279,15 @@ def test_hours_are_figures_and_a_telephone_number_is_digits() -> None:
     assert phone.unit == "号码" and [s.text for s in NUMBER.spans(phone, duty)] == ["12119"]
     assert NUMBER.spans(phone, "实行二十四小时值班。") == []  # a clause without the number does not answer
     assert analyse("村里有多少号人？").unit != "号码"
+
+
+def test_a_kind_of_people_is_spoken_of_by_its_modifier_and_plain_modifiers_qualify_nothing() -> None:
+    family = Subjects(qualified=(("独生子女", "家庭", "独生子女家庭"),))
+    sentence = "领取独生子女父母光荣证的老年人住院治疗期间，其子女所在单位应当给予护理假。"
+    assert unqualified(family, sentence, sentence) is None  # 独生子女父母 are that family
+    firm = Subjects(qualified=(("服务", "企业", "物业服务企业"),))
+    other = "集体经济组织应当提供服务。"
+    assert unqualified(firm, other, other) is not None  # 企业 is no kind of people: both words needed
+    words = FakeKnowledgeBase([PENALTY]).tokenizer.words
+    found = subjects(analyse("合作社和普通农户罚得一样吗？"), words, lambda w: 1.0, lambda w: False)
+    assert found.qualified == ()  # 普通农户 is any 农户
