@@ -21,6 +21,11 @@ _TAKES_EFFECT = re.compile(r"施行|生效|开始实行|起实行|实施(?:的|�
 _ASKS_PERIOD = re.compile(r"多久|多长|几[天日周年]|几个月|多少[天日年]|期限|[以之]?[内前后]")
 # A digit run is read once (lookbehind) and 年…月 stops at the next 年, so a search stays linear.
 _CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四五六七八九]{4}年")
+# 什么时候 asks when: a date, or the event something is tied to (在合同生效时, 在验收合格后).
+_ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天")
+_EVENT_TIME = re.compile(
+    r"(?<=在)[\u4e00-\u9fff]{2,14}?(?:之时|时|之前|以前|之后|以后)(?=[，,]?[\u4e00-\u9fff])"
+)
 # 多少年 / 几个月 counts a period in its unit; a figure of years or months answers it.
 _COUNTS_UNITS = re.compile(r"(?:多少|几)个?(?:年|月|天|日|周)")
 _DURATION = re.compile(r"(?:年|个月|天|日|周)(?:以上|以下|以内|左右)?$")
@@ -84,6 +89,13 @@ class Deadline(AnswerType):
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         found = dates(sentence)
+        if _ASKS_WHEN.search(info.text) and not _ASKS_PERIOD.search(info.text):
+            # 补助费啥时候给 is answered by an event (在退耕还林合同生效时一次付清) when no date is set
+            found += [
+                Span(m.start(), m.end(), "date", m.group(0))
+                for m in _EVENT_TIME.finditer(sentence)
+                if not any(d.start < m.end() and m.start() < d.end for d in found)
+            ]
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
         if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
             return [s for s in found if _CALENDAR.search(s.text)]

@@ -291,3 +291,11 @@ def test_a_kind_of_people_is_spoken_of_by_its_modifier_and_plain_modifiers_quali
     words = FakeKnowledgeBase([PENALTY]).tokenizer.words
     found = subjects(analyse("合作社和普通农户罚得一样吗？"), words, lambda w: 1.0, lambda w: False)
     assert found.qualified == ()  # 普通农户 is any 农户
+
+
+def test_when_is_answered_by_the_event_a_payment_is_tied_to() -> None:
+    sentence = "自行采购种苗的，乡级人民政府应当在退耕还林合同生效时一次付清种苗造林补助费。"
+    when = analyse("种苗造林补助费啥时候给到手？")
+    assert [s.text for s in DEADLINE.spans(when, sentence)] == ["退耕还林合同生效时"]
+    period = analyse("种苗造林补助费多久给到手？")
+    assert DEADLINE.spans(period, sentence) == []  # how long is not answered by an event
