@@ -182,7 +182,7 @@ def enumerations(sentence: str) -> list[Span]:
     The first item starts after the verb before it (发展/实施…), unless that would leave it shorter
     than every other item (以我为主 is cut at 为, 大豆 at 大): then it is as long as the longest one."""
     out: list[Span] = []
-    for clause in re.finditer(r"[^，。；：！？]+", sentence):
+    for clause in re.finditer(r"[^，。；：！？,;:!?]+", sentence):  # ASCII marks too (…公布;)
         original = clause.group(0)
         # A parenthesis belongs to the item it follows (高中教育(含中等职业教育)): it is read as filler
         # of its own length, so offsets stay those of the clause.

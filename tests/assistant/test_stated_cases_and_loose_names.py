@@ -23,7 +23,7 @@ from assistant.answerer import Answerer
 from assistant.conditions import Quantity, held_quantities, stated_quantities
 from assistant.constraints import Subjects, subject_gap, subjects, unqualified
 from assistant.docmatch import _common_noun_name, document_hints
-from assistant.extract import Span, dates
+from assistant.extract import Span, dates, enumerations
 from assistant.policy import DEFAULT_POLICY
 from assistant.question import analyse, named_documents
 from assistant.reader import Reader
@@ -299,3 +299,8 @@ def test_when_is_answered_by_the_event_a_payment_is_tied_to() -> None:
     assert [s.text for s in DEADLINE.spans(when, sentence)] == ["退耕还林合同生效时"]
     period = analyse("种苗造林补助费多久给到手？")
     assert DEADLINE.spans(period, sentence) == []  # how long is not answered by an event
+
+
+def test_an_enumeration_stops_at_ascii_punctuation_too() -> None:
+    sentence = "一类病虫害，其名录由国务院农业农村主管部门制定、公布;二类病虫害由省级部门确定"
+    assert [s.text for s in enumerations(sentence)] == ["制定、公布"]  # not 门制定、公布
