@@ -151,7 +151,7 @@ def is_broad_body(text: str) -> bool:
     return bool(text) and bool(_BROAD_BODY.fullmatch(text))
 
 
-_ITEM_VERB_END = "展施行进强持化大好括为有是等在对把将"
+_ITEM_VERB_END = "展施行进强持化大好括为有是等在对把将的"  # …内的观光车、缆车: 的 ends the modifier
 _ITEM_JOIN = re.compile(r"以及|和|及|与|或者")
 
 

@@ -304,3 +304,8 @@ def test_when_is_answered_by_the_event_a_payment_is_tied_to() -> None:
 def test_an_enumeration_stops_at_ascii_punctuation_too() -> None:
     sentence = "一类病虫害，其名录由国务院农业农村主管部门制定、公布;二类病虫害由省级部门确定"
     assert [s.text for s in enumerations(sentence)] == ["制定、公布"]  # not 门制定、公布
+
+
+def test_an_enumeration_starts_after_the_modifier_it_follows() -> None:
+    sentence = "旅游景区内的观光车、缆车等代步工具的乘坐费用对老年人优惠。"
+    assert [s.text for s in enumerations(sentence)] == ["观光车、缆车"]  # not 光车、缆车
