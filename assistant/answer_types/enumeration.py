@@ -73,6 +73,8 @@ def asked_category(question: str) -> tuple[str, ...]:
     if not m:
         return ()
     word = m.group(1)
+    if word in _VAGUE_CATEGORIES and question.startswith("的", m.end()):
+        word = question[m.end() + 1 : m.end() + 3]  # 哪些方面的义务 asks for 义务
     cut = next((i for i, ch in enumerate(word) if ch in _FUNCTION_CHARS), len(word))
     words = [word[:cut]] + ([word[0]] if cut > 1 and word[0] in CATEGORIES else [])
     return tuple(w for w in words if w and w not in _VAGUE_CATEGORIES)
@@ -85,6 +87,16 @@ def category_fits(asked: Sequence[str], lead_in: str) -> bool | None:
         return None
     announced = m.group(1) or m.group(2)
     return any(f in announced for word in asked for f in (word, *CATEGORIES.get(word, ())))
+
+
+def _named_as(sentence: str, span: Span, asked: Sequence[str]) -> bool:
+    """Whether the words right after a run of items name them as the asked category (…慰藉的义务)."""
+    after = sentence[span.end : span.end + 8].lstrip("等").lstrip("的")
+    forms = [f for word in asked for f in (word, *CATEGORIES.get(word, ()))]
+    # the run may end on the category itself when no 、 follows it (…和精神上慰藉的义务), its last item
+    # short (not …或者村民代表会议讨论决定与前款规定的单位有关的事项)
+    last = _ITEM_SPLIT.split(span.text)[-1]
+    return any(after.startswith(f) or (len(last) <= 10 and last.endswith("的" + f)) for f in forms)
 
 
 def _of_people(items: str) -> bool:
@@ -115,6 +127,9 @@ class ItemsAnswer(AnswerType):
                 return OTHER_CATEGORY_FIT
             return 1.0
         if spans:
+            asked = asked_category(written_form(info.text))
+            if asked and any(_named_as(sentence, s, asked) for s in spans):
+                return 1.0  # …经济上供养、生活上照料和精神上慰藉的义务 names its items as the 义务 asked
             return INLINE_FIT
         return PAIR_FIT if _PAIR.search(sentence) else 0.0
 

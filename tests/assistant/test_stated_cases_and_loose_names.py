@@ -17,6 +17,7 @@ from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, records
 
 from assistant.answer_types.classification import CLASSIFICATION
 from assistant.answer_types.deadline import DEADLINE
+from assistant.answer_types.enumeration import ENUMERATION, asked_category
 from assistant.answer_types.number import NUMBER
 from assistant.answer_types.procedure import PROCEDURE, _after_numbering
 from assistant.answerer import Answerer
@@ -309,3 +310,19 @@ def test_an_enumeration_stops_at_ascii_punctuation_too() -> None:
 def test_an_enumeration_starts_after_the_modifier_it_follows() -> None:
     sentence = "旅游景区内的观光车、缆车等代步工具的乘坐费用对老年人优惠。"
     assert [s.text for s in enumerations(sentence)] == ["观光车、缆车"]  # not 光车、缆车
+
+
+def test_items_named_as_the_asked_category_answer_a_list_question() -> None:
+    info = analyse("子女养老人，法律上还得尽哪些方面的义务？")
+    assert asked_category(info.text) == ("义务",)  # 方面 says nothing; 义务 after it is asked
+    duties = "赡养人应当履行对老年人经济上供养、生活上照料和精神上慰藉的义务。"
+    others = "女方因抚育子女、照料老人、协助男方工作等负担较多义务的，有权要求补偿。"
+    fit_duties = ENUMERATION.fit(info, duties, ENUMERATION.spans(info, duties))
+    fit_others = ENUMERATION.fit(info, others, ENUMERATION.spans(info, others))
+    assert fit_duties == 1.0 and fit_others < fit_duties
+
+
+def test_a_long_last_item_ending_on_the_category_does_not_name_the_items() -> None:
+    info = analyse("村里哪些事非得拿到村民会议上讨论定了才能办？")
+    clause = "村民委员会、村民会议或者村民代表会议讨论决定与前款规定的单位有关的事项。"
+    assert ENUMERATION.fit(info, clause, ENUMERATION.spans(info, clause)) < 1.0
