@@ -151,7 +151,9 @@ def is_broad_body(text: str) -> bool:
     return bool(text) and bool(_BROAD_BODY.fullmatch(text))
 
 
-_ITEM_VERB_END = "展施行进强持化大好括为有是等在对把将的"  # …内的观光车、缆车: 的 ends the modifier
+_ITEM_VERB_END = "展施行进强持化大好括为有是等在对把将的受"  # …内的观光车、缆车: 的 ends the modifier
+# Words that start with such a character but end nothing (有关规定享受…: the item starts after 享受).
+_NOT_VERB_ENDS = frozenset({"有关", "为主", "对象", "行政", "进行", "大型", "等级", "在内"})
 _ITEM_JOIN = re.compile(r"以及|和|及|与|或者")
 
 
@@ -195,7 +197,10 @@ def enumerations(sentence: str) -> list[Span]:
             heads = [
                 i
                 for i in range(max(0, first - 12 - filler), first)
-                if text[i] in _ITEM_VERB_END and first - i - 1 - filler >= shortest
+                if text[i] in _ITEM_VERB_END
+                and first - i - 1 - filler >= shortest
+                and text[i : i + 2] not in _NOT_VERB_ENDS
+                and (text[i] != "受" or (i > 0 and text[i - 1] in "享接遭承"))  # 享受, not 受害人
             ]
             if heads:
                 begin = heads[-1] + 1

@@ -326,3 +326,17 @@ def test_a_long_last_item_ending_on_the_category_does_not_name_the_items() -> No
     info = analyse("村里哪些事非得拿到村民会议上讨论定了才能办？")
     clause = "村民委员会、村民会议或者村民代表会议讨论决定与前款规定的单位有关的事项。"
     assert ENUMERATION.fit(info, clause, ENUMERATION.spans(info, clause)) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "items"),
+    [
+        (
+            "就业救助对象按照国家有关规定享受社会保险补贴、税收优惠、小额担保贷款等扶持政策。",
+            "社会保险补贴、税收优惠、小额担保贷款",
+        ),
+        ("家庭暴力受害人及其法定代理人、近亲属可以向公安机关报案。", "暴力受害人及其法定代理人、近亲属"),
+    ],
+)
+def test_an_enumeration_starts_after_a_verb_not_inside_a_word(sentence: str, items: str) -> None:
+    assert enumerations(sentence)[0].text.startswith(items)  # not 关规定享受…, not 害人…
