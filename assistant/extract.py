@@ -37,10 +37,15 @@ _PART_BEFORE = re.compile(rf"[{_ORDINAL}][{CN_DIGITS}\d]+[{_PART_UNIT}](?:、|�
 _PART_AFTER = re.compile(r"(?:的)?规定|所列|所称")
 # A number that starts where a run of digits starts: a long run is then tried once, not from each digit.
 _NUM_START = rf"(?<![\d{CN_DIGITS}]){_NUM}"
+# A day of the year: 3月12日, 六月三十日, 农历九月初九, 5月的第三个星期日.
+_MONTH_DAY = (
+    r"(?:农历)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+    r"(?:\d{1,2}[日号]|[一二三四五六七八九十]{1,3}[日号]|初[一二三四五六七八九十]|的第[一二三四五]个星期[日天一二三四五六])"
+)
 _DATE = re.compile(
     rf"(?:自|从|于|到|至|截至)?{_NUM_START}年{_NUM}月(?:{_NUM}[日号])?(?:起施行|起|前|以前|之前)?"
     rf"|(?:到|至)\s?{_NUM}年(?:底|末)?|“[十{CN_DIGITS}]+五”(?:期末|时期|期间)|{_NUM_START}年过渡期|过渡期"
-    rf"|每年[^，。；]{{0,6}}?(?:秋分日?|春分日?|\d+月\d+日)|秋分日|每(?:年|季度|季|月|日|天|周|星期)"
+    rf"|每年[^，。；]{{0,6}}?(?:秋分日?|春分日?|{_MONTH_DAY})|秋分日|每(?:年|季度|季|月|日|天|周|星期)"
     # A period before or after an event: 十日内, 召开十日前, 三个工作日后.
     rf"|{_NUM_START}(?:个工作日|工作日|日|天|周|个月|年|个?小时)(?:内|以内|前|以前|之前|后|以后|之后)"
     # A term: 任期为五年, 有效期三年, 为期两年; bounded: 有效期不超过六个月, 最长不超过十二个月.

@@ -26,6 +26,10 @@ _ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一�
 _EVENT_TIME = re.compile(
     r"(?<=在)[\u4e00-\u9fff]{2,14}?(?:之时|时|之前|以前|之后|以后)(?=[，,]?[\u4e00-\u9fff])"
 )
+_ASKS_DAY = re.compile(r"几月几[号日]|哪天|哪一天|几号")
+_DAY = re.compile(
+    r"\d+[月日号]|[一二三四五六七八九十]+[月日号]|初[一二三四五六七八九十]|星期|月底|月末|年底|年末|秋分|春分"
+)
 # 多少年 / 几个月 counts a period in its unit; a figure of years or months answers it.
 _COUNTS_UNITS = re.compile(r"(?:多少|几)个?(?:年|月|天|日|周)")
 _DURATION = re.compile(r"(?:年|个月|天|日|周)(?:以上|以下|以内|左右)?$")
@@ -99,6 +103,9 @@ class Deadline(AnswerType):
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
         if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
             return [s for s in found if _CALENDAR.search(s.text)]
+        if _ASKS_DAY.search(info.text):
+            # 几月几号 / 哪天 asks a day of the calendar: 每年 or 汛期前 names none
+            return [s for s in found if _DAY.search(s.text)]
         if _COUNTS_UNITS.search(info.text):
             # 禁渔要坚持多少年 counts years: 长江十年禁渔 states them though no 内/前/后 follows.
             found += [

@@ -340,3 +340,19 @@ def test_a_long_last_item_ending_on_the_category_does_not_name_the_items() -> No
 )
 def test_an_enumeration_starts_after_a_verb_not_inside_a_word(sentence: str, items: str) -> None:
     assert enumerations(sentence)[0].text.startswith(items)  # not 关规定享受…, not 害人…
+
+
+@pytest.mark.parametrize(
+    ("sentence", "day"),
+    [
+        ("每年六月三十日为广东扶贫济困日。", "每年六月三十日"),
+        ("每年农历九月初九为老年节。", "每年农历九月初九"),
+        ("每年5月的第三个星期日为全国助残日。", "每年5月的第三个星期日"),
+    ],
+)
+def test_a_day_of_the_year_is_a_date_and_answers_which_day(sentence: str, day: str) -> None:
+    assert [d.text for d in dates(sentence)] == [day]
+    assert [s.text for s in DEADLINE.spans(analyse("这个节日是每年哪一天？"), sentence)] == [day]
+    assert (
+        DEADLINE.spans(analyse("这个节日是每年哪一天？"), "每年组织开展主题活动。") == []
+    )  # 每年 names no day
