@@ -27,8 +27,10 @@ _EVENT_TIME = re.compile(
     r"(?<=在)[\u4e00-\u9fff]{2,14}?(?:之时|时|之前|以前|之后|以后)(?=[，,]?[\u4e00-\u9fff])"
 )
 _ASKS_DAY = re.compile(r"几月几[号日]|哪天|哪一天|几号")
+# A numeral is read from where its run starts (the lookbehinds), so a long run of digits is tried once.
 _DAY = re.compile(
-    r"\d+[月日号]|[一二三四五六七八九十]+[月日号]|初[一二三四五六七八九十]|星期|月底|月末|年底|年末|秋分|春分"
+    r"(?<!\d)\d+[月日号]|(?<![一二三四五六七八九十])[一二三四五六七八九十]+[月日号]"
+    r"|初[一二三四五六七八九十]|星期|月底|月末|年底|年末|秋分|春分"
 )
 # 多少年 / 几个月 counts a period in its unit; a figure of years or months answers it.
 _COUNTS_UNITS = re.compile(r"(?:多少|几)个?(?:年|月|天|日|周)")
