@@ -97,9 +97,9 @@ def clause_span(sentence: str, terms: Sequence[str]) -> Span | None:
         if said:  # the whole definition: its clauses lead up to what the thing is (…的区域性经济组织)
             return Span(said.start(), said.end(), "clause", said.group(0))
     member = MEMBERSHIP.search(sentence)
-    if member and any(t in member.group(1) for t in terms):
+    if member and any(t in member.group("term") for t in terms):
         # …的居民，为农村集体经济组织成员: the term is named last; what it is are the conditions before
-        comma = member.start() + max(member.group(0).find("，"), member.group(0).find(","))
+        comma = member.start("comma")
         head = _ARTICLE_NUMBER.match(sentence)
         opened = head.end() if head else 0
         return Span(opened, comma, "clause", sentence[opened:comma])

@@ -281,9 +281,9 @@ class Reader:
                 words_of = f"{norm}{best_item}" if best_item and listed is None else f"{inherited}{norm}"
                 words_of += referred
                 got = weighed(terms, words_of, context, p)
-                if stated:
-                    held = "".join(q.text for q in held_quantities(stated, sent))
-                    got += sum(t.weight for t in terms if held and t.text in held and t.text not in words_of)
+                held = "".join(q.text for q in held_quantities(stated, sent))  # 15岁 held by 未满十六周岁
+                if held:
+                    got += sum(t.weight for t in terms if t.text in held and t.text not in words_of)
                 coverage = got / total
                 fit = kind.fit(info, sent, spans)
                 shape = p.heading_penalty if _looks_like_heading(sent, p.heading_chars) else 1.0

@@ -5,9 +5,9 @@
 
 Each holdout set was written over ``../shared/corpus`` and the laws of ``evaluation/data/holdout_laws.txt``
 known when it was written: the first holds 8 laws, the second 13, the third 18, the fourth 23, the
-fifth 28, the sixth 33, the seventh 38 and the eighth 43 (the refusal probe uses the third's). ``DIR/<set>-index`` is
-that knowledge base; when it is missing it is built once (the laws extracted from ``../shared/scale``
-into ``DIR/<set>-docs``, then ``policy-assistant ingest ../shared/corpus DIR/<set>-docs --wait``, a few
+fifth 28, the sixth 33, the seventh 38, the eighth 43, the ninth 48 and the tenth 53 (the refusal probe uses
+the third's). ``DIR/<set>-index`` is that knowledge base; when it is missing it is built once (the laws
+extracted from ``../shared/scale`` into ``DIR/<set>-docs``, then ``policy-assistant ingest ../shared/corpus DIR/<set>-docs --wait``, a few
 minutes each). Indexes are copied before they are asked, so a built one is never written again. Questions are asked in-process exactly as ``ask --batch``
 does (bench/calibrate.py), answers written to ``<out>/answers-<set>.jsonl`` for ``policy-assistant eval
 score``, and the figures printed as markdown: all sets side by side, then each by question type.

@@ -50,6 +50,11 @@ _SCALES = {
 _SPAN_UNIT = re.compile(r"年|月|周|日|天|小时")
 
 
+def _apart(extra: Sequence[Span], found: Sequence[Span]) -> list[Span]:
+    """The spans of ``extra`` that overlap none of ``found`` (a date already read is not read twice)."""
+    return [x for x in extra if not any(d.start < x.end and x.start < d.end for d in found)]
+
+
 def _of_scale(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:
     """The spans in a unit the question's asked unit allows (all when it asks none): 过渡期后 states no
     length, so it does not answer 过渡期是几年."""
@@ -97,11 +102,8 @@ class Deadline(AnswerType):
         found = dates(sentence)
         if _ASKS_WHEN.search(info.text) and not _ASKS_PERIOD.search(info.text):
             # 补助费啥时候给 is answered by an event (在退耕还林合同生效时一次付清) when no date is set
-            found += [
-                Span(m.start(), m.end(), "date", m.group(0))
-                for m in _EVENT_TIME.finditer(sentence)
-                if not any(d.start < m.end() and m.start() < d.end for d in found)
-            ]
+            events = [Span(m.start(), m.end(), "date", m.group(0)) for m in _EVENT_TIME.finditer(sentence)]
+            found += _apart(events, found)
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
         if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
             return [s for s in found if _CALENDAR.search(s.text)]
@@ -110,13 +112,10 @@ class Deadline(AnswerType):
             return [s for s in found if _DAY.search(s.text)]
         if _COUNTS_UNITS.search(info.text):
             # 禁渔要坚持多少年 counts years: 长江十年禁渔 states them though no 内/前/后 follows.
-            found += [
-                q
-                for q in quantities(sentence)
-                if _DURATION.search(q.text)
-                and not _CALENDAR.search(q.text)
-                and not any(d.start < q.end and q.start < d.end for d in found)
+            counts = [
+                q for q in quantities(sentence) if _DURATION.search(q.text) and not _CALENDAR.search(q.text)
             ]
+            found += _apart(counts, found)
         return found
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:

@@ -23,7 +23,7 @@ _DEFINED = re.compile(
 )
 # …的居民，为农村集体经济组织成员。 defines who is a member by what they meet: the sentence ends on the
 # term, after the conditions and a comma.
-MEMBERSHIP = re.compile(r"的[^，,。；]{0,8}[，,](?:为|属于)([^，,。；]{2,24})[。；]?$")
+MEMBERSHIP = re.compile(r"的[^，,。；]{0,8}(?P<comma>[，,])(?:为|属于)(?P<term>[^，,。；]{2,24})[。；]?$")
 # Marks that do not change a term: 村庄、集镇 asked as 村庄集镇, quoted or not.
 _TERM_MARKS = re.compile(r"[、“”\"\s]")
 _ASKS_MEANING = re.compile(r"[“\"][^”\"]{1,16}[”\"]|指|意思|含义|界定|定义|性质")
@@ -69,7 +69,7 @@ class Definition(AnswerType):
             if m.group(3) is None and any(a and a in term for a in asked):
                 return PART_TERM_FIT  # 村庄 asked, 村庄、集镇规划区 defined: the asked term's own one first
         member = MEMBERSHIP.search(sentence)
-        if member and _names_asked_term(member.group(1), info):
+        if member and _names_asked_term(member.group("term"), info):
             return 1.0
         return OTHER_TERM_FIT if _DEFINES.search(sentence) else UNMARKED_FIT
 
