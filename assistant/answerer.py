@@ -29,6 +29,7 @@ from assistant.constraints import (
     unstated_year,
 )
 from assistant.docmatch import DocHints, document_hints
+from assistant.evidence_rank import EvidenceModels
 from assistant.followup import resolve
 from assistant.lexicon import SYNONYMS
 from assistant.planted import planted_spans
@@ -83,6 +84,7 @@ class Answerer:
         reranker: Reranker = IDENTITY,
         types: AnswerTypes = ANSWER_TYPES,
         similarity: SentenceSimilarity | None = None,
+        models: EvidenceModels | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
         self.kb = kb
@@ -94,6 +96,14 @@ class Answerer:
         self.reranker = reranker
         self.types = types
         self.similarity = similarity
+        # The learned evidence order and answerability (学习排序与作答判定); None: the reader's own.
+        self.models = models
+        # Called with each question's candidate sentences in the reader's order, the reader's lead
+        # (None when no sentence fits a strict type) and the passages read: bench/train_ranker.py
+        # collects them as training rows.
+        self.on_evidence: (
+            Callable[[QuestionInfo, Sequence[Evidence], Evidence | None, Sequence[Hit]], None] | None
+        ) = None
 
     def _retrieve(
         self, info: QuestionInfo, k: int, filters: Filters | None, prior_docs: Sequence[str] = ()
@@ -138,8 +148,8 @@ class Answerer:
         # A document's title line states nothing (it only repeats the name the question gave).
         every = [ev for ev in reading.evidence if not _is_title(ev)]
         kept = every if allowed is None else [ev for ev in every if ev.hit.chunk.doc_id in allowed]
-        ranked, evidence = reading.ranked, self._select(info, kept)
-        if not evidence or not self._enough(evidence[0]):
+        ranked, (evidence, answerable) = reading.ranked, self._ordered(info, kept, hits)
+        if not answerable:
             gap = (
                 region_gap(info, docs, self._select(info, every), self.policy)
                 if allowed is not None
@@ -157,6 +167,41 @@ class Answerer:
         lead_chunk = evidence[0].hit.chunk.chunk_id
         ranked = sorted(ranked, key=lambda h: h.chunk.chunk_id != lead_chunk)  # the cited passage leads
         return compose(question, info, ranked, evidence, [t.text for t in reading.terms], self.policy)
+
+    def _ordered(
+        self, info: QuestionInfo, kept: list[Evidence], hits: Sequence[Hit]
+    ) -> tuple[list[Evidence], bool]:
+        """The evidence, best first and selected for the type, and whether to answer from it.
+
+        Without models: the reader's order, answered when its lead covers enough of the question.
+        With them: the ranker's order, answered when the gate's probability reaches
+        ``answerable_probability`` (the gate reads every candidate, so a question worded unlike the
+        documents is not refused for its lead's coverage alone) and the lead covers at least
+        ``gate_min_coverage``. A learned lead that covers too little of the question gives way to
+        the reader's when the reader's covers enough."""
+        hand = self._select(info, kept)
+        if self.on_evidence is not None:
+            self.on_evidence(info, kept, hand[0] if hand else None, hits)
+        if not hand:
+            return hand, False
+        # The models were fitted on readings with sentence vectors; before a document's vectors exist
+        # (just uploaded, still embedding) no sentence is close in meaning, and the reader decides.
+        read_meaning = any(ev.closeness > 0 for ev in kept)
+        if self.models is None or len(kept) < 2 or not read_meaning:
+            return hand, self._enough(hand[0])
+        read = self.models.read(info, kept, hand[0], hits)
+        learned = self._select(info, read.ordered)
+        hand_enough = self._enough(hand[0])
+        if read.answerable is None:
+            answerable = hand_enough
+        else:
+            p = self.policy
+            answerable = (
+                read.answerable >= p.answerable_probability and hand[0].coverage >= p.gate_min_coverage
+            )
+        if learned and (self._enough(learned[0]) or not hand_enough):
+            return learned, answerable
+        return hand, answerable
 
     def _enough(self, lead: Evidence) -> bool:
         """Whether the lead covers enough of the question to answer: min_coverage of its weighted terms,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from assistant.answerer import Answerer
 from assistant.config import Settings
 from assistant.curated import CuratedAnswers
+from assistant.evidence_rank import shipped_models
 from assistant.llm import LlmRewriter
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Reader
@@ -88,8 +89,18 @@ class Assistant:
         reader = Reader(self.kb.tokenizer, lambda: self.kb.bm25, policy, texts)
         # Sentence vectors weigh in on the reading where the question is embedded anyway (not bm25 mode).
         similarity = self._sentence_similarity if settings.mode != "bm25" else None
+        # The learned order was fitted on readings that had sentence vectors; without them it stays off.
+        learned = policy.learned_ranking and similarity is not None
+        models = shipped_models(policy.rank_window) if learned else None
         self.answerer = Answerer(
-            self.kb, self.retriever, reader, settings, policy=policy, reranker=reranker, similarity=similarity
+            self.kb,
+            self.retriever,
+            reader,
+            settings,
+            policy=policy,
+            reranker=reranker,
+            similarity=similarity,
+            models=models,
         )
         # The LLM branch is decided here, once.
         llm_on = settings.llm_enabled or chat_model is not None

@@ -1,4 +1,4 @@
-"""The third to tenth holdout sets (第三至第十留出集, evaluation/data/holdout{3,…,10}_qa.jsonl):
+"""The third to eleventh holdout sets (第三至第十一留出集, evaluation/data/holdout{3,…,11}_qa.jsonl):
 fresh colloquial questions, each written before any change it measures.
 
 Each cites ../shared/corpus and five laws no other holdout set uses, the next five of holdout_laws.txt:
@@ -13,7 +13,9 @@ farm pollution and on funerals, 浙江's rule on village sewage facilities, 信�
 潍坊's on highly toxic pesticides), the ninth laws 44–48 (the regulations on crop pests and on returning
 farmland to forest, 河南's rule on the rights of the elderly, 重庆's flood and drought control and 湖州's
 on rule-of-law villages), the tenth laws 49–53 (退役军人保障法, the regulations on ancient trees and on
-farmland irrigation, 上海's rule on village committee elections and 广东's on forest ownership disputes).
+farmland irrigation, 上海's rule on village committee elections and 广东's on forest ownership disputes),
+the eleventh laws 54–58 (the regulations on drought relief and on farm machinery safety, 山东's rule on
+seeds, 浙江's on fisheries and 河南's on animal husbandry).
 Every evidence string must occur verbatim in its document, and each set must stay independent of the sets
 before it: no shared law, question or evidence.
 """
@@ -47,6 +49,7 @@ ORDER = [
     "holdout8_qa.jsonl",
     "holdout9_qa.jsonl",
     "holdout10_qa.jsonl",
+    "holdout11_qa.jsonl",
 ]
 
 
@@ -75,6 +78,7 @@ SETS = [
     LaterSet("holdout8_qa.jsonl", "u", slice(38, 43)),
     LaterSet("holdout9_qa.jsonl", "v", slice(43, 48)),
     LaterSet("holdout10_qa.jsonl", "w", slice(48, 53)),
+    LaterSet("holdout11_qa.jsonl", "x", slice(53, 58)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -110,4 +114,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 53
+    assert len(LAW_FILES) == 58
