@@ -17,6 +17,11 @@ from index.catalog import DocRecord
         ("低保申请最后是哪个部门审批？", "procedure"),
         ("“十五五”时期是个什么定位？", "definition"),
         ("项目公示牌最晚几天内要立起来？", "deadline"),
+        # 那几年 / 这几个 point at a count already known: they ask nothing (the question asks 算不算).
+        ("退伍后进了单位上班，当兵那几年算不算工龄？", "yesno"),
+        ("这几户能不能一起申请？", "yesno"),
+        ("那几户每户能领多少钱？", "number"),
+        ("村里能选几名代表？", "number"),
     ],
 )
 def test_question_types(question: str, qtype: str) -> None:
