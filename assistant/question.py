@@ -100,6 +100,10 @@ def classify(question: str, types: AnswerTypes = ANSWER_TYPES) -> str:
     return types.classify(question).name
 
 
+# Who issues, said without a region (国务院, 省里, 上头): with a document kind alone it names no document.
+_ISSUER_ONLY = re.compile(r"^(?:国务院|国家|中央|省里|市里|县里|乡里|镇里|镇上|上面|上头|上级|部里|厅里)$")
+
+
 def clean_name(name: str) -> str:
     """A candidate document name without the words around it (请问, 根据, 国务院的 …)."""
     prev = None
@@ -116,6 +120,9 @@ def clean_name(name: str) -> str:
     # 国务院那个社会救助办法, 广东的那部条例: the issuer and a demonstrative in front of the name go.
     pointed = re.match(r"^([\u4e00-\u9fff]{0,12}?)(?:的)?(?:那个|这个|那部|这部|那份|这份|那项|这项)", name)
     if pointed and len(name) - pointed.end() >= 4:
+        name = name[pointed.end() :]
+    elif pointed and _ISSUER_ONLY.match(pointed.group(1)):
+        # 国务院那个条例, 省里那个办法: an issuer and a kind name no particular document.
         name = name[pointed.end() :]
     elif pointed:
         # 殡葬那个条例, 管农药的那个条例: the words before the demonstrative describe the document, so

@@ -43,6 +43,11 @@ def test_named_documents_are_found_and_question_words_are_not() -> None:
     assert named_documents("《中华人民共和国乡村振兴促进法》哪天施行？") == ("中华人民共和国乡村振兴促进法",)
     assert named_documents("同时废止了哪部老条例？") == ()
     assert named_documents("耕地占补平衡提的那个新说法是什么？") == ()
+    # An issuer and a kind name no particular document; topic words before the demonstrative do.
+    assert named_documents("国务院那个条例里讲的农田水利是指哪些措施？") == ()
+    assert named_documents("省里那个办法说低保怎么申请？") == ()
+    assert named_documents("殡葬那个条例里骨灰怎么处理？") == ("殡葬条例",)
+    assert named_documents("国务院那个社会救助办法怎么说？") == ("社会救助办法",)
 
 
 TITLES = {
