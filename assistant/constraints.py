@@ -55,6 +55,9 @@ _GENERIC_MODIFIERS = frozenset(
     {"普通", "一般", "个别", "有的", "某些", "其他", "其它", "所有", "全体", "广大"}
 )
 _PEOPLE_HEADS = frozenset({"家庭", "人员", "人家", "群众", "居民", "农户", "家里"})
+# A body (机构) is named by what it does and a generic word for a body: 村务监督委员会 where the
+# documents write 村务监督机构 is the same body.
+_BODY_HEADS = ("委员会", "机构", "组织", "小组")
 # Verb + 手 compounds jieba may tag as nouns (经手的负责人): what is done, never who.
 _HAND_VERBS = frozenset({
     "经手", "插手", "动手", "接手", "出手", "下手", "放手", "伸手", "着手", "联手", "携手", "到手", "入手",
@@ -311,7 +314,11 @@ def unqualified(found: Subjects, sentence: str, passage: str) -> Unmet | None:
     phrase is not in its passage, nor are both words in its sentence (物业服务企业 asked, a clause about
     集体经济组织 found): the clause is about someone else."""
     for modifier, head, label in found.qualified:
-        said = modifier in sentence and (head in sentence or head in _PEOPLE_HEADS)
+        said = modifier in sentence and (
+            head in sentence
+            or head in _PEOPLE_HEADS
+            or (head in _BODY_HEADS and any(modifier + body in sentence for body in _BODY_HEADS))
+        )
         if modifier + head not in passage and not said:
             return Unmet("subject", f"现有文件中没有关于“{label}”的规定，无法据此回答。")
     return None

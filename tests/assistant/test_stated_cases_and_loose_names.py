@@ -294,6 +294,14 @@ def test_a_kind_of_people_is_spoken_of_by_its_modifier_and_plain_modifiers_quali
     assert found.qualified == ()  # 普通农户 is any 农户
 
 
+def test_a_body_is_named_by_what_it_does_and_any_word_for_a_body() -> None:
+    board = Subjects(qualified=(("监督", "委员会", "监督委员会"),))
+    said = "村务监督机构应当对村务决策和公开、财产管理等事项开展监督。"
+    assert unqualified(board, said, said) is None  # 村务监督委员会 asked, 村务监督机构 written
+    elsewhere = "乡镇人民政府应当加强对集体资产的监督。"
+    assert unqualified(board, elsewhere, elsewhere) is not None  # 监督, but of no such body
+
+
 def test_when_is_answered_by_the_event_a_payment_is_tied_to() -> None:
     sentence = "自行采购种苗的，乡级人民政府应当在退耕还林合同生效时一次付清种苗造林补助费。"
     when = analyse("种苗造林补助费啥时候给到手？")
