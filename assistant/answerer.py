@@ -217,10 +217,15 @@ class Answerer:
         if not info.answer_type.strict(info):
             return evidence
         p = self.policy
+        # A clause after a ； is part of its sentence: it scores as well as the clause before it
+        # (…满三人的，…可以不补选；其成员不满三人的，应当在三个月内…补选 — the rule's subject is up front).
+        before = {(ev.hit.chunk.doc_id, ev.end): ev.score for ev in evidence if ev.text.endswith("；")}
         fitting = [
             ev
             for ev in evidence[: p.strict_window]
-            if ev.fit >= 1.0 and ev.score >= p.strict_margin * evidence[0].score
+            if ev.fit >= 1.0
+            and max(ev.score, before.get((ev.hit.chunk.doc_id, ev.start), 0.0))
+            >= p.strict_margin * evidence[0].score
         ]
         if not fitting:
             return []

@@ -144,3 +144,23 @@ def test_periods_are_deadlines_but_a_takes_effect_question_wants_the_day() -> No
     answer = ANSWERER.answer("股份经济合作社章程什么时候施行？")
     assert answer.short_answer == "自2024年6月1日起施行"
     _exact(answer)
+
+
+BUXUAN = Doc(
+    "buxuan",
+    "某某县村民委员会选举办法",
+    "某某县村民委员会选举办法\n"
+    "第二十九条 村民委员会成员因故出缺，其成员满三人的，经村民代表会议同意可以不补选；"
+    "其成员不满三人的，应当在三个月内由村民会议或者村民代表会议进行补选。\n"
+    "第三十条 补选的村民委员会成员的任期，到本届村民委员会任期届满为止。",
+)
+
+
+def test_a_clause_after_a_semicolon_answers_with_its_sentence_subject() -> None:
+    """The time is in the clause after the ；, the question's words in the clause before it: the rule is
+    one sentence, so the time is the answer, not 未找到依据."""
+    kb = FakeKnowledgeBase([BUXUAN])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(
+        "村委会有人走了，成员不到三个人，最晚多长时间里要补选？"
+    )
+    assert answer.found and answer.short_answer == "三个月内"
