@@ -114,7 +114,7 @@ class AnswerPolicy:
     learned_ranking: bool = True
     rank_window: int = 30
     # Chosen on the training sets with each set held out (bench/train_ranker.py prints the table): at 0.85
-    # the gate answers 11 more of their answerable questions and refuses 2 more unanswerable ones than
+    # the gate answers 12 more of their answerable questions and refuses 3 more unanswerable ones than
     # min_coverage does.
     answerable_probability: float = 0.85
     # ... and never from a lead covering under this share of the question. The gate was fitted on
