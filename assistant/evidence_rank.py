@@ -8,7 +8,7 @@ answerable questions. Two gradient-boosted ensembles, fitted by ``bench/train_ra
 development set and ten question sets written independently over 53 laws (about a thousand
 questions), read the same signals together:
 
-- the **ranker** reorders the reader's first ``rank_window`` sentences (which holds the evidence);
+- the **ranker** reorders the reader's first ``rank_window`` sentences (which of them holds the evidence);
 - the **gate** gives the probability that the documents answer the question at all, from the
   readings of the best sentences (whether to answer, in place of the coverage threshold).
 
@@ -35,7 +35,8 @@ from corpus.tokenize import char_bigrams
 RANKER_FILE = "evidence_ranker.json"
 GATE_FILE = "answerability.json"
 
-# Answer types are one-hot inputs (data for the model, not branches in code).
+# Answer types are one-hot inputs (data for the model, not branches in code). Listed here rather than read
+# from the registry: a type added later reads as none of these, and the shipped models stay valid.
 TYPES = ("number", "deadline", "yesno", "list", "definition", "classification", "procedure", "none")
 _BASE = (
     "score", "score_gap", "hand_rank", "coverage", "coverage_gap", "coverage_rank", "fit", "fits",

@@ -23,7 +23,7 @@ set's questions were written independently, so these are the figures to judge th
 
 Holdout indexes are those of ``bench/holdout_report.py`` (built under ``--indexes`` when missing);
 ``--dev-index`` is an index of ``../shared/corpus``. The validation set and the refusal probe are never
-trained on, nor is the newest holdout set (kept blind: it measures the model on questions written after it).
+trained on, nor is the newest holdout set (kept blind: it measures the models on questions written after them).
 """
 
 from __future__ import annotations
