@@ -32,7 +32,7 @@ import argparse
 import dataclasses
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -179,13 +179,15 @@ def export(
     }
 
 
-def first_right(groups: Sequence[Group], margins: Any = None) -> int:
-    """Answerable questions whose first sentence (learned order when ``margins`` scores rows) is gold."""
+def first_right(groups: Sequence[Group], margins: Callable[[Group], Sequence[float]] | None = None) -> int:
+    """Answerable questions whose first sentence (learned order when ``margins`` gives a group's row
+    margins) is gold."""
     right = 0
     for g in groups:
         if not g.rows or not g.answerable:
             continue
-        top = 0 if margins is None else max(range(len(g.rows)), key=lambda i: (margins(g.rows)[i], -i))
+        scores = margins(g) if margins is not None else None
+        top = 0 if scores is None else max(range(len(g.rows)), key=lambda i: (scores[i], -i))
         right += g.labels[top]
     return right
 
@@ -205,7 +207,7 @@ def cross_fitted(groups: Sequence[Group], names: Sequence[str]) -> tuple[str, di
         for g in held:
             margins[g.set + g.id] = list(model.decision_function(g.rows)) if g.rows else []
         asked = sum(g.answerable for g in held)
-        hand, learned = first_right(held), first_right(held, model.decision_function)
+        hand, learned = first_right(held), first_right(held, lambda g: margins[g.set + g.id])
         total = [total[0] + asked, total[1] + hand, total[2] + learned]
         lines.append(f"| {name} | {asked} | {hand} | {learned} |")
     lines.append(f"| all | {total[0]} | {total[1]} | {total[2]} |")
