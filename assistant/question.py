@@ -72,12 +72,13 @@ _BAD_DOC_START = re.compile(
 )
 # Before its type suffix, a name holds no clause words or verbs of making a document: 产生办法由…章程规定,
 # 制定帮扶项目资产管理办法 and 违反规划 speak of documents in general, they do not name one.
-# Spoken words (这边, 俺们), a verb of compiling (北京这边编村庄规划) or of being (人就算是条例里说的…) say what
-# a document does or is, never a title's words.
+# Spoken words (这边, 俺们), a verb of compiling (北京这边编村庄规划, 水利局牵头弄抗旱规划), of asking
+# views (来乡里征求意见) or of being (人就算是条例里说的…) say what a document does or is, never a
+# title's words.
 _NOT_A_NAME = re.compile(
     r"由|(?<![重主纲])要|应当|应该|可以|将|把|被|给|向|或者|还是|以及|不得|"
     r"^(?:制定|编制|出台|印发|修订|起草|违反|落实|执行|健全|建立|完善|设置|组织)"
-    r"|这边|那边|这儿|那儿|咱|俺|我们|(?<![汇选])编(?![制号])|算是|就是"
+    r"|这边|那边|这儿|那儿|咱|俺|我们|(?<![汇选])编(?![制号])|算是|就是|弄|搞|牵头|征求|听取"
 )
 _YEAR = re.compile(r"(20\d{2}|19\d{2})年")
 _KINDS = ("一号文件", "条例", "办法", "决定", "建议", "意见", "规划", "通知", "促进法", "组织法")

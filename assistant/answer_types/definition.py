@@ -15,11 +15,12 @@ OTHER_TERM_FIT = 0.5
 PART_TERM_FIT = 0.8
 COPULA_FIT = 0.9  # 义务教育是…: a definition by its form less surely than 所称…是指
 _DEFINES = re.compile(r"所称|是指|系指|指的是|的统称|定义为")
-# The term a sentence defines: 本法所称X，是指 / X是指 / X，是指 (after any article number).
+# The term a sentence defines: 本法所称X，是指 / X是指 / X，是指 / X，包括 (after any article number or
+# item mark: （二）主要农作物是指…).
 _DEFINED = re.compile(
-    r"所称([^，,。；]{1,24}?)[，,]?(?:是指|系指|指的是|包括)|^(?:第[^条\s]{1,8}条\s*)?([^，,。；]{1,24}?)[，,]?(?:是指|系指)"
+    r"所称([^，,。；]{1,24}?)[，,]?(?:是指|系指|指的是|包括)|^(?:第[^条\s]{1,8}条\s*)?(?:[（(][一二三四五六七八九十]{1,3}[)）])?([^，,。；]{1,24}?)(?:[，,]?(?:是指|系指)|[，,]包括)"
     # 村庄、集镇总体规划，是…的整体部署 / 义务教育是…的教育: a sentence opening on the term and 是
-    r"|^(?:第[^条\s]{1,8}条\s*)?([^，,。；]{2,16}?)[，,]?是(?![指否])"
+    r"|^(?:第[^条\s]{1,8}条\s*)?(?:[（(][一二三四五六七八九十]{1,3}[)）])?([^，,。；]{2,16}?)[，,]?是(?![指否])"
 )
 # …的居民，为农村集体经济组织成员。 defines who is a member by what they meet: the sentence ends on the
 # term, after the conditions and a comma.
@@ -40,6 +41,10 @@ class Definition(AnswerType):
         # 啥算地质灾害？/ 什么叫特困人员？ asks what the term covers, even when a may-I question follows
         # (…这个算不算？): before yes/no.
         Cue(15, re.compile(r"(?:^|[，。？?！!])[^，。？?]{0,4}什么(?:算|叫)(?:是)?[^，。？?谁哪几多]{2,12}[？?]")),
+        # A term quoted as the documents' own word (条例里说的“渔业水域”就是指养鱼的塘子吗; 算不算“渔业
+        # 船舶”): whether a thing counts is settled by the term's definition, so before yes/no and 哪些.
+        Cue(16, re.compile(r"(?:说的|里的|讲的|管的|提的?|所称的?|算不算|属不属于)“[^”]{1,16}”"),
+            unless=re.compile(r"哪一?年|什么时候|何时")),  # 说的“余村经验”哪一年提出的 asks a date
         # A quoted term that the question asks the meaning of (“农村土地”，到底指哪些地; “防汛预案”，这个预案
         # 到底是个啥; “专项规划”…是干啥用的): before 哪些 (list).
         Cue(35, re.compile(r"“[^”]{1,16}”[^，。？?]{0,8}(?:[，,][^，。？?]{0,8})?(?:指|是什么|算什么|什么意思|什么范围|哪里范围|概念|是个什么|干什么用|是干什么的)")),

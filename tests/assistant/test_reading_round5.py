@@ -134,6 +134,31 @@ def test_enumeration_commas_and_quotes_are_ignored_when_matching_a_term() -> Non
     assert _definition_fit("村庄集镇“总体规划”是什么？", sentence) == COPULA_FIT
 
 
+def test_a_term_then_a_comma_and_its_scope_or_an_item_mark_first_is_a_definition() -> None:
+    facilities = "第十五条 防汛工程设施，包括河道堤防、水闸、泵站、排水管道等工程设施。"
+    assert _definition_fit("条例里说的“防汛工程设施”都指啥？", facilities) == 1.0
+    crops = "（二）主要农作物是指稻、小麦、玉米、棉花、大豆；"
+    assert _definition_fit("条例里老提“主要农作物”，到底指哪几样？", crops) == 1.0
+    # a sentence that only speaks of the facilities defines nothing
+    other = "水行政主管部门应当制定防汛工程设施建设的年度计划，包括资金安排。"
+    assert _definition_fit("条例里说的“防汛工程设施”都指啥？", other) < 1.0
+
+
+@pytest.mark.parametrize(
+    ("question", "definition"),
+    [
+        ("浙江渔业条例里说的“渔业水域”，就是指养鱼的塘子吗？", True),
+        ("给养殖场运饲料的小船，在浙江算不算“渔业船舶”？", True),
+        ("河南条例里的“农村公路”都包括哪些路？村里的路算不算？", True),
+        # a quoted utterance is no term of the documents, and a date asked about a quoted term is no meaning
+        ("村里有人在群里发“明天后山肯定要滑坡”，他能这么随便对外发预报吗？", False),
+        ("湖州说的“余村经验”，最早是哪一年提出来的？", False),
+    ],
+)
+def test_a_term_quoted_as_the_documents_own_word_asks_its_definition(question: str, definition: bool) -> None:
+    assert (classify(question) == "definition") is definition
+
+
 @pytest.mark.parametrize("question", ["“农村土地”包括什么范围？", "“承包地”算个啥概念？"])
 def test_a_quoted_term_with_its_scope_or_concept_asked_is_a_definition(question: str) -> None:
     assert classify(question) == "definition"

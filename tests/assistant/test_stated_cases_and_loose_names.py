@@ -262,6 +262,7 @@ def test_a_subject_coined_from_the_documents_own_words_is_no_missing_subject() -
         "北京这边编村庄规划，规划里必须写明白哪些内容？",  # compiling a plan, not a plan's title
         "在河南，村里多大岁数的人就算是条例里说的老年人了？",  # 条例 named by what it says
         "俺们村的规划咋定？",
+        "县水利局牵头弄抗旱规划，来乡里征求意见，这种规划里主要得写哪些内容？",  # doing, asking views
     ],
 )
 def test_spoken_words_and_verbs_of_compiling_or_being_name_no_document(question: str) -> None:

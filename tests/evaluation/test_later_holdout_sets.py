@@ -15,7 +15,9 @@ farmland to forest, 河南's rule on the rights of the elderly, 重庆's flood a
 on rule-of-law villages), the tenth laws 49–53 (退役军人保障法, the regulations on ancient trees and on
 farmland irrigation, 上海's rule on village committee elections and 广东's on forest ownership disputes),
 the eleventh laws 54–58 (the regulations on drought relief and on farm machinery safety, 山东's rule on
-seeds, 浙江's on fisheries and 河南's on animal husbandry).
+seeds, 浙江's on fisheries and 河南's on animal husbandry), the twelfth laws 59–63 (the regulations on land
+reclamation and on pesticides, 重庆's rule on forest land, 上海's on social assistance and 广东's on animal
+epidemic prevention).
 Every evidence string must occur verbatim in its document, and each set must stay independent of the sets
 before it: no shared law, question or evidence.
 """
@@ -50,6 +52,7 @@ ORDER = [
     "holdout9_qa.jsonl",
     "holdout10_qa.jsonl",
     "holdout11_qa.jsonl",
+    "holdout12_qa.jsonl",
 ]
 
 
@@ -79,6 +82,7 @@ SETS = [
     LaterSet("holdout9_qa.jsonl", "v", slice(43, 48)),
     LaterSet("holdout10_qa.jsonl", "w", slice(48, 53)),
     LaterSet("holdout11_qa.jsonl", "x", slice(53, 58)),
+    LaterSet("holdout12_qa.jsonl", "y", slice(58, 63)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -114,4 +118,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 58
+    assert len(LAW_FILES) == 63
