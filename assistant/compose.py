@@ -159,6 +159,7 @@ def compose(
     # A list read across lines (下列…：(一)…(二)…) is shown on one line; the citation keeps the text.
     parts = [_join_lines(best.text[s:e]).rstrip("，；：,;:") + "[1]"]
     chosen = [best]
+    to_end = e == len(best.text)  # the quote reaches its sentence's (or clause's) end
     second = settles or second_sentence(best, evidence, terms, policy)
     room = budget - len(parts[0])
     if second is not None and room >= policy.min_second:
@@ -167,12 +168,32 @@ def compose(
             # What directly follows (the clause after its ；) is quoted with it: one quote, one citation.
             parts = [_join_lines(best.text[s:] + second.text[:e2]).rstrip("，；：,;:") + "[1]"]
             chosen = [replace(best, end=second.end, text=best.text + second.text)]
+            to_end = e2 == len(second.text)
         else:
             parts.append(second.text[s2:e2].rstrip("，；：,;:") + "[2]")
             chosen.append(second)
+    if len(chosen) == 1 and to_end:
+        chosen[0], parts[0] = _sentence_end(chosen[0], parts[0], evidence, budget - len(parts[0]))
     body = "".join(parts)
     citations = tuple(citation_for(i, ev) for i, ev in enumerate(chosen, start=1))
     return Answer(question, True, lead + body, short, info.qtype, citations, tuple(ranked[: policy.listed]))
+
+
+def _sentence_end(
+    quoted: Evidence, part: str, evidence: Sequence[Evidence], room: int
+) -> tuple[Evidence, str]:
+    """A quote that stops at a ； is read on to its sentence's end while whole clauses fit in ``room``
+    (旱情由…发布；旱灾由…发布；农业灾情由…发布: each clause answers one part of a 分别 question)."""
+    later = {(ev.hit.chunk.chunk_id, ev.start): ev for ev in evidence}
+    while quoted.text.rstrip().endswith(("；", ";")):
+        nxt = later.get((quoted.hit.chunk.chunk_id, quoted.end))
+        if nxt is None or len(nxt.text) > room:
+            break
+        room -= len(nxt.text)
+        mark = quoted.text.rstrip()[-1]  # the ； the quote's text was cut before
+        part = part.removesuffix("[1]") + mark + _join_lines(nxt.text).rstrip("，；：,;:") + "[1]"
+        quoted = replace(quoted, end=nxt.end, text=quoted.text + nxt.text)
+    return quoted, part
 
 
 def _continues(best: Evidence, ev: Evidence) -> bool:

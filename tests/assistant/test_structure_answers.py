@@ -164,3 +164,29 @@ def test_a_clause_after_a_semicolon_answers_with_its_sentence_subject() -> None:
         "村委会有人走了，成员不到三个人，最晚多长时间里要补选？"
     )
     assert answer.found and answer.short_answer == "三个月内"
+
+
+FABU = Doc(
+    "fabu",
+    "某某县抗旱办法",
+    "某某县抗旱办法\n"
+    "第九条 旱情由县防汛抗旱指挥机构统一审核、发布；旱灾由县水行政主管部门会同民政部门审核、发布；"
+    "农业灾情由县农业主管部门发布；气象信息由县气象主管机构发布。\n"
+    "第十条 抗旱经费列入县级财政预算。",
+)
+
+
+def test_a_sentence_split_at_semicolons_is_quoted_to_its_end_as_one_citation() -> None:
+    """Each clause answers one part of a 分别 question: the quote reads on from the best clause to the
+    sentence's end while it fits the answer's room, and its citation is the whole run."""
+    kb = FakeKnowledgeBase([FABU])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(
+        "旱情由哪个部门统一审核发布？旱灾、农业灾情、气象信息又分别由谁发布？"
+    )
+    assert answer.found
+    for key in ("防汛抗旱指挥机构", "水行政主管部门", "农业主管部门", "气象主管机构"):
+        assert key in answer.answer
+    (cite,) = answer.citations
+    assert cite.quote.startswith("第九条 旱情由") and cite.quote.endswith("气象主管机构发布。")
+    assert kb.text(cite.doc_id)[cite.start : cite.end] == cite.quote
+    assert "抗旱经费" not in answer.answer  # the next sentence is another rule
