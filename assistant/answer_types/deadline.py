@@ -10,7 +10,7 @@ from assistant.extract import Span, dates, quantities
 
 # 时侯 is the usual misspelling of 时候; 开始实行 the usual colloquial 施行.
 _DEADLINE = re.compile(
-    r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|几月几[日号]|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪年|[多几]长时间|多少年"
+    r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|几月几[日号]|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪一?年|[多几]长时间|多少年"
 )
 # Words of taking effect name the topic, not what is asked: 裁决生效了，去哪里申请执行 asks where, so
 # they decide only after every question word has had its say (本法施行日期 is still a date).
@@ -27,6 +27,7 @@ _EVENT_TIME = re.compile(
     r"(?<=在)[\u4e00-\u9fff]{2,14}?(?:之时|时|之前|以前|之后|以后)(?=[，,]?[\u4e00-\u9fff])"
 )
 _ASKS_DAY = re.compile(r"几月几[号日]|哪天|哪一天|几号")
+_ASKS_YEAR = re.compile(r"哪一?年")  # 到哪一年全面建成: a year of the calendar (到二〇三五年), not 每年
 # A numeral is read from where its run starts (the lookbehinds), so a long run of digits is tried once.
 _DAY = re.compile(
     r"(?<!\d)\d+[月日号]|(?<![一二三四五六七八九十])[一二三四五六七八九十]+[月日号]"
@@ -106,6 +107,8 @@ class Deadline(AnswerType):
             found += _apart(events, found)
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
         if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
+            return [s for s in found if _CALENDAR.search(s.text)]
+        if _ASKS_YEAR.search(info.text):
             return [s for s in found if _CALENDAR.search(s.text)]
         if _ASKS_DAY.search(info.text):
             # 几月几号 / 哪天 asks a day of the calendar: 每年 or 汛期前 names none

@@ -114,6 +114,15 @@ def test_a_misspelled_or_colloquial_when_question_asks_for_the_day_it_takes_effe
     assert [s.text for s in spans] == ["自2021年6月1日起施行"]  # the calendar day, not a period
 
 
+def test_which_year_asks_a_year_of_the_calendar() -> None:
+    info = analyse("决定里说高水平社会主义市场经济体制要到哪一年全面建成？")
+    assert info.qtype == "deadline"
+    kind = info.answer_type
+    goal = "到二〇三五年，全面建成高水平社会主义市场经济体制。"
+    assert [s.text for s in kind.spans(info, goal)] == ["到二〇三五年"]
+    assert kind.spans(info, "每年对改革进展评估一次，三十日内报告。") == []  # a period or 每年 is no year
+
+
 def test_a_classification_is_answered_best_by_the_sentence_that_states_the_division() -> None:
     info = analyse("山西的县分几类？")
     kind = info.answer_type
