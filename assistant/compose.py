@@ -146,7 +146,9 @@ def compose(
         span = clause_span(best.text, terms)  # 是什么: the matching clause is the short answer
     short = short_answer(info, span)
     # 应当向乡镇提出…。金额较小的，可以委托乡镇审批: the next sentence of the same passage settles it.
-    settles = None if kind.settled(short) else settling_sentence(info, best, evidence, terms)
+    settles = stated_condition(info, best, evidence, terms)
+    if settles is None and not kind.settled(short):
+        settles = settling_sentence(info, best, evidence, terms)
     if settles is not None:
         short = short_answer(info, pick_span(info, settles, terms))
     # A figure, date, body or verdict leads the answer ("5479座。…"); an enumeration is read in its clause.
@@ -199,6 +201,48 @@ def _sentence_end(
 def _continues(best: Evidence, ev: Evidence) -> bool:
     """Whether ``ev`` starts where ``best`` ends, in the same passage (the next clause or sentence)."""
     return ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id and ev.start == best.end
+
+
+# A clause's condition (没有违法所得的， / 拒不改正的， / 情节严重的，): the words up to its 的 and comma.
+_CONDITION = re.compile(r"^([^，,。；;：:]{2,24}?)的[，,]")
+
+
+def stated_condition(
+    info: QuestionInfo, best: Evidence, evidence: Sequence[Evidence], terms: Sequence[str]
+) -> Evidence | None:
+    """For a figure: a later clause of the best sentence (after its ；) whose condition the question states
+    (…处违法所得一倍以上二倍以下的罚款；没有违法所得的，可以并处二万元以下的罚款 asked 也没挣着钱，能罚多少):
+    its figure is the one that applies. The condition counts as stated when the question's words cover
+    at least half of it and it is not already the best clause's own."""
+    if not info.answer_type.asks_figure:
+        return None
+    words = [t for t in terms if len(t) >= 2]
+    later = {(ev.hit.chunk.chunk_id, ev.start): ev for ev in evidence}
+    ev = best
+    for _ in range(3):  # the clauses of one sentence, read on from the best one
+        if not ev.text.rstrip().endswith(("；", ";")):
+            return None
+        nxt = later.get((ev.hit.chunk.chunk_id, ev.end))
+        if nxt is None:
+            return None
+        ev = nxt
+        m = _CONDITION.match(ev.text)
+        if m is None or m.group(1) in best.text:
+            continue
+        cond = m.group(1)
+        said = {i for t in words for k in _finds(cond, t) for i in range(k, k + len(t))}
+        if 2 * len(said) >= len(cond) and pick_span(info, ev, terms) is not None:
+            return ev
+    return None
+
+
+def _finds(text: str, word: str) -> list[int]:
+    """Where ``word`` starts in ``text``, every occurrence."""
+    found, i = [], text.find(word)
+    while i >= 0:
+        found.append(i)
+        i = text.find(word, i + 1)
+    return found
 
 
 def settling_sentence(

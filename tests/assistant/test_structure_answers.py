@@ -190,3 +190,25 @@ def test_a_sentence_split_at_semicolons_is_quoted_to_its_end_as_one_citation() -
     assert cite.quote.startswith("第九条 旱情由") and cite.quote.endswith("气象主管机构发布。")
     assert kb.text(cite.doc_id)[cite.start : cite.end] == cite.quote
     assert "抗旱经费" not in answer.answer  # the next sentence is another rule
+
+
+CAOCHANG = Doc(
+    "caochang",
+    "某某县草场保护办法",
+    "某某县草场保护办法\n"
+    "第二十条 未经批准在草场上采土、采砂的，由县草原主管部门责令停止违法行为，没收违法所得，"
+    "可以并处违法所得一倍以上二倍以下的罚款；没有违法所得的，可以并处二万元以下的罚款。\n"
+    "第二十一条 草场承包期为三十年。",
+)
+
+
+def test_the_figure_of_the_clause_whose_condition_the_question_states_leads() -> None:
+    """没挣着钱 is the lexicon's 没有违法所得: the clause after the ； that states it gives the fine; a
+    question without the condition keeps the first clause's figure."""
+    kb = FakeKnowledgeBase([CAOCHANG])
+    answerer = Answerer(kb, kb, kb.reader(), SETTINGS)
+    stated = answerer.answer("有人没经批准在草场上挖沙，也没挣着钱，能罚多少？")
+    assert stated.found and stated.short_answer == "二万元以下"
+    assert "二万元以下" in stated.citations[0].quote
+    plain = answerer.answer("有人没经批准在草场上挖沙，能罚多少？")
+    assert plain.found and plain.short_answer == "一倍以上二倍以下"
