@@ -37,6 +37,18 @@ def test_unit_and_hints() -> None:
     assert "最低生活保障" in info.search_text and info.text not in info.expansions
 
 
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("浙江的渔民休渔那几个月，政府每月给发多少生活补助？", "钱"),  # 那几个月 says how long, asks nothing
+        ("村里好几户的玉米绝收了，每亩地能领多少补偿款？", "钱"),  # 补偿款 is money; 好几户 asks nothing
+        ("这几年村委会一共有几个人？", "人"),
+    ],
+)
+def test_a_demonstrative_count_asks_no_unit_and_compensation_is_money(question: str, unit: str) -> None:
+    assert analyse(question).unit == unit
+
+
 def test_named_documents_are_found_and_question_words_are_not() -> None:
     assert named_documents("北京条例里乡村振兴是谁负总责？") == ("北京条例",)
     assert named_documents("国务院的社会救助暂行办法是从哪天开始施行的？") == ("社会救助暂行办法",)
