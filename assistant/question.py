@@ -51,7 +51,8 @@ _DOC_SUFFIX = r"(?:暂行办法|实施办法|办法|条例|意见|决定|规定|
 _NAMED_DOC = re.compile(
     r"《([^》]{2,40})》|((?:中华人民共和国)?[\u4e00-\u9fff0-9]{1,20}?"
     + _DOC_SUFFIX
-    + r")(?=[里中上里面的，。？?是从自什哪对有规要说讲提怎关第0-9]|$)"
+    # What may follow a name: where in it (里, 第), what it says or allows (规定, 允不允许, 能不能, 咋说).
+    + r")(?=[里中上里面的，。？?是从自什哪对有规要说讲提怎关第0-9允能可让准管咋该给算]|$)"
     # 一号文件 names one kind of document whatever follows it (2025年一号文件鼓励…).
     + r"|((?:(?:19|20)?\d{2}年(?:的)?)?(?:中央)?一号文件)"
 )

@@ -60,6 +60,9 @@ def test_named_documents_are_found_and_question_words_are_not() -> None:
     assert named_documents("省里那个办法说低保怎么申请？") == ()
     assert named_documents("殡葬那个条例里骨灰怎么处理？") == ("殡葬条例",)
     assert named_documents("国务院那个社会救助办法怎么说？") == ("社会救助办法",)
+    # a name may be followed straight by what it allows or says (允不允许, 能不能, 咋说)
+    assert named_documents("国家的救助办法允不允许他自己选？") == ("救助办法",)
+    assert named_documents("种子条例能不能管到自家留的种？") == ("种子条例",)
 
 
 TITLES = {
