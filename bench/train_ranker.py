@@ -1,6 +1,6 @@
 """Fit the learned evidence models (学习排序与作答判定) and write them to ``assistant/data``.
 
-    python bench/train_ranker.py --indexes DIR --dev-index DIR [--sets dev,holdout,…,holdout10]
+    python bench/train_ranker.py --indexes DIR --dev-index DIR [--sets dev,holdout,…,holdout11,train1,…]
         [--out assistant/data]
 
 Every question of each set is asked with the learned models switched off, and the reader's reading
@@ -21,7 +21,9 @@ gold sentence comes first, reader against ranker, and how many answerable questi
 unanswerable ones refused, reader's coverage rule against the gate at ``answerable_probability``. Every
 set's questions were written independently, so these are the figures to judge the models by.
 
-Holdout indexes are those of ``bench/holdout_report.py`` (built under ``--indexes`` when missing);
+The sets are the development set, every holdout set but the newest, and the training sets
+(``holdout_report.TRAINING``: questions written the same way over fifteen more laws, for fitting only).
+Holdout and training indexes are those of ``bench/holdout_report.py`` (built under ``--indexes`` when missing);
 ``--dev-index`` is an index of ``../shared/corpus``. The validation set and the refusal probe are never
 trained on, nor is the newest holdout set (kept blind: it measures the models on questions written after them).
 """
@@ -39,7 +41,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from calibrate import REPO, SHARED
 from holdout_report import SETS as HOLDOUTS
-from holdout_report import ensure_index
+from holdout_report import TRAINING, ensure_index
 
 from assistant import Assistant, Settings
 from assistant.evidence_rank import FEATURES, GATE_FEATURES, GATE_FILE, RANKER_FILE, features, gate_features
@@ -50,7 +52,7 @@ from evaluation.textnorm import normalize
 # The newest holdout set stays blind (measured, never fitted on) until a newer one is written.
 _WRITTEN = [n for n in HOLDOUTS if n != "probe"]
 BLIND = _WRITTEN[-1]
-DEFAULT_SETS = ("dev", *_WRITTEN[:-1])
+DEFAULT_SETS = ("dev", *_WRITTEN[:-1], *TRAINING)
 RANKER_SETTINGS = {
     "max_iter": 150,
     "learning_rate": 0.05,
@@ -252,7 +254,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--out", type=Path, default=REPO / "assistant" / "data", help="where the two models go")
     args = p.parse_args(argv)
     names = [n.strip() for n in args.sets.split(",") if n.strip()]
-    unknown = [n for n in names if n != "dev" and (n not in HOLDOUTS or n in ("probe", BLIND))]
+    fittable = {**HOLDOUTS, **TRAINING}
+    unknown = [n for n in names if n != "dev" and (n not in fittable or n in ("probe", BLIND))]
     if unknown:
         p.error(f"unknown or untrainable set(s): {', '.join(unknown)}")
     window, cut = DEFAULT_POLICY.rank_window, DEFAULT_POLICY.answerable_probability
@@ -262,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if name == "dev":
             index, gold = args.dev_index, load_gold(SHARED / "datasets" / "dev_qa.jsonl")
         else:
-            spec = HOLDOUTS[name]
+            spec = fittable[name]
             index, gold = (
                 ensure_index(args.indexes, spec),
                 load_gold(REPO / "evaluation" / "data" / spec.gold),

@@ -17,7 +17,8 @@ farmland irrigation, 上海's rule on village committee elections and 广东's o
 the eleventh laws 54–58 (the regulations on drought relief and on farm machinery safety, 山东's rule on
 seeds, 浙江's on fisheries and 河南's on animal husbandry), the twelfth laws 59–63 (the regulations on land
 reclamation and on pesticides, 重庆's rule on forest land, 上海's on social assistance and 广东's on animal
-epidemic prevention).
+epidemic prevention). The three training sets (训练集, evaluation/data/train{1,2,3}_qa.jsonl), written the
+same way for fitting the learned evidence models only, cite laws 64–68, 69–73 and 74–78.
 Every evidence string must occur verbatim in its document, and each set must stay independent of the sets
 before it: no shared law, question or evidence.
 """
@@ -53,6 +54,9 @@ ORDER = [
     "holdout10_qa.jsonl",
     "holdout11_qa.jsonl",
     "holdout12_qa.jsonl",
+    "train1_qa.jsonl",
+    "train2_qa.jsonl",
+    "train3_qa.jsonl",
 ]
 
 
@@ -83,6 +87,9 @@ SETS = [
     LaterSet("holdout10_qa.jsonl", "w", slice(48, 53)),
     LaterSet("holdout11_qa.jsonl", "x", slice(53, 58)),
     LaterSet("holdout12_qa.jsonl", "y", slice(58, 63)),
+    LaterSet("train1_qa.jsonl", "e", slice(63, 68)),
+    LaterSet("train2_qa.jsonl", "f", slice(68, 73)),
+    LaterSet("train3_qa.jsonl", "g", slice(73, 78)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -118,4 +125,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 63
+    assert len(LAW_FILES) == 78
