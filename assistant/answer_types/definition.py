@@ -14,11 +14,11 @@ UNMARKED_FIT = 0.2
 OTHER_TERM_FIT = 0.5
 PART_TERM_FIT = 0.8
 COPULA_FIT = 0.9  # 义务教育是…: a definition by its form less surely than 所称…是指
-_DEFINES = re.compile(r"所称|是指|系指|指的是|的统称|定义为")
+_DEFINES = re.compile(r"所称|所指|是指|系指|指的是|的统称|定义为")
 # The term a sentence defines: 本法所称X，是指 / X是指 / X，是指 / X，包括 (after any article number or
 # item mark: （二）主要农作物是指…).
 _DEFINED = re.compile(
-    r"所称([^，,。；]{1,24}?)[，,]?(?:是指|系指|指的是|包括)|^(?:第[^条\s]{1,8}条\s*)?(?:[（(][一二三四五六七八九十]{1,3}[)）])?([^，,。；]{1,24}?)(?:[，,]?(?:是指|系指)|[，,]包括)"
+    r"所[称指]的?([^，,。；]{1,24}?)[，,]?(?:是指|系指|指的是|包括)|^(?:第[^条\s]{1,8}条\s*)?(?:[（(][一二三四五六七八九十]{1,3}[)）])?([^，,。；]{1,24}?)(?:[，,]?(?:是指|系指)|[，,]包括)"
     # 村庄、集镇总体规划，是…的整体部署 / 义务教育是…的教育: a sentence opening on the term and 是
     r"|^(?:第[^条\s]{1,8}条\s*)?(?:[（(][一二三四五六七八九十]{1,3}[)）])?([^，,。；]{2,16}?)[，,]?是(?![指否])"
 )
@@ -50,6 +50,8 @@ class Definition(AnswerType):
         Cue(35, re.compile(r"“[^”]{1,16}”[^，。？?]{0,8}(?:[，,][^，。？?]{0,8})?(?:指|是什么|算什么|什么意思|什么范围|哪里范围|概念|是个什么|干什么用|是干什么的)")),
     )  # fmt: skip
     clause_fallback = True
+    # 本条例所指的共同生活的家庭成员包括：（一）配偶；（二）… : what the term covers is its items.
+    gathers_items = True
 
     def search_hint(self, info: QuestionInfo) -> str:
         """A question on what a term means (“农村土地”指哪些 / 什么意思 / 怎么界定) also looks for the
@@ -63,7 +65,9 @@ class Definition(AnswerType):
         m = _DEFINED.search(sentence)
         if m:
             # 第二条 本法所称X，是指: the sentence-start form reads 本法所称 into the term; it is not part of it
-            term = _TERM_MARKS.sub("", re.sub(r"^.*所称", "", m.group(1) or m.group(2) or m.group(3) or ""))
+            term = _TERM_MARKS.sub(
+                "", re.sub(r"^.*所[称指]的?", "", m.group(1) or m.group(2) or m.group(3) or "")
+            )
             asked = [_TERM_MARKS.sub("", a) for a in _QUOTED.findall(info.text)]
             question = info.without_named_docs(info.text)  # 工资 of 工资支付条例 is no term asked about
             # 村委会 asked, 村民委员会 defined: the lexicon's formal form is the asked term too

@@ -212,3 +212,28 @@ def test_the_figure_of_the_clause_whose_condition_the_question_states_leads() ->
     assert "二万元以下" in stated.citations[0].quote
     plain = answerer.answer("有人没经批准在草场上挖沙，能罚多少？")
     assert plain.found and plain.short_answer == "一倍以上二倍以下"
+
+
+JIATING = Doc(
+    "jiating",
+    "某某市最低生活保障条例",
+    "某某市最低生活保障条例\n"
+    "第五条 本条例所指的共同生活的家庭成员包括：（一）配偶；（二）未成年子女；"
+    "（三）其他长期共同生活的人员。\n"
+    "第六条 最低生活保障标准由市人民政府确定。",
+)
+
+
+def test_a_definition_by_its_items_is_answered_with_the_items() -> None:
+    """“共同生活的家庭成员”具体包括哪些人 asks what the term covers: the lead-in (所指的…包括：) defines it by
+    its numbered items, so the items are the answer, not the lead-in's clause."""
+    kb = FakeKnowledgeBase([JIATING])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(
+        "条例里说的“共同生活的家庭成员”，具体包括哪些人？"
+    )
+    assert answer.question_type == "definition"
+    assert answer.found and answer.short_answer is not None
+    for item in ("配偶", "未成年子女", "其他长期共同生活的人员"):
+        assert item in answer.short_answer
+    for c in answer.citations:
+        assert kb.text(c.doc_id)[c.start : c.end] == c.quote
