@@ -8,8 +8,9 @@ in a cited quote.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from itertools import islice
 
 from assistant.answer_types import QuestionInfo
 from assistant.answer_types.definition import MEMBERSHIP
@@ -186,16 +187,26 @@ def _sentence_end(
 ) -> tuple[Evidence, str]:
     """A quote that stops at a ； is read on to its sentence's end while whole clauses fit in ``room``
     (旱情由…发布；旱灾由…发布；农业灾情由…发布: each clause answers one part of a 分别 question)."""
-    later = {(ev.hit.chunk.chunk_id, ev.start): ev for ev in evidence}
-    while quoted.text.rstrip().endswith(("；", ";")):
-        nxt = later.get((quoted.hit.chunk.chunk_id, quoted.end))
-        if nxt is None or len(nxt.text) > room:
+    for nxt in _clauses_after(quoted, evidence):
+        if len(nxt.text) > room:
             break
         room -= len(nxt.text)
         mark = quoted.text.rstrip()[-1]  # the ； the quote's text was cut before
         part = part.removesuffix("[1]") + mark + _join_lines(nxt.text).rstrip("，；：,;:") + "[1]"
         quoted = replace(quoted, end=nxt.end, text=quoted.text + nxt.text)
     return quoted, part
+
+
+def _clauses_after(ev: Evidence, evidence: Sequence[Evidence]) -> Iterator[Evidence]:
+    """The clauses of ``ev``'s sentence after it, in order, among the sentences read: each starts where
+    the one before it ends with a ； (a sentence's clauses are read as units of their own)."""
+    later = {(x.hit.chunk.chunk_id, x.start): x for x in evidence}
+    while ev.text.rstrip().endswith(("；", ";")):
+        nxt = later.get((ev.hit.chunk.chunk_id, ev.end))
+        if nxt is None:
+            return
+        yield nxt
+        ev = nxt
 
 
 def _continues(best: Evidence, ev: Evidence) -> bool:
@@ -217,15 +228,7 @@ def stated_condition(
     if not info.answer_type.asks_figure:
         return None
     words = [t for t in terms if len(t) >= 2]
-    later = {(ev.hit.chunk.chunk_id, ev.start): ev for ev in evidence}
-    ev = best
-    for _ in range(3):  # the clauses of one sentence, read on from the best one
-        if not ev.text.rstrip().endswith(("；", ";")):
-            return None
-        nxt = later.get((ev.hit.chunk.chunk_id, ev.end))
-        if nxt is None:
-            return None
-        ev = nxt
+    for ev in islice(_clauses_after(best, evidence), 3):  # the next clauses of the best one's sentence
         m = _CONDITION.match(ev.text)
         if m is None or m.group(1) in best.text:
             continue
