@@ -56,13 +56,14 @@ def _named(*sets: HoldoutSet) -> dict[str, HoldoutSet]:
 
 
 # Holdout n (up to the twelfth) was written over the corpus and the first 3 + 5n laws, five more each time;
-# a later one follows the training sets' laws 64–78.
+# the thirteenth follows the training sets' laws 64–78 with laws 79–83.
 SETS = _named(
     HoldoutSet("holdout", "holdout_qa.jsonl", 8, "holdout-index"),
     *(
         HoldoutSet(f"holdout{n}", f"holdout{n}_qa.jsonl", 3 + 5 * n, f"holdout{n}-index")
         for n in range(2, 13)
     ),
+    HoldoutSet("holdout13", "holdout13_qa.jsonl", 83, "holdout13-index"),
     HoldoutSet("probe", "refusal_probe_qa.jsonl", 18, "holdout3-index"),
 )
 # Question sets written the same way over laws 64–78, for fitting the learned models only: never

@@ -1,4 +1,4 @@
-"""The third to eleventh holdout sets (第三至第十一留出集, evaluation/data/holdout{3,…,11}_qa.jsonl):
+"""The third to thirteenth holdout sets (第三至第十三留出集, evaluation/data/holdout{3,…,13}_qa.jsonl):
 fresh colloquial questions, each written before any change it measures.
 
 Each cites ../shared/corpus and five laws no other holdout set uses, the next five of holdout_laws.txt:
@@ -18,7 +18,10 @@ the eleventh laws 54–58 (the regulations on drought relief and on farm machine
 seeds, 浙江's on fisheries and 河南's on animal husbandry), the twelfth laws 59–63 (the regulations on land
 reclamation and on pesticides, 重庆's rule on forest land, 上海's on social assistance and 广东's on animal
 epidemic prevention). The three training sets (训练集, evaluation/data/train{1,2,3}_qa.jsonl), written the
-same way for fitting the learned evidence models only, cite laws 64–68, 69–73 and 74–78.
+same way for fitting the learned evidence models only, cite laws 64–68, 69–73 and 74–78. The thirteenth
+holdout, written after them, cites laws 79–83 (the regulations on resettling veterans, on grassland fire
+prevention, on public-health emergencies and on resettlement for large water projects, and 山东's rule on
+township governments).
 Every evidence string must occur verbatim in its document, and each set must stay independent of the sets
 before it: no shared law, question or evidence.
 """
@@ -57,6 +60,7 @@ ORDER = [
     "train1_qa.jsonl",
     "train2_qa.jsonl",
     "train3_qa.jsonl",
+    "holdout13_qa.jsonl",
 ]
 
 
@@ -90,6 +94,7 @@ SETS = [
     LaterSet("train1_qa.jsonl", "e", slice(63, 68)),
     LaterSet("train2_qa.jsonl", "f", slice(68, 73)),
     LaterSet("train3_qa.jsonl", "g", slice(73, 78)),
+    LaterSet("holdout13_qa.jsonl", "z", slice(78, 83)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -125,4 +130,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 78
+    assert len(LAW_FILES) == 83
