@@ -22,6 +22,7 @@ from assistant.constraints import (
     Unmet,
     admissible_docs,
     document_gap,
+    prefer_asked_region,
     region_gap,
     subject_gap,
     subjects,
@@ -158,6 +159,7 @@ class Answerer:
             if gap is not None:
                 return self._unmet(question, info, ranked, gap)
             return self._refusal(question, info, ranked)
+        evidence = prefer_asked_region(info, docs, evidence, self.policy.asked_region_window)
         lead = evidence[0]
         gap = unqualified(asked, lead.text, lead.hit.chunk.text) or unstated_year(
             info, docs, lead.hit.chunk.text, self.today()

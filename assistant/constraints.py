@@ -48,13 +48,30 @@ _PINNED_YEAR = re.compile(
 # Words that name who or what a rule is about (主体): a role, a body, a household, a fund.
 _SUBJECT_END = re.compile(r"(?:会|员|手|户|职工|农民工|主|者|队|家庭|津贴|补贴|补助|企业|机构|基金|司机)$")
 _EVERYDAY_ENDS = ("户", "主", "家")
+_SUBJECT_CHARS = 3
 # Modifiers that pick no kind of subject (普通农户 is any 农户) and heads that only say "people of that
-# kind" (独生子女家庭: the documents may say 独生子女父母): with such a head the modifier is what the
-# evidence must speak of.
+# kind" (独生子女家庭: the documents may say 独生子女父母; 合作社社员: 合作社成员; 林地所有者: 林地所有权单位):
+# with such a head the modifier is what the evidence must speak of.
 _GENERIC_MODIFIERS = frozenset(
     {"普通", "一般", "个别", "有的", "某些", "其他", "其它", "所有", "全体", "广大"}
 )
-_PEOPLE_HEADS = frozenset({"家庭", "人员", "人家", "群众", "居民", "农户", "家里"})
+_PEOPLE_HEADS = frozenset(
+    {
+        "家庭",
+        "人员",
+        "人家",
+        "群众",
+        "居民",
+        "农户",
+        "家里",
+        "成员",
+        "社员",
+        "村民",
+        "农民",
+        "所有者",
+        "所有人",
+    }
+)
 # A body (机构) is named by what it does and a generic word for a body: 村务监督委员会 where the
 # documents write 村务监督机构 is the same body.
 _BODY_HEADS = ("委员会", "机构", "组织", "小组")
@@ -203,6 +220,27 @@ def admissible_docs(
     return allowed if restricted else None
 
 
+def prefer_asked_region(
+    info: QuestionInfo, docs: Sequence[DocRecord], evidence: list[Evidence], window: int
+) -> list[Evidence]:
+    """A lead from a national document gives way to the best of the next ``window`` sentences from a
+    document of the region the question names, when that one fits the asked type as well: the
+    province's own rule is the one a cadre there applies (重庆这边…争议林木能不能砍 → 重庆市林地保护管理条例,
+    not 森林法). Of the opened question sets' 278 answerable questions naming a province, 277 are
+    answered by that province's document."""
+    if not info.regions or len(evidence) < 2:
+        return evidence
+    regions = {d.doc_id: doc_region(d) for d in docs}
+    lead = evidence[0]
+    if regions.get(lead.hit.chunk.doc_id, ""):
+        return evidence
+    places = _asked_places(info)
+    for ev in evidence[1 : window + 1]:
+        if regions.get(ev.hit.chunk.doc_id, "") in places and ev.fit >= lead.fit:
+            return [ev, *(e for e in evidence if e is not ev)]
+    return evidence
+
+
 def region_gap(
     info: QuestionInfo, docs: Sequence[DocRecord], unrestricted: Sequence[Evidence],
     policy: AnswerPolicy = DEFAULT_POLICY,
@@ -277,7 +315,11 @@ def subjects(
         # A verb or adverb (下手, 顺手, 经手 even when tagged a noun) says what is done or how, never who.
         if foreign(w) and _SUBJECT_END.search(w) and not w.endswith(_EVERYDAY_ENDS) and w not in not_who:
             joined = i and foreign(seq[i - 1]) and seq[i - 1] + w in text
-            return Subjects(seq[i - 1] + w if joined else w, w)  # 外卖 + 骑手
+            named = seq[i - 1] + w if joined else w  # 外卖 + 骑手
+            # A two-character role word (司机, 人手, 队员) is how cadres speak of a kind the documents
+            # name formally (承运人, 工作人员); a kind they never speak of takes more (外卖骑手, 董事会).
+            # Such a question's subject is in everyday words: nothing is checked of it.
+            return Subjects(named, w) if len(named) >= _SUBJECT_CHARS else Subjects()
         if (
             i
             and plain(w)

@@ -144,6 +144,10 @@ class AnswerPolicy:
     specific_window: int = 10
     specific_margin: float = 0.9
     specific_gain: float = 0.1
+    # A question naming a region: a national document's lead gives way to one of the next
+    # asked_region_window sentences from that region's document fitting the type as well
+    # (assistant.constraints.prefer_asked_region).
+    asked_region_window: int = 2
     # A broad body (县级以上人民政府, 有关部门) as the answer counts this much against its sentence there.
     broad_body_penalty: float = 0.15
 

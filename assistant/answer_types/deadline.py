@@ -21,6 +21,8 @@ _TAKES_EFFECT = re.compile(r"施行|生效|开始实行|起实行|实施(?:的|�
 _ASKS_PERIOD = re.compile(r"多久|多长|几[天日周年]|几个月|多少[天日年]|期限|[以之]?[内前后]")
 # A digit run is read once (lookbehind) and 年…月 stops at the next 年, so a search stays linear.
 _CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四五六七八九]{4}年")
+# A year of the calendar (2025年, 二〇三五年), not a length of years (2年以上).
+_YEAR_NAMED = re.compile(r"(?<!\d)\d{4}年|[〇零一二三四五六七八九]{4}年")
 # 什么时候 asks when: a date, or the event something is tied to (在合同生效时, 在验收合格后).
 _ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天")
 _EVENT_TIME = re.compile(
@@ -34,7 +36,7 @@ _DAY = re.compile(
     r"|初[一二三四五六七八九十]|星期|月底|月末|年底|年末|秋分|春分"
 )
 # 多少年 / 几个月 counts a period in its unit; a figure of years or months answers it.
-_COUNTS_UNITS = re.compile(r"(?:多少|几)个?(?:年|月|天|日|周)")
+_COUNTS_UNITS = re.compile(r"(?:多少|几)个?(?:年|月|天|日|周)|多久|多长时间")
 _DURATION = re.compile(r"(?:年|个月|天|日|周)(?:以上|以下|以内|左右)?$")
 # 提前多久, 多少天前 ask how early something is done (期满前3个月, 提前三个月), not a time allowed after it
 # (受理之日起15日内).
@@ -116,7 +118,7 @@ class Deadline(AnswerType):
         if _COUNTS_UNITS.search(info.text):
             # 禁渔要坚持多少年 counts years: 长江十年禁渔 states them though no 内/前/后 follows.
             counts = [
-                q for q in quantities(sentence) if _DURATION.search(q.text) and not _CALENDAR.search(q.text)
+                q for q in quantities(sentence) if _DURATION.search(q.text) and not _YEAR_NAMED.search(q.text)
             ]
             found += _apart(counts, found)
         return found

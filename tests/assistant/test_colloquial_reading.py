@@ -10,10 +10,11 @@ from __future__ import annotations
 import pytest
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
+from assistant.answer_types.deadline import DEADLINE
 from assistant.answer_types.registry import written_form
 from assistant.answerer import Answerer
 from assistant.constraints import subjects
-from assistant.extract import dates, lead_in_items
+from assistant.extract import bodies, dates, lead_in_items
 from assistant.question import analyse, classify
 
 
@@ -85,6 +86,37 @@ def test_items_a_lead_in_announces_fit_a_list_question_better_than_a_run_inside_
 )
 def test_how_often_and_how_early_are_periods(sentence: str, period: str) -> None:
     assert period in [s.text for s in dates(sentence)]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "period"),
+    [
+        ("打药的记录要留多长时间？", "农药使用记录应当保存2年以上。", "2年以上"),
+        (
+            "征了的林地交到手以后多久不动工就算荒芜？",
+            "从正式交付之日起，六个月未破土动工的，视为荒芜土地。",
+            "六个月",
+        ),
+    ],
+)
+def test_how_long_is_answered_by_a_length_stated_alone(question: str, sentence: str, period: str) -> None:
+    """多长时间 / 多久 ask a length, as 多少年 does: a length with no 内 or 之日起 after it answers them."""
+    info = analyse(question)
+    assert info.qtype == "deadline"
+    spans = DEADLINE.spans(info, sentence)
+    assert period in [s.text for s in spans] and DEADLINE.fit(info, sentence, spans) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "body"),
+    [
+        ("集体林地的权属争议，由乡（民族乡、镇）人民政府调处；", "乡（民族乡、镇）人民政府"),
+        ("报区县（自治县、市）人民政府处理", "区县（自治县、市）人民政府"),
+        ("由县（市、区）民政部门审批", "县（市、区）民政部门"),
+    ],
+)
+def test_a_level_with_its_kinds_in_brackets_is_part_of_the_body(sentence: str, body: str) -> None:
+    assert [b.text for b in bodies(sentence)] == [body]
 
 
 LAWS = Doc(

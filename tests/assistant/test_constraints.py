@@ -8,8 +8,9 @@ from dataclasses import replace
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
 from assistant.answerer import Answerer
-from assistant.constraints import pinned_years
+from assistant.constraints import pinned_years, subjects, unqualified
 from assistant.policy import AnswerPolicy
+from assistant.question import analyse
 from assistant.types import Answer
 
 YIHAO_2023 = Doc(
@@ -58,7 +59,7 @@ LAW = Doc(
 
 KB = FakeKnowledgeBase([YIHAO_2023, YIHAO_2025, GUANGDONG, BEIJING, LAW])
 ANSWERER = Answerer(KB, KB, KB.reader(), SETTINGS)
-# The subject check is off by default (assistant/policy.py says why); its own tests switch it on.
+# The subject check is on by default (assistant/policy.py says why); its tests say so explicitly.
 CHECKED = Answerer(KB, KB, KB.reader(), SETTINGS, policy=replace(AnswerPolicy(), check_subject=True))
 UNCHECKED = Answerer(KB, KB, KB.reader(), SETTINGS, policy=replace(AnswerPolicy(), check_subject=False))
 
@@ -185,3 +186,59 @@ def test_a_verb_before_a_subject_word_does_not_qualify_it() -> None:
     assert not answer.found and "外卖骑手" in answer.answer  # a never-used role still does
     answer = checked.answer("养殖大户返贫怎么排查？")
     assert answer.found  # 大户, 散户, 债主: everyday words for households and owners are no missing subject
+
+
+FOREST_LAW = Doc(
+    "senlin",
+    "中华人民共和国森林法",
+    "中华人民共和国森林法\n第二十二条 在林木、林地权属争议解决前，当事人任何一方不得砍伐有争议的林木或者改变林地现状。",
+    issuer="全国人民代表大会常务委员会",
+    date="2019-12-28",
+)
+CHONGQING_FOREST = Doc(
+    "cq",
+    "重庆市林地保护管理条例",
+    "重庆市林地保护管理条例\n第十五条 在林地争议解决之前，任何一方不得采伐有争议的林木，破坏有争议的林地及附着物。",
+    issuer="重庆市人民代表大会常务委员会",
+    date="2018-07-26",
+)
+
+
+def test_a_region_asked_is_answered_from_its_own_rule_before_a_national_one() -> None:
+    """The national law's words match 砍 better, but 重庆这边 asks the rule 重庆 applies; unasked, the
+    national law leads; with the preference off (window 0), the national law leads either way."""
+    kb = FakeKnowledgeBase([FOREST_LAW, CHONGQING_FOREST])
+    answerer = Answerer(kb, kb, kb.reader(), SETTINGS)
+    off = Answerer(kb, kb, kb.reader(), SETTINGS, policy=replace(AnswerPolicy(), asked_region_window=0))
+    asked = "重庆这边林木权属争议还没解决，能砍有争议的林木吗？"
+    answer = answerer.answer(asked)
+    assert answer.found and answer.short_answer == "不能" and _cited(answer) == ["cq"]
+    assert _cited(off.answer(asked)) == ["senlin"]
+    assert _cited(answerer.answer("林木权属争议还没解决，能砍有争议的林木吗？")) == ["senlin"]
+
+
+def test_a_two_character_role_word_is_everyday_speech_not_a_missing_subject() -> None:
+    """司机 (the documents say 承运人), 人手, or 羊会 cut from 羊会咋处理: never refused as a subject the
+    documents lack, though no document writes them; 外卖骑手 still is."""
+    tok = KB.tokenizer
+
+    def never_seen(word: str) -> float:
+        return 0.0
+
+    def asked(question: str) -> str:
+        return subjects(analyse(question), tok.words, never_seen, lambda w: False, tok.tagged).absent
+
+    assert asked("在广东拉生猪的货车，司机能不能顺手卖了？") == ""
+    assert asked("这车羊会咋处理？") == ""
+    assert asked("外卖骑手返贫怎么排查？") == "外卖骑手"
+
+
+def test_a_member_or_owner_is_spoken_of_by_its_kind() -> None:
+    """合作社社员 asked, a clause about 合作社成员 found: the same people, not a subject the evidence misses."""
+    tok = KB.tokenizer
+    found = subjects(analyse("合作社社员能不能查账？"), tok.words, lambda w: 3.0, lambda w: False, tok.tagged)
+    assert ("合作社", "社员", "合作社社员") in found.qualified
+    clause = "农民专业合作社成员有权查阅本社的财务会计报告。"
+    assert unqualified(found, clause, clause) is None
+    other = "物业服务企业应当公开收费标准。"
+    assert unqualified(found, other, other) is not None
