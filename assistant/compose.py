@@ -177,6 +177,8 @@ def compose(
             chosen.append(second)
     if len(chosen) == 1 and to_end:
         chosen[0], parts[0] = _sentence_end(chosen[0], parts[0], evidence, budget - len(parts[0]))
+    if len(chosen) == 1 and s == 0:
+        chosen[0], parts[0] = _sentence_start(chosen[0], parts[0], evidence, budget - len(parts[0]))
     body = "".join(parts)
     citations = tuple(citation_for(i, ev) for i, ev in enumerate(chosen, start=1))
     return Answer(question, True, lead + body, short, info.qtype, citations, tuple(ranked[: policy.listed]))
@@ -195,6 +197,21 @@ def _sentence_end(
         part = part.removesuffix("[1]") + mark + _join_lines(nxt.text).rstrip("，；：,;:") + "[1]"
         quoted = replace(quoted, end=nxt.end, text=quoted.text + nxt.text)
     return quoted, part
+
+
+def _sentence_start(
+    quoted: Evidence, part: str, evidence: Sequence[Evidence], room: int
+) -> tuple[Evidence, str]:
+    """A quote that starts after a ； is read back to its sentence's start while whole clauses fit in
+    ``room``: a later clause leans on the one before it (…由乡（民族乡、镇）人民政府调处；协调不成的，报…处理)."""
+    earlier = {(x.hit.chunk.chunk_id, x.end): x for x in evidence}
+    while True:
+        prev = earlier.get((quoted.hit.chunk.chunk_id, quoted.start))
+        if prev is None or not prev.text.rstrip().endswith(("；", ";")) or len(prev.text) > room:
+            return quoted, part
+        room -= len(prev.text)
+        part = _join_lines(prev.text) + part
+        quoted = replace(quoted, start=prev.start, text=prev.text + quoted.text)
 
 
 def _clauses_after(ev: Evidence, evidence: Sequence[Evidence]) -> Iterator[Evidence]:

@@ -46,6 +46,10 @@ UNIT_FORMS: dict[str, tuple[str, ...]] = {
     "回": ("次", "回"),
     "平方米": ("平方米", "平方公里", "亩", "公顷", "㎡"),  # an area asked (多少平, 宅基地多大)
     "米": ("米", "公里", "千米", "厘米"),  # a length asked (两边多宽, 离河多远)
+    "公斤": ("公斤", "千克"),  # weights and class hours asked (添加多少毫克, 培训多少学时)
+    "千克": ("千克", "公斤"),
+    "学时": ("学时", "课时"),
+    "课时": ("课时", "学时"),
     "号码": ("",),  # a telephone number: every run of digits Number.spans finds states one
     "尺寸": ("米", "厘米", "毫米", "平方米", "㎡"),  # a size asked (公开栏得做多大): lengths or an area
     "比例": ("%", "％", "分之", "成"),  # a share asked (百分之多少, 占多少比例): 5%, 三分之一, 两成

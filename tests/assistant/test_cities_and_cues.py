@@ -146,6 +146,23 @@ def test_a_sum_in_万_asked_by_a_verb_of_paying_wants_money(question: str, unit:
     assert analyse(question).unit == unit
 
 
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("猪饲料里铜、锌最多能添加多少毫克？", "毫克"),
+        ("新当选的村委会成员参加培训，每次不能少于多少学时？", "学时"),
+        ("一头猪一天最多喂多少公斤料？", "公斤"),
+    ],
+)
+def test_a_weight_or_class_hours_asked_wants_that_unit(question: str, unit: str) -> None:
+    """A figure in years does not answer 多少毫克: the sentence holding only 6年 is on topic, no answer."""
+    info = analyse(question)
+    assert info.unit == unit and info.qtype == "number"
+    sentence = "自核发证书之日起6年内，不得使用前款规定的数据。"
+    spans = info.answer_type.spans(info, sentence)
+    assert info.answer_type.fit(info, sentence, spans) < 1.0
+
+
 def test_which_parts_is_a_list_not_a_sum_in_块() -> None:
     info = analyse("河南扶贫的钱都是从哪几块来的？")
     assert info.answer_type.name == "list" and info.unit is None

@@ -237,3 +237,26 @@ def test_a_definition_by_its_items_is_answered_with_the_items() -> None:
         assert item in answer.short_answer
     for c in answer.citations:
         assert kb.text(c.doc_id)[c.start : c.end] == c.quote
+
+
+LINDI = Doc(
+    "lindi",
+    "某某县林地保护办法",
+    "某某县林地保护办法\n"
+    "第十四条 集体林地的权属争议，由乡（民族乡、镇）人民政府调处；协调不成的，报县人民政府处理。\n"
+    "第十五条 林地保护经费列入县级财政预算。",
+)
+
+
+def test_a_later_clause_is_quoted_with_the_clause_it_leans_on() -> None:
+    """协调不成的，报县人民政府处理 answers 谈不拢找谁, but it leans on the clause before its ；: the quote
+    reads back to the sentence's start as one citation, so the first body asked of is there too."""
+    kb = FakeKnowledgeBase([LINDI])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(
+        "两个村为集体林地的权属吵起来了，协调不成的报谁处理？"
+    )
+    assert answer.found and "乡（民族乡、镇）人民政府调处" in answer.answer
+    (cite,) = answer.citations
+    assert cite.quote.startswith("第十四条 集体林地") and cite.quote.endswith("报县人民政府处理。")
+    assert kb.text(cite.doc_id)[cite.start : cite.end] == cite.quote
+    assert "经费" not in answer.answer
