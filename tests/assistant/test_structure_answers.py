@@ -260,3 +260,24 @@ def test_a_later_clause_is_quoted_with_the_clause_it_leans_on() -> None:
     assert cite.quote.startswith("第十四条 集体林地") and cite.quote.endswith("报县人民政府处理。")
     assert kb.text(cite.doc_id)[cite.start : cite.end] == cite.quote
     assert "经费" not in answer.answer
+
+
+FUXU = Doc(
+    "fuxu",
+    "某某抚恤办法",
+    "某某抚恤办法\n"
+    "第十条 军人死亡，由收到《军人病故通知书》的县级人民政府退役军人工作主管部门按照以下标准发给其遗属一次性抚恤金："
+    "烈士和因公牺牲的，为上一年度全国城镇居民人均可支配收入的20倍加本人40个月的基本工资；"
+    "病故的，为上一年度全国城镇居民人均可支配收入的2倍加本人40个月的基本工资。\n"
+    "第十一条 抚恤金由县级人民政府发放。",
+)
+
+
+def test_a_stated_condition_named_elsewhere_in_the_best_clause_still_applies() -> None:
+    """病故 is in the best clause only inside 《军人病故通知书》: the clause 病故的，… is still the one the
+    question states, and its figure leads."""
+    kb = FakeKnowledgeBase([FUXU])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(
+        "当兵的在部队得病走了，属于病故，家里一次性抚恤金是人均可支配收入的几倍？"
+    )
+    assert answer.found and answer.short_answer == "2倍"
