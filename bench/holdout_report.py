@@ -1,12 +1,12 @@
 """Holdout sets side by side (留出集对照): every holdout set and the refusal probe, answered and scored.
 
-    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7,holdout8,holdout9,holdout10,holdout11,holdout12,probe]
+    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7,holdout8,holdout9,holdout10,holdout11,holdout12,holdout13,probe]
         [--out DIR]
 
 Each holdout set was written over ``../shared/corpus`` and the laws of ``evaluation/data/holdout_laws.txt``
 known when it was written: the first holds 8 laws, the second 13, the third 18, the fourth 23, the
-fifth 28, the sixth 33, the seventh 38, the eighth 43, the ninth 48, the tenth 53, the eleventh 58 and the twelfth 63 (the refusal
-probe uses the third's). ``DIR/<set>-index`` is that knowledge base; when it is missing it is built once (the laws
+fifth 28, the sixth 33, the seventh 38, the eighth 43, the ninth 48, the tenth 53, the eleventh 58, the
+twelfth 63 and the thirteenth 83 (after the training sets' 64–78; the refusal probe uses the third's). ``DIR/<set>-index`` is that knowledge base; when it is missing it is built once (the laws
 extracted from ``../shared/scale`` into ``DIR/<set>-docs``, then ``policy-assistant ingest ../shared/corpus DIR/<set>-docs --wait``, a few
 minutes each). Indexes are copied before they are asked, so a built one is never written again. Questions are asked in-process exactly as ``ask --batch``
 does (bench/calibrate.py), answers written to ``<out>/answers-<set>.jsonl`` for ``policy-assistant eval
