@@ -18,19 +18,11 @@ WRONG_UNIT_FIT = 0.2
 _MONEY = frozenset({"钱", "元", "块"})
 _PENALTY = re.compile(r"罚|没收")
 _SHARE = re.compile(r"分之|%|百分之")
-_CLAUSE_END = "，。；：,;:"
 _PHONE = re.compile(r"(?<![\d.])\d{3,}(?:[-－]\d{3,})*(?![\d.%年月日元])")
 # A calendar year (2035年, 二〇三五年) is a figure only when a year is asked (哪一年, 几几年).
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d{2}年|[〇零一二][〇零一二三四五六七八九]{3}年")
 _ASKS_YEAR = re.compile(r"哪(?:一)?年|几几年|什么年份|哪个年份")
 _LONE_ONE = re.compile(r"^一[^\d〇零一二两三四五六七八九十百千万亿%分]?$")
-
-
-def _clause_of(sentence: str, span: Span) -> str:
-    """The clause of ``sentence`` that holds ``span`` (between the punctuation around it)."""
-    start = max(sentence.rfind(c, 0, span.start) for c in _CLAUSE_END) + 1
-    ends = [i for i in (sentence.find(c, span.end) for c in _CLAUSE_END) if i >= 0]
-    return sentence[start : min(ends, default=len(sentence))]
 
 
 class Number(AnswerType):
@@ -59,8 +51,9 @@ class Number(AnswerType):
         if info.unit_forms:
             fitting = [s for s in spans if self.states_unit(info, s)]
             if info.unit in _MONEY and not _PENALTY.search(info.text):
-                # 补贴给多少钱 is not answered by a fine: …处1000元以下罚款 states what one pays.
-                fitting = [s for s in fitting if not _PENALTY.search(_clause_of(sentence, s))]
+                # 补贴给多少钱 is not answered by a fine: …处1000元以下罚款 states what one pays, and the
+                # other sums of a penalty sentence (货值金额不足1万元的) are the cases it is graded by.
+                fitting = [s for s in fitting if not _PENALTY.search(sentence)]
             return 1.0 if fitting else WRONG_UNIT_FIT
         # 独身一人, 一个村: a lone 一 before a measure word is usually an article, not the figure asked.
         return 1.0 if any(not _LONE_ONE.match(s.text) for s in spans) else WRONG_UNIT_FIT

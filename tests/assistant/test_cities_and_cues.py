@@ -192,3 +192,13 @@ def test_the_party_a_clause_says_does_what_谁_asks_is_an_answer() -> None:
     # A verb phrase before the deed names no one: 健全市负总责 is no party 健全市.
     info = analyse("北京条例里乡村振兴是谁负总责？")
     assert PROCEDURE.spans(info, "健全市负总责、区和乡镇抓落实的工作机制。") == []
+
+
+def test_no_sum_of_a_penalty_sentence_answers_a_fee() -> None:
+    """交多少钱手续费 is not answered by a fine, nor by the sum a fine is graded by (货值金额不足1万元的)."""
+    info = analyse("办一个农药经营许可证，要交多少钱手续费？")
+    kind = info.answer_type
+    fine = "违法经营的农药货值金额不足1万元的，并处5000元以上5万元以下罚款。"
+    fee = "申请人应当缴纳手续费200元。"
+    assert kind.fit(info, fine, kind.spans(info, fine)) < 1.0
+    assert kind.fit(info, fee, kind.spans(info, fee)) == 1.0

@@ -281,3 +281,28 @@ def test_a_stated_condition_named_elsewhere_in_the_best_clause_still_applies() -
         "当兵的在部队得病走了，属于病故，家里一次性抚恤金是人均可支配收入的几倍？"
     )
     assert answer.found and answer.short_answer == "2倍"
+
+
+LINSHI = Doc(
+    "linshi",
+    "某某省临时救助办法",
+    "某某省临时救助办法\n第九条 临时救助标准如下：\n"
+    "（一）家庭财产遭受重大损失的，给予每人当地最低生活保障标准六倍以下的一次性基本生活救助；"
+    "特别困难的，可以适当增加，但最高不超过当地最低生活保障标准的十二倍；\n"
+    "（二）住房损毁，无处居住的，给予临时安置，特别困难的，最高给予当地最低生活保障标准的三倍住房修建补助。\n"
+    "第十条 临时救助资金列入财政预算。",
+)
+
+
+def test_the_best_clause_reads_back_even_when_a_second_sentence_follows() -> None:
+    """特别困难的…十二倍 leans on the clause before its ；: it is quoted with it though a second sentence
+    (the next item) is quoted as well."""
+    kb = FakeKnowledgeBase([LINSHI])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(
+        "特别困难的，临时救助最高能给到当地低保标准的几倍？"
+    )
+    assert answer.found and answer.short_answer == "十二倍" and len(answer.citations) == 2
+    first = answer.citations[0]
+    assert first.quote.startswith("（一）家庭财产") and "六倍以下" in first.quote
+    assert kb.text(first.doc_id)[first.start : first.end] == first.quote
+    assert len(answer.answer) <= 150
