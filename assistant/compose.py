@@ -248,9 +248,8 @@ def stated_condition(
     words = [t for t in terms if len(t) >= 2]
     for ev in islice(_clauses_after(best, evidence), 3):  # the next clauses of the best one's sentence
         m = _CONDITION.match(ev.text)
-        if (
-            m is None or m.group(0) in best.text
-        ):  # the best clause's own condition (not 病故 in 《…病故通知书》)
+        # The best clause's own condition is no other case (病故 inside 《军人病故通知书》 is not 病故的，).
+        if m is None or m.group(0) in best.text:
             continue
         cond = m.group(1)
         said = {i for t in words for k in _finds(cond, t) for i in range(k, k + len(t))}

@@ -48,7 +48,7 @@ _PINNED_YEAR = re.compile(
 # Words that name who or what a rule is about (主体): a role, a body, a household, a fund.
 _SUBJECT_END = re.compile(r"(?:会|员|手|户|职工|农民工|主|者|队|家庭|津贴|补贴|补助|企业|机构|基金|司机)$")
 _EVERYDAY_ENDS = ("户", "主", "家")
-_SUBJECT_CHARS = 3
+_SUBJECT_CHARS = 3  # a role word shorter than this is everyday speech (司机, 人手), never a missing subject
 # Modifiers that pick no kind of subject (普通农户 is any 农户) and heads that only say "people of that
 # kind" (独生子女家庭: the documents may say 独生子女父母; 合作社社员: 合作社成员; 林地所有者: 林地所有权单位):
 # with such a head the modifier is what the evidence must speak of.
@@ -56,22 +56,8 @@ _GENERIC_MODIFIERS = frozenset(
     {"普通", "一般", "个别", "有的", "某些", "其他", "其它", "所有", "全体", "广大"}
 )
 _PEOPLE_HEADS = frozenset(
-    {
-        "家庭",
-        "人员",
-        "人家",
-        "群众",
-        "居民",
-        "农户",
-        "家里",
-        "成员",
-        "社员",
-        "村民",
-        "农民",
-        "所有者",
-        "所有人",
-    }
-)
+    {"家庭", "人员", "人家", "群众", "居民", "农户", "家里", "成员", "社员", "村民", "农民", "所有者", "所有人"}
+)  # fmt: skip
 # A body (机构) is named by what it does and a generic word for a body: 村务监督委员会 where the
 # documents write 村务监督机构 is the same body.
 _BODY_HEADS = ("委员会", "机构", "组织", "小组")
