@@ -38,6 +38,8 @@ UNIT_FORMS: dict[str, tuple[str, ...]] = {
     "钱": ("元", "万元", "亿元"),
     "块": ("元",),
     "元": ("元",),
+    "万元": ("元",),  # 超过多少万元: 5万元 and 50000元 both state it
+    "亿元": ("元",),
     "个": _COUNTED,
     **dict.fromkeys(_PEOPLE, _PEOPLE),
     **dict.fromkeys(_DAYS, _DAYS),

@@ -15,7 +15,7 @@ NUMBER_CUE = re.compile(
 )
 # A figure in another unit than the one asked (人 for 多少钱) is a weak fit: the sentence is on topic.
 WRONG_UNIT_FIT = 0.2
-_MONEY = frozenset({"钱", "元", "块"})
+_MONEY = frozenset({"钱", "元", "万元", "亿元", "块"})
 _PENALTY = re.compile(r"罚|没收")
 _SHARE = re.compile(r"分之|%|百分之")
 _PHONE = re.compile(r"(?<![\d.])\d{3,}(?:[-－]\d{3,})*(?![\d.%年月日元])")

@@ -152,10 +152,12 @@ def test_a_sum_in_万_asked_by_a_verb_of_paying_wants_money(question: str, unit:
         ("猪饲料里铜、锌最多能添加多少毫克？", "毫克"),
         ("新当选的村委会成员参加培训，每次不能少于多少学时？", "学时"),
         ("一头猪一天最多喂多少公斤料？", "公斤"),
+        ("村集体拿钱对外投资，超过多少万元就得开成员大会表决？", "万元"),
     ],
 )
-def test_a_weight_or_class_hours_asked_wants_that_unit(question: str, unit: str) -> None:
-    """A figure in years does not answer 多少毫克: the sentence holding only 6年 is on topic, no answer."""
+def test_a_weight_class_hours_or_sum_asked_wants_that_unit(question: str, unit: str) -> None:
+    """A figure in years does not answer 多少毫克 or 多少万元: the sentence holding only 6年 is on topic,
+    no answer."""
     info = analyse(question)
     assert info.unit == unit and info.qtype == "number"
     sentence = "自核发证书之日起6年内，不得使用前款规定的数据。"
@@ -202,3 +204,12 @@ def test_no_sum_of_a_penalty_sentence_answers_a_fee() -> None:
     fee = "申请人应当缴纳手续费200元。"
     assert kind.fit(info, fine, kind.spans(info, fine)) < 1.0
     assert kind.fit(info, fee, kind.spans(info, fee)) == 1.0
+
+
+def test_a_share_of_members_does_not_answer_a_sum_in_万元() -> None:
+    info = analyse("村集体拿钱对外投资，超过多少万元就得开成员大会表决？")
+    kind = info.answer_type
+    share = "成员大会作出决定，应当经全体成员三分之二以上同意。"
+    sum_ = "对外投资超过五十万元的，应当经成员大会表决。"
+    assert kind.fit(info, share, kind.spans(info, share)) < 1.0
+    assert kind.fit(info, sum_, kind.spans(info, sum_)) == 1.0
