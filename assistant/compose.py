@@ -205,14 +205,13 @@ def _sentence_start(
 ) -> tuple[Evidence, str]:
     """A quote that starts after a ； is read back to its sentence's start while whole clauses fit in
     ``room``: a later clause leans on the one before it (…由乡（民族乡、镇）人民政府调处；协调不成的，报…处理)."""
-    earlier = {(x.hit.chunk.chunk_id, x.end): x for x in evidence}
-    while True:
-        prev = earlier.get((quoted.hit.chunk.chunk_id, quoted.start))
-        if prev is None or not prev.text.rstrip().endswith(("；", ";")) or len(prev.text) > room:
-            return quoted, part
+    for prev in _clauses_before(quoted, evidence):
+        if len(prev.text) > room:
+            break
         room -= len(prev.text)
         part = _join_lines(prev.text) + part
         quoted = replace(quoted, start=prev.start, text=prev.text + quoted.text)
+    return quoted, part
 
 
 def _clauses_after(ev: Evidence, evidence: Sequence[Evidence]) -> Iterator[Evidence]:
@@ -225,6 +224,18 @@ def _clauses_after(ev: Evidence, evidence: Sequence[Evidence]) -> Iterator[Evide
             return
         yield nxt
         ev = nxt
+
+
+def _clauses_before(ev: Evidence, evidence: Sequence[Evidence]) -> Iterator[Evidence]:
+    """The clauses of ``ev``'s sentence before it, nearest first, among the sentences read: each ends
+    with a ； where the one after it starts (the mirror of :func:`_clauses_after`)."""
+    earlier = {(x.hit.chunk.chunk_id, x.end): x for x in evidence}
+    while True:
+        prev = earlier.get((ev.hit.chunk.chunk_id, ev.start))
+        if prev is None or not prev.text.rstrip().endswith(("；", ";")):
+            return
+        yield prev
+        ev = prev
 
 
 def _continues(best: Evidence, ev: Evidence) -> bool:

@@ -216,7 +216,8 @@ def prefer_asked_region(
     answered by that province's document."""
     if not info.regions or len(evidence) < 2:
         return evidence
-    regions = {d.doc_id: doc_region(d) for d in docs}
+    read = {ev.hit.chunk.doc_id for ev in evidence[: window + 1]}  # only these documents' regions matter
+    regions = {d.doc_id: doc_region(d) for d in docs if d.doc_id in read}
     lead = evidence[0]
     if regions.get(lead.hit.chunk.doc_id, ""):
         return evidence

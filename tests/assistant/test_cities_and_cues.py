@@ -196,20 +196,25 @@ def test_the_party_a_clause_says_does_what_谁_asks_is_an_answer() -> None:
     assert PROCEDURE.spans(info, "健全市负总责、区和乡镇抓落实的工作机制。") == []
 
 
-def test_no_sum_of_a_penalty_sentence_answers_a_fee() -> None:
-    """交多少钱手续费 is not answered by a fine, nor by the sum a fine is graded by (货值金额不足1万元的)."""
-    info = analyse("办一个农药经营许可证，要交多少钱手续费？")
+@pytest.mark.parametrize(
+    ("question", "other", "asked"),
+    [
+        # 交多少钱手续费: neither a fine nor the sum a fine is graded by (货值金额不足1万元的) is a fee.
+        (
+            "办一个农药经营许可证，要交多少钱手续费？",
+            "违法经营的农药货值金额不足1万元的，并处5000元以上5万元以下罚款。",
+            "申请人应当缴纳手续费200元。",
+        ),
+        # 超过多少万元: a share of members (三分之二以上) is no sum of money.
+        (
+            "村集体拿钱对外投资，超过多少万元就得开成员大会表决？",
+            "成员大会作出决定，应当经全体成员三分之二以上同意。",
+            "对外投资超过五十万元的，应当经成员大会表决。",
+        ),
+    ],
+)
+def test_only_a_sum_of_the_kind_asked_answers(question: str, other: str, asked: str) -> None:
+    info = analyse(question)
     kind = info.answer_type
-    fine = "违法经营的农药货值金额不足1万元的，并处5000元以上5万元以下罚款。"
-    fee = "申请人应当缴纳手续费200元。"
-    assert kind.fit(info, fine, kind.spans(info, fine)) < 1.0
-    assert kind.fit(info, fee, kind.spans(info, fee)) == 1.0
-
-
-def test_a_share_of_members_does_not_answer_a_sum_in_万元() -> None:
-    info = analyse("村集体拿钱对外投资，超过多少万元就得开成员大会表决？")
-    kind = info.answer_type
-    share = "成员大会作出决定，应当经全体成员三分之二以上同意。"
-    sum_ = "对外投资超过五十万元的，应当经成员大会表决。"
-    assert kind.fit(info, share, kind.spans(info, share)) < 1.0
-    assert kind.fit(info, sum_, kind.spans(info, sum_)) == 1.0
+    assert kind.fit(info, other, kind.spans(info, other)) < 1.0
+    assert kind.fit(info, asked, kind.spans(info, asked)) == 1.0
