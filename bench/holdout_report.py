@@ -1,6 +1,6 @@
 """Holdout sets side by side (留出集对照): every holdout set and the refusal probe, answered and scored.
 
-    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7,holdout8,holdout9,holdout10,holdout11,holdout12,holdout13,probe]
+    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7,holdout8,holdout9,holdout10,holdout11,holdout12,holdout13,holdout14,probe]
         [--out DIR]
 
 Each holdout set was written over ``../shared/corpus`` and the laws of ``evaluation/data/holdout_laws.txt``
@@ -56,7 +56,7 @@ def _named(*sets: HoldoutSet) -> dict[str, HoldoutSet]:
 
 
 # Holdout n (up to the twelfth) was written over the corpus and the first 3 + 5n laws, five more each time;
-# the thirteenth follows the training sets' laws 64–78 with laws 79–83.
+# the thirteenth follows the training sets' laws 64–78 with laws 79–83, the fourteenth with 84–88.
 SETS = _named(
     HoldoutSet("holdout", "holdout_qa.jsonl", 8, "holdout-index"),
     *(
@@ -64,6 +64,7 @@ SETS = _named(
         for n in range(2, 13)
     ),
     HoldoutSet("holdout13", "holdout13_qa.jsonl", 83, "holdout13-index"),
+    HoldoutSet("holdout14", "holdout14_qa.jsonl", 88, "holdout14-index"),
     HoldoutSet("probe", "refusal_probe_qa.jsonl", 18, "holdout3-index"),
 )
 # Question sets written the same way over laws 64–78, for fitting the learned models only: never
