@@ -11,8 +11,8 @@ CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _NUM = rf"(?:\d+(?:\.\d+)?|[{CN_DIGITS}]+(?:点[{CN_DIGITS}]+)?)"
 UNITS = (
     "万亩|万人|万户|万个|万元|亿元|万吨|亿斤|万亿斤|平方米|平方公里|公里|公顷|个百分点|立方米|千米|厘米|米|"
-    "周岁|周年|个工作日|工作日|个月|个小时|小时|"
-    "座|个|名|人|户|家|项|亩|斤|吨|元|倍|年|天|日|次|所|条|批|类|岁|周|月|%|％|‰"
+    "周岁|周年|个工作日|工作日|个月|个小时|小时|分钟|公斤|千克|毫克|毫升|学时|课时|"
+    "座|个|名|人|户|家|项|亩|斤|吨|元|倍|年|天|日|次|所|条|批|类|岁|周|月|头|只|棵|株|台|辆|艘|层|套|%|％|‰"
 )
 # 第 (and 笫, its common misprint) numbers an article, chapter or item: never a figure.
 _ORDINAL = "第笫"
@@ -24,7 +24,8 @@ _QUANTITY = re.compile(
     rf"(?:{_BOUND}有?)?"
     # A rate: a period directly followed by a count (三年两次) is one figure.
     rf"(?:{_NUM}(?:年|个月|周|天|日)(?={_NUM}次))?"
-    rf"(?:过半数|半数以上|百分之{_NUM}|千分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
+    # Points of a score are written in digits (加5分); 十分 is "very".
+    rf"(?:\d+(?:\.\d+)?分(?![钟之])|过半数|半数以上|百分之{_NUM}|千分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
     rf"(?:{_RANGE_SEP}{_NUM}(?:万|亿)?(?:{UNITS}))?"
     # A range whose unit is written once (三至七人, 一至二名, 5-10人) is kept whole.
     rf"|{_NUM}{_RANGE_SEP}{_NUM}(?:万|亿)?(?:{UNITS}))(?:以上|以下|以内|左右)?"

@@ -162,6 +162,9 @@ class _Scored:
     end: int
     evidence: Evidence
     scale: float
+    # Where the numbered items this unit rules are (有下列行为之一的，处…罚款：（一）…), as offsets into its
+    # document (they may run into the next passage); None when it rules none.
+    rules: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +249,10 @@ class Reader:
                 inherited = lead if ls < lead_end else ""  # the lead-in this unit is an item of
                 best_item = ""
                 ruled = announces(whole, at + ls, at + le, terms, p) if p.items_inherit_lead else None
+                rules = None
                 if ruled is not None:
                     lead, lead_start, lead_end, best_item = ruled[0], ls, ruled[1] - at, ruled[2]
+                    rules = (c.start + unit_end, c.start + lead_end)
                     lead_says = kind.reads_lead_in(lead)
                     inherited = ""
                 # A may-I question reads an item from its lead-in on: 禁止下列行为：（一）上坟烧纸… says no.
@@ -276,6 +281,7 @@ class Reader:
                     # (…恢复原状；逾期不改正的，对个人处…罚款；造成损失的，依法赔偿损失：（一）…), rules them too.
                     closer = announces(whole, at + units[closes[i]][0], at + units[closes[i]][1], terms, p)
                     best_item = closer[2] if closer is not None else ""
+                    rules = (c.start + units[closes[i]][1], c.start + closer[1] - at) if closer else None
                 # An item completes its lead-in's sentence (护理费的标准为：（一）因公一级…): the lead-in's
                 # words count as the item's own; a lead-in read alone speaks of its best-matching item.
                 words_of = f"{norm}{best_item}" if best_item and listed is None else f"{inherited}{norm}"
@@ -293,7 +299,7 @@ class Reader:
                     coverage + p.fit_weight * kind.fit_gain * fit + length + case
                 ) * shape * doc_boost + prior
                 ev = Evidence(hit, c.start + first, c.start + le, sent, coverage, fit, score, tuple(spans))
-                found.append(_Scored(rank, ls, unit_end, ev, shape * doc_boost))
+                found.append(_Scored(rank, ls, unit_end, ev, shape * doc_boost, rules))
         scored = self._semantic(info, found, similarity)
         best_of: dict[int, float] = {}
         for item in scored:
@@ -341,6 +347,8 @@ class Reader:
         if not cosines or not known:
             return found
         top = max(known)
+        if p.items_lend_closeness:
+            cosines = _with_items(found, cosines)
         out = []
         for f, cos in zip(found, cosines, strict=True):
             if cos is not None:
@@ -382,6 +390,23 @@ class Reader:
             return evidence
         chosen = max(rivals, key=lambda ev: (own(ev), ev.score))
         return [chosen, *(ev for ev in evidence if ev is not chosen)]
+
+
+def _with_items(found: Sequence[_Scored], cosines: Sequence[float | None]) -> list[float | None]:
+    """Each unit's cosine, a unit that rules numbered items taking its closest item's when higher: a
+    penalty clause speaks of the deeds it lists (（三）…旅客丢弃火种的), which its own words never name."""
+    at = [(f.evidence.hit.chunk.doc_id, f.evidence.hit.chunk.start + f.start) for f in found]
+    out = list(cosines)
+    for i, f in enumerate(found):
+        if f.rules is not None:
+            doc, (lo, hi) = at[i][0], f.rules
+            near = [
+                c
+                for (d, o), c in zip(at, cosines, strict=True)
+                if c is not None and d == doc and lo <= o < hi
+            ]
+            out[i] = max([*near, *(c for c in (cosines[i],) if c is not None)], default=None)
+    return out
 
 
 _HEADING = re.compile(

@@ -28,6 +28,8 @@ _ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一�
 _EVENT_TIME = re.compile(
     r"(?<=在)[\u4e00-\u9fff]{2,14}?(?:之时|时|之前|以前|之后|以后)(?=[，,]?[\u4e00-\u9fff])"
 )
+# 啥时候公开 is answered by how soon, when no date is set: 重大事项应当及时公布, 定期核查.
+_PROMPTLY = re.compile(r"(?:及时|立即|随时|定期|即时|当即|当场)[\u4e00-\u9fff]{1,4}")
 _ASKS_DAY = re.compile(r"几月几[号日]|哪天|哪一天|几号")
 _ASKS_YEAR = re.compile(r"哪一?年")  # 到哪一年全面建成: a year of the calendar (到二〇三五年), not 每年
 # A numeral is read from where its run starts (the lookbehinds), so a long run of digits is tried once.
@@ -107,6 +109,8 @@ class Deadline(AnswerType):
             # 补助费啥时候给 is answered by an event (在退耕还林合同生效时一次付清) when no date is set
             events = [Span(m.start(), m.end(), "date", m.group(0)) for m in _EVENT_TIME.finditer(sentence)]
             found += _apart(events, found)
+            promptly = [Span(m.start(), m.end(), "date", m.group(0)) for m in _PROMPTLY.finditer(sentence)]
+            found += _apart(promptly, found)
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
         if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
             return [s for s in found if _CALENDAR.search(s.text)]

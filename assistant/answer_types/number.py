@@ -11,7 +11,7 @@ from assistant.extract import Span, quantities
 # Also used by yes/no: 能领多少钱吗 asks for the figure, not a verdict.
 # 好几回, 十几年 state a rough count and 那几年, 这几户 point at one already known: they ask nothing.
 NUMBER_CUE = re.compile(
-    r"多少|(?<![好十这那])几[个名户人倍次回座家项年天岁成万元条所名位块]|比例|百分之|几分之几|多大|多高|多宽|多深|多远|多厚|多粗|多少钱|(?:什么|啥|哪个)标准|(?:咋|怎么|如何)(?:个)?(?:算|计算)(?!是)"
+    r"多少|(?<![好十这那])几[个名户人倍次回座家项年天岁成万元条所名位块层]|(?<![好十这那])几分(?![之钟])|比例|百分之|几分之几|多大|多高|多宽|多深|多远|多厚|多粗|多少钱|(?:什么|啥|哪个)标准|(?:咋|怎么|如何)(?:个)?(?:算|计算)(?!是)"
 )
 # A figure in another unit than the one asked (人 for 多少钱) is a weak fit: the sentence is on topic.
 WRONG_UNIT_FIT = 0.2
@@ -23,6 +23,12 @@ _PHONE = re.compile(r"(?<![\d.])\d{3,}(?:[-－]\d{3,})*(?![\d.%年月日元])")
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d{2}年|[〇零一二][〇零一二三四五六七八九]{3}年")
 _ASKS_YEAR = re.compile(r"哪(?:一)?年|几几年|什么年份|哪个年份")
 _LONE_ONE = re.compile(r"^一[^\d〇零一二两三四五六七八九十百千万亿%分]?$")
+# Who a penalty clause fines (处罚对象): …对有关责任人员处2000元以上5000元以下罚款，对有关责任单位处…
+_PARTY = re.compile(r"(个人|自然人|责任人员|主管人员|责任人)|(单位|企业|法人|其他组织|公司)")
+# A question about a unit names one (厂子, 合作社, 养殖场); one that names none asks of a person
+# (有人烧荒, 乘客扔烟头). 不是单位 names no unit.
+_ASKS_UNIT = re.compile(r"(?<!不是)(?<!而非)单位|企业|公司|厂|合作社|养殖场|法人|机构|组织")
+_ASKS_PERSON = re.compile(r"个人|自然人")
 
 
 class Number(AnswerType):
@@ -81,7 +87,27 @@ class Number(AnswerType):
         if spans and info.unit_forms:
             spans = [s for s in spans if self.states_unit(info, s)] or spans
         spans = [s for s in spans if not _LONE_ONE.match(s.text)] or spans
+        spans = _of_party(info, sentence, spans) or spans
         return super().pick(info, sentence, unstated(info, spans), terms)
+
+
+def _of_party(info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> list[Span]:
+    """The figures of a penalty clause that fine the party asked about: a person's fine for 有人…罚多少,
+    a unit's for 厂子…罚多少. All of them when the sentence fines one party only, or the question asks
+    of both (个人罚多少？单位呢？)."""
+    unit, person = bool(_ASKS_UNIT.search(info.text)), bool(_ASKS_PERSON.search(info.text))
+    if (unit and person) or not _PENALTY.search(sentence):
+        return list(spans)
+    marks = [(m.start(), m.group(1) is not None) for m in _PARTY.finditer(sentence)]
+    if len({is_person for _, is_person in marks}) < 2:
+        return list(spans)
+    wanted = not unit  # a person unless a unit is named
+    out = []
+    for s in spans:
+        before = [is_person for at, is_person in marks if at < s.start]
+        if before and before[-1] == wanted:
+            out.append(s)
+    return out
 
 
 NUMBER = Number()
