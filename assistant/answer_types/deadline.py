@@ -30,6 +30,10 @@ _EVENT_TIME = re.compile(
 )
 # 啥时候公开 is answered by how soon, when no date is set: 重大事项应当及时公布, 定期核查.
 _PROMPTLY = re.compile(r"(?:及时|立即|随时|定期|即时|当即|当场)[\u4e00-\u9fff]{1,4}")
+# …开工前，项目法人应当…签订协议: a clause that opens the sentence and ends in 前 / 后 times the rule.
+_OPENING_TIME = re.compile(
+    r"(?:第[一二三四五六七八九十百零〇\d]+条\s*)?([\u4e00-\u9fff]{2,16}?(?:之前|以前|前|之后|以后|后))(?=[，,])"
+)
 _ASKS_DAY = re.compile(r"几月几[号日]|哪天|哪一天|几号")
 _ASKS_YEAR = re.compile(r"哪一?年")  # 到哪一年全面建成: a year of the calendar (到二〇三五年), not 每年
 # A numeral is read from where its run starts (the lookbehinds), so a long run of digits is tried once.
@@ -108,6 +112,8 @@ class Deadline(AnswerType):
         if _ASKS_WHEN.search(info.text) and not _ASKS_PERIOD.search(info.text):
             # 补助费啥时候给 is answered by an event (在退耕还林合同生效时一次付清) when no date is set
             events = [Span(m.start(), m.end(), "date", m.group(0)) for m in _EVENT_TIME.finditer(sentence)]
+            if opening := _OPENING_TIME.match(sentence):
+                events.append(Span(opening.start(1), opening.end(1), "date", opening.group(1)))
             found += _apart(events, found)
             promptly = [Span(m.start(), m.end(), "date", m.group(0)) for m in _PROMPTLY.finditer(sentence)]
             found += _apart(promptly, found)

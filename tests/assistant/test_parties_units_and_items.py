@@ -58,9 +58,10 @@ def test_a_question_asking_of_both_parties_or_a_clause_fining_one_is_read_as_bef
         ("培训不少于24学时。", "不少于24学时"),
         ("自建住房不超过三层。", "不超过三层"),
         ("笔试成绩加5分。", "5分"),
+        ("占用25度以上坡耕地的，不计入补充耕地。", "25度以上"),
     ],
 )
-def test_figures_in_weights_heads_vehicles_hours_floors_and_points_are_quantities(
+def test_figures_in_weights_heads_vehicles_hours_floors_degrees_and_points_are_quantities(
     sentence: str, figure: str
 ) -> None:
     assert figure in [q.text for q in quantities(sentence)]
@@ -99,6 +100,16 @@ def test_how_soon_answers_啥时候_when_no_date_is_set() -> None:
     # 多久 asks a length: 及时 states none.
     period = analyse("重大事项公布以后要公示多久？")
     assert period.answer_type.fit(period, sentence, period.answer_type.spans(period, sentence)) == 0.0
+
+
+def test_a_clause_opening_the_sentence_with_前_or_后_answers_什么时候() -> None:
+    info = analyse("修水电站，项目法人最晚什么时候要签移民安置协议？")
+    kind = info.answer_type
+    sentence = "第二十七条 大中型水利水电工程开工前，项目法人应当与地方人民政府签订移民安置协议。"
+    assert _short(info.text, sentence) == "大中型水利水电工程开工前"  # the article number is not the time
+    assert kind.fit(info, sentence, kind.spans(info, sentence)) == 1.0
+    # Mid-sentence, a clause ending in 前 is no time of the rule: 项目法人应当…，前款规定的…
+    assert kind.spans(info, "项目法人应当签订协议，并报送前款规定的机关。") == []
 
 
 PENALTIES = Doc(
