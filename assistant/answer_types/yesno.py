@@ -52,8 +52,9 @@ class YesNo(AnswerType):
     name = "yesno"
     labels = ("是非", "判断")
     # 能领多少钱吗 asks for the figure; 把几个村撤并了，法律上允许吗 asks whether: only a number word in
-    # the clause that asks vetoes.
-    cues = (Cue(20, _YESNO, unless=re.compile(f"(?:{NUMBER_CUE.pattern})[^，,；;]*$")),)
+    # the clause that asks vetoes. 算不算工伤？哪些情况不认？ asks for the cases: their list answers both
+    # (in the opened and training sets no question asking 哪些 wanted only a verdict).
+    cues = (Cue(20, _YESNO, unless=re.compile(f"(?:{NUMBER_CUE.pattern})[^，,；;]*$|哪些")),)
     prefers_specific = True
 
     def reads_lead_in(self, lead_in: str) -> bool:

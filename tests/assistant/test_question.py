@@ -22,6 +22,11 @@ from index.catalog import DocRecord
         ("这几户能不能一起申请？", "yesno"),
         ("那几户每户能领多少钱？", "number"),
         ("村里能选几名代表？", "number"),
+        # A verdict asked beside 哪些: the cases listed answer both.
+        ("干活时喝醉了受伤算不算工伤？哪些情况不认工伤？", "list"),
+        ("哪些牲口要办合格证？自家留着配种的母猪也得办吗？", "list"),
+        # 几层 / 几分 ask for a figure.
+        ("农村自建房最多能盖几层？", "number"),
     ],
 )
 def test_question_types(question: str, qtype: str) -> None:
