@@ -41,6 +41,9 @@ UNIT_FORMS: dict[str, tuple[str, ...]] = {
     "万元": ("元",),  # 超过多少万元: 5万元 and 50000元 both state it
     "亿元": ("元",),
     "个": _COUNTED,
+    # 个 is the general measure word in answers too: 几条公路 is answered by 三个一号旅游公路. People and
+    # households are not (几户 is not answered by 三个村).
+    **{u: (u, "个") for u in ("座", "所", "项", "条", "类", "批", "处", "支", "种")},
     **dict.fromkeys(_PEOPLE, _PEOPLE),
     **dict.fromkeys(_DAYS, _DAYS),
     "方": ("立方米", "方"),

@@ -140,3 +140,16 @@ def test_a_penalty_clause_is_as_close_in_meaning_as_its_closest_item() -> None:
 
     assert lead_closeness(reader(True)) == 1.0
     assert lead_closeness(reader(False)) < 1.0
+
+
+def test_个_answers_a_count_of_things_but_not_of_people_or_households() -> None:
+    things = analyse("脱贫地区修的旅游公路主线一共有几条？")
+    kind = things.answer_type
+    sentence = "打造三个一号旅游公路。"
+    assert kind.fit(things, sentence, kind.spans(things, sentence)) == 1.0
+    households = analyse("这次一共搬迁了几户？")
+    sentence = "涉及三个村。"
+    assert (
+        households.answer_type.fit(households, sentence, households.answer_type.spans(households, sentence))
+        < 1.0
+    )
