@@ -14,7 +14,6 @@ sentences leads (its own words cover more of the question; a named body over 县
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
@@ -28,6 +27,8 @@ from assistant.term_match import (
     Term,
     announces,
     colloquial_capped,
+    is_question_gram,
+    looks_like_heading,
     referenced_words,
     region_scaled,
     sentence_closers,
@@ -208,7 +209,7 @@ class Reader:
         text = normalize_text(info.text)
         split = separated_words(text, self.tokenizer.words(text), lambda w: idf(w) > 0)
         terms += [Term(w, idf(w)) for w in split if w not in words]
-        grams = [g for g in dict.fromkeys(char_bigrams(text)) if not _is_question_gram(g)]
+        grams = [g for g in dict.fromkeys(char_bigrams(text)) if not is_question_gram(g)]
         terms += [Term(g, p.bigram_weight * idf("#" + g)) for g in grams if idf("#" + g) > 0]
         return region_scaled(colloquial_capped(terms, info), info, p.region_term_weight)
 
@@ -292,7 +293,7 @@ class Reader:
                     got += sum(t.weight for t in terms if t.text in held and t.text not in words_of)
                 coverage = got / total
                 fit = kind.fit(info, sent, spans)
-                shape = p.heading_penalty if _looks_like_heading(sent, p.heading_chars) else 1.0
+                shape = p.heading_penalty if looks_like_heading(sent, p.heading_chars) else 1.0
                 length = p.length_credit * min(len(sent) / p.length_chars, 1.0)
                 case = p.condition_weight * condition_fit(stated, sent) if stated else 0.0
                 score = (
@@ -407,19 +408,3 @@ def _with_items(found: Sequence[_Scored], cosines: Sequence[float | None]) -> li
             ]
             out[i] = max([*near, *(c for c in (cosines[i],) if c is not None)], default=None)
     return out
-
-
-_HEADING = re.compile(
-    r"^(第[一二三四五六七八九十百零〇\d]+[编章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）])"
-)
-
-
-def _looks_like_heading(sentence: str, max_chars: int) -> bool:
-    """Short heading lines match a question's words without saying anything; they rank below text."""
-    return len(sentence) <= max_chars and (
-        not sentence.endswith(("。", "；", "！", "？")) or bool(_HEADING.match(sentence))
-    )
-
-
-def _is_question_gram(gram: str) -> bool:
-    return any(ch in "哪什么几吗呢啥咋谁怎多少" for ch in gram)

@@ -204,3 +204,20 @@ def colloquial_capped(terms: list[Term], info: QuestionInfo) -> list[Term]:
         for t in terms
         if t.text in caps or not any(t.text in key and len(t.text) < len(key) for key in caps)
     ]
+
+
+_HEADING = re.compile(
+    r"^(第[一二三四五六七八九十百零〇\d]+[编章节]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）])"
+)
+
+
+def looks_like_heading(sentence: str, max_chars: int) -> bool:
+    """Short heading lines match a question's words without saying anything; they rank below text."""
+    return len(sentence) <= max_chars and (
+        not sentence.endswith(("。", "；", "！", "？")) or bool(_HEADING.match(sentence))
+    )
+
+
+def is_question_gram(gram: str) -> bool:
+    """Whether a character bigram holds a question word (哪、什么、几…): it names nothing to look for."""
+    return any(ch in "哪什么几吗呢啥咋谁怎多少" for ch in gram)
