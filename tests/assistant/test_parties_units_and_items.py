@@ -153,3 +153,20 @@ def test_个_answers_a_count_of_things_but_not_of_people_or_households() -> None
         households.answer_type.fit(households, sentence, households.answer_type.spans(households, sentence))
         < 1.0
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "often"),
+    [
+        ("最低生活保障家庭应当每季度核查一次。", "每季度核查一次"),
+        ("至少每半年公布一次，重大事项随时公布。", "至少每半年公布一次"),
+        ("村民代表会议每季度至少召开一次。", "每季度至少召开一次"),
+        ("乡镇人民政府每年向上一级人民政府报告。", "每年"),  # 一级 is no count
+    ],
+)
+def test_how_often_is_read_with_its_count(sentence: str, often: str) -> None:
+    from assistant.extract import dates
+
+    assert often in [d.text for d in dates(sentence)]
+    info = analyse("这种人家多久查一回？")
+    assert info.answer_type.name == "deadline"

@@ -37,7 +37,7 @@ CHECKED = Answerer(KB, KB, KB.reader(), SETTINGS, policy=replace(AnswerPolicy(),
 
 def test_how_often_is_a_period_and_answers_a_how_long_between_question() -> None:
     assert [s.text for s in dates("应当每日逐级上报")] == ["每日"]
-    assert [s.text for s in dates("每周公布一次，每天巡查")] == ["每周", "每天"]
+    assert [s.text for s in dates("每周公布一次，每天巡查")] == ["每周公布一次", "每天"]
     answer = CHECKED.answer("灾情还没稳住那几天，伤亡和损失多长时间往上报一次？")
     assert answer.found and answer.question_type == "deadline"
     assert answer.short_answer == "每日"
