@@ -170,3 +170,17 @@ def test_how_often_is_read_with_its_count(sentence: str, often: str) -> None:
     assert often in [d.text for d in dates(sentence)]
     info = analyse("这种人家多久查一回？")
     assert info.answer_type.name == "deadline"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "when"),
+    [
+        ("每年10月底前，应急管理部门应当核实受灾人员的困难。", "每年10月底前"),
+        ("于每年三月底以前报送。", "每年三月底以前"),
+        ("整改应当在6月底前完成。", "6月底前"),
+    ],
+)
+def test_a_month_s_end_is_a_date(sentence: str, when: str) -> None:
+    from assistant.extract import dates
+
+    assert when in [d.text for d in dates(sentence)]
