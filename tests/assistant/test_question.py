@@ -27,6 +27,7 @@ from index.catalog import DocRecord
         ("哪些牲口要办合格证？自家留着配种的母猪也得办吗？", "list"),
         # 几层 / 几分 ask for a figure.
         ("农村自建房最多能盖几层？", "number"),
+        ("低保户家里多久查一回？", "deadline"),
     ],
 )
 def test_question_types(question: str, qtype: str) -> None:
