@@ -38,9 +38,11 @@ _PART_BEFORE = re.compile(rf"[{_ORDINAL}][{CN_DIGITS}\d]+[{_PART_UNIT}](?:、|�
 _PART_AFTER = re.compile(r"(?:的)?规定|所列|所称")
 # A number that starts where a run of digits starts: a long run is then tried once, not from each digit.
 _NUM_START = rf"(?<![\d{CN_DIGITS}]){_NUM}"
+# A month of the year: 3月, 十二月.
+_MONTH = r"(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
 # A day of the year: 3月12日, 六月三十日, 农历九月初九, 5月的第三个星期日, 10月底, 三月中旬.
 _MONTH_DAY = (
-    r"(?:农历)?(?:\d{1,2}|[一二三四五六七八九十]{1,3})月"
+    rf"(?:农历)?{_MONTH}"
     r"(?:\d{1,2}[日号]|[一二三四五六七八九十]{1,3}[日号]|初[一二三四五六七八九十]|的第[一二三四五]个星期[日天一二三四五六]"
     r"|底|末|上旬|中旬|下旬)"
 )
@@ -49,9 +51,9 @@ _DATE = re.compile(
     rf"|(?:到|至)\s?{_NUM}年(?:底|末)?|“[十{CN_DIGITS}]+五”(?:期末|时期|期间)|{_NUM_START}年过渡期|过渡期"
     rf"|每年[^，。；]{{0,6}}?(?:秋分日?|春分日?|{_MONTH_DAY})(?:前|以前|之前)?|秋分日"
     # A month's end as a deadline: 6月底前完成.
-    rf"|(?<![\d{CN_DIGITS}])(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})月(?:底|末)(?:前|以前|之前)"
+    rf"|(?<![\d{CN_DIGITS}]){_MONTH}(?:底|末)(?:前|以前|之前)"
     # How often, with its count when the clause gives one: 每季度核查一次, 至少每半年公布一次, 每周联系和交流一次.
-    rf"|(?:至少)?每(?:半年|年|季度|季|月|周|星期)[^，。；：\d{CN_DIGITS}]{{0,8}}?(?:[一二两三四\d]+|一)次"
+    rf"|(?:至少)?每(?:半年|年|季度|季|月|周|星期)[^，。；：\d{CN_DIGITS}]{{0,8}}?[一二两三四\d]+次"
     rf"|每(?:年|季度|季|月|日|天|周|星期)"
     # A period before or after an event: 十日内, 召开十日前, 三个工作日后.
     rf"|{_NUM_START}(?:个工作日|工作日|日|天|周|个月|年|个?小时)(?:内|以内|前|以前|之前|后|以后|之后)"

@@ -281,8 +281,9 @@ class Reader:
                     # A clause holding a figure, of a sentence whose last clause announces the items
                     # (…恢复原状；逾期不改正的，对个人处…罚款；造成损失的，依法赔偿损失：（一）…), rules them too.
                     closer = announces(whole, at + units[closes[i]][0], at + units[closes[i]][1], terms, p)
-                    best_item = closer[2] if closer is not None else ""
-                    rules = (c.start + units[closes[i]][1], c.start + closer[1] - at) if closer else None
+                    if closer is not None:
+                        best_item = closer[2]
+                        rules = (c.start + units[closes[i]][1], c.start + closer[1] - at)
                 # An item completes its lead-in's sentence (护理费的标准为：（一）因公一级…): the lead-in's
                 # words count as the item's own; a lead-in read alone speaks of its best-matching item.
                 words_of = f"{norm}{best_item}" if best_item and listed is None else f"{inherited}{norm}"
@@ -406,5 +407,7 @@ def _with_items(found: Sequence[_Scored], cosines: Sequence[float | None]) -> li
                 for (d, o), c in zip(at, cosines, strict=True)
                 if c is not None and d == doc and lo <= o < hi
             ]
-            out[i] = max([*near, *(c for c in (cosines[i],) if c is not None)], default=None)
+            own = cosines[i]
+            if near and (own is None or max(near) > own):
+                out[i] = max(near)
     return out

@@ -177,9 +177,20 @@ def test_a_floor_is_no_answer_to_how_long_at_most() -> None:
         ("人民法院受理申请后，应当在七十二小时内作出人身安全保护令或者驳回申请", "七十二小时内"),
         ("人身安全保护令的有效期不超过六个月", "不超过六个月"),
         ("最低生活保障金从批准的次月起计发", "次月起"),
+        # How often, with its count (一级 is no count).
+        ("最低生活保障家庭应当每季度核查一次。", "每季度核查一次"),
+        ("至少每半年公布一次，重大事项随时公布。", "至少每半年公布一次"),
+        ("村民代表会议每季度至少召开一次。", "每季度至少召开一次"),
+        ("乡镇人民政府每年向上一级人民政府报告。", "每年"),
+        # A month's end.
+        ("每年10月底前，应急管理部门应当核实受灾人员的困难。", "每年10月底前"),
+        ("于每年三月底以前报送。", "每年三月底以前"),
+        ("整改应当在6月底前完成。", "6月底前"),
     ],
 )
-def test_hours_bounded_terms_and_the_month_after_are_periods(sentence: str, period: str) -> None:
+def test_hours_bounded_terms_the_month_after_how_often_and_a_month_s_end_are_read_whole(
+    sentence: str, period: str
+) -> None:
     assert period in [s.text for s in dates(sentence)]
 
 

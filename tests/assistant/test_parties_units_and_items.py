@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 from assistant_fakes import Doc, FakeKnowledgeBase
 
-from assistant.extract import dates, quantities
+from assistant.extract import quantities
 from assistant.policy import AnswerPolicy
 from assistant.question import analyse
 from assistant.reader import Reader
@@ -153,21 +153,3 @@ def test_个_answers_a_count_of_things_but_not_of_people_or_households() -> None
         households.answer_type.fit(households, sentence, households.answer_type.spans(households, sentence))
         < 1.0
     )
-
-
-@pytest.mark.parametrize(
-    ("sentence", "when"),
-    [
-        # How often, with its count (一级 is no count).
-        ("最低生活保障家庭应当每季度核查一次。", "每季度核查一次"),
-        ("至少每半年公布一次，重大事项随时公布。", "至少每半年公布一次"),
-        ("村民代表会议每季度至少召开一次。", "每季度至少召开一次"),
-        ("乡镇人民政府每年向上一级人民政府报告。", "每年"),
-        # A month's end.
-        ("每年10月底前，应急管理部门应当核实受灾人员的困难。", "每年10月底前"),
-        ("于每年三月底以前报送。", "每年三月底以前"),
-        ("整改应当在6月底前完成。", "6月底前"),
-    ],
-)
-def test_how_often_with_its_count_and_a_month_s_end_are_read_whole(sentence: str, when: str) -> None:
-    assert when in [d.text for d in dates(sentence)]
