@@ -50,6 +50,12 @@ _NAMES_A_YEAR = (
 )
 _LOWER_BEFORE = ("满", "超过", "高于", "多于", "达到", "不低于", "不少于")
 _UPPER_BEFORE = ("不足", "不满", "未满", "低于", "少于", "不到", "不超过", "未达到")
+_STRICT_LOWER = ("超过", "高于", "多于")  # 超过三亩 excludes three mu itself; 满三年 includes three years
+_CLOSED_UPPER = ("不超过", "不高于", "不多于")  # 不超过一亩 includes one mu
+# A case the question states loosely: 不到一亩 is under one mu, 三亩多 / 超过三亩 past three.
+_BELOW_BEFORE = ("不到", "不足", "不满", "未满", "少于", "低于")
+_ABOVE_BEFORE = ("超过", "多于", "高于")
+_ABOVE_AFTER = ("多", "出头", "以上")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +76,11 @@ class Interval:
     low: float = -math.inf
     high: float = math.inf
     closed: bool = False
+    low_open: bool = False  # 超过三亩: ``low < x``
 
     def holds(self, x: float) -> bool:
-        return self.low <= x and (x <= self.high if self.closed else x < self.high)
+        above = self.low < x if self.low_open else self.low <= x
+        return above and (x <= self.high if self.closed else x < self.high)
 
 
 def _quantities(text: str) -> list[tuple[re.Match[str], Quantity]]:
@@ -112,6 +120,13 @@ def stated_quantities(question: str) -> list[Quantity]:
             continue
         if q.value == 1 and q.unit in ("人", "户"):
             continue
+        wider = question[max(m.start() - 3, 0) : m.start()]
+        if wider.endswith(_BELOW_BEFORE):
+            q = Quantity(q.value - 0.5, q.unit, q.text)
+        elif wider.endswith(_ABOVE_BEFORE) or (
+            after.startswith(_ABOVE_AFTER) and not after.startswith("多少")
+        ):
+            q = Quantity(q.value + 0.5, q.unit, q.text)
         out.append(q)
     return out
 
@@ -124,11 +139,13 @@ def intervals(sentence: str) -> list[Interval]:
         if after.startswith("以上") or (
             before.endswith(_LOWER_BEFORE) and not before.endswith(_UPPER_BEFORE)
         ):
-            bounds.append((m.start(), m.end(), Interval(q.unit, low=q.value)))
+            strict = before.endswith(_STRICT_LOWER) and not after.startswith("以上")
+            bounds.append((m.start(), m.end(), Interval(q.unit, low=q.value, low_open=strict)))
         elif after.startswith("以下"):
             bounds.append((m.start(), m.end(), Interval(q.unit, high=q.value, closed=True)))
         elif before.endswith(_UPPER_BEFORE):
-            bounds.append((m.start(), m.end(), Interval(q.unit, high=q.value)))
+            closed = before.endswith(_CLOSED_UPPER)
+            bounds.append((m.start(), m.end(), Interval(q.unit, high=q.value, closed=closed)))
     out: list[Interval] = []
     i = 0
     while i < len(bounds):
@@ -137,7 +154,7 @@ def intervals(sentence: str) -> list[Interval]:
             nstart, _, nxt = bounds[i + 1]
             # 满一年不足五年 / 一年以上五年以下: a lower bound and an upper bound close together are one range
             if nxt.unit == cur.unit and cur.high == math.inf and nxt.low == -math.inf and nstart - end <= 4:
-                out.append(Interval(cur.unit, cur.low, nxt.high, nxt.closed))
+                out.append(Interval(cur.unit, cur.low, nxt.high, nxt.closed, cur.low_open))
                 i += 2
                 continue
         out.append(cur)

@@ -56,7 +56,7 @@ _DATE = re.compile(
     rf"|(?:至少)?每(?:半年|年|季度|季|月|周|星期)[^，。；：\d{CN_DIGITS}]{{0,8}}?[一二两三四\d]+次"
     rf"|每(?:年|季度|季|月|日|天|周|星期)"
     # A period before or after an event: 十日内, 召开十日前, 三个工作日后.
-    rf"|{_NUM_START}(?:个工作日|工作日|日|天|周|个月|年|个?小时)(?:内|以内|前|以前|之前|后|以后|之后)"
+    rf"|{_NUM_START}(?:个工作日|工作日|日|天|周|个月|年|个?小时)(?:内|以内|之内|前|以前|之前|后|以后|之后)"
     # A term: 任期为五年, 有效期三年, 为期两年; bounded: 有效期不超过六个月, 最长不超过十二个月.
     rf"|(?:延长|期限为?|为期|每隔|任期为?|有效期为?){_NUM}个?(?:年|月|日|天|工作日|小时)"
     # A term with its range: 草地的承包期为三十年至五十年; 仲裁的时效期间为二年.
@@ -142,6 +142,13 @@ _LEVEL = re.compile(
 )
 
 
+# A match may begin with the words before the body (报废条件由国务院…主管部门, …会同国务院…部门): it starts
+# after the last preposition or verb that introduces the body. 和/及 stay (住房和城乡建设主管部门).
+_INTRODUCES_BODY = re.compile(
+    r"^.*(?:由|向|经|报|对|将|把|按照|依照|根据|会同|协同|^同)(?=[\u4e00-\u9fff]{3})"
+)
+
+
 def bodies(sentence: str) -> list[Span]:
     """Responsible bodies (责任主体): 县级人民政府民政部门, 乡镇人民政府, 规划和自然资源部门 …"""
     out = []
@@ -151,6 +158,8 @@ def bodies(sentence: str) -> list[Span]:
         level = _LEVEL.search(text)
         if level and level.start() > 0:
             start, text = start + level.start(), text[level.start() :]
+        elif opening := _INTRODUCES_BODY.match(text):
+            start, text = start + opening.end(), text[opening.end() :]
         if len(text) >= 3:
             out.append(Span(start, start + len(text), "body", text))
     return out

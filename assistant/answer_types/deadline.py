@@ -18,6 +18,9 @@ _TAKES_EFFECT_TOPIC = re.compile(r"开始实行|起实行|起施行|开始施行
 
 # When a document takes effect is a calendar date (自2025年5月1日起施行), never a period.
 _TAKES_EFFECT = re.compile(r"施行|生效|开始实行|起实行|实施(?:的|了)?(?:时间|日期)|开始实施|起实施")
+# …自2019年9月1日起施行: the date of taking effect is the one the effect verb follows; 2007年12月1日公布的
+# 暂行条例同时废止 dates another act.
+_EFFECT_FOLLOWS = re.compile(r"[起开始]{0,2}(?:施行|生效|实施|实行)")
 _ASKS_PERIOD = re.compile(r"多久|多长|几[天日周年]|几个月|多少[天日年]|期限|[以之]?[内前后]")
 # A digit run is read once (lookbehind) and 年…月 stops at the next 年, so a search stays linear.
 _CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四五六七八九]{4}年")
@@ -35,10 +38,12 @@ _OPENING_TIME = re.compile(
     r"(?:第[一二三四五六七八九十百零〇\d]+条\s*)?([\u4e00-\u9fff]{2,16}?(?:之前|以前|前|之后|以后|后))(?=[，,])"
 )
 _ASKS_DAY = re.compile(r"几月几[号日]|哪天|哪一天|几号")
+# 从哪天算起 is answered by the day of an event (为纳税人收到…书面通知的当日, 自批准之日起) when no date is set.
+_EVENT_DAY = re.compile(r"(?<=[为自从于])[^，。；：]{2,30}?(?:之日|当日|当天)")
 _ASKS_YEAR = re.compile(r"哪一?年")  # 到哪一年全面建成: a year of the calendar (到二〇三五年), not 每年
 # A numeral is read from where its run starts (the lookbehinds), so a long run of digits is tried once.
 _DAY = re.compile(
-    r"(?<!\d)\d+[月日号]|(?<![一二三四五六七八九十])[一二三四五六七八九十]+[月日号]"
+    r"(?<!\d)\d+(?:月|[日号](?![以之]?内))|(?<![一二三四五六七八九十])[一二三四五六七八九十]+(?:月|[日号](?![以之]?内))"
     r"|初[一二三四五六七八九十]|星期|月底|月末|年底|年末|秋分|春分"
 )
 # 多少年 / 几个月 counts a period in its unit; a figure of years or months answers it.
@@ -119,12 +124,19 @@ class Deadline(AnswerType):
             found += _apart(promptly, found)
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
         if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
-            return [s for s in found if _CALENDAR.search(s.text)]
+            return [
+                s
+                for s in found
+                if _CALENDAR.search(s.text)
+                and (_EFFECT_FOLLOWS.search(s.text) or _EFFECT_FOLLOWS.match(sentence, s.end))
+            ]
         if _ASKS_YEAR.search(info.text):
             return [s for s in found if _CALENDAR.search(s.text)]
         if _ASKS_DAY.search(info.text):
             # 几月几号 / 哪天 asks a day of the calendar: 每年 or 汛期前 names none
-            return [s for s in found if _DAY.search(s.text)]
+            days = [s for s in found if _DAY.search(s.text)]
+            events = [Span(m.start(), m.end(), "date", m.group(0)) for m in _EVENT_DAY.finditer(sentence)]
+            return days + _apart(events, days)
         if _COUNTS_UNITS.search(info.text):
             # 禁渔要坚持多少年 counts years: 长江十年禁渔 states them though no 内/前/后 follows.
             counts = [

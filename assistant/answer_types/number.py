@@ -11,12 +11,13 @@ from assistant.extract import Span, quantities
 # Also used by yes/no: 能领多少钱吗 asks for the figure, not a verdict.
 # 好几回, 十几年 state a rough count and 那几年, 这几户 point at one already known: they ask nothing.
 NUMBER_CUE = re.compile(
-    r"多少|(?<![好十这那])几(?:[个名户人倍次回座家项年天岁成万元条所名位块层]|分(?![之钟]))|比例|百分之|几分之几|多大|多高|多宽|多深|多远|多厚|多粗|多少钱|(?:什么|啥|哪个)标准|(?:咋|怎么|如何)(?:个)?(?:算|计算)(?!是)"
+    r"多少|(?<![好十这那])几(?:[个名户人倍次回座家项年天岁成万元条所名位块层米]|公里|分(?![之钟]))|比例|百分之|几分之几|多大|多高|多宽|多深|多远|多厚|多粗|多少钱|(?:什么|啥|哪个)标准|(?:咋|怎么|如何)(?:个)?(?:算|计算)(?!是)"
 )
 # A figure in another unit than the one asked (人 for 多少钱) is a weak fit: the sentence is on topic.
 WRONG_UNIT_FIT = 0.2
 _MONEY = frozenset({"钱", "元", "万元", "亿元", "块"})
 _PENALTY = re.compile(r"罚|没收")
+_AREAS_AND_VOLUMES = ("平方米", "立方米", "平方公里")
 _SHARE = re.compile(r"分之|%|百分之")
 _PHONE = re.compile(r"(?<![\d.])\d{3,}(?:[-－]\d{3,})*(?![\d.%年月日元])")
 # A calendar year (2035年, 二〇三五年) is a figure only when a year is asked (哪一年, 几几年).
@@ -71,7 +72,11 @@ class Number(AnswerType):
         units = info.unit_forms
         if info.unit in _MONEY and _PENALTY.search(info.text):
             units = (*units, "倍")
-        return any(u in span.text for u in units) or (info.unit in COUNTED and bool(_SHARE.search(span.text)))
+        text = span.text
+        for measure in _AREAS_AND_VOLUMES:  # 几米 is a length: 120平方米 does not state it
+            if measure not in units:
+                text = text.replace(measure, "")
+        return any(u in text for u in units) or (info.unit in COUNTED and bool(_SHARE.search(span.text)))
 
     def strict(self, info: QuestionInfo) -> bool:
         # 号码是多少 / 得多少人同意: without a figure the sentence does not answer, however close its words
