@@ -283,6 +283,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nGate at {cut} (lead coverage {floor} or more), each set held out in turn:\n{table}", flush=True)
     counts = {n: sum(g.set == n for g in groups) for n in names}
     ranker, gate = fit(groups), fit_gate(kept, rows)
+    args.out.mkdir(parents=True, exist_ok=True)  # a fresh folder to compare against the shipped models
     (args.out / RANKER_FILE).write_text(
         json.dumps(export(ranker, FEATURES, counts, RANKER_SETTINGS)) + "\n", encoding="utf-8"
     )
