@@ -31,6 +31,10 @@ _ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一�
 _EVENT_TIME = re.compile(
     r"(?<=在)[\u4e00-\u9fff]{2,14}?(?:之时|时|之前|以前|之后|以后)(?=[，,]?[\u4e00-\u9fff])"
 )
+# 什么时候是重点防范期 is answered by the period a clause names (将水位升降期确定为…, 在汛期, 进入紧急防汛期).
+_NAMED_PERIOD = re.compile(r"(?<=[将在于为是入至到、，])[\u4e00-\u9fff]{1,5}?期(?![限间满])")
+# …的设计、施工和验收应当与主体工程的设计、施工、验收同时进行: done alongside another work answers when.
+_ALONGSIDE = re.compile(r"与[^，。；：]{2,20}?同时(?:进行|设计|施工|投入使用|投产)?")
 # 啥时候公开 is answered by how soon, when no date is set: 重大事项应当及时公布, 定期核查.
 _PROMPTLY = re.compile(r"(?:及时|立即|随时|定期|即时|当即|当场)[\u4e00-\u9fff]{1,4}")
 # …开工前，项目法人应当…签订协议: a clause that opens the sentence and ends in 前 / 后 times the rule.
@@ -122,6 +126,9 @@ class Deadline(AnswerType):
             found += _apart(events, found)
             promptly = [Span(m.start(), m.end(), "date", m.group(0)) for m in _PROMPTLY.finditer(sentence)]
             found += _apart(promptly, found)
+            for pattern in (_NAMED_PERIOD, _ALONGSIDE):
+                named = [Span(m.start(), m.end(), "date", m.group(0)) for m in pattern.finditer(sentence)]
+                found += _apart(named, found)
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
         if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
             return [

@@ -114,3 +114,31 @@ def test_an_area_does_not_answer_a_length() -> None:
     kind = info.answer_type
     for sentence, fit in (("宅基地面积不超过120平方米。", 0.2), ("层高不超过3.3米。", 1.0)):
         assert kind.fit(info, sentence, kind.spans(info, sentence)) == fit
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "when"),
+    [
+        (
+            "库区受水位影响的滑坡，什么时候是重点防范期？",
+            "受长江三峡库区水位影响的地质灾害，应当将水位升降期确定为地质灾害重点防范期。",
+            "水位升降期",
+        ),
+        ("乡里啥时候要组织巡查？", "在汛期，乡镇人民政府应当组织巡查。", "汛期"),
+        (
+            "配套的治理工程什么时候设计、施工？",
+            "地质灾害治理工程的设计、施工和验收应当与主体工程的设计、施工、验收同时进行。",
+            "与主体工程的设计、施工、验收同时进行",
+        ),
+    ],
+)
+def test_什么时候_is_answered_by_a_named_period_or_by_alongside_another_work(
+    question: str, sentence: str, when: str
+) -> None:
+    assert _spans(question, sentence) == [when]
+
+
+def test_a_period_the_question_names_or_a_term_is_not_the_answer() -> None:
+    sentence = "在地质灾害重点防范期内，乡镇人民政府应当加强巡回检查。"  # the question's own 期, with 内
+    assert _spans("什么时候要加强巡回检查？", sentence) == []
+    assert _spans("什么时候检查？", "合同期满后，应当检查。") == ["合同期满后"]  # 期满 names no period
