@@ -10,7 +10,7 @@ from assistant.extract import Span, dates, quantities
 
 # 时侯 is the usual misspelling of 时候; 开始实行 the usual colloquial 施行.
 _DEADLINE = re.compile(
-    r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|几月几[日号]|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪一?年|[多几]长时间|多少年"
+    r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|哪一?个月|几月几[日号]|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪一?年|[多几]长时间|多少年"
 )
 # Words of taking effect name the topic, not what is asked: 裁决生效了，去哪里申请执行 asks where, so
 # they decide only after every question word has had its say (本法施行日期 is still a date).
@@ -21,13 +21,16 @@ _TAKES_EFFECT = re.compile(r"施行|生效|开始实行|起实行|实施(?:的|�
 # …自2019年9月1日起施行: the date of taking effect is the one the effect verb follows; 2007年12月1日公布的
 # 暂行条例同时废止 dates another act.
 _EFFECT_FOLLOWS = re.compile(r"[起开始]{0,2}(?:施行|生效|实施|实行)")
-_ASKS_PERIOD = re.compile(r"多久|多长|几[天日周年]|几个月|多少[天日年]|期限|[以之]?[内前后]")
+# 内 / 前 / 后 ask a period (几天内, 开工前, 多久以后), not inside a word (后来, 前面, 内容).
+_ASKS_PERIOD = re.compile(r"多久|多长|几[天日周年]|几个月|多少[天日年]|期限|[以之]?[内前后](?![来面边容部])")
 # A digit run is read once (lookbehind) and 年…月 stops at the next 年, so a search stays linear.
 _CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四五六七八九]{4}年")
 # A year of the calendar (2025年, 二〇三五年), not a length of years (2年以上).
 _YEAR_NAMED = re.compile(r"(?<!\d)\d{4}年|[〇零一二三四五六七八九]{4}年")
 # 什么时候 asks when: a date, or the event something is tied to (在合同生效时, 在验收合格后).
-_ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天")
+_ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|哪一?个月")
+# 从批准的次月起计发, 自被录用、聘用下月起停发: a month or year counted from an event.
+_NEXT_TERM = re.compile(r"(?:自|从)[^，。；：]{0,10}?(?:次|下|当|翌)[月年日]起?")
 _EVENT_TIME = re.compile(
     r"(?<=在)[\u4e00-\u9fff]{2,14}?(?:之时|时|之前|以前|之后|以后)(?=[，,]?[\u4e00-\u9fff])"
 )
@@ -126,7 +129,7 @@ class Deadline(AnswerType):
             found += _apart(events, found)
             promptly = [Span(m.start(), m.end(), "date", m.group(0)) for m in _PROMPTLY.finditer(sentence)]
             found += _apart(promptly, found)
-            for pattern in (_NAMED_PERIOD, _ALONGSIDE):
+            for pattern in (_NEXT_TERM, _NAMED_PERIOD, _ALONGSIDE):
                 named = [Span(m.start(), m.end(), "date", m.group(0)) for m in pattern.finditer(sentence)]
                 found += _apart(named, found)
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).

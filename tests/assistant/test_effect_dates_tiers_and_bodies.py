@@ -142,3 +142,14 @@ def test_a_period_the_question_names_or_a_term_is_not_the_answer() -> None:
     sentence = "在地质灾害重点防范期内，乡镇人民政府应当加强巡回检查。"  # the question's own 期, with 内
     assert _spans("什么时候要加强巡回检查？", sentence) == []
     assert _spans("什么时候检查？", "合同期满后，应当检查。") == ["合同期满后"]  # 期满 names no period
+
+
+def test_a_month_counted_from_an_event_answers_when_and_哪个月_asks_when() -> None:
+    paid = "定期发放的，从批准的次月起计发，每月发放一次。"
+    stopped = "被录用为公务员或者聘用为事业单位工作人员的，自被录用、聘用下月起停发退役金。"
+    assert analyse("低保批下来以后从哪个月开始发钱？").qtype == "deadline"
+    assert "次月起" in _spans("低保批下来以后从哪个月开始发钱？", paid)
+    # 后来 is "later on", not a period asked: the month counted from the hiring still answers
+    assert _spans("退伍军士后来考进了事业单位，退役金从啥时候起就不发了？", stopped) == [
+        "自被录用、聘用下月起"
+    ]
