@@ -32,7 +32,7 @@ _ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一�
 # 从批准的次月起计发, 自被录用、聘用下月起停发: a month or year counted from an event.
 _NEXT_TERM = re.compile(r"(?:自|从)[^，。；：]{0,10}?(?:次|下|当|翌)[月年日]起?")
 _EVENT_TIME = re.compile(
-    r"(?<=在)[\u4e00-\u9fff]{2,14}?(?:之时|时|之前|以前|之后|以后)(?=[，,]?[\u4e00-\u9fff])"
+    r"(?<=在)[\u4e00-\u9fff]{2,14}?(?:之时|时|之前|以前|之后|以后|前|后)(?=[，,]?[\u4e00-\u9fff])"
 )
 # 什么时候是重点防范期 is answered by the period a clause names (将水位升降期确定为…, 在汛期, 进入紧急防汛期).
 _NAMED_PERIOD = re.compile(r"(?<=[将在于为是入至到、，])[\u4e00-\u9fff]{1,5}?期(?![限间满])")

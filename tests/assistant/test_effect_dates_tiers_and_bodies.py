@@ -126,13 +126,19 @@ def test_an_area_does_not_answer_a_length() -> None:
         ),
         ("乡里啥时候要组织巡查？", "在汛期，乡镇人民政府应当组织巡查。", "汛期"),
         (
+            "施工队要关门了，欠的工钱最晚啥时候得结清？",
+            "应当在申请注销登记前依法清偿拖欠的农民工工资。",
+            "申请注销登记前",
+        ),
+        ("赶上国庆放假，工钱啥时候发？", "应当在法定节假日或者休息日前支付。", "法定节假日或者休息日前"),
+        (
             "配套的治理工程什么时候设计、施工？",
             "地质灾害治理工程的设计、施工和验收应当与主体工程的设计、施工、验收同时进行。",
             "与主体工程的设计、施工、验收同时进行",
         ),
     ],
 )
-def test_什么时候_is_answered_by_a_named_period_or_by_alongside_another_work(
+def test_什么时候_is_answered_by_an_event_a_named_period_or_alongside_another_work(
     question: str, sentence: str, when: str
 ) -> None:
     assert _spans(question, sentence) == [when]
