@@ -143,9 +143,9 @@ _LEVEL = re.compile(
 
 
 # A match may begin with the words before the body (报废条件由国务院…主管部门, …会同国务院…部门): it starts
-# after the last preposition or verb that introduces the body. 和/及 stay (住房和城乡建设主管部门).
+# after the last preposition or verb that introduces the body (not 经 of 经营, 报 of 报告). 和/及 stay (住房和城乡建设主管部门).
 _INTRODUCES_BODY = re.compile(
-    r"^.*(?:由|向|经|报|对|将|把|按照|依照|根据|会同|协同|^同)(?=[\u4e00-\u9fff]{3})"
+    r"^.*(?:由|向|经(?![营济费纪])|报(?![告酬刊社])|对(?![外口])|将|把|按照|依照|根据|会同|协同|^同)(?=[\u4e00-\u9fff]{3})"
 )
 
 

@@ -86,6 +86,8 @@ def test_超过_is_a_strict_lower_bound_and_不超过_a_closed_upper_one() -> No
         ("报经县农业农村主管部门批准。", ["县农业农村主管部门"]),
         ("向住房和城乡建设主管部门申请。", ["住房和城乡建设主管部门"]),  # 和 is part of the name
         ("由村民委员会负责。", ["村民委员会"]),
+        ("应接受农村经营管理站和有关部门对其集体资产的审计。", ["农村经营管理站和有关部门"]),  # 经 of 经营
+        ("向县经济和信息化主管部门报告。", ["县经济和信息化主管部门"]),
     ],
 )
 def test_a_body_is_read_without_the_words_that_introduce_it(sentence: str, found: list[str]) -> None:
