@@ -150,7 +150,13 @@ def _closest(core: str, docs: Sequence[DocRecord], policy: AnswerPolicy) -> list
         best = max((s for s, _ in scored), default=0.0)
         if best >= policy.name_loose:
             found = [d for s, d in scored if s >= best - 1e-9]
-    return found
+    # A law and a regulation of one name are two documents (无障碍环境建设法 replaced the 条例 of 2012):
+    # a name of one kind does not point to a title of the other.
+    return [d for d in found if not _kinds_apart(kind, doc_kind(d.title))]
+
+
+def _kinds_apart(asked: str, held: str) -> bool:
+    return {asked, held} == {"法", "条例"}
 
 
 def doc_region(doc: DocRecord) -> str:

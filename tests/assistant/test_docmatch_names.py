@@ -86,6 +86,19 @@ def test_loose_and_misspelled_names_point_to_the_closest_title() -> None:
     assert hints.missing == ("土地管理法",) and not hints.targeted
 
 
+def test_a_law_asked_is_not_a_regulation_of_the_same_name() -> None:
+    docs = [
+        *DOCS,
+        DocRecord("wza", "wza.md", "无障碍环境建设条例", "", "2012-06-28", "", "fp", 1, 0.0),
+        DocRecord("jz", "jz.txt", "社会救助暂行办法", "", "2014-02-21", "", "fp", 1, 0.0),
+    ]
+    hints = document_hints(analyse("新出的《无障碍环境建设法》是从哪天开始施行的？"), docs)
+    assert hints.missing == ("无障碍环境建设法",) and not hints.targeted
+    assert document_hints(analyse("无障碍环境建设条例是哪天开始施行的？"), docs).targeted == ("wza",)
+    # 办法 is a kind of 法: a loose 社会救助法 still finds the 暂行办法
+    assert document_hints(analyse("按社会救助法，低保谁审批？"), docs).targeted == ("jz",)
+
+
 def test_a_named_year_picks_that_years_document_or_is_a_gap() -> None:
     assert document_hints(analyse("23年一号文件里，高标准农田建多少？"), DOCS).targeted == ("yh23",)
     hints = document_hints(analyse("2024年一号文件里，高标准农田建多少？"), DOCS)
