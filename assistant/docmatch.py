@@ -152,11 +152,17 @@ def _closest(core: str, docs: Sequence[DocRecord], policy: AnswerPolicy) -> list
             found = [d for s, d in scored if s >= best - 1e-9]
     # A law and a regulation of one name are two documents (无障碍环境建设法 replaced the 条例 of 2012):
     # a name of one kind does not point to a title of the other.
-    return [d for d in found if not _kinds_apart(kind, doc_kind(d.title))]
+    return [d for d in found if not _law_and_regulation(core, d.title)]
 
 
-def _kinds_apart(asked: str, held: str) -> bool:
-    return {asked, held} == {"法", "条例"}
+def _is_law(name: str) -> bool:
+    """A law (…法), not a set of measures (…办法), which doc_kind counts as 法 too."""
+    return doc_kind(name) == "法" and not re.sub(r"[（(][^（()）]*[)）]$", "", name).endswith("办法")
+
+
+def _law_and_regulation(asked: str, title: str) -> bool:
+    kinds = {doc_kind(asked), doc_kind(title)}
+    return "条例" in kinds and (_is_law(asked) or _is_law(title))
 
 
 def doc_region(doc: DocRecord) -> str:

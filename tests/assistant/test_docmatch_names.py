@@ -95,8 +95,9 @@ def test_a_law_asked_is_not_a_regulation_of_the_same_name() -> None:
     hints = document_hints(analyse("新出的《无障碍环境建设法》是从哪天开始施行的？"), docs)
     assert hints.missing == ("无障碍环境建设法",) and not hints.targeted
     assert document_hints(analyse("无障碍环境建设条例是哪天开始施行的？"), docs).targeted == ("wza",)
-    # 办法 is a kind of 法: a loose 社会救助法 still finds the 暂行办法
+    # 办法 is a kind of 法: a loose 社会救助法 still finds the 暂行办法, and a 办法 asked may be a 条例 held
     assert document_hints(analyse("按社会救助法，低保谁审批？"), docs).targeted == ("jz",)
+    assert document_hints(analyse("无障碍环境建设办法里，盲道谁管？"), docs).targeted == ("wza",)
 
 
 def test_a_named_year_picks_that_years_document_or_is_a_gap() -> None:
