@@ -18,6 +18,11 @@ WRONG_UNIT_FIT = 0.2
 _MONEY = frozenset({"钱", "元", "万元", "亿元", "块"})
 _PENALTY = re.compile(r"罚|没收")
 _AREAS_AND_VOLUMES = ("平方米", "立方米", "平方公里")
+# 一天按多少 / 每年多少: the amount per period is asked, so a length of time is not the figure.
+_PER_PERIOD = re.compile(
+    r"(?:一|每)(?:天|日|月|年)(?:按|能|要|得|给|收|交|补|发)?[^，。？\d]{0,2}?多少(?![天日月年])"
+)
+_PERIOD_FIGURE = re.compile(r"(?:个?工作日|日|天|个月|月|年|小时)(?:内|以内|之内|以上|以下|后|前)?$")
 _SHARE = re.compile(r"分之|%|百分之")
 _PHONE = re.compile(r"(?<![\d.])\d{3,}(?:[-－]\d{3,})*(?![\d.%年月日元])")
 # A calendar year (2035年, 二〇三五年) is a figure only when a year is asked (哪一年, 几几年).
@@ -52,6 +57,11 @@ class Number(AnswerType):
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if not spans:
             return 0.0
+        if (info.unit is None or info.unit in _MONEY) and _PER_PERIOD.search(info.text):
+            # 滞纳金一天按多少加收 asks the amount per day: 三十日内 is not it
+            spans = [s for s in spans if not _PERIOD_FIGURE.search(s.text)]
+            if not spans:
+                return WRONG_UNIT_FIT
         spans = bounded(info, spans)
         if not spans:
             return WRONG_UNIT_FIT  # a floor where a ceiling is asked (or the reverse)

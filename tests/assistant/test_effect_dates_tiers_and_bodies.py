@@ -161,3 +161,25 @@ def test_a_month_counted_from_an_event_answers_when_and_哪个月_asks_when() ->
     assert _spans("退伍军士后来考进了事业单位，退役金从啥时候起就不发了？", stopped) == [
         "自被录用、聘用下月起"
     ]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "fit"),
+    [
+        (
+            "耕地占用税拖着没交，滞纳金一天按多少加收？",
+            "纳税人应当自纳税义务发生之日起三十日内申报缴纳。",
+            0.2,
+        ),
+        ("滞纳金一天按多少加收？", "从滞纳税款之日起，按日加收滞纳税款万分之五的滞纳金。", 1.0),
+        ("低保每月能领多少钱？", "每月发放300元。", 1.0),
+        ("汛期值班要求每天多少个小时？", "执行防汛二十四小时值班制度。", 1.0),  # hours asked: a time answers
+    ],
+)
+def test_an_amount_per_day_is_not_answered_by_a_length_of_time(
+    question: str, sentence: str, fit: float
+) -> None:
+    info = analyse(question)
+    kind = info.answer_type
+    assert kind.name == "number"
+    assert kind.fit(info, sentence, kind.spans(info, sentence)) == fit
