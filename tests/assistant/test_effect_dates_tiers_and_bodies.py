@@ -1,5 +1,6 @@
-"""Dates of taking effect, event days and periods 之内; loose cases against tiered ranges (不到一亩, 三亩多);
-bodies read without the words that introduce them; lengths asked in 米."""
+"""Dates of taking effect, event days and periods 之内; 什么时候 answered by events, named periods and months
+counted from an event; loose cases against tiered ranges (不到一亩, 三亩多); bodies read without the words that
+introduce them; lengths asked in 米; an amount per day not answered by a length of time."""
 
 from __future__ import annotations
 
