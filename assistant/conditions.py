@@ -50,11 +50,11 @@ _NAMES_A_YEAR = (
 )
 _LOWER_BEFORE = ("满", "超过", "高于", "多于", "达到", "不低于", "不少于")
 _UPPER_BEFORE = ("不足", "不满", "未满", "低于", "少于", "不到", "不超过", "未达到")
-_STRICT_LOWER = ("超过", "高于", "多于")  # 超过三亩 excludes three mu itself; 满三年 includes three years
+# 超过三亩 excludes three mu itself (满三年 includes three years); in a question it states a case past three.
+_STRICT_LOWER = ("超过", "高于", "多于")
 _CLOSED_UPPER = ("不超过", "不高于", "不多于")  # 不超过一亩 includes one mu
-# A case the question states loosely: 不到一亩 is under one mu, 三亩多 / 超过三亩 past three.
+# A case the question states loosely: 不到一亩 is under one mu, 三亩多 past three.
 _BELOW_BEFORE = ("不到", "不足", "不满", "未满", "少于", "低于")
-_ABOVE_BEFORE = ("超过", "多于", "高于")
 _ABOVE_AFTER = ("多", "出头", "以上")
 
 
@@ -123,7 +123,7 @@ def stated_quantities(question: str) -> list[Quantity]:
         wider = question[max(m.start() - 3, 0) : m.start()]
         if wider.endswith(_BELOW_BEFORE):
             q = Quantity(q.value - 0.5, q.unit, q.text)
-        elif wider.endswith(_ABOVE_BEFORE) or (
+        elif wider.endswith(_STRICT_LOWER) or (
             after.startswith(_ABOVE_AFTER) and not after.startswith("多少")
         ):
             q = Quantity(q.value + 0.5, q.unit, q.text)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from assistant.answer_types import QuestionInfo
 from assistant.lexicon import REGIONS, SYNONYMS, city_in_title
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
-from assistant.question import doc_kind
+from assistant.question import doc_kind, written_kind
 from corpus.tokenize import default_tokenizer
 from index.catalog import DocRecord
 
@@ -157,7 +157,8 @@ def _closest(core: str, docs: Sequence[DocRecord], policy: AnswerPolicy) -> list
 
 def _is_law(name: str) -> bool:
     """A law (…法), not a set of measures (…办法), which doc_kind counts as 法 too."""
-    return doc_kind(name) == "法" and not re.sub(r"[（(][^（()）]*[)）]$", "", name).endswith("办法")
+    kind = written_kind(name)
+    return kind.endswith("法") and not kind.endswith("办法")
 
 
 def _law_and_regulation(asked: str, title: str) -> bool:

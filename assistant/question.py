@@ -96,12 +96,18 @@ _KINDS = ("一号文件", "条例", "办法", "决定", "建议", "意见", "规
 _ENDS_WITH_KIND = re.compile(_DOC_SUFFIX + "$")
 
 
-def doc_kind(name: str) -> str:
-    """The kind a document name or title ends with (条例, 暂行办法, 意见 …; every law is 法; brackets
-    such as （2023年中央一号文件） set aside), or ''."""
+def written_kind(name: str) -> str:
+    """The kind a document name or title ends with, as written (条例, 暂行办法, 促进法 …; brackets such as
+    （2023年中央一号文件） set aside), or ''."""
     bare = re.sub(r"[（(][^（()）]*[)）]$", "", re.sub(r"[\s\u3000]+", "", name))
     m = _ENDS_WITH_KIND.search(bare)
-    kind = m.group(0) if m else ""
+    return m.group(0) if m else ""
+
+
+def doc_kind(name: str) -> str:
+    """The kind a document name or title ends with (条例, 暂行办法, 意见 …; every law, and every 办法, is 法),
+    or ''."""
+    kind = written_kind(name)
     return "法" if kind.endswith("法") else kind
 
 

@@ -71,6 +71,11 @@ _SCALES = {
 _SPAN_UNIT = re.compile(r"年|月|周|日|天|小时")
 
 
+def _matched(pattern: re.Pattern[str], sentence: str) -> list[Span]:
+    """Every match of ``pattern`` in ``sentence`` as a time span."""
+    return [Span(m.start(), m.end(), "date", m.group(0)) for m in pattern.finditer(sentence)]
+
+
 def _apart(extra: Sequence[Span], found: Sequence[Span]) -> list[Span]:
     """The spans of ``extra`` that overlap none of ``found`` (a date already read is not read twice)."""
     return [x for x in extra if not any(d.start < x.end and x.start < d.end for d in found)]
@@ -123,15 +128,12 @@ class Deadline(AnswerType):
         found = dates(sentence)
         if _ASKS_WHEN.search(info.text) and not _ASKS_PERIOD.search(info.text):
             # 补助费啥时候给 is answered by an event (在退耕还林合同生效时一次付清) when no date is set
-            events = [Span(m.start(), m.end(), "date", m.group(0)) for m in _EVENT_TIME.finditer(sentence)]
+            events = _matched(_EVENT_TIME, sentence)
             if opening := _OPENING_TIME.match(sentence):
                 events.append(Span(opening.start(1), opening.end(1), "date", opening.group(1)))
             found += _apart(events, found)
-            promptly = [Span(m.start(), m.end(), "date", m.group(0)) for m in _PROMPTLY.finditer(sentence)]
-            found += _apart(promptly, found)
-            for pattern in (_NEXT_TERM, _NAMED_PERIOD, _ALONGSIDE):
-                named = [Span(m.start(), m.end(), "date", m.group(0)) for m in pattern.finditer(sentence)]
-                found += _apart(named, found)
+            for pattern in (_PROMPTLY, _NEXT_TERM, _NAMED_PERIOD, _ALONGSIDE):
+                found += _apart(_matched(pattern, sentence), found)
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
         if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
             return [
@@ -145,8 +147,7 @@ class Deadline(AnswerType):
         if _ASKS_DAY.search(info.text):
             # 几月几号 / 哪天 asks a day of the calendar: 每年 or 汛期前 names none
             days = [s for s in found if _DAY.search(s.text)]
-            events = [Span(m.start(), m.end(), "date", m.group(0)) for m in _EVENT_DAY.finditer(sentence)]
-            return days + _apart(events, days)
+            return days + _apart(_matched(_EVENT_DAY, sentence), days)
         if _COUNTS_UNITS.search(info.text):
             # 禁渔要坚持多少年 counts years: 长江十年禁渔 states them though no 内/前/后 follows.
             counts = [
