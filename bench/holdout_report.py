@@ -66,6 +66,7 @@ SETS = _named(
     HoldoutSet("holdout13", "holdout13_qa.jsonl", 83, "holdout13-index"),
     HoldoutSet("holdout14", "holdout14_qa.jsonl", 88, "holdout14-index"),
     HoldoutSet("holdout15", "holdout15_qa.jsonl", 93, "holdout15-index"),
+    HoldoutSet("holdout16", "holdout16_qa.jsonl", 98, "holdout16-index"),
     HoldoutSet("probe", "refusal_probe_qa.jsonl", 18, "holdout3-index"),
 )
 # Question sets written the same way over laws 64–78, for fitting the learned models only: never

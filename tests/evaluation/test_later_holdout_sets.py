@@ -63,6 +63,7 @@ ORDER = [
     "holdout13_qa.jsonl",
     "holdout14_qa.jsonl",
     "holdout15_qa.jsonl",
+    "holdout16_qa.jsonl",
 ]
 
 
@@ -99,6 +100,7 @@ SETS = [
     LaterSet("holdout13_qa.jsonl", "z", slice(78, 83)),
     LaterSet("holdout14_qa.jsonl", "q", slice(83, 88)),
     LaterSet("holdout15_qa.jsonl", "a", slice(88, 93)),
+    LaterSet("holdout16_qa.jsonl", "b", slice(93, 98)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -134,4 +136,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 93
+    assert len(LAW_FILES) == 98
