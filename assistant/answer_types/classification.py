@@ -15,6 +15,11 @@ _DIVISION = re.compile(
 )
 # 保护范围包括核心保护区、建设控制地带和风貌协调区: the parts named right after the verb that divides.
 _DIVIDED_INTO = re.compile(r"(?:分为|分成|划分为|划为|包括)[\u4e00-\u9fff]{2,16}、")
+# 方案分为报告书和报告表: two parts joined by 和/与 right after a verb that divides (not after 包括,
+# which also introduces a single pair of anything); the clause itself is the answer.
+_DIVIDED_IN_TWO = re.compile(
+    r"(?:分为|分成|划分为|划为)[\u4e00-\u9fff]{2,12}[和与][\u4e00-\u9fff]{2,12}[。；;]"
+)
 # A list of items without such a statement may be the categories, or any other list.
 ITEMS_ONLY_FIT = 0.6
 DIVIDED_FIT = 0.9
@@ -26,6 +31,8 @@ class Classification(ItemsAnswer):
     cues = (
         Cue(30, re.compile(
             r"哪几类|几类|分为|分成|哪类|哪一类|哪[三四五六两]类|什么类型|哪几种类型|哪些地区和哪些地区|哪部"
+            # 分哪两种, 分几档, 分哪几个等级: a division asked without 为/成.
+            r"|分(?:哪[几一]?|几)[两三四五六七八九十]?个?(?:类|种|档|级|等|层次|部分|块)"
             # 算哪一级 asks a grade (滑坡死了5个人算哪一级), 哪一级政府 a body: the verb tells them apart.
             r"|(?:算|属于|属|定为|评为|划为|够)(?:是)?哪(?:一)?[级档等]"
         )),
@@ -33,7 +40,7 @@ class Classification(ItemsAnswer):
     clause_fallback = True  # 分为三类：… — the clause that names them
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
-        if _DIVISION.search(sentence):
+        if _DIVISION.search(sentence) or _DIVIDED_IN_TWO.search(sentence):
             return 1.0
         if spans and _DIVIDED_INTO.search(sentence):
             return DIVIDED_FIT

@@ -48,13 +48,20 @@ def _limits_crossed(question: str, sentence: str) -> list[Span]:
     return [Span(m.start(), m.end(), "no", m.group(0)) for m in bounds if (m.group(1) or m.group(2)) in asked]
 
 
+# 能不能建房的地方分成哪几类: 能不能 inside a modifier (…的地方) names a kind of thing, and the question
+# asks something else about it.
+_MODIFIER_THEN_ASKS = r"(?:能不能|可不可以)[\u4e00-\u9fff]{1,6}的[^，。？?]*(?:哪|几|什么)"
+
+
 class YesNo(AnswerType):
     name = "yesno"
     labels = ("是非", "判断")
     # 能领多少钱吗 asks for the figure; 把几个村撤并了，法律上允许吗 asks whether: only a number word in
     # the clause that asks vetoes. 算不算工伤？哪些情况不认？ asks for the cases: their list answers both
     # (in the opened and training sets no question asking 哪些 wanted only a verdict).
-    cues = (Cue(20, _YESNO, unless=re.compile(f"(?:{NUMBER_CUE.pattern})[^，,；;]*$|哪些")),)
+    cues = (
+        Cue(20, _YESNO, unless=re.compile(f"(?:{NUMBER_CUE.pattern})[^，,；;]*$|哪些|{_MODIFIER_THEN_ASKS}")),
+    )
     prefers_specific = True
 
     def reads_lead_in(self, lead_in: str) -> bool:

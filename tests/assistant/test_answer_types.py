@@ -132,6 +132,16 @@ def test_a_classification_is_answered_best_by_the_sentence_that_states_the_divis
     assert 0 < kind.fit(info, listing, kind.spans(info, listing)) < 1.0  # any list is only a maybe
 
 
+def test_a_division_into_two_named_parts_fits_a_classification_fully() -> None:
+    info = analyse("申报材料分哪两种？")
+    kind = info.answer_type
+    assert kind.name == "classification"
+    two = "第九条 申报材料分为书面材料和电子材料。"
+    both = "申报材料包括身份证明和收入证明。"  # 包括 a pair is any pair, not a division
+    assert kind.fit(info, two, kind.spans(info, two)) == 1.0
+    assert kind.fit(info, both, kind.spans(info, both)) < 1.0
+
+
 def test_a_sentence_that_defines_fits_a_definition_question_fully() -> None:
     info = analyse("乡村振兴促进法里说的“乡村”是什么意思？")
     kind = info.answer_type

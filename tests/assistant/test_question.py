@@ -12,6 +12,10 @@ from index.catalog import DocRecord
         ("社会救助暂行办法是从哪天开始施行的？", "deadline"),
         ("扶贫车间计划做优多少家？", "number"),
         ("山西省的县分为哪几类？", "classification"),
+        # A division asked without 为/成, and 能不能 inside a modifier (能不能…的地方) that asks nothing.
+        ("养殖场按规模分哪三档？", "classification"),
+        ("补贴标准分几个等级？", "classification"),
+        ("县里把能不能养猪的区域分成哪几类？", "classification"),
         ("未来产业有哪些？", "list"),
         ("帮扶产业按哪几个原则来？", "list"),
         ("低保申请最后是哪个部门审批？", "procedure"),
