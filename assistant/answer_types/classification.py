@@ -6,7 +6,8 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer_types.base import Cue, QuestionInfo
-from assistant.answer_types.enumeration import ItemsAnswer
+from assistant.answer_types.enumeration import ItemsAnswer, asked_category, named_as
+from assistant.answer_types.registry import written_form
 from assistant.extract import CN_DIGITS, Span
 
 # A sentence that states the division itself (分为三类, 划分为四个等级) answers "分几类" outright.
@@ -44,6 +45,9 @@ class Classification(ItemsAnswer):
             return 1.0
         if spans and _DIVIDED_INTO.search(sentence):
             return DIVIDED_FIT
+        asked = asked_category(written_form(info.text)) if spans else ()
+        if asked and any(named_as(sentence, s, asked) for s in spans):
+            return DIVIDED_FIT  # 初次分配、再分配、第三次分配 for 哪几次分配: items named as the kind asked
         return min(super().fit(info, sentence, spans), ITEMS_ONLY_FIT)
 
 

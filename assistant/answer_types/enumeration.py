@@ -53,7 +53,9 @@ def _case_item(info: QuestionInfo, span: Span) -> Span | None:
 
 # The category a list question asks for (哪些条件 → 条件, 哪几种人 → 人, 什么情况下 → 情况): at most two
 # characters after the question word, cut at a function word. 方面, 种, 个, 东西 say nothing of the category.
-_ASKED = re.compile(r"(?:哪些|哪几(?:个|种|类|项|条)?|哪(?:种|类)|些什么|什么)([\u4e00-\u9fff]{1,2})")
+_ASKED = re.compile(
+    r"(?:哪些|哪几(?:个|种|类|项|条|次|级|档)?|哪(?:种|类)|些什么|什么)([\u4e00-\u9fff]{1,2})"
+)
 _FUNCTION_CHARS = frozenset("是的要能可会得在呢吗了都还就也下上来去给让被把和与及或有没")
 _VAGUE_CATEGORIES = frozenset(
     ["方面", "种", "个", "类", "项", "条", "些", "样", "块", "部分", "内容", "东西", "玩意"]
@@ -89,14 +91,19 @@ def category_fits(asked: Sequence[str], lead_in: str) -> bool | None:
     return any(f in announced for word in asked for f in (word, *CATEGORIES.get(word, ())))
 
 
-def _named_as(sentence: str, span: Span, asked: Sequence[str]) -> bool:
+def named_as(sentence: str, span: Span, asked: Sequence[str]) -> bool:
     """Whether the words right after a run of items name them as the asked category (…慰藉的义务)."""
     after = sentence[span.end : span.end + 8].lstrip("等").lstrip("的")
     forms = [f for word in asked for f in (word, *CATEGORIES.get(word, ()))]
     # the run may end on the category itself when no 、 follows it (…和精神上慰藉的义务), its last item
     # short (not …或者村民代表会议讨论决定与前款规定的单位有关的事项)
     last = _ITEM_SPLIT.split(span.text)[-1]
-    return any(after.startswith(f) or (len(last) <= 10 and last.endswith("的" + f)) for f in forms)
+    if any(after.startswith(f) or (len(last) <= 10 and last.endswith("的" + f)) for f in forms):
+        return True
+    # 初次分配、再分配、第三次分配 for 哪几次分配: every item is one of the asked category.
+    items = [i.strip(" 　\n：:。") for i in _ITEM_SPLIT.split(span.text)]
+    items = [i for i in items if i]
+    return len(items) >= 2 and all(any(f in i and len(i) > len(f) for f in forms) for i in items)
 
 
 def _of_people(items: str) -> bool:
@@ -128,7 +135,7 @@ class ItemsAnswer(AnswerType):
             return 1.0
         if spans:
             asked = asked_category(written_form(info.text))
-            if asked and any(_named_as(sentence, s, asked) for s in spans):
+            if asked and any(named_as(sentence, s, asked) for s in spans):
                 return 1.0  # …经济上供养、生活上照料和精神上慰藉的义务 names its items as the 义务 asked
             return INLINE_FIT
         return PAIR_FIT if _PAIR.search(sentence) else 0.0

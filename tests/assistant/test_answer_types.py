@@ -182,3 +182,18 @@ def test_how_many_days_within_asks_for_a_period(question: str) -> None:
     assert info.qtype == "deadline"
     spans = info.answer_type.spans(info, "并在开工建设后十日内设立公示牌。")
     assert [s.text for s in spans] == ["十日内"]
+
+
+def test_items_each_of_the_asked_kind_answer_a_list_or_division_of_that_kind() -> None:
+    division = analyse("救助分成哪几种救助？")
+    kind = division.answer_type
+    named = "实行临时救助、专项救助、急难救助相衔接的制度。"
+    other = "统筹城乡、区域、行业发展的制度。"
+    assert kind.fit(division, named, kind.spans(division, named)) == 0.9
+    assert kind.fit(division, other, kind.spans(division, other)) < 0.9
+    listing = analyse("村里要建哪些制度？")
+    kind = listing.answer_type
+    named = "建立财务公开制度、民主理财制度和审计监督制度。"
+    bare = "建立财务公开、民主理财和审计监督的工作机制。"
+    assert kind.fit(listing, named, kind.spans(listing, named)) == 1.0
+    assert kind.fit(listing, bare, kind.spans(listing, bare)) < 1.0
