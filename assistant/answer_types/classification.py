@@ -21,6 +21,24 @@ _DIVIDED_INTO = re.compile(r"(?:分为|分成|划分为|划为|包括)[\u4e00-\u
 _DIVIDED_IN_TWO = re.compile(
     r"(?:分为|分成|划分为|划为)[\u4e00-\u9fff]{2,12}[和与][\u4e00-\u9fff]{2,12}[。；;]"
 )
+# 算个啥法人, 属于哪一块, 算哪类机构: the kind something is filed under (归类), asked with the verb that
+# files it; 归哪个部门 and 是什么 ask other things, 算个啥样的组织, 算啥性质 and 算个啥概念 what it is (definition).
+_FILED_AS = r"(?:算|属于|属|定性为|认定为)(?:是)?(?:个|一个)?(?:什么|哪一?[类种块])(?!样|性质|概念|意思|东西)"
+# …the kind's head noun (法人, 机构), which the clause filing it names: 取得特别法人资格, 是…的监督机构.
+_FILED_HEAD = re.compile(_FILED_AS + r"(?:样的|的)?([\u4e00-\u9fff]{2,4}?)(?:[？?，,。]|$)")
+_FILES = re.compile(r"(?:是|为|属于|取得|作为|按照)[^，,。；;]{0,20}$")
+
+
+def _files_under(sentence: str, head: str) -> bool:
+    """Whether the sentence files something under ``head``: 是/为/取得… shortly before it in one clause."""
+    at = sentence.find(head)
+    while at >= 0:
+        if _FILES.search(sentence[max(at - 22, 0) : at]):
+            return True
+        at = sentence.find(head, at + 1)
+    return False
+
+
 # A list of items without such a statement may be the categories, or any other list.
 ITEMS_ONLY_FIT = 0.6
 DIVIDED_FIT = 0.9
@@ -36,6 +54,7 @@ class Classification(ItemsAnswer):
             r"|分(?:哪[几一]?|几)[两三四五六七八九十]?个?(?:类|种|档|级|等|层次|部分|块)"
             # 算哪一级 asks a grade (滑坡死了5个人算哪一级), 哪一级政府 a body: the verb tells them apart.
             r"|(?:算|属于|属|定为|评为|划为|够)(?:是)?哪(?:一)?[级档等]"
+            rf"|{_FILED_AS}"
         )),
     )  # fmt: skip
     clause_fallback = True  # 分为三类：… — the clause that names them
@@ -43,6 +62,9 @@ class Classification(ItemsAnswer):
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if _DIVISION.search(sentence) or _DIVIDED_IN_TWO.search(sentence):
             return 1.0
+        head = _FILED_HEAD.search(written_form(info.text))
+        if head and _files_under(sentence, head.group(1)):
+            return DIVIDED_FIT  # 社监会是社员大会的监督机构 for 社监会算哪类机构
         if spans and _DIVIDED_INTO.search(sentence):
             return DIVIDED_FIT
         asked = asked_category(written_form(info.text)) if spans else ()

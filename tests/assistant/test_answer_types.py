@@ -197,3 +197,12 @@ def test_items_each_of_the_asked_kind_answer_a_list_or_division_of_that_kind() -
     bare = "建立财务公开、民主理财和审计监督的工作机制。"
     assert kind.fit(listing, named, kind.spans(listing, named)) == 1.0
     assert kind.fit(listing, bare, kind.spans(listing, bare)) < 1.0
+
+
+def test_a_clause_that_files_the_subject_under_the_asked_kind_fits_a_filing_question() -> None:
+    info = analyse("供销社在法律上算哪类组织？")
+    kind = info.answer_type
+    filed = "供销合作社是为农服务的合作经济组织。"
+    other = "供销合作社应当加强组织建设，健全组织体系。"
+    assert kind.fit(info, filed, kind.spans(info, filed)) == 0.9
+    assert kind.fit(info, other, kind.spans(info, other)) < 0.9

@@ -16,6 +16,10 @@ from index.catalog import DocRecord
         ("养殖场按规模分哪三档？", "classification"),
         ("补贴标准分几个等级？", "classification"),
         ("县里把能不能养猪的区域分成哪几类？", "classification"),
+        # The kind something is filed under; 啥样的 and 啥性质 ask what it is.
+        ("合作社登记以后算个啥法人？", "classification"),
+        ("村办厂按经济成分属于哪一块？", "classification"),
+        ("村委会算个啥样的组织？", "definition"),
         ("未来产业有哪些？", "list"),
         ("帮扶产业按哪几个原则来？", "list"),
         ("低保申请最后是哪个部门审批？", "procedure"),
