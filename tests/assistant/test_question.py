@@ -77,6 +77,9 @@ def test_named_documents_are_found_and_question_words_are_not() -> None:
     # a name may be followed straight by what it allows or says (允不允许, 能不能, 咋说)
     assert named_documents("国家的救助办法允不允许他自己选？") == ("救助办法",)
     assert named_documents("种子条例能不能管到自家留的种？") == ("种子条例",)
+    # a short law after 按 starts the name: the topic before it is no part of it
+    assert named_documents("草场纠纷按草原法该怎么处理？") == ("草原法",)
+    assert named_documents("浇地纠纷按水法该怎么解决？") == ()  # 水法 is too short to name alone
 
 
 TITLES = {
