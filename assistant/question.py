@@ -90,6 +90,7 @@ _NOT_A_NAME = re.compile(
     r"由|(?<![重主纲])要|应当|应该|可以|将|把|被|给|向|或者|还是|以及|不得|"
     r"^(?:制定|编制|出台|印发|修订|起草|违反|落实|执行|健全|建立|完善|设置|组织)"
     r"|这边|那边|这儿|那儿|咱|俺|我们|(?<![汇选])编(?![制号])|算是|就是|弄|搞|牵头|征求|听取"
+    r"|[个了]$"  # 理事会做了个决定: a measure word or 了 before the kind makes it a deed, not a title
 )
 _YEAR = re.compile(r"(20\d{2}|19\d{2})年")
 _KINDS = ("一号文件", "条例", "办法", "决定", "建议", "意见", "规划", "通知", "促进法", "组织法")
@@ -149,8 +150,9 @@ def clean_name(name: str) -> str:
         # they stay with its kind and only the demonstrative goes (matched loosely against titles).
         name = pointed.group(1) + name[pointed.end() :]
     owner = re.match(r"^[\u4e00-\u9fff]{0,6}?的", name)
-    if owner and len(name) - owner.end() >= 4:  # 国务院的社会救助暂行办法; 北京的条例 stays whole
-        name = name[owner.end() :]
+    while owner and len(name) - owner.end() >= 4:  # 国务院的社会救助暂行办法; 北京的条例 stays whole
+        name = name[owner.end() :]  # 河南的县里每年的脱贫实施方案: each owner goes
+        owner = re.match(r"^[\u4e00-\u9fff]{0,6}?的", name)
     return name
 
 

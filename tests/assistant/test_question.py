@@ -80,6 +80,9 @@ def test_named_documents_are_found_and_question_words_are_not() -> None:
     # a short law after 按 starts the name: the topic before it is no part of it
     assert named_documents("草场纠纷按草原法该怎么处理？") == ("草原法",)
     assert named_documents("浇地纠纷按水法该怎么解决？") == ()  # 水法 is too short to name alone
+    # a deed (做了个决定) is no title; each owner in front goes (河南的, 县里每年的)
+    assert named_documents("合作社理事会做了个决定，我不服咋办？") == ()
+    assert named_documents("河南的乡里每年的帮扶工作方案是谁定的？") == ("帮扶工作方案",)
 
 
 TITLES = {
