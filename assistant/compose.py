@@ -163,7 +163,7 @@ def compose(
     parts = [_join_lines(best.text[s:e]).rstrip("，；：,;:") + "[1]"]
     chosen = [best]
     to_end = e == len(best.text)  # the quote reaches its sentence's (or clause's) end
-    second = settles or second_sentence(best, evidence, terms, policy)
+    second = settles or second_sentence(best, evidence, terms, policy, two_part=asks_two_cases(info.text))
     room = budget - len(parts[0])
     if second is not None and room >= policy.min_second:
         s2, e2 = clause_window(second.text, None, terms, room - 3)
@@ -288,9 +288,22 @@ def settling_sentence(
     return None
 
 
+# 营利性的和非营利性的分别去哪儿登记, 乡里审还是县里审, 罚得一样吗, 是谁拟的？要经谁批: the question asks
+# of two cases or two steps, which a law often rules in two neighbouring sentences.
+_TWO_CASES = re.compile(
+    r"分别|各(?:是|拿|由|算|按|给|归|要|自)|还是|一样吗|一样不|有啥区别|有什么区别|[？?][^？?]*谁[^？?]*[？?]"
+)
+
+
+def asks_two_cases(question: str) -> bool:
+    """Whether the question asks of two cases or steps (分别, 还是, 一样吗)."""
+    return bool(_TWO_CASES.search(question))
+
+
 def second_sentence(
-    best: Evidence, evidence: Sequence[Evidence], terms: Sequence[str], policy: AnswerPolicy = DEFAULT_POLICY
-) -> Evidence | None:
+    best: Evidence, evidence: Sequence[Evidence], terms: Sequence[str], policy: AnswerPolicy = DEFAULT_POLICY,
+    two_part: bool = False,
+) -> Evidence | None:  # fmt: skip
     """A second sentence joins the answer when it continues the best one (the clause after its ；, the
     next sentence; found wherever it ranks) and scores at least AnswerPolicy.continuation of it, or when
     it is among the next best, fits where the best does not and covers question terms the best lacks."""
@@ -316,6 +329,17 @@ def second_sentence(
         )
         if continues or adds:
             return ev
+    if two_part:
+        # The other case is ruled next to the best one (before or after it), in words of its own.
+        near = [
+            ev
+            for ev in evidence[1:]
+            if ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id
+            and (0 <= ev.start - best.end <= 2 or 0 <= best.start - ev.end <= 2)
+            and any(t in ev.text and len(t) > 1 for t in terms)
+        ]
+        if near:
+            return max(near, key=lambda ev: ev.score)
     return None
 
 

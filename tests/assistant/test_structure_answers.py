@@ -306,3 +306,24 @@ def test_the_best_clause_reads_back_even_when_a_second_sentence_follows() -> Non
     assert first.quote.startswith("（一）家庭财产") and "六倍以下" in first.quote
     assert kb.text(first.doc_id)[first.start : first.end] == first.quote
     assert len(answer.answer) <= 150
+
+
+DENGJI = Doc(
+    "dengji",
+    "某某县养老服务办法",
+    "某某县养老服务办法\n"
+    "第一条 为了规范养老服务，制定本办法。\n"
+    "第十八条 举办营利性养老机构的，向市场监督管理部门办理登记。"
+    "举办非营利性养老机构的，向民政部门办理登记。\n"
+    "第十九条 养老机构应当公开收费项目。",
+)
+
+
+def test_a_question_of_two_cases_quotes_the_neighbouring_sentence_that_rules_the_other() -> None:
+    """营利性的和非营利性的分别去哪儿登记: the law rules each case in a sentence of its own, side by side;
+    the answer quotes both, whichever one reads best."""
+    kb = FakeKnowledgeBase([DENGJI])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("营利性的和非营利性的养老院分别去哪儿登记？")
+    assert answer.found and "市场监督管理部门" in answer.answer and "民政部门" in answer.answer
+    one = Answerer(kb, kb, kb.reader(), SETTINGS).answer("非营利性的养老院去哪儿登记？")
+    assert one.found and "民政部门" in one.answer and "市场监督管理部门" not in one.answer
