@@ -66,6 +66,8 @@ _DATE = re.compile(
     # A time something runs before what follows: 经三个月试运行, 经公示七日.
     rf"|(?<=经){_NUM}个?(?:年|月|日|天|工作日)(?=试|公示|公告|观察|运行)"
     rf"|(?:不超过|不得超过|不少于|不得少于){_NUM}个?(?:年|月|日|天|工作日|小时)"
+    # A term counted in cycles of the work itself: 不得少于该类作物两个生产周期.
+    rf"|(?<![\d{CN_DIGITS}]){_NUM}个[\u4e00-\u9fff]{{0,4}}?周期"
     # From the month after: 从批准的次月起计发.
     rf"|(?:次月|当月)起"
     # How often or how early: 每三年调整一次, 每季度, 提前半年, 连续两年以上, 半年内.

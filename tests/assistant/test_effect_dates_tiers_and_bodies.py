@@ -40,6 +40,13 @@ def test_a_period_may_end_in_之内() -> None:
     assert [d.text for d in dates("应当自受理之日起十五个工作日之内作出决定。")] == ["十五个工作日之内"]
 
 
+def test_a_term_may_be_counted_in_cycles_of_the_work() -> None:
+    info = analyse("种畜的档案最少得留多久？")
+    sentence = "养殖档案保存期限不得少于三个养殖周期。"
+    assert [s.text for s in info.answer_type.spans(info, sentence)] == ["三个养殖周期"]
+    assert dates("每个周期结束后报告。") == []  # no figure, no term
+
+
 def test_从哪天算起_is_answered_by_the_day_of_an_event_and_a_period_is_not_a_day() -> None:
     start = "第十条 纳税义务发生时间为纳税人收到自然资源主管部门办理占用耕地手续的书面通知的当日。"
     period = "纳税人应当自纳税义务发生之日起三十日内申报缴纳耕地占用税。"
