@@ -21,6 +21,10 @@ _DIVIDED_INTO = re.compile(r"(?:分为|分成|划分为|划为|包括)[\u4e00-\u
 _DIVIDED_IN_TWO = re.compile(
     r"(?:分为|分成|划分为|划为)[\u4e00-\u9fff]{2,12}[和与][\u4e00-\u9fff]{2,12}[。；;]"
 )
+# 算几级保护, 立过几等功: a grade asked, which a clause states as a numbered grade (实行二级保护, 二等功以上).
+_ASKS_GRADE = r"(?:算|属于|属|定为|评为|划为|够|实行)(?:是)?(?:哪(?:一)?|几)[级档等]|[几哪]等(?:功|奖)"
+_GRADE_ASKED = re.compile(_ASKS_GRADE)
+_GRADE = re.compile(rf"(?<![第\d{CN_DIGITS}])[{CN_DIGITS}\d]{{1,2}}[级档等](?!以上人民政府|人民政府)")
 # 算个啥法人, 属于哪一块, 算哪类机构: the kind something is filed under (归类), asked with the verb that
 # files it; 归哪个部门 and 是什么 ask other things, 算个啥样的组织, 算啥性质 and 算个啥概念 what it is (definition).
 _FILED_AS = r"(?:算|属于|属|定性为|认定为)(?:是)?(?:个|一个)?(?:什么|哪一?[类种块])(?!样|性质|概念|意思|东西)"
@@ -53,7 +57,7 @@ class Classification(ItemsAnswer):
             # 分哪两种, 分几档, 分哪几个等级: a division asked without 为/成.
             r"|分(?:哪[几一]?|几)[两三四五六七八九十]?个?(?:类|种|档|级|等|层次|部分|块)"
             # 算哪一级 asks a grade (滑坡死了5个人算哪一级), 哪一级政府 a body: the verb tells them apart.
-            r"|(?:算|属于|属|定为|评为|划为|够)(?:是)?哪(?:一)?[级档等]"
+            rf"|{_ASKS_GRADE}"
             rf"|{_FILED_AS}"
         )),
     )  # fmt: skip
@@ -61,6 +65,8 @@ class Classification(ItemsAnswer):
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if _DIVISION.search(sentence) or _DIVIDED_IN_TWO.search(sentence):
+            return 1.0
+        if _GRADE_ASKED.search(info.text) and _GRADE.search(sentence):
             return 1.0
         head = _FILED_HEAD.search(written_form(info.text))
         if head and _files_under(sentence, head.group(1)):

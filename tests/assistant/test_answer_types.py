@@ -206,3 +206,10 @@ def test_a_clause_that_files_the_subject_under_the_asked_kind_fits_a_filing_ques
     other = "供销合作社应当加强组织建设，健全组织体系。"
     assert kind.fit(info, filed, kind.spans(info, filed)) == 0.9
     assert kind.fit(info, other, kind.spans(info, other)) < 0.9
+
+
+def test_a_numbered_grade_fits_a_grade_question_and_a_level_of_government_does_not() -> None:
+    info = analyse("这片林子算几级公益林？")
+    kind = info.answer_type
+    assert kind.fit(info, "生态区位重要的，划为一级公益林。", []) == 1.0
+    assert kind.fit(info, "公益林由县级人民政府划定。", []) < 1.0

@@ -20,6 +20,9 @@ from index.catalog import DocRecord
         ("合作社登记以后算个啥法人？", "classification"),
         ("村办厂按经济成分属于哪一块？", "classification"),
         ("村委会算个啥样的组织？", "definition"),
+        # A grade asked (几级, 几等功).
+        ("这片林子算几级公益林？", "classification"),
+        ("退伍兵立过几等功才能优先安置？", "classification"),
         ("未来产业有哪些？", "list"),
         ("帮扶产业按哪几个原则来？", "list"),
         ("低保申请最后是哪个部门审批？", "procedure"),
