@@ -18,6 +18,10 @@ _SPOKEN = (
 )
 
 
+_CLAUSE_BREAK = re.compile(r"[，,；;：:。！!]")
+_ASKS = re.compile(r"[？?]")
+
+
 def written_form(question: str) -> str:
     """The question with spoken question words in their written form (啥性质 → 什么性质)."""
     q = question.strip()
@@ -81,10 +85,22 @@ class AnswerTypes:
     def classify(self, question: str) -> AnswerType:
         """The type whose cue matches first (on the question's written form), else the fallback."""
         q = written_form(question)
+        whole = self._first_cued(q)
+        if whole is not None and whole.asks_figure:
+            # 两家为赔多少钱谈不拢，…最晚啥时候得提？: a figure in the situation is not what a single question
+            # asks when its last clause asks something else (of two questions, the first is the main one).
+            asked = q.rstrip("？?！!。 ")
+            if not _ASKS.search(asked):
+                last = self._first_cued(_CLAUSE_BREAK.split(asked)[-1])
+                if last is not None and last is not whole:
+                    return last
+        return whole or self.fallback
+
+    def _first_cued(self, text: str) -> AnswerType | None:
         for cue, answer_type in self._cues:
-            if cue.matches(q):
+            if cue.matches(text):
                 return answer_type
-        return self.fallback
+        return None
 
     def __iter__(self) -> Iterator[AnswerType]:
         return iter(self._types.values())

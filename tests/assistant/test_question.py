@@ -23,6 +23,11 @@ from index.catalog import DocRecord
         # A grade asked (几级, 几等功).
         ("这片林子算几级公益林？", "classification"),
         ("退伍兵立过几等功才能优先安置？", "classification"),
+        # A figure in the situation (为赔多少钱谈不拢) is not what the last clause asks; of two questions
+        # the first is the main one.
+        ("两家为赔多少钱谈不拢，最晚啥时候得申请调解？", "deadline"),
+        ("两家为赔多少钱谈不拢，调解找谁？", "procedure"),
+        ("村干部一届能拿多少补贴？能不能连任？", "number"),
         ("未来产业有哪些？", "list"),
         ("帮扶产业按哪几个原则来？", "list"),
         ("低保申请最后是哪个部门审批？", "procedure"),
