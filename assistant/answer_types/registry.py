@@ -8,13 +8,13 @@ from collections.abc import Iterable, Iterator
 from assistant.answer_types.base import AnswerType, Cue
 
 # Spoken forms of the question words the cues are written in (口语疑问词): 啥 is 什么, 咋 is 怎么,
-# 哪儿/哪块 is 哪里, and a closing 不？ (能优先当护林员不？) asks as 吗？ does. Cues see the question
+# 哪儿/哪块 is 哪里, and a closing 不？ or 没？ (能优先当护林员不？ 有限制没？) asks as 吗？ does. Cues see the question
 # with these replaced, so each cue is written once, in the written form.
 _SPOKEN = (
     (re.compile(r"啥"), "什么"),
     (re.compile(r"咋"), "怎么"),
     (re.compile(r"哪儿|哪块|哪旮旯"), "哪里"),
-    (re.compile(r"(?<=[\u4e00-\u9fff])不([？?]?)$"), r"吗\1"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])[不没]([？?]?)$"), r"吗\1"),
 )
 
 

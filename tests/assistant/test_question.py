@@ -28,6 +28,8 @@ from index.catalog import DocRecord
         ("两家为赔多少钱谈不拢，最晚啥时候得申请调解？", "deadline"),
         ("两家为赔多少钱谈不拢，调解找谁？", "procedure"),
         ("村干部一届能拿多少补贴？能不能连任？", "number"),
+        # A closing 没？ asks as 吗？ does.
+        ("法律对收购价有限制没？", "yesno"),
         ("未来产业有哪些？", "list"),
         ("帮扶产业按哪几个原则来？", "list"),
         ("低保申请最后是哪个部门审批？", "procedure"),
