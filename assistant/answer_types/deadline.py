@@ -114,7 +114,7 @@ class Deadline(AnswerType):
     labels = ("时间", "期限", "日期", "时限")
     cues = (
         # before yes/no: 期限是不是…; 承包期多长 asks a period as 多长时间 does
-        Cue(10, re.compile(r"时间限制|期限|过渡期|多久|多长时间|时效|期(?:有|是|为)?多长")),
+        Cue(10, re.compile(r"时间限制|期限|过渡期|多久|多长时间|时效|期[^，。？?]{0,3}多长")),
         # Before number: 几天内, 多少天里, 最晚几天 ask for a period.
         Cue(50, re.compile(r"(?:几|多少)个?(?:天|日|周|个月)(?:内|里|之内|以内)|最晚几天|最迟几天|提前几天")),
         Cue(70, _DEADLINE),

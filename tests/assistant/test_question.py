@@ -30,6 +30,7 @@ from index.catalog import DocRecord
         ("村干部一届能拿多少补贴？能不能连任？", "number"),
         # A closing 没？ asks as 吗？ does.
         ("法律对收购价有限制没？", "yesno"),
+        ("征地方案的公告期最短多长？", "deadline"),
         ("未来产业有哪些？", "list"),
         ("帮扶产业按哪几个原则来？", "list"),
         ("低保申请最后是哪个部门审批？", "procedure"),
