@@ -306,7 +306,9 @@ def second_sentence(
 ) -> Evidence | None:  # fmt: skip
     """A second sentence joins the answer when it continues the best one (the clause after its ；, the
     next sentence; found wherever it ranks) and scores at least AnswerPolicy.continuation of it, or when
-    it is among the next best, fits where the best does not and covers question terms the best lacks."""
+    it is among the next best, fits where the best does not and covers question terms the best lacks.
+    For a question of two cases (``two_part``), failing those, the sentence right before or after the best
+    one in its passage that speaks of a question word joins it."""
     covered = {t for t in terms if t in best.text}
     # What continues the best sentence is read with it wherever it ranks: its words are often not the
     # question's (…每月公布一次；一般事项至少每季度公布一次).

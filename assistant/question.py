@@ -71,8 +71,11 @@ _OPENER = re.compile(
     r"那么|那个|就是|还有|另外|看看|查一下|说说|关于|对于|针对)"
 )
 _PREPOSITION = re.compile(r"(?:根据|按照|依照|依据|参照|对照|遵照|按|照|依|在|从|据|看)")
+# After these a short law starts the name (纠纷按水法 → 水法); other prepositions need a name-sized rest.
 _CITES = ("根据", "按照", "依照", "依据", "按")
 _SHORT_LAW = re.compile(r"[\u4e00-\u9fff]{1,3}法")
+# An owner in front of a name (国务院的, 河南的, 县里每年的).
+_OWNER = re.compile(r"^[\u4e00-\u9fff]{0,6}?的")
 # A name whose words are all generic (法律法规, 有关规定, 国家政策) names no document.
 _GENERIC_NAME = re.compile(
     r"^(?:国家|中央|地方|省|市|县|乡|村|上级|有关|相关|现行|最新|新|老|旧|其他|其它|这些|那些|各项|各类|"
@@ -133,7 +136,6 @@ def clean_name(name: str) -> str:
     for m in _PREPOSITION.finditer(name):
         # One in front always goes; inside, only one with a name-sized rest after it starts the name
         # (低保标准按照社会救助暂行办法 → 社会救助暂行办法, while 依法 or 按时 inside a name stay).
-        # A short law after 按/根据 starts it too (纠纷按水法 → 水法).
         rest = name[m.end() :]
         if m.start() == cut or len(rest) >= 4 or (m.group(0) in _CITES and _SHORT_LAW.fullmatch(rest)):
             cut = m.end()
@@ -149,10 +151,10 @@ def clean_name(name: str) -> str:
         # 殡葬那个条例, 管农药的那个条例: the words before the demonstrative describe the document, so
         # they stay with its kind and only the demonstrative goes (matched loosely against titles).
         name = pointed.group(1) + name[pointed.end() :]
-    owner = re.match(r"^[\u4e00-\u9fff]{0,6}?的", name)
+    owner = _OWNER.match(name)
     while owner and len(name) - owner.end() >= 4:  # 国务院的社会救助暂行办法; 北京的条例 stays whole
         name = name[owner.end() :]  # 河南的县里每年的脱贫实施方案: each owner goes
-        owner = re.match(r"^[\u4e00-\u9fff]{0,6}?的", name)
+        owner = _OWNER.match(name)
     return name
 
 

@@ -18,8 +18,9 @@ _SPOKEN = (
 )
 
 
+# Where a question's clauses part (not at ？: a ？ inside the question starts a second question).
 _CLAUSE_BREAK = re.compile(r"[，,；;：:。！!]")
-_ASKS = re.compile(r"[？?]")
+_QUESTION_MARK = re.compile(r"[？?]")
 
 
 def written_form(question: str) -> str:
@@ -83,20 +84,22 @@ class AnswerTypes:
         return self._types[self.canonical(name)]
 
     def classify(self, question: str) -> AnswerType:
-        """The type whose cue matches first (on the question's written form), else the fallback."""
+        """The type whose cue matches first (on the question's written form), else the fallback; a figure
+        type yields to the type its last clause asks."""
         q = written_form(question)
         whole = self._first_cued(q)
         if whole is not None and whole.asks_figure:
             # 两家为赔多少钱谈不拢，…最晚啥时候得提？: a figure in the situation is not what a single question
             # asks when its last clause asks something else (of two questions, the first is the main one).
             asked = q.rstrip("？?！!。 ")
-            if not _ASKS.search(asked):
+            if not _QUESTION_MARK.search(asked):
                 last = self._first_cued(_CLAUSE_BREAK.split(asked)[-1])
                 if last is not None and last is not whole:
                     return last
         return whole or self.fallback
 
     def _first_cued(self, text: str) -> AnswerType | None:
+        """The type whose cue matches ``text`` first, or None."""
         for cue, answer_type in self._cues:
             if cue.matches(text):
                 return answer_type
