@@ -29,6 +29,10 @@ MEMBERSHIP = re.compile(r"的[^，,。；]{0,8}(?P<comma>[，,])(?:为|属于)(?
 _TERM_MARKS = re.compile(r"[、“”\"\s]")
 _ASKS_MEANING = re.compile(r"[“\"][^”\"]{1,16}[”\"]|指|意思|含义|界定|定义|性质")
 _QUOTED = re.compile(r"[“\"]([^”\"]{1,16})[”\"]")
+# 适用于哪些地方的房子 / 说的是哪种企业: what a document's rules cover, which its scope article states
+# (本条例适用于由…举办的企业; …农村住房建设管理活动，适用本条例).
+_ASKS_SCOPE = re.compile(r"适用|说的是哪|指的是哪|管的是哪|管哪些|管得着")
+_SCOPE = re.compile(r"本(?:条例|法|办法|规定|细则)适用于|适用本(?:条例|法|办法|规定|细则)")
 
 
 class Definition(AnswerType):
@@ -48,6 +52,8 @@ class Definition(AnswerType):
         # A quoted term that the question asks the meaning of (“农村土地”，到底指哪些地; “防汛预案”，这个预案
         # 到底是个啥; “专项规划”…是干啥用的): before 哪些 (list).
         Cue(35, re.compile(r"“[^”]{1,16}”[^，。？?]{0,8}(?:[，,][^，。？?]{0,8})?(?:指|是什么|算什么|什么意思|什么范围|哪里范围|概念|是个什么|干什么用|是干什么的)")),
+        # 适用于哪些地方的房子 / 说的是哪种企业: what a document covers (its scope article), before 哪些.
+        Cue(36, re.compile(r"适用于?哪|(?:说|指|讲)的是哪[种类个些]")),
     )  # fmt: skip
     clause_fallback = True
     # 本条例所指的共同生活的家庭成员包括：（一）配偶；（二）… : what the term covers is its items.
@@ -77,6 +83,9 @@ class Definition(AnswerType):
                 return 1.0 if m.group(3) is None else COPULA_FIT
             if m.group(3) is None and any(a and a in term for a in asked):
                 return PART_TERM_FIT  # 村庄 asked, 村庄、集镇规划区 defined: the asked term's own one first
+        scope = _SCOPE.search(sentence)
+        if scope and sentence[scope.start() - 1 : scope.start()] != "不" and _ASKS_SCOPE.search(info.text):
+            return COPULA_FIT  # …不适用本条例 says what the document leaves out
         member = MEMBERSHIP.search(sentence)
         if member and _names_asked_term(member.group("term"), info):
             return 1.0

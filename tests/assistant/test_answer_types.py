@@ -213,3 +213,11 @@ def test_a_numbered_grade_fits_a_grade_question_and_a_level_of_government_does_n
     kind = info.answer_type
     assert kind.fit(info, "生态区位重要的，划为一级公益林。", []) == 1.0
     assert kind.fit(info, "公益林由县级人民政府划定。", []) < 1.0
+
+
+def test_a_scope_article_fits_a_question_on_what_a_document_covers() -> None:
+    info = analyse("这个条例适用于哪些地方的果园？")
+    kind = info.answer_type
+    assert kind.fit(info, "本县山区丘陵地带的果园生产经营活动，适用本条例。", []) == 0.9
+    assert kind.fit(info, "城市绿地内的果树，不适用本条例。", []) < 0.9  # what it leaves out
+    assert kind.fit(info, "果园应当建立生产记录。", []) < 0.9

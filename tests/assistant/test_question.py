@@ -31,6 +31,8 @@ from index.catalog import DocRecord
         # A closing 没？ asks as 吗？ does.
         ("法律对收购价有限制没？", "yesno"),
         ("征地方案的公告期最短多长？", "deadline"),
+        ("这个条例适用于哪些地方的果园？", "definition"),
+        ("办法里说的是哪种合作社？", "definition"),
         ("未来产业有哪些？", "list"),
         ("帮扶产业按哪几个原则来？", "list"),
         ("低保申请最后是哪个部门审批？", "procedure"),
