@@ -68,12 +68,13 @@ class Classification(ItemsAnswer):
             return 1.0
         if _GRADE_ASKED.search(info.text) and _GRADE.search(sentence):
             return 1.0
-        head = _FILED_HEAD.search(written_form(info.text))
+        question = written_form(info.text)
+        head = _FILED_HEAD.search(question)
         if head and _files_under(sentence, head.group(1)):
             return DIVIDED_FIT  # 社监会是社员大会的监督机构 for 社监会算哪类机构
         if spans and _DIVIDED_INTO.search(sentence):
             return DIVIDED_FIT
-        asked = asked_category(written_form(info.text)) if spans else ()
+        asked = asked_category(question) if spans else ()
         if asked and any(named_as(sentence, s, asked) for s in spans):
             return DIVIDED_FIT  # 初次分配、再分配、第三次分配 for 哪几次分配: items named as the kind asked
         return min(super().fit(info, sentence, spans), ITEMS_ONLY_FIT)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from assistant.answer_types.base import AnswerType, Cue
 
@@ -23,6 +24,7 @@ _CLAUSE_BREAK = re.compile(r"[，,；;：:。！!]")
 _QUESTION_MARK = re.compile(r"[？?]")
 
 
+@lru_cache(maxsize=256)  # the types' fit methods ask it of the same question for every sentence read
 def written_form(question: str) -> str:
     """The question with spoken question words in their written form (啥性质 → 什么性质)."""
     q = question.strip()

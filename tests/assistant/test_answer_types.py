@@ -17,6 +17,11 @@ from assistant.question import analyse, classify
 from evaluation.gold import NO_ANSWER, QUESTION_TYPES
 
 
+def fit_of(info: QuestionInfo, sentence: str) -> float:
+    """How well ``sentence`` fits the question's type, read with the spans that type finds in it."""
+    return info.answer_type.fit(info, sentence, info.answer_type.spans(info, sentence))
+
+
 def test_the_gold_sets_use_the_registry_names_and_aliases() -> None:
     assert ANSWER_TYPES.names == QUESTION_TYPES
     assert NO_ANSWER == ANSWER_TYPES.fallback.name == "none"
@@ -125,11 +130,10 @@ def test_which_year_asks_a_year_of_the_calendar() -> None:
 
 def test_a_classification_is_answered_best_by_the_sentence_that_states_the_division() -> None:
     info = analyse("山西的县分几类？")
-    kind = info.answer_type
     division = "将全省117个县分为三类，重点帮扶县主要是巩固成果。"
     listing = "发挥农高区辐射带动作用，吸纳农村低收入人口就地就近就业、增产增效增收。"
-    assert kind.fit(info, division, kind.spans(info, division)) == 1.0
-    assert 0 < kind.fit(info, listing, kind.spans(info, listing)) < 1.0  # any list is only a maybe
+    assert fit_of(info, division) == 1.0
+    assert 0 < fit_of(info, listing) < 1.0  # any list is only a maybe
 
 
 def test_a_division_into_two_named_parts_fits_a_classification_fully() -> None:
@@ -138,8 +142,8 @@ def test_a_division_into_two_named_parts_fits_a_classification_fully() -> None:
     assert kind.name == "classification"
     two = "第九条 申报材料分为书面材料和电子材料。"
     both = "申报材料包括身份证明和收入证明。"  # 包括 a pair is any pair, not a division
-    assert kind.fit(info, two, kind.spans(info, two)) == 1.0
-    assert kind.fit(info, both, kind.spans(info, both)) < 1.0
+    assert fit_of(info, two) == 1.0
+    assert fit_of(info, both) < 1.0
 
 
 def test_a_sentence_that_defines_fits_a_definition_question_fully() -> None:
@@ -186,26 +190,23 @@ def test_how_many_days_within_asks_for_a_period(question: str) -> None:
 
 def test_items_each_of_the_asked_kind_answer_a_list_or_division_of_that_kind() -> None:
     division = analyse("救助分成哪几种救助？")
-    kind = division.answer_type
     named = "实行临时救助、专项救助、急难救助相衔接的制度。"
     other = "统筹城乡、区域、行业发展的制度。"
-    assert kind.fit(division, named, kind.spans(division, named)) == 0.9
-    assert kind.fit(division, other, kind.spans(division, other)) < 0.9
+    assert fit_of(division, named) == 0.9
+    assert fit_of(division, other) < 0.9
     listing = analyse("村里要建哪些制度？")
-    kind = listing.answer_type
     named = "建立财务公开制度、民主理财制度和审计监督制度。"
     bare = "建立财务公开、民主理财和审计监督的工作机制。"
-    assert kind.fit(listing, named, kind.spans(listing, named)) == 1.0
-    assert kind.fit(listing, bare, kind.spans(listing, bare)) < 1.0
+    assert fit_of(listing, named) == 1.0
+    assert fit_of(listing, bare) < 1.0
 
 
 def test_a_clause_that_files_the_subject_under_the_asked_kind_fits_a_filing_question() -> None:
     info = analyse("供销社在法律上算哪类组织？")
-    kind = info.answer_type
     filed = "供销合作社是为农服务的合作经济组织。"
     other = "供销合作社应当加强组织建设，健全组织体系。"
-    assert kind.fit(info, filed, kind.spans(info, filed)) == 0.9
-    assert kind.fit(info, other, kind.spans(info, other)) < 0.9
+    assert fit_of(info, filed) == 0.9
+    assert fit_of(info, other) < 0.9
 
 
 def test_a_numbered_grade_fits_a_grade_question_and_a_level_of_government_does_not() -> None:
