@@ -83,7 +83,7 @@ _LEVEL_KINDS = r"[省市县区乡镇]{1,2}（[\u4e00-\u9fff、]{1,12}）"
 _BODY = re.compile(
     rf"(?:{_LEVEL_KINDS}|县级以上地方|县级以上|省级|市级|县级|乡级|乡镇|设区的市级|省、自治区、直辖市|涉农区|区|市|县|省|国家|各级|地方各级)?"
     r"(?:地方)?(?:各级)?人民政府(?:[\u4e00-\u9fff]{0,8}?(?:部门|主管部门))?"
-    rf"|(?:{_LEVEL_KINDS})?[\u4e00-\u9fff]{{0,10}}?(?:主管部门|行政部门|部门|委员会|办事处|机构|村民委员会|居民委员会)"
+    rf"|(?:{_LEVEL_KINDS})?[\u4e00-\u9fff]{{0,14}}?(?:主管部门|行政部门|部门|委员会|办事处|机构|村民委员会|居民委员会)"
 )
 # Words that exempt (免征, 免费, 不承担…): a no that means "need not" (不需要), not "may not".
 EXEMPTIONS = ("不收", "免征", "免收", "免予", "免除", "免费", "不承担", "不负担", "不缴", "无需", "不需")
@@ -147,7 +147,8 @@ _LEVEL = re.compile(
 # A match may begin with the words before the body (报废条件由国务院…主管部门, …会同国务院…部门): it starts
 # after the last preposition or verb that introduces the body (not 经 of 经营, 报 of 报告). 和/及 stay (住房和城乡建设主管部门).
 _INTRODUCES_BODY = re.compile(
-    r"^.*(?:由|向|经(?![营济费纪])|报(?![告酬刊社])|对(?![外口])|将|把|按照|依照|根据|会同|协同|^同)(?=[\u4e00-\u9fff]{3})"
+    r"^.*(?:由|向|经(?![营济费纪])|报(?![告酬刊社])|对(?![外口])|将|把|按照|依照|根据|会同|协同|^同"
+    r"|接受|委托|提请|请求|通知|告知|协助|配合|移送|交由)(?=[\u4e00-\u9fff]{3})"
 )
 
 
@@ -229,7 +230,11 @@ def enumerations(sentence: str) -> list[Span]:
                 and text[i : i + 2] not in _NOT_VERB_ENDS
                 and (text[i] != "受" or (i > 0 and text[i - 1] in "享接遭承"))  # 享受, not 受害人
             ]
-            if heads:
+            announced = _ANNOUNCES_ITEMS.search(text, max(0, first - 14 - filler), first)
+            if announced and first - announced.end() >= 2:
+                # 项目包括土地治理项目、…: the verb that announces the items, however short the first
+                begin = announced.end()
+            elif heads:
                 begin = heads[-1] + 1
             elif first - filler <= 12:
                 # No verb before it in a short clause: the first item is the clause itself, after a
@@ -245,6 +250,8 @@ def enumerations(sentence: str) -> list[Span]:
 
 
 _PARENTHESIS = re.compile(r"[（(][^（()）]{0,30}[)）]")
+# Verbs that announce the items after them whatever their length (包括土地治理项目、产业化经营项目…).
+_ANNOUNCES_ITEMS = re.compile(r"包括|包含|分为|分成|划分为")
 # 等 closing a run (A、B、C等) — not the 等 of 高等, 平等, 同等, 等级, 等于.
 _ETC = re.compile(r"(?<![高平同对均相初中上下优次一二三四])等(?![级待候于同])")
 

@@ -6,13 +6,15 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer_types.base import Cue, QuestionInfo
-from assistant.answer_types.enumeration import ItemsAnswer, asked_category, named_as
+from assistant.answer_types.enumeration import ItemsAnswer, asked_category, lists_the_asked, named_as
 from assistant.answer_types.registry import written_form
 from assistant.extract import CN_DIGITS, Span
 
 # A sentence that states the division itself (分为三类, 划分为四个等级) answers "分几类" outright.
+# 分为Ⅰ级（特别重大…）、Ⅱ级… / 分为一级至十级 names the grades themselves, numbered.
 _DIVISION = re.compile(
     rf"(?:分为|分成|划分为|划为|分)[{CN_DIGITS}\d]+(?:个)?(?:类|种|档|级|等|个类型|个等级)"
+    rf"|(?:分为|分成|划分为|划为)[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ{CN_DIGITS}\d]{{1,2}}级"
 )
 # 保护范围包括核心保护区、建设控制地带和风貌协调区: the parts named right after the verb that divides.
 _DIVIDED_INTO = re.compile(r"(?:分为|分成|划分为|划为|包括)[\u4e00-\u9fff]{2,16}、")
@@ -53,9 +55,9 @@ class Classification(ItemsAnswer):
     labels = ("分类", "类别")
     cues = (
         Cue(30, re.compile(
-            r"哪几类|几类|分为|分成|哪类|哪一类|哪[三四五六两]类|什么类型|哪几种类型|哪些地区和哪些地区|哪部"
+            r"哪几类|几大?类|分为|分成|哪类|哪一类|哪[三四五六两]类|什么类型|哪几种类型|哪些地区和哪些地区|哪部"
             # 分哪两种, 分几档, 分哪几个等级: a division asked without 为/成.
-            r"|分(?:哪[几一]?|几)[两三四五六七八九十]?个?(?:类|种|档|级|等|层次|部分|块)"
+            r"|分(?:哪[几一]?|几)[两三四五六七八九十]?个?大?(?:类|种|档|级|等|层次|部分|块)"
             # 算哪一级 asks a grade (滑坡死了5个人算哪一级), 哪一级政府 a body: the verb tells them apart.
             rf"|{_ASKS_GRADE}"
             rf"|{_FILED_AS}"
@@ -64,6 +66,8 @@ class Classification(ItemsAnswer):
     clause_fallback = True  # 分为三类：… — the clause that names them
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
+        if spans and lists_the_asked(info.text, spans):
+            return 0.0
         if _DIVISION.search(sentence) or _DIVIDED_IN_TWO.search(sentence):
             return 1.0
         if _GRADE_ASKED.search(info.text) and _GRADE.search(sentence):

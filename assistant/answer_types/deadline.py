@@ -10,7 +10,7 @@ from assistant.extract import Span, dates, quantities
 
 # 时侯 is the usual misspelling of 时候; 开始实行 the usual colloquial 施行.
 _DEADLINE = re.compile(
-    r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|哪一?个月|几月几[日号]|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪一?年|[多几]长时间|多少年"
+    r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|哪一?个月|几月几[日号]|几月份?(?:到|至|起)|几月份|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪一?年|[多几]长时间|多少年"
 )
 # Words of taking effect name the topic, not what is asked: 裁决生效了，去哪里申请执行 asks where, so
 # they decide only after every question word has had its say (本法施行日期 is still a date).
@@ -28,7 +28,7 @@ _CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四�
 # A year of the calendar (2025年, 二〇三五年), not a length of years (2年以上).
 _YEAR_NAMED = re.compile(r"(?<!\d)\d{4}年|[〇零一二三四五六七八九]{4}年")
 # 什么时候 asks when: a date, or the event something is tied to (在合同生效时, 在验收合格后).
-_ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|哪一?个月")
+_ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|哪一?个月|几月份|几月(?:到|至)")
 # 从批准的次月起计发, 自被录用、聘用下月起停发: a month or year counted from an event.
 _NEXT_TERM = re.compile(r"(?:自|从)[^，。；：]{0,10}?(?:次|下|当|翌)[月年日]起?")
 _EVENT_TIME = re.compile(
@@ -47,6 +47,8 @@ _OPENING_TIME = re.compile(
 _ASKS_DAY = re.compile(r"几月几[号日]|哪天|哪一天|几号")
 # 从哪天算起 is answered by the day of an event (为纳税人收到…书面通知的当日, 自批准之日起) when no date is set.
 _EVENT_DAY = re.compile(r"(?<=[为自从于])[^，。；：]{2,30}?(?:之日|当日|当天)")
+_ASKS_MONTH = re.compile(r"几月份?(?:到|至|起)|几月份|(?:到|至)几月")
+_MONTH = re.compile(r"(?<!\d)\d+月|(?<![一二三四五六七八九十])[一二三四五六七八九十]+月|月底|月末|月初")
 _ASKS_YEAR = re.compile(r"哪一?年")  # 到哪一年全面建成: a year of the calendar (到二〇三五年), not 每年
 # A numeral is read from where its run starts (the lookbehinds), so a long run of digits is tried once.
 _DAY = re.compile(
@@ -136,14 +138,21 @@ class Deadline(AnswerType):
                 found += _apart(_matched(pattern, sentence), found)
         # 什么时候施行 wants the day, not 十日前 of some meeting (施行后多久 still asks for a period).
         if _TAKES_EFFECT.search(info.text) and not _ASKS_PERIOD.search(info.text):
-            return [
+            effective = [
                 s
                 for s in found
                 if _CALENDAR.search(s.text)
                 and (_EFFECT_FOLLOWS.search(s.text) or _EFFECT_FOLLOWS.match(sentence, s.end))
             ]
+            # 审计意见书自送达之日起生效: without a calendar date, the event the effect runs from.
+            return effective or [
+                s for s in _matched(_EVENT_DAY, sentence) if _EFFECT_FOLLOWS.match(sentence, s.end)
+            ]
         if _ASKS_YEAR.search(info.text):
             return [s for s in found if _CALENDAR.search(s.text)]
+        if _ASKS_MONTH.search(info.text):
+            # 禁渔期是几月到几月 asks months of the calendar: 每年 or 汛期 names none
+            return [s for s in found if _MONTH.search(s.text)]
         if _ASKS_DAY.search(info.text):
             # 几月几号 / 哪天 asks a day of the calendar: 每年 or 汛期前 names none
             days = [s for s in found if _DAY.search(s.text)]

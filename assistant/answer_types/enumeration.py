@@ -111,6 +111,16 @@ def _of_people(items: str) -> bool:
     return sum(bool(_PERSON_END.search(i.strip(" 　\n：:。"))) for i in _ITEM_SPLIT.split(items)) >= 2
 
 
+def lists_the_asked(question: str, spans: Sequence[Span]) -> bool:
+    """Whether the thing asked about is itself one of the items (项目包括土地治理项目、产业化经营项目… for
+    产业化经营项目有哪几类): the run lists it beside others, it does not say what it holds."""
+    return any(
+        len(item) >= 4 and item in question
+        for span in spans
+        for item in (i.strip(" 　\n：:。") for i in _ITEM_SPLIT.split(span.text))
+    )
+
+
 class ItemsAnswer(AnswerType):
     """Reading shared by the types whose answer is a run of items (列举, 分类)."""
 
@@ -127,6 +137,8 @@ class ItemsAnswer(AnswerType):
             and not any(_of_people(s.text) for s in spans)
         ):
             return NOT_PEOPLE_FIT  # 哪几类人 is not answered by a list of benefits or tasks
+        if spans and lists_the_asked(info.text, spans):
+            return 0.0
         listed = [s for s in spans if s.kind == "listed"]
         if listed:
             asked = asked_category(written_form(info.text)) if self.checks_category else ()

@@ -17,6 +17,8 @@ NUMBER_CUE = re.compile(
 WRONG_UNIT_FIT = 0.2
 _MONEY = frozenset({"钱", "元", "万元", "亿元", "块"})
 _PENALTY = re.compile(r"罚|没收")
+# A figure the fine itself is (…处五千元以上五万元以下的罚款 / 百分之十以上…的罚款): 罚款 closes its clause.
+_FINE_AFTER = re.compile(r"[^，。；：]{0,16}?罚款")
 _AREAS_AND_VOLUMES = ("平方米", "立方米", "平方公里")
 # 一天按多少 / 每年多少: the amount per period is asked, so a length of time is not the figure.
 _PER_PERIOD = re.compile(
@@ -71,6 +73,9 @@ class Number(AnswerType):
                 # 补贴给多少钱 is not answered by a fine: …处1000元以下罚款 states what one pays, and the
                 # other sums of a penalty sentence (货值金额不足1万元的) are the cases it is graded by.
                 fitting = [s for s in fitting if not _PENALTY.search(sentence)]
+            if not _PENALTY.search(info.text):
+                # 配套多少比例 is not answered by …百分之十以上百分之五十以下的罚款: the figure is the fine
+                fitting = [s for s in fitting if not _FINE_AFTER.match(sentence, s.end)]
             return 1.0 if fitting else WRONG_UNIT_FIT
         # 独身一人, 一个村: a lone 一 before a measure word is usually an article, not the figure asked.
         return 1.0 if any(not _LONE_ONE.match(s.text) for s in spans) else WRONG_UNIT_FIT
