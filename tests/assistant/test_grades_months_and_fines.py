@@ -88,3 +88,15 @@ def test_a_run_that_lists_the_asked_thing_beside_others_does_not_say_what_it_hol
     holds = "产业化经营项目，包括种植养殖基地项目、农产品加工项目、流通设施项目。"
     assert _fit(question, beside) == 0.0
     assert _fit(question, holds) > 0.5
+
+
+def test_多大比例_asks_a_share_not_an_area() -> None:
+    question = "广东地级市划的永久基本农田，一般得占耕地总面积的多大比例？"
+    assert analyse(question).unit == "比例"
+    assert _fit(question, "永久基本农田一般应当占本行政区域耕地总面积的百分之八十以上。") == 1.0
+    assert analyse("宅基地用耕地的最多能批多大？").unit == "平方米"  # an area is still asked so
+
+
+def test_过半数_answers_how_many_people() -> None:
+    question = "得有多少人这么认为，政府才必须开听证会？"
+    assert _fit(question, "过半数被征地的农村集体经济组织成员认为方案不符合法律规定的，应当组织听证。") == 1.0
