@@ -54,7 +54,8 @@ _DATE = re.compile(
     rf"|(?<![\d{CN_DIGITS}]){_MONTH}(?:底|末)(?:前|以前|之前)"
     # How often, with its count when the clause gives one: 每季度核查一次, 至少每半年公布一次, 每周联系和交流一次.
     rf"|(?:至少)?每(?:半年|年|季度|季|月|周|星期)[^，。；：\d{CN_DIGITS}]{{0,8}}?[一二两三四\d]+次"
-    rf"|每(?:年|季度|季|月|日|天|周|星期)"
+    # 每年度终了 / 每季度终了: once a year or a quarter, at its end (每年度 is every year, not a 年度 named).
+    rf"|每(?:年度|季度)(?:终了|结束)?|每(?:年|季|月|日|天|周|星期)"
     # A period before or after an event: 十日内, 召开十日前, 三个工作日后.
     rf"|{_NUM_START}(?:个工作日|工作日|日|天|周|个月|年|个?小时)(?:内|以内|之内|前|以前|之前|后|以后|之后)"
     # A term: 任期为五年, 有效期三年, 为期两年; bounded: 有效期不超过六个月, 最长不超过十二个月.
