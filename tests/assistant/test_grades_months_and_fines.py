@@ -97,11 +97,6 @@ def test_多大比例_asks_a_share_not_an_area() -> None:
     assert analyse("宅基地用耕地的最多能批多大？").unit == "平方米"  # an area is still asked so
 
 
-def test_过半数_answers_how_many_people() -> None:
-    question = "得有多少人这么认为，政府才必须开听证会？"
-    assert _fit(question, "过半数被征地的农村集体经济组织成员认为方案不符合法律规定的，应当组织听证。") == 1.0
-
-
 def test_每年度终了_says_how_often() -> None:
     assert [d.text for d in dates("村民委员会、村民小组每年度终了应向村民会议报告专用基金的使用情况。")] == [
         "每年度终了"
