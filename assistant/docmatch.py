@@ -193,14 +193,15 @@ def _match_name(
         region = _region_of(core)
         # 天津市乡村振兴促进条例: the same rule of other regions is held, not this region's.
         bare = _after_region(core, region) if region else ""
+        if bare in _REGION_RULES:
+            # 河南的规定 speaks of the region's documents in general, not of one title (not of 北京…若干规定
+            # either): they are the documents pointed to, and a region with none is refused by its own check
+            # (constraints).
+            return [d.doc_id for d in docs if region in d.title or region in d.issuer], [], None
         others = [d for d in _closest(bare, docs, policy) if _region_of(d.title)] if bare else []
         if others:
             labels = tuple(dict.fromkeys(_region_of(d.title) for d in others))
             return [], [], NameGap("region", region, bare, tuple(d.doc_id for d in others), labels)
-        if bare in _REGION_RULES:
-            # 河南的规定 speaks of the region's documents in general, not of one title: they are the
-            # documents pointed to, and a region with none is refused by its own check (constraints).
-            return [d.doc_id for d in docs if region in d.title or region in d.issuer], [], None
         return [], [name], None
     if not year:
         return [d.doc_id for d in found], [], None

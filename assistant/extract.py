@@ -25,7 +25,7 @@ _QUANTITY = re.compile(
     # A rate: a period directly followed by a count (三年两次) is one figure.
     rf"(?:{_NUM}(?:年|个月|周|天|日)(?={_NUM}次))?"
     # Points of a score are written in digits (加5分); 十分 is "very".
-    rf"(?:\d+(?:\.\d+)?分(?![钟之])|过半数|半数以上|百分之{_NUM}|千分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
+    rf"(?:\d+(?:\.\d+)?分(?![钟之])|过半数|半数以上|超过[\u4e00-\u9fff]{{0,8}}?半数|百分之{_NUM}|千分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
     rf"(?:{_RANGE_SEP}{_NUM}(?:万|亿)?(?:{UNITS}))?"
     # A range whose unit is written once (三至七人, 一至二名, 5-10人) is kept whole.
     rf"|{_NUM}{_RANGE_SEP}{_NUM}(?:万|亿)?(?:{UNITS}))(?:以上|以下|以内|左右)?"
@@ -67,8 +67,8 @@ _DATE = re.compile(
     # A time something runs before what follows: 经三个月试运行, 经公示七日.
     rf"|(?<=经){_NUM}个?(?:年|月|日|天|工作日)(?=试|公示|公告|观察|运行)"
     rf"|(?:不超过|不得超过|不少于|不得少于){_NUM}个?(?:年|月|日|天|工作日|小时)"
-    # A term counted in cycles of the work itself: 不得少于该类作物两个生产周期.
-    rf"|(?<![\d{CN_DIGITS}]){_NUM}个[\u4e00-\u9fff]{{0,4}}?周期"
+    # A term counted in cycles of the work itself: 不得少于该类作物两个生产周期, 经过一个潜伏期以上的监测.
+    rf"|(?<![\d{CN_DIGITS}]){_NUM}个[\u4e00-\u9fff]{{0,4}}?期(?![限间满])(?:以上|以内)?"
     # From the month after: 从批准的次月起计发.
     rf"|(?:次月|当月)起"
     # How often or how early: 每三年调整一次, 每季度, 提前半年, 连续两年以上, 半年内.

@@ -32,8 +32,13 @@ _ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一�
 # 从批准的次月起计发, 自被录用、聘用下月起停发: a month or year counted from an event.
 _NEXT_TERM = re.compile(r"(?:自|从)[^，。；：]{0,10}?(?:次|下|当|翌)[月年日]起?")
 _EVENT_TIME = re.compile(
-    r"(?<=在)[\u4e00-\u9fff]{2,14}?(?:之时|时|之前|以前|之后|以后|前|后)(?=[，,]?[\u4e00-\u9fff])"
+    r"(?<=在)[\u4e00-\u9fff]{1,14}?(?:之时|时|之前|以前|之后|以后|前|后)(?=[，,]?[\u4e00-\u9fff])"
 )
+# 啥时候之前 / 什么时候以后 ask by when (a point in time, 汛前 / 雨季到来之前), not a period.
+_BY_WHEN = re.compile(r"(?:什么时[候侯]|啥时[候侯]|何时)(?:之|以)?[前后]")
+# 多长时间…一回 / 隔多久…一次 ask how often: 列入年度财政预算 says once a year.
+_ASKS_OFTEN = re.compile(r"(?:多久|多长时间|隔多久|几年)[^，。？?]{0,8}一[次回趟遍]")
+_YEARLY = re.compile(r"(?<![上本该当前下一])年度")
 # 什么时候是重点防范期 is answered by the period a clause names (将水位升降期确定为…, 在汛期, 进入紧急防汛期).
 _NAMED_PERIOD = re.compile(r"(?<=[将在于为是入至到、，])[\u4e00-\u9fff]{1,5}?期(?![限间满])")
 # …的设计、施工和验收应当与主体工程的设计、施工、验收同时进行: done alongside another work answers when.
@@ -118,7 +123,12 @@ class Deadline(AnswerType):
         # before yes/no: 期限是不是…; 承包期多长 asks a period as 多长时间 does
         Cue(10, re.compile(r"时间限制|期限|过渡期|多久|多长时间|时效|期[^，。？?]{0,3}多长")),
         # Before number: 几天内, 多少天里, 最晚几天 ask for a period.
-        Cue(50, re.compile(r"(?:几|多少)个?(?:天|日|周|个月)(?:内|里|之内|以内)|最晚几天|最迟几天|提前几天")),
+        Cue(
+            50,
+            re.compile(
+                r"(?:几|多少)个?(?:天|日|周|个月|小时|钟头|钟点)(?:内|里|之内|以内)|最晚几天|最迟几天|提前几天"
+            ),
+        ),
         Cue(70, _DEADLINE),
         Cue(95, _TAKES_EFFECT_TOPIC),
     )
@@ -128,7 +138,11 @@ class Deadline(AnswerType):
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         found = dates(sentence)
-        if _ASKS_WHEN.search(info.text) and not _ASKS_PERIOD.search(info.text):
+        if _ASKS_OFTEN.search(info.text):
+            # only a 年度 of what is asked about (年度财政预算 for 往财政预算里列一回, not 年度计划 for 换证)
+            yearly = [s for s in _matched(_YEARLY, sentence) if sentence[s.end : s.end + 2] in info.text]
+            found += _apart(yearly, found)
+        if _ASKS_WHEN.search(info.text) and not _ASKS_PERIOD.search(_BY_WHEN.sub("", info.text)):
             # 补助费啥时候给 is answered by an event (在退耕还林合同生效时一次付清) when no date is set
             events = _matched(_EVENT_TIME, sentence)
             if opening := _OPENING_TIME.match(sentence):

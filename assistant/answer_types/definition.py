@@ -53,7 +53,11 @@ class Definition(AnswerType):
         # 到底是个啥; “专项规划”…是干啥用的): before 哪些 (list).
         Cue(35, re.compile(r"“[^”]{1,16}”[^，。？?]{0,8}(?:[，,][^，。？?]{0,8})?(?:指|是什么|算什么|什么意思|什么范围|哪里范围|概念|是个什么|干什么用|是干什么的)")),
         # 适用于哪些地方的房子 / 说的是哪种企业: what a document covers (its scope article), before 哪些.
-        Cue(36, re.compile(r"适用于?哪|(?:说|指|讲)的是哪[种类个些]")),
+        # 适用范围是啥 / 这条例都管哪些方面的活动: the same, asked of a named kind of document.
+        Cue(36, re.compile(
+            r"适用于?哪|适用范围|(?:说|指|讲)的是哪[种类个些]"
+            r"|(?:条例|法|办法|规定)[^，。？?]{0,6}[，,]?(?:都|主要)?管(?:哪些|哪几|啥|什么)"
+        )),
     )  # fmt: skip
     clause_fallback = True
     # 本条例所指的共同生活的家庭成员包括：（一）配偶；（二）… : what the term covers is its items.

@@ -25,7 +25,7 @@ _PER_PERIOD = re.compile(
     r"(?:一|每)(?:天|日|月|年)(?:按|能|要|得|给|收|交|补|发)?[^，。？\d]{0,2}?多少(?![天日月年])"
 )
 _PERIOD_FIGURE = re.compile(r"(?:个?工作日|日|天|个月|月|年|小时)(?:内|以内|之内|以上|以下|后|前)?$")
-_SHARE = re.compile(r"分之|%|百分之")
+_SHARE = re.compile(r"分之|%|百分之|半数")
 _PHONE = re.compile(r"(?<![\d.])\d{3,}(?:[-－]\d{3,})*(?![\d.%年月日元])")
 # A calendar year (2035年, 二〇三五年) is a figure only when a year is asked (哪一年, 几几年).
 _CALENDAR_YEAR = re.compile(r"(?:19|20)\d{2}年|[〇零一二][〇零一二三四五六七八九]{3}年")

@@ -141,3 +141,24 @@ def test_a_name_points_to_titles_of_its_own_kind_when_several_match() -> None:
     """乡村振兴促进法 is the law; the 乡村振兴促进条例 beside it matches almost as well, but is a 条例."""
     assert document_hints(analyse("乡村振兴促进法里说的“乡村”是什么意思？"), DOCS).targeted == ("law",)
     assert document_hints(analyse("乡村振兴促进条例里村庄规划谁编制？"), DOCS).targeted == ("gd",)
+
+
+def test_a_regions_rules_in_general_point_to_its_documents_not_to_another_regions_规定() -> None:
+    docs = [
+        *DOCS,
+        DocRecord(
+            "bj",
+            "bj.md",
+            "北京市实施《中华人民共和国村民委员会组织法》若干规定",
+            "",
+            "2012-09-28",
+            "",
+            "fp",
+            1,
+            0.0,
+        ),
+        DocRecord("zj", "zj.md", "浙江省村民委员会选举办法", "", "2020-07-31", "", "fp", 1, 0.0),
+    ]
+    hints = document_hints(analyse("主持村委会换届的村民选举委员会，浙江规定要配多少人？"), docs)
+    assert hints.gaps == () and hints.missing == ()
+    assert hints.targeted == ("zj",)
