@@ -65,6 +65,7 @@ ORDER = [
     "holdout15_qa.jsonl",
     "holdout16_qa.jsonl",
     "holdout17_qa.jsonl",
+    "holdout18_qa.jsonl",
 ]
 
 
@@ -103,6 +104,7 @@ SETS = [
     LaterSet("holdout15_qa.jsonl", "a", slice(88, 93)),
     LaterSet("holdout16_qa.jsonl", "b", slice(93, 98)),
     LaterSet("holdout17_qa.jsonl", "c", slice(98, 103)),
+    LaterSet("holdout18_qa.jsonl", "d", slice(103, 108)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -138,4 +140,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 103
+    assert len(LAW_FILES) == 108
