@@ -32,7 +32,10 @@ _QUOTED = re.compile(r"[“\"]([^”\"]{1,16})[”\"]")
 # 适用于哪些地方的房子 / 说的是哪种企业: what a document's rules cover, which its scope article states
 # (本条例适用于由…举办的企业; …农村住房建设管理活动，适用本条例).
 _ASKS_SCOPE = re.compile(r"适用|说的是哪|指的是哪|管的是哪|管哪些|管得着")
-_SCOPE = re.compile(r"本(?:条例|法|办法|规定|细则)适用于|适用本(?:条例|法|办法|规定|细则)")
+# …从事养殖和捕捞…等渔业生产活动，都必须遵守本法: a scope article may say who must keep the law.
+_SCOPE = re.compile(
+    r"本(?:条例|法|办法|规定|细则)适用于|适用本(?:条例|法|办法|规定|细则)|都(?:必须|应当)遵守本(?:条例|法|办法|规定)"
+)
 
 
 class Definition(AnswerType):
@@ -55,7 +58,7 @@ class Definition(AnswerType):
         # 适用于哪些地方的房子 / 说的是哪种企业: what a document covers (its scope article), before 哪些.
         # 适用范围是啥 / 这条例都管哪些方面的活动: the same, asked of a named kind of document.
         Cue(36, re.compile(
-            r"适用于?哪|适用范围|(?:说|指|讲)的是哪[种类个些]"
+            r"适用于?哪|适用范围|(?:说|指|讲|管)的是哪[种类个些]"
             r"|(?:条例|法|办法|规定)[^，。？?]{0,6}[，,]?(?:都|主要)?管(?:哪些|哪几|啥|什么)"
         )),
     )  # fmt: skip

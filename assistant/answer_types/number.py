@@ -39,6 +39,15 @@ _ASKS_UNIT = re.compile(r"(?<!不是)(?<!而非)单位|企业|公司|厂|合作�
 _ASKS_PERSON = re.compile(r"个人|自然人")
 
 
+# 至少集中配置一处 / 只能拥有一处: a bound before it makes a lone 一 the figure asked (最少得配几处).
+_BOUND_BEFORE = re.compile(r"(?:至少|最少|不少于|只能|仅|限)[\u4e00-\u9fff]{0,6}$")
+
+
+def _lone_one(sentence: str, span: Span) -> bool:
+    """A lone 一 before a measure word that reads as an article (独身一人, 一个村), not as a bounded figure."""
+    return bool(_LONE_ONE.match(span.text)) and not _BOUND_BEFORE.search(sentence[: span.start])
+
+
 class Number(AnswerType):
     name = "number"
     labels = ("数字", "数值", "数量")
@@ -78,7 +87,7 @@ class Number(AnswerType):
                 fitting = [s for s in fitting if not _FINE_AFTER.match(sentence, s.end)]
             return 1.0 if fitting else WRONG_UNIT_FIT
         # 独身一人, 一个村: a lone 一 before a measure word is usually an article, not the figure asked.
-        return 1.0 if any(not _LONE_ONE.match(s.text) for s in spans) else WRONG_UNIT_FIT
+        return 1.0 if any(not _lone_one(sentence, s) for s in spans) else WRONG_UNIT_FIT
 
     @staticmethod
     def states_unit(info: QuestionInfo, span: Span) -> bool:
@@ -106,7 +115,7 @@ class Number(AnswerType):
         # The asked unit first: 复议一次 answers 几回 though its 一 would be read as an article elsewhere.
         if spans and info.unit_forms:
             spans = [s for s in spans if self.states_unit(info, s)] or spans
-        spans = [s for s in spans if not _LONE_ONE.match(s.text)] or spans
+        spans = [s for s in spans if not _lone_one(sentence, s)] or spans
         spans = _of_party(info, sentence, spans) or spans
         return super().pick(info, sentence, unstated(info, spans), terms)
 

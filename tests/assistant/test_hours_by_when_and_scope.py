@@ -77,3 +77,26 @@ def test_a_share_of_those_counted_answers_how_many_people() -> None:
     ]
     question = "要多少人来投票、多少人同意才算通过？"
     assert _fit(question, "罢免村民委员会成员，应当有选民过半数投票，并经参加投票的选民过半数通过。") == 1.0
+
+
+def test_管的是哪些_asks_scope_and_遵守本法_states_it() -> None:
+    question = "浙江这个土地承包实施办法，管的是哪些事？"
+    assert analyse(question).answer_type.name == "definition"
+    scope = "在本国管辖水域从事养殖和捕捞水生动物、水生植物等渔业生产活动，都必须遵守本法。"
+    assert _fit("渔业法到底管哪些事？", scope) > _fit(
+        "渔业法到底管哪些事？", "渔业生产者应当依法缴纳渔业资源增殖保护费。"
+    )
+
+
+def test_占_the_whole_的多少_asks_a_share() -> None:
+    question = "重点防护林和特种用途林加起来至少得占森林总面积的多少？"
+    assert analyse(question).unit == "比例"
+    assert _fit(question, "重点防护林和特种用途林的面积，不得少于本行政区域森林总面积的30%。") == 1.0
+
+
+def test_a_bound_makes_a_lone_一_the_figure() -> None:
+    question = "一个行政村最少得集中配多少处居家养老服务用房？"
+    assert analyse(question).answer_type.name == "number"
+    assert _fit(question, "每个行政村至少集中配置一处居家养老服务用房。") == 1.0
+    # without a bound the lone 一 reads as an article (一个行政村), not as the count asked
+    assert _fit(question, "一个行政村应当配套建设居家养老服务用房。") < 1.0
