@@ -78,13 +78,14 @@ class Number(AnswerType):
             return WRONG_UNIT_FIT  # a floor where a ceiling is asked (or the reverse)
         if info.unit_forms:
             fitting = [s for s in spans if self.states_unit(info, s)]
-            if info.unit in _MONEY and not _PENALTY.search(info.text):
-                # 补贴给多少钱 is not answered by a fine: …处1000元以下罚款 states what one pays, and the
-                # other sums of a penalty sentence (货值金额不足1万元的) are the cases it is graded by.
-                fitting = [s for s in fitting if not _PENALTY.search(sentence)]
-            if not _PENALTY.search(info.text):
-                # 配套多少比例 is not answered by …百分之十以上百分之五十以下的罚款: the figure is the fine
-                fitting = [s for s in fitting if not _FINE_AFTER.match(sentence, s.end)]
+            if not _PENALTY.search(info.text):  # a fine answers only a fine asked
+                if info.unit in _MONEY:
+                    # 补贴给多少钱: …处1000元以下罚款 states what one pays, and the other sums of a penalty
+                    # sentence (货值金额不足1万元的) are the cases it is graded by: none of them answers.
+                    fitting = [s for s in fitting if not _PENALTY.search(sentence)]
+                else:
+                    # 配套多少比例: …百分之十以上百分之五十以下的罚款 is the fine's own figure.
+                    fitting = [s for s in fitting if not _FINE_AFTER.match(sentence, s.end)]
             return 1.0 if fitting else WRONG_UNIT_FIT
         # 独身一人, 一个村: a lone 一 before a measure word is usually an article, not the figure asked.
         return 1.0 if any(not _lone_one(sentence, s) for s in spans) else WRONG_UNIT_FIT
