@@ -66,6 +66,7 @@ ORDER = [
     "holdout16_qa.jsonl",
     "holdout17_qa.jsonl",
     "holdout18_qa.jsonl",
+    "holdout19_qa.jsonl",
 ]
 
 
@@ -105,6 +106,7 @@ SETS = [
     LaterSet("holdout16_qa.jsonl", "b", slice(93, 98)),
     LaterSet("holdout17_qa.jsonl", "c", slice(98, 103)),
     LaterSet("holdout18_qa.jsonl", "d", slice(103, 108)),
+    LaterSet("holdout19_qa.jsonl", "i", slice(108, 113)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -140,4 +142,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 108
+    assert len(LAW_FILES) == 113
