@@ -67,6 +67,7 @@ ORDER = [
     "holdout17_qa.jsonl",
     "holdout18_qa.jsonl",
     "holdout19_qa.jsonl",
+    "holdout20_qa.jsonl",
 ]
 
 
@@ -107,6 +108,7 @@ SETS = [
     LaterSet("holdout17_qa.jsonl", "c", slice(98, 103)),
     LaterSet("holdout18_qa.jsonl", "d", slice(103, 108)),
     LaterSet("holdout19_qa.jsonl", "i", slice(108, 113)),
+    LaterSet("holdout20_qa.jsonl", "j", slice(113, 118)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -142,4 +144,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 113
+    assert len(LAW_FILES) == 118
