@@ -29,6 +29,7 @@ from assistant.constraints import (
     unqualified,
     unstated_year,
 )
+from assistant.defined_terms import DefinedTerms
 from assistant.docmatch import DocHints, document_hints
 from assistant.evidence_rank import EvidenceModels
 from assistant.followup import resolve
@@ -86,6 +87,7 @@ class Answerer:
         types: AnswerTypes = ANSWER_TYPES,
         similarity: SentenceSimilarity | None = None,
         models: EvidenceModels | None = None,
+        defined: DefinedTerms | None = None,
         today: Callable[[], date] = date.today,
     ) -> None:
         self.kb = kb
@@ -99,6 +101,8 @@ class Answerer:
         self.similarity = similarity
         # The learned evidence order and answerability (学习排序与作答判定); None: the reader's own.
         self.models = models
+        # The documents' own definitions (术语定义): 荒山 in a question also looks for 四荒.
+        self.defined = defined
         # Called with each question's candidate sentences in the reader's order, the reader's lead
         # (None when no sentence fits a strict type) and the passages read: bench/train_ranker.py
         # collects them as training rows.
@@ -120,9 +124,15 @@ class Answerer:
         hits = self.reranker.rerank(info.text, hits)
         return hits, hints, weights
 
+    def _with_defined(self, info: QuestionInfo, docs: Sequence[DocRecord]) -> QuestionInfo:
+        """The question with the terms the documents define its words under (荒山 → 四荒)."""
+        if self.defined is None:
+            return info
+        return self.defined.expand(info, [d.doc_id for d in docs])
+
     def search(self, question: str, k: int, filters: Filters | None = None) -> list[Hit]:
         """Ranked passages for a question (检索), after question analysis and reading."""
-        info = analyse(question, self.types)
+        info = self._with_defined(analyse(question, self.types), self.kb.documents())
         hits, _, weights = self._retrieve(info, max(k, self.policy.read_passages), filters)
         if self.settings.reader and hits:
             hits = self.reader.read(info, hits, weights, self.similarity).ranked
@@ -133,9 +143,9 @@ class Answerer:
         resolved = resolve(question, history, self.kb.tokenizer)
         if resolved.asks_source and resolved.previous and resolved.previous.answer:
             return self._source_answer(question, resolved.previous.answer)
-        info = analyse(resolved.question, self.types)
-        hits, hints, weights = self._retrieve(info, self.policy.read_passages, filters, resolved.prior_docs)
         docs = self.kb.documents()
+        info = self._with_defined(analyse(resolved.question, self.types), docs)
+        hits, hints, weights = self._retrieve(info, self.policy.read_passages, filters, resolved.prior_docs)
         asked = self._subjects(info)
         gap = document_gap(info, docs, hints) or subject_gap(asked, [h.chunk.text for h in hits])
         if gap is not None:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from assistant.answerer import Answerer
 from assistant.config import Settings
 from assistant.curated import CuratedAnswers
+from assistant.defined_terms import DefinedTerms
 from assistant.evidence_rank import shipped_models
 from assistant.llm import LlmRewriter
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
@@ -101,6 +102,9 @@ class Assistant:
             reranker=reranker,
             similarity=similarity,
             models=models,
+            defined=DefinedTerms(self.kb.catalog.document_text, policy.defined_max_items)
+            if policy.defined_terms
+            else None,
         )
         # The LLM branch is decided here, once.
         llm_on = settings.llm_enabled or chat_model is not None

@@ -75,12 +75,12 @@ def province_of(place: str) -> str:
     return CITY_PROVINCE.get(place, place)
 
 
-def _word_spans(question: str) -> list[tuple[int, int]]:
+def word_spans(question: str) -> list[tuple[int, int]]:
     """Where each of the question's words sits (jieba's segmentation, punctuation left out)."""
     return word_offsets(question, default_tokenizer().words(question))
 
 
-def _stands_as_words(question: str, key: str, spans: list[tuple[int, int]]) -> bool:
+def stands_as_word(question: str, key: str, spans: list[tuple[int, int]]) -> bool:
     """Whether ``key`` occurs where a word starts, or inside one word (低保 in 低保户), not from the
     middle of a word: 回来 in 收回|来 is not 回来 (返乡). Only the start is checked, since jieba often
     splits a question word's end (哪|天起)."""
@@ -102,12 +102,12 @@ def expansions(question: str) -> list[str]:
     for key, forms in SYNONYMS.items():
         if key not in question:
             continue
-        spans = _word_spans(question) if spans is None else spans
+        spans = word_spans(question) if spans is None else spans
         if len(key) == 1:
             # One character is a word of its own (能当护林员吗, 扶贫的钱), never part of one (当事人, 应当).
             if not any(b - a == 1 and question[a] == key for a, b in spans):
                 continue
-        elif not _stands_as_words(question, key, spans):
+        elif not stands_as_word(question, key, spans):
             continue
         out.extend(f for f in forms if f not in question and f not in out)
     return out
