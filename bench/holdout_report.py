@@ -75,10 +75,12 @@ SETS = _named(
     HoldoutSet("holdout20", "holdout20_qa.jsonl", 118, "holdout20-index"),
     HoldoutSet("probe", "refusal_probe_qa.jsonl", 18, "holdout3-index"),
 )
-# Question sets written the same way over laws 64–78, for fitting the learned models only: never
+# Question sets written the same way over laws 64–78 and 119–128, for fitting the learned models only: never
 # reported as holdouts, so the newest holdout set stays the one nobody has fitted on.
 TRAINING = _named(
-    *(HoldoutSet(f"train{k}", f"train{k}_qa.jsonl", 63 + 5 * k, f"train{k}-index") for k in (1, 2, 3))
+    *(HoldoutSet(f"train{k}", f"train{k}_qa.jsonl", 63 + 5 * k, f"train{k}-index") for k in (1, 2, 3)),
+    HoldoutSet("train4", "train4_qa.jsonl", 123, "train4-index"),
+    HoldoutSet("train5", "train5_qa.jsonl", 128, "train5-index"),
 )
 
 

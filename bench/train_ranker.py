@@ -22,7 +22,7 @@ unanswerable ones refused, reader's coverage rule against the gate at ``answerab
 set's questions were written independently, so these are the figures to judge the models by.
 
 The sets are the development set, every holdout set but the newest, and the training sets
-(``holdout_report.TRAINING``: questions written the same way over fifteen more laws, for fitting only).
+(``holdout_report.TRAINING``: questions written the same way over twenty-five more laws, for fitting only).
 Holdout and training indexes are those of ``bench/holdout_report.py`` (built under ``--indexes`` when missing);
 ``--dev-index`` is an index of ``../shared/corpus``. The validation set and the refusal probe are never
 trained on, nor is the newest holdout set (kept blind: it measures the models on questions written after them).

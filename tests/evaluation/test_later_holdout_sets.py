@@ -68,6 +68,8 @@ ORDER = [
     "holdout18_qa.jsonl",
     "holdout19_qa.jsonl",
     "holdout20_qa.jsonl",
+    "train4_qa.jsonl",
+    "train5_qa.jsonl",
 ]
 
 
@@ -109,6 +111,8 @@ SETS = [
     LaterSet("holdout18_qa.jsonl", "d", slice(103, 108)),
     LaterSet("holdout19_qa.jsonl", "i", slice(108, 113)),
     LaterSet("holdout20_qa.jsonl", "j", slice(113, 118)),
+    LaterSet("train4_qa.jsonl", "l", slice(118, 123)),
+    LaterSet("train5_qa.jsonl", "o", slice(123, 128)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -144,4 +148,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 118
+    assert len(LAW_FILES) == 128
