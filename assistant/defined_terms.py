@@ -17,6 +17,7 @@ words.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -70,12 +71,19 @@ class DefinedTerms:
         self._max_items = max_items
         self._per_doc: dict[str, list[tuple[str, str]]] = {}
         self._known = _Known(frozenset(), {})
+        self._lock = threading.Lock()  # questions are answered on several threads (web, API)
 
     def table(self, doc_ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
         """Item → the terms it is listed under, over the documents ``doc_ids``."""
         ids = frozenset(doc_ids)
-        if ids == self._known.doc_ids:
-            return self._known.table
+        known = self._known
+        if ids == known.doc_ids:
+            return known.table
+        with self._lock:
+            return self._rebuilt(ids)
+
+    def _rebuilt(self, ids: frozenset[str]) -> dict[str, tuple[str, ...]]:
+        """Under the lock: read the documents not read yet, forget those gone, and merge the table."""
         for doc_id in ids - self._per_doc.keys():
             text = self._text_of(doc_id)
             self._per_doc[doc_id] = definitions(text, self._max_items) if text else []
