@@ -124,15 +124,17 @@ class Answerer:
         hits = self.reranker.rerank(info.text, hits)
         return hits, hints, weights
 
-    def _with_defined(self, info: QuestionInfo, docs: Sequence[DocRecord]) -> QuestionInfo:
-        """The question with the terms the documents define its words under (荒山 → 四荒)."""
+    def _with_defined(self, info: QuestionInfo, docs: Sequence[DocRecord] | None = None) -> QuestionInfo:
+        """The question with the terms the documents (``docs``, or the knowledge base's when not given)
+        define its words under (荒山 → 四荒)."""
         if self.defined is None:
             return info
+        docs = self.kb.documents() if docs is None else docs
         return self.defined.expand(info, [d.doc_id for d in docs])
 
     def search(self, question: str, k: int, filters: Filters | None = None) -> list[Hit]:
         """Ranked passages for a question (检索), after question analysis and reading."""
-        info = self._with_defined(analyse(question, self.types), self.kb.documents())
+        info = self._with_defined(analyse(question, self.types))
         hits, _, weights = self._retrieve(info, max(k, self.policy.read_passages), filters)
         if self.settings.reader and hits:
             hits = self.reader.read(info, hits, weights, self.similarity).ranked
