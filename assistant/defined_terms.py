@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
 from assistant.answer_types import QuestionInfo
-from assistant.lexicon import stands_as_word, word_spans
+from assistant.lexicon import implied_forms
 
 # 本条例所称X（以下简称Y），是指… — the defined term, its short form, and the body up to the sentence's end.
 _DEFINITION = re.compile(
@@ -101,14 +101,11 @@ class DefinedTerms:
     def expand(self, info: QuestionInfo, doc_ids: Sequence[str]) -> QuestionInfo:
         """``info`` with the terms its words are defined under added to its expansions. A word inside a
         document the question names (渔业 in 渔业法) or in the middle of a word is not the item."""
-        found: list[str] = []
-        spans: list[tuple[int, int]] | None = None
         q = info.text
-        for item, terms in self.table(doc_ids).items():
-            if item not in q or any(item in name for name in info.named_docs):
-                continue
-            spans = word_spans(q) if spans is None else spans
-            if not stands_as_word(q, item, spans):
-                continue
-            found.extend(t for t in terms if t not in q and t not in found and t not in info.expansions)
+        said = {
+            item: terms
+            for item, terms in self.table(doc_ids).items()
+            if item in q and not any(item in name for name in info.named_docs)
+        }
+        found = [t for t in implied_forms(q, said) if t not in info.expansions]
         return replace(info, expansions=(*info.expansions, *found)) if found else info

@@ -7,6 +7,7 @@ they never appear in an answer.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 
@@ -75,12 +76,12 @@ def province_of(place: str) -> str:
     return CITY_PROVINCE.get(place, place)
 
 
-def word_spans(question: str) -> list[tuple[int, int]]:
+def _word_spans(question: str) -> list[tuple[int, int]]:
     """Where each of the question's words sits (jieba's segmentation, punctuation left out)."""
     return word_offsets(question, default_tokenizer().words(question))
 
 
-def stands_as_word(question: str, key: str, spans: list[tuple[int, int]]) -> bool:
+def _stands_as_words(question: str, key: str, spans: list[tuple[int, int]]) -> bool:
     """Whether ``key`` occurs where a word starts, or inside one word (低保 in 低保户), not from the
     middle of a word: 回来 in 收回|来 is not 回来 (返乡). Only the start is checked, since jieba often
     splits a question word's end (哪|天起)."""
@@ -97,17 +98,23 @@ def stands_as_word(question: str, key: str, spans: list[tuple[int, int]]) -> boo
 def expansions(question: str) -> list[str]:
     """Formal terms implied by the question's colloquial or abbreviated wording (a form counts only
     where it is a word of the question, not two halves of neighbouring words)."""
+    return implied_forms(question, SYNONYMS)
+
+
+def implied_forms(question: str, table: Mapping[str, Sequence[str]]) -> list[str]:
+    """The forms ``table`` gives for the keys that are words of the question, those the question does
+    not already say, in table order (the lexicon's, or the documents' own definitions)."""
     out: list[str] = []
     spans: list[tuple[int, int]] | None = None
-    for key, forms in SYNONYMS.items():
+    for key, forms in table.items():
         if key not in question:
             continue
-        spans = word_spans(question) if spans is None else spans
+        spans = _word_spans(question) if spans is None else spans
         if len(key) == 1:
             # One character is a word of its own (能当护林员吗, 扶贫的钱), never part of one (当事人, 应当).
             if not any(b - a == 1 and question[a] == key for a, b in spans):
                 continue
-        elif not stands_as_word(question, key, spans):
+        elif not _stands_as_words(question, key, spans):
             continue
         out.extend(f for f in forms if f not in question and f not in out)
     return out
