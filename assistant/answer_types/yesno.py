@@ -48,6 +48,31 @@ def _limits_crossed(question: str, sentence: str) -> list[Span]:
     return [Span(m.start(), m.end(), "no", m.group(0)) for m in bounds if (m.group(1) or m.group(2)) in asked]
 
 
+# A sanction for an act (违反…的，由…责令停止…，可以并处罚款) says the act is not allowed, whatever modal its
+# consequence carries (可以并处 is the authority's discretion, not the asker's permission); a sanction for an
+# omission (未依照规定报案的，…给予处分) says the act is a duty. Not when the question asks about the sanction
+# or the complaint itself (要罚款吗, 会被追责吗, 向谁举报), nor about the omission (学校能拒绝吗 against 拒绝…的).
+_SANCTION = re.compile(r"责令|罚款|没收|吊销|处分|拘留|追究")
+_ASKS_SANCTION = re.compile(r"罚|处分|追究|追责|没收|吊销|责任|处理|处置|后果|怎么办|咋办|举报|反映|投诉")
+_OMISSION = re.compile(r"未|没有|不按|不依|不履行|拒绝|拒不")
+_ASKS_OMISSION = re.compile(r"不|没|拒")
+
+
+def _sanctioned_act(question: str, sentence: str, words: Sequence[str]) -> Span | None:
+    """The sanction of a penalty clause whose condition (before its first 的，) names the asked act: a
+    no for a sanctioned act, a duty (应当) for a sanctioned omission the question does not itself ask about."""
+    cut = sentence.find("的，")
+    if cut < 0 or _ASKS_SANCTION.search(question):
+        return None
+    condition = sentence[:cut]
+    sanction = _SANCTION.search(sentence, cut)
+    if sanction is None or not any(t in condition for t in words):
+        return None
+    if _OMISSION.search(condition) and not _ASKS_OMISSION.search(_YESNO.sub("", question)):
+        return Span(sanction.start(), sanction.end(), "yes", "应当")
+    return Span(sanction.start(), sanction.end(), "no", sanction.group(0))
+
+
 # 能不能建房的地方分成哪几类: 能不能 inside a modifier (…的地方) names a kind of thing, and the question
 # asks something else about it.
 _MODIFIER_THEN_ASKS = r"(?:能不能|可不可以)[\u4e00-\u9fff]{1,6}的[^，。？?]*(?:哪|几|什么)"
@@ -80,6 +105,9 @@ class YesNo(AnswerType):
         # A modal far from every word of the question (国家鼓励养老机构投保… for 钢架归他们在理不) says
         # nothing about what is asked: no verdict then, the clause is quoted as it stands.
         words = [t for t in terms if len(t) >= 2]
+        sanctioned = _sanctioned_act(info.text, sentence, words)
+        if sanctioned is not None:
+            return sanctioned
         if words:
             spans = [
                 s for s in spans if any(t in sentence[max(0, s.start - _NEAR) : s.end + _NEAR] for t in words)
