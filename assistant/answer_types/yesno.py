@@ -18,8 +18,40 @@ _PERMISSIVE = ("可以", "允许", "有权", "可")
 _NEAR = 30  # characters around a modal within which a question word must stand for it to give the verdict
 
 
+# Negations the modal verbs miss: a negated permission (不允许城镇居民…购买农房, 无权) says no where its
+# permissive word alone would say yes; a statement that denies (不适用有关破产法律的规定, 不具有法人资格,
+# 不属于受理范围, 所有权不变) answers no without any modal; 可以不… (可以不设, 可以不予发放) lifts a duty
+# without forbidding anything: not necessarily.
+_NEGATED_PERMISSION = re.compile(r"[不无未](?:允许|可以|得以|支持|鼓励)|无权")
+_DENIES = re.compile(
+    r"不适用|不具有|不具备|不属于|不享有|不计入|不纳入|不列入|不视为|不作为|不认定|不受理|不改变|不变"
+)
+_MAY_REFRAIN = "可以不"
+# 不具有接受普通教育能力的残疾未成年人: a lack closed by 的 and a person describes who, it rules nothing
+# (不计入共同生活的家庭成员 still rules: its 的 is inside the object).
+_LACKS = ("不具有", "不具备", "不享有")
+_DESCRIBES_WHO = re.compile(r"[^，。；：,;:的]{1,12}的[^，。；的]{0,6}?(?:人|者|员|儿童|家庭|户|对象|成员)")
+# 能不能不招标, 可不可以不设: the question itself asks to refrain, so 可以不 answers yes.
+_ASKS_TO_REFRAIN = re.compile(r"(?:能不能|可不可以|能否|可否|可以|能)不(?!能)")
+
+
+def _negations(sentence: str) -> list[Span]:
+    spans = [Span(m.start(), m.end(), "no", m.group(0)) for m in _NEGATED_PERMISSION.finditer(sentence)]
+    spans += [
+        Span(m.start(), m.end(), "no", m.group(0))
+        for m in _DENIES.finditer(sentence)
+        if m.group(0) not in _LACKS or not _DESCRIBES_WHO.match(sentence, m.end())
+    ]
+    at = sentence.find(_MAY_REFRAIN)
+    while at >= 0:
+        spans.append(Span(at, at + len(_MAY_REFRAIN), "no", _MAY_REFRAIN))
+        at = sentence.find(_MAY_REFRAIN, at + 1)
+    return spans
+
+
 def verdict(span: Span | None) -> str | None:
-    """Yes/no answer from the governing clause: 不得… means 不能; 免征 means 不需要."""
+    """Yes/no answer from the governing clause: 不得… means 不能; 免征 means 不需要; 不适用 means 否;
+    可以不 means 不一定."""
     if span is None:
         return None
     if span.kind == "no":
@@ -27,6 +59,10 @@ def verdict(span: Span | None) -> str | None:
             return "不需要"
         if span.text in ("取消",):
             return "可以"
+        if span.text == _MAY_REFRAIN:
+            return "不一定"
+        if _DENIES.fullmatch(span.text):
+            return "否"
         return "不能"
     return "可以" if span.text not in ("应当",) else "应当"
 
@@ -94,7 +130,18 @@ class YesNo(AnswerType):
         return any(s.kind == "no" for s in obligations(lead_in))
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
-        return obligations(sentence)
+        negations = _negations(sentence)
+        if _ASKS_TO_REFRAIN.search(info.text):
+            negations = [
+                n if n.text != _MAY_REFRAIN else Span(n.start, n.end, "yes", "可以") for n in negations
+            ]
+        # The 允许 of 不允许 and the 可以 and 不予 of 可以不予 are read only as part of their negation.
+        modal = [
+            s
+            for s in obligations(sentence)
+            if not any(s.start < n.end and n.start < s.end for n in negations)
+        ]
+        return sorted(modal + negations, key=lambda s: s.start)
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         return 1.0 if spans else PLAIN_STATEMENT_FIT

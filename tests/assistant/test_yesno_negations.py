@@ -1,0 +1,67 @@
+"""Negations the modal verbs miss give the yes/no verdict: 不允许城镇居民到农村购买农房 says 不能 (its 允许
+alone said 可以), 不适用有关破产法律的规定 says 否, 可以不设 says 不一定 — or 可以 when the question itself
+asks to refrain (能不能不设). The verdict comes from the sentence the answer quotes first: a permissive
+sentence after it in the passage no longer overrides its 否."""
+
+from __future__ import annotations
+
+from assistant.answer_types.yesno import YESNO, verdict
+from assistant.compose import compose
+from assistant.question import analyse
+from assistant.reader import Evidence
+from assistant.types import Chunk, Hit
+
+
+def _verdict(question: str, sentence: str, words: list[str]) -> str | None:
+    info = analyse(question)
+    return verdict(YESNO.pick(info, sentence, YESNO.spans(info, sentence), words))
+
+
+def test_a_negated_permission_says_no() -> None:
+    sentence = "不允许城镇居民到农村购买农房、宅基地，不允许退休干部到农村占地建房。"
+    assert _verdict("城里人退休了想回村买个农家院，一号文件让不让？", sentence, ["农房", "退休"]) == "不能"
+
+
+def test_a_statement_that_denies_answers_no_without_a_modal() -> None:
+    assert (
+        _verdict("这个分社算不算独立法人？", "农民专业合作社分支机构不具有法人资格。", ["分社", "法人"])
+        == "否"
+    )
+    sentence = "在监狱内服刑的人员不计入共同生活的家庭成员。"
+    assert _verdict("家里在监狱服刑的儿子要不要算一口人？", sentence, ["服刑", "家庭成员"]) == "否"
+
+
+def test_a_lack_that_describes_who_rules_nothing() -> None:
+    sentence = "保障不具有接受普通教育能力的残疾未成年人在特殊教育学校接受义务教育。"
+    assert _verdict("残疾娃能不能上学？", sentence, ["残疾", "教育"]) is None
+
+
+def test_may_refrain_is_not_necessarily_and_yes_when_the_question_asks_to_refrain() -> None:
+    sentence = "合作社应当设立审计机构，但经济规模较小的村经济合作社可以不设。"
+    words = ["审计机构", "经济合作社"]
+    assert _verdict("我们村经济合作社规模很小，也必须设个审计机构吗？", sentence, words) == "不一定"
+    assert _verdict("我们村经济合作社规模很小，审计机构能不能不设？", sentence, words) == "可以"
+    # 能不能先…: the 能不 of the yes/no frame is no request to refrain.
+    assert _verdict("村经济合作社能不能先设审计机构？", sentence, words) == "不一定"
+
+
+def test_the_quoted_sentence_gives_the_verdict_not_the_permissive_one_after_it() -> None:
+    text = (
+        "第六条 农村集体经济组织不适用有关破产法律的规定。"
+        "农村集体经济组织可以依法出资设立或者参与设立公司、农民专业合作社等市场主体。"
+    )
+    chunk = Chunk("c1", "jiti", "jiti.txt", "第六条", 0, len(text), text, 0)
+    hit = Hit(chunk, "农村集体经济组织法", "", "2024-06-28", 1.0)
+    question = "村集体经济组织做买卖亏了一大笔，能不能跟公司一样申请破产？"
+    info = analyse(question)
+    cut = text.index("。") + 1
+
+    def sentence(start: int, end: int, score: float) -> Evidence:
+        return Evidence(
+            hit, start, end, text[start:end], 0.5, 1.0, score, tuple(YESNO.spans(info, text[start:end]))
+        )
+
+    answer = compose(
+        question, info, [hit], [sentence(0, cut, 1.0), sentence(cut, len(text), 0.9)], ["破产", "公司"]
+    )
+    assert answer.short_answer == "否" and answer.answer.startswith("否。")
