@@ -34,6 +34,8 @@ __all__ = [
     "refusal_correct",
     "same_source",
     "short_answer_correct",
+    "verdict_agrees",
+    "verdict_polarity",
 ]
 
 MIN_OVERLAP = 12
@@ -194,6 +196,29 @@ def short_answer_correct(short: str, answers: Iterable[str], limit: int = CONCIS
         return False
     norm = normalize(plain)
     return any(gold and contains(norm, gold) for gold in (normalize(a) for a in answers))
+
+
+# A verdict's first words (是非判断): 不能/不行/不用/否/禁止… say no; 可以/能/要/应当/算… say yes when the
+# word stands alone (可以。/ 要，…), so 对农民免费提供 or 是指… open with no verdict.
+_NO_VERDICT = re.compile(r"(?!不仅|不断|不同|不论|无论)(?:不|没|无|否|禁止|严禁|别)")
+_YES_VERDICT = re.compile(
+    r"(?:可以|能|行|是|要|应当|应该|需要|得|有|会|算|允许|合法|合规|对|中)(?:[，。,.！!；;：:]|$)"
+)
+
+
+def verdict_polarity(text: str) -> str | None:
+    """``"no"`` or ``"yes"`` for a text that opens with a verdict (不能，… / 可以。…), None otherwise."""
+    plain = strip_citation_markers(text).lstrip(" 　“\"'（(")
+    if _NO_VERDICT.match(plain):
+        return "no"
+    return "yes" if _YES_VERDICT.match(plain) else None
+
+
+def verdict_agrees(short: str, answers: Sequence[str]) -> bool | None:
+    """Verdict accuracy (判断一致): the answer opens with the verdict the first gold answer opens with;
+    None when that gold answer opens with none (对农民免费… states a rule rather than a yes or no)."""
+    gold = verdict_polarity(answers[0]) if answers else None
+    return None if gold is None else verdict_polarity(short) == gold
 
 
 def cmrc_tokens(text: str) -> list[str]:

@@ -53,6 +53,7 @@ SUMMARY_METRICS: tuple[tuple[str, str, str], ...] = (
     ("answers", "exact_match", "EM"),
     ("answers", "char_f1", "F1"),
     ("answers", "short_accuracy", "short acc"),
+    ("answers", "verdict_accuracy", "verdict acc"),
     ("citations", "citation_correct", "cite correct"),
     ("citations", "citation_precision", "cite precision"),
     ("refusal", "refusal_precision", "refusal P"),

@@ -7,6 +7,8 @@ Denominators, chosen so that a missing or refused answer always costs something:
 - citation precision: answerable items the assistant answered (found == true);
 - refusal recall: items of type ``none`` (a missing prediction is not a refusal); refusal
   precision: refused predictions; false refusal rate: answerable items;
+- verdict accuracy: yes/no items answered whose first gold answer opens with a verdict (不能，… /
+  可以。…), the share whose short answer opens with the same one (a cadre reads the verdict first);
 - EM/F1 and short-answer accuracy compare ``short_answer`` (or, when it is null, the answer
   without citation markers) with the gold ``answers``; key and concise accuracy use the full
   ``answer``;
@@ -52,6 +54,7 @@ class ItemResult:
     em: bool | None = None
     f1: float | None = None
     short_ok: bool | None = None
+    verdict_ok: bool | None = None
     citation_ok: bool | None = None
     citation_precision: float | None = None
     refusal_ok: bool = False
@@ -202,6 +205,8 @@ def _judge(item: GoldItem, pred: Mapping[str, Any] | None, retrieval: bool = Tru
         em=metrics.exact_match(short, item.answers),
         f1=metrics.char_f1(short, item.answers),
         short_ok=metrics.short_answer_correct(short, item.answers),
+        # Only for the yes/no answers given: a refusal is judged as a refusal, not as a wrong verdict.
+        verdict_ok=metrics.verdict_agrees(short, item.answers) if item.type == "yesno" and found else None,
         citation_ok=metrics.citation_correct(citations, item.doc, item.evidence),
         # Precision only means something for an answer that was given.
         citation_precision=(
@@ -304,6 +309,7 @@ def score(gold: Sequence[GoldItem], preds: Mapping[str, Mapping[str, Any]]) -> S
             "exact_match": _mean([r.em for r in answerable]),
             "char_f1": _mean([r.f1 for r in answerable]),
             "short_accuracy": _mean([r.short_ok for r in answerable]),
+            "verdict_accuracy": _mean([r.verdict_ok for r in answerable]),
         },
         citations={
             "citation_correct": _mean([r.citation_ok for r in answerable]),

@@ -221,3 +221,24 @@ def test_public_api_and_light_import() -> None:
         cwd=Path(__file__).parents[2],
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_verdict_accuracy_compares_the_opening_verdicts_of_yes_no_answers() -> None:
+    rule = "禁止在滑坡危险区取土"
+    gold = [
+        GoldItem("y1", "yesno", "滑坡区能取土吗？", ("不能，禁止在滑坡危险区取土",), (rule,), DOC_A, rule),
+        GoldItem("y2", "yesno", "挖沙合法不？", ("不合法",), (rule,), DOC_A, rule),
+        GoldItem("y3", "yesno", "要办证吗？", ("要，应当办理许可证",), ("许可证",), DOC_A, "应当办理许可证"),
+        GoldItem("y4", "yesno", "有规定吗？", ("对农民免费提供",), ("免费",), DOC_A, "免费提供"),
+        GoldItem("y5", "yesno", "能种树吗？", ("可以",), ("种树",), DOC_A, "可以种树"),
+    ]
+    preds = {
+        "y1": _pred("y1", True, "不能。" + rule + "[1]", short_answer="不能"),
+        "y2": _pred("y2", True, "可以。" + rule + "[1]", short_answer="可以"),  # the opposite verdict
+        "y3": _pred("y3", True, "要。应当办理许可证[1]"),  # no short answer: the answer's opening is read
+        "y4": _pred("y4", True, "可以。免费提供[1]", short_answer="可以"),  # gold opens with no verdict
+        "y5": _pred("y5", False, REFUSAL),  # a refusal is scored as a refusal, not as a verdict
+    }
+    result = score(gold, preds)
+    assert [item.verdict_ok for item in result.items] == [True, False, True, None, None]
+    assert result.answers["verdict_accuracy"] == pytest.approx(2 / 3)
