@@ -87,7 +87,9 @@ _BODY = re.compile(
     rf"|(?:{_LEVEL_KINDS})?[\u4e00-\u9fff]{{0,14}}?(?:主管部门|行政部门|部门|委员会|办事处|机构|村民委员会|居民委员会)"
 )
 # Words that exempt (免征, 免费, 不承担…): a no that means "need not" (不需要), not "may not".
-EXEMPTIONS = ("不收", "免征", "免收", "免予", "免除", "免费", "不承担", "不负担", "不缴", "无需", "不需")
+EXEMPTIONS = (
+    "不收", "免征", "免收", "免缴", "免交", "免予", "免除", "免费", "不承担", "不负担", "不缴", "无需", "无须", "不需",
+)  # fmt: skip
 _NEGATION = re.compile(
     "|".join(("不得", "禁止", "严禁", "不能", "不准", "不予", "不应", "不再", "取消", *EXEMPTIONS))
 )
@@ -97,7 +99,7 @@ _NEGATION = re.compile(
 _DESCRIBES = re.compile(
     r"[^，。；：,;:的]{1,6}的(?:[，,；;]|[^，。；的]{0,4}?(?:人|者|员|儿童|少年|家庭|户|对象|成员))"
 )
-_PERMISSION = re.compile(r"可以|允许|鼓励|支持|有权|可|应当|依法")
+_PERMISSION = re.compile(r"可以|允许|鼓励|支持|有权|可|应当|必须|依法")
 _ENUM_SEP = re.compile(r"[、，]|和|及|以及|与|或者|或")
 
 

@@ -202,7 +202,7 @@ def short_answer_correct(short: str, answers: Iterable[str], limit: int = CONCIS
 # word stands alone (可以。/ 要，…), so 对农民免费提供 or 是指… open with no verdict.
 _NO_VERDICT = re.compile(r"(?!不仅|不断|不同|不论|无论)(?:不|没|无|否|禁止|严禁|别)")
 _YES_VERDICT = re.compile(
-    r"(?:可以|能|行|是|要|应当|应该|需要|得|有|会|算|允许|合法|合规|对|中)(?:[，。,.！!；;：:]|$)"
+    r"(?:可以|能|行|是|要|应当|应该|必须|需要|得|有|会|算|允许|合法|合规|对|中)(?:[，。,.！!；;：:]|$)"
 )
 
 

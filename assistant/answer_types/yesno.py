@@ -27,6 +27,7 @@ _DENIES = re.compile(
     r"不适用|不具有|不具备|不属于|不享有|不计入|不纳入|不列入|不视为|不作为|不认定|不受理|不改变|不变"
 )
 _MAY_REFRAIN = "可以不"
+_DUTIES = ("应当", "必须")  # a duty says what one must do, not whether one may
 # 不具有接受普通教育能力的残疾未成年人: a lack closed by 的 and a person describes who, it rules nothing
 # (不计入共同生活的家庭成员 still rules: its 的 is inside the object).
 _LACKS = ("不具有", "不具备", "不享有")
@@ -64,7 +65,7 @@ def verdict(span: Span | None) -> str | None:
         if _DENIES.fullmatch(span.text):
             return "否"
         return "不能"
-    return "可以" if span.text not in ("应当",) else "应当"
+    return "应当" if span.text in _DUTIES else "可以"
 
 
 # A bound the question asks to cross (能不能比公务员低 against 不低于…): the answer is no.
@@ -156,9 +157,13 @@ class YesNo(AnswerType):
         if sanctioned is not None:
             return sanctioned
         if words:
-            spans = [
+            near = [
                 s for s in spans if any(t in sentence[max(0, s.start - _NEAR) : s.end + _NEAR] for t in words)
             ]
+            # A sentence that only forbids (禁止修建围堤…；种植…芦苇…) forbids what it lists however long
+            # the list: a question word anywhere in it takes the verdict.
+            forbids = bool(spans) and all(s.kind == "no" for s in spans) and any(t in sentence for t in words)
+            spans = near or (list(spans) if forbids else [])
         if not spans:
             return None
         negative = [s for s in spans if s.kind == "no"]  # a prohibition governs any permission beside it
@@ -170,7 +175,7 @@ class YesNo(AnswerType):
         return verdict(span)
 
     def settled(self, short: str | None) -> bool:
-        return short is not None and short != "应当"  # 应当 says a duty, not whether one may
+        return short is not None and short != "应当"  # a duty says what one must do, not whether one may
 
     def leads(self, short: str) -> bool:
         return True  # the verdict always comes first: 不能。…

@@ -65,3 +65,25 @@ def test_the_quoted_sentence_gives_the_verdict_not_the_permissive_one_after_it()
         question, info, [hit], [sentence(0, cut, 1.0), sentence(cut, len(text), 0.9)], ["破产", "公司"]
     )
     assert answer.short_answer == "否" and answer.answer.startswith("否。")
+
+
+def test_exemptions_and_musts_are_verdicts() -> None:
+    assert (
+        _verdict("抢险的车过路费要不要交？", "执行防汛抢险救灾紧急任务的车辆免缴通行费。", ["通行费"])
+        == "不需要"
+    )
+    sentence = "企业对从事高度危险作业的职工，必须依照国家规定向保险公司投保。"
+    assert _verdict("高危工种的工人，厂里是不是非得给上保险？", sentence, ["保险", "高危"]) == "应当"
+
+
+def test_a_sentence_that_only_forbids_gives_its_verdict_to_a_word_far_along_its_list() -> None:
+    sentence = (
+        "第三十条 护堤护岸林木，由河道管理单位组织营造和管理，其他任何单位和个人不得侵占、砍伐或者破坏。"
+    )
+    assert _verdict("护堤的杨树长粗了，村里想砍了卖钱，可以吗？", sentence, ["护堤", "杨树"]) == "不能"
+    # A permission in the sentence keeps the distance rule: the modal must stand near a question word.
+    mixed = (
+        "第三十条 护堤护岸林木，由河道管理单位按照统一规划组织营造、抚育和日常管理，具体办法由省级主管部门"
+        "另行制定，其他单位经批准可以更新采伐，不得侵占。"
+    )
+    assert _verdict("护堤的杨树长粗了，村里想砍了卖钱，可以吗？", mixed, ["护堤"]) is None
