@@ -47,7 +47,7 @@ def _print_summary(data: dict[str, Any], by_type: bool = False) -> None:
 
     header, rows = summary_table(data)
     keep = [header.index(h) for h in ("config", "hit@1", "hit@5", "MRR", "doc@1", "key acc", "concise acc",
-                                      "short acc", "F1", "cite correct", "refusal R", "false refusal",
+                                      "short acc", "verdict acc", "F1", "cite correct", "refusal R", "false refusal",
                                       "p50 ms", "p95 ms")]  # fmt: skip
     _print_table(header, rows, keep)
     if by_type:
