@@ -169,7 +169,11 @@ class YesNo(AnswerType):
         negative = [s for s in spans if s.kind == "no"]  # a prohibition governs any permission beside it
         negative += _limits_crossed(info.text, sentence)
         permissive = [s for s in spans if s.text in _PERMISSIVE]
-        return (negative or permissive or list(spans))[0]
+        chosen = (negative or permissive or list(spans))[0]
+        if chosen.text in _DUTIES and _ASKS_TO_REFRAIN.search(info.text):
+            # 养老院能不收吗 against …应当安排收住: asking to leave a duty undone is answered no.
+            return Span(chosen.start, chosen.end, "no", chosen.text)
+        return chosen
 
     def short(self, span: Span) -> str | None:
         return verdict(span)

@@ -87,3 +87,10 @@ def test_a_sentence_that_only_forbids_gives_its_verdict_to_a_word_far_along_its_
         "另行制定，其他单位经批准可以更新采伐，不得侵占。"
     )
     assert _verdict("护堤的杨树长粗了，村里想砍了卖钱，可以吗？", mixed, ["护堤"]) is None
+
+
+def test_asking_to_leave_a_duty_undone_is_answered_no() -> None:
+    sentence = "最低生活保障家庭中的失能老年人，申请入住政府投资设立的养老机构的，应当安排收住。"
+    words = ["养老机构", "失能"]
+    assert _verdict("低保户家的失能老人想住政府办的养老机构，养老院能不收吗？", sentence, words) == "不能"
+    assert _verdict("低保户家的失能老人，政府办的养老机构要不要收？", sentence, words) == "应当"
