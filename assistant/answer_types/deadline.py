@@ -8,9 +8,12 @@ from collections.abc import Sequence
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo, bounded, unstated
 from assistant.extract import Span, dates, quantities
 
+# 几月到几月, 几月份, 到几月, 几月起: a question of months of the calendar (one fragment for every pattern
+# that reads one).
+_MONTHS_ASKED = r"几月份?(?:到|至|起)|几月份|(?:到|至)几月"
 # 时侯 is the usual misspelling of 时候; 开始实行 the usual colloquial 施行.
 _DEADLINE = re.compile(
-    r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|哪一?个月|几月几[日号]|几月份?(?:到|至|起)|几月份|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪一?年|[多几]长时间|多少年"
+    rf"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|哪一?个月|几月几[日号]|{_MONTHS_ASKED}|多长时间|多久|期限|截止|过渡期|时间限制|几天内|几日内|多少天|几年内|哪一?年|[多几]长时间|多少年"
 )
 # Words of taking effect name the topic, not what is asked: 裁决生效了，去哪里申请执行 asks where, so
 # they decide only after every question word has had its say (本法施行日期 is still a date).
@@ -28,7 +31,7 @@ _CALENDAR = re.compile(r"(?<!\d)\d+年|年[^\s年]{0,4}月|[〇零一二三四�
 # A year of the calendar (2025年, 二〇三五年), not a length of years (2年以上).
 _YEAR_NAMED = re.compile(r"(?<!\d)\d{4}年|[〇零一二三四五六七八九]{4}年")
 # 什么时候 asks when: a date, or the event something is tied to (在合同生效时, 在验收合格后).
-_ASKS_WHEN = re.compile(r"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|哪一?个月|几月份|几月(?:到|至)")
+_ASKS_WHEN = re.compile(rf"什么时[候侯]|啥时[候侯]|何时|哪天|哪一天|哪一?个月|{_MONTHS_ASKED}")
 # 从批准的次月起计发, 自被录用、聘用下月起停发: a month or year counted from an event.
 _NEXT_TERM = re.compile(r"(?:自|从)[^，。；：]{0,10}?(?:次|下|当|翌)[月年日]起?")
 _EVENT_TIME = re.compile(
@@ -52,7 +55,7 @@ _OPENING_TIME = re.compile(
 _ASKS_DAY = re.compile(r"几月几[号日]|哪天|哪一天|几号")
 # 从哪天算起 is answered by the day of an event (为纳税人收到…书面通知的当日, 自批准之日起) when no date is set.
 _EVENT_DAY = re.compile(r"(?<=[为自从于])[^，。；：]{2,30}?(?:之日|当日|当天)")
-_ASKS_MONTH = re.compile(r"几月份?(?:到|至|起)|几月份|(?:到|至)几月")
+_ASKS_MONTH = re.compile(_MONTHS_ASKED)
 _MONTH = re.compile(r"(?<!\d)\d+月|(?<![一二三四五六七八九十])[一二三四五六七八九十]+月|月底|月末|月初")
 _ASKS_YEAR = re.compile(r"哪一?年")  # 到哪一年全面建成: a year of the calendar (到二〇三五年), not 每年
 # A numeral is read from where its run starts (the lookbehinds), so a long run of digits is tried once.
