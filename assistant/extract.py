@@ -157,7 +157,7 @@ _INTRODUCES_BODY = re.compile(
 
 def bodies(sentence: str) -> list[Span]:
     """Responsible bodies (责任主体): 县级人民政府民政部门, 乡镇人民政府, 规划和自然资源部门 …"""
-    out = []
+    out: list[Span] = []
     for m in _BODY.finditer(sentence):
         start, text = m.start(), m.group(0)
         # A match may begin with the verb before the body (…后报县级人民政府民政部门): start at its level.
@@ -166,9 +166,20 @@ def bodies(sentence: str) -> list[Span]:
             start, text = start + level.start(), text[level.start() :]
         elif opening := _INTRODUCES_BODY.match(text):
             start, text = start + opening.end(), text[opening.end() :]
+        joined = _JOINS_BODY.match(text)
+        if joined and out and out[-1].end == start:
+            # 农业机械化主管部门或者市场监督管理部门: either body answers, so the span holds both.
+            first = out.pop()
+            start, text = first.start, first.text + text
+        elif joined:
+            start, text = start + joined.end(), text[joined.end() :]
         if len(text) >= 3:
             out.append(Span(start, start + len(text), "body", text))
     return out
+
+
+# A body matched from the conjunction that joins it to the one before (…部门或者市场监督管理部门).
+_JOINS_BODY = re.compile(r"或者|以及|或|和|及|与|会同")
 
 
 # A body every level shares (县级以上人民政府, 各级人民政府有关部门): it names no one in particular.

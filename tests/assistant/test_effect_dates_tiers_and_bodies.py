@@ -191,3 +191,17 @@ def test_an_amount_per_day_is_not_answered_by_a_length_of_time(
     kind = info.answer_type
     assert kind.name == "number"
     assert kind.fit(info, sentence, kind.spans(info, sentence)) == fit
+
+
+def test_bodies_joined_by_a_conjunction_are_one_answer_and_none_starts_with_it() -> None:
+    # 或者 joins two bodies either of which answers: the lead is both, never 或者市场监督管理部门.
+    sentence = "当事人可以向县级以上地方人民政府农业机械化主管部门或者市场监督管理部门投诉。"
+    assert [s.text for s in bodies(sentence)] == [
+        "县级以上地方人民政府农业机械化主管部门或者市场监督管理部门"
+    ]
+    assert [s.text for s in bodies("由乡镇人民政府和村民委员会负责。")] == ["乡镇人民政府和村民委员会"]
+    for sentence in (
+        "可以依法向县级以上人民政府或者其移民管理机构反映。",
+        "由各级人民政府或者村民委员会推进。",
+    ):
+        assert not any(s.text.startswith(("或", "和", "及", "与")) for s in bodies(sentence))
