@@ -8,10 +8,12 @@ from dataclasses import replace
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
 from assistant.answerer import Answerer
-from assistant.constraints import pinned_years, subjects, unqualified
+from assistant.constraints import pinned_years, prefer_asked_region, subjects, unqualified
 from assistant.policy import AnswerPolicy
 from assistant.question import analyse
-from assistant.types import Answer
+from assistant.reader import Evidence
+from assistant.types import Answer, Chunk, Hit
+from index.catalog import DocRecord
 
 YIHAO_2023 = Doc(
     "yh2023",
@@ -242,3 +244,29 @@ def test_a_member_or_owner_is_spoken_of_by_its_kind() -> None:
     assert unqualified(found, clause, clause) is None
     other = "物业服务企业应当公开收费标准。"
     assert unqualified(found, other, other) is not None
+
+
+def test_the_asked_regions_rule_is_looked_for_five_sentences_down() -> None:
+    """The region's sentence fourth in line, behind three national ones, still leads; a window of two
+    (the earlier default) leaves the national lead."""
+
+    def record(doc_id: str, title: str) -> DocRecord:
+        return DocRecord(doc_id, f"{doc_id}.txt", title, "", "2022-01-01", "", "", 1, 0.0)
+
+    def sentence(doc_id: str, text: str, score: float) -> Evidence:
+        chunk = Chunk(f"{doc_id}-{score}", doc_id, f"{doc_id}.txt", "", 0, len(text), text, 0)
+        return Evidence(Hit(chunk, doc_id, "", "2022-01-01", 1.0), 0, len(text), text, 0.5, 1.0, score, ())
+
+    docs = [
+        record("nat", "中共中央 国务院关于做好2023年全面推进乡村振兴重点工作的意见"),
+        record("gd", "广东省乡村振兴促进条例"),
+    ]
+    evidence = [sentence("nat", f"全国的帮扶措施{k}。", 1.0 - k / 10) for k in range(3)]
+    evidence.append(sentence("gd", "对监测对象采取产业帮扶、以工代赈、消费帮扶等措施。", 0.6))
+    info = analyse("广东对防返贫监测户，能上哪些帮扶措施？")
+    assert info.regions == ("广东",)
+    assert (
+        prefer_asked_region(info, docs, evidence, AnswerPolicy().asked_region_window)[0].hit.chunk.doc_id
+        == "gd"
+    )
+    assert prefer_asked_region(info, docs, evidence, 2)[0].hit.chunk.doc_id == "nat"
