@@ -76,3 +76,12 @@ def test_figure_checks() -> None:
 )
 def test_the_first_item_of_a_short_clause_starts_after_its_opening(clause: str, items: str) -> None:
     assert [s.text for s in enumerations(clause)] == [items]
+
+
+def test_a_short_answer_starts_after_the_conjunction_that_joined_its_clause() -> None:
+    info = analyse("房子塌了，政府给哪些救助？")
+    assert short_answer(info, Span(0, 8, "clause", "并给予资金、物资")) == "给予资金、物资"
+    assert short_answer(info, Span(0, 9, "clause", "以及村文书、村报账员")) == "村文书、村报账员"
+    # 及时 and 并且 are words, not joins; a bare conjunction stays as it is.
+    assert short_answer(info, Span(0, 4, "clause", "及时公布")) == "及时公布"
+    assert short_answer(info, Span(0, 6, "clause", "并且当场登记")) == "并且当场登记"
