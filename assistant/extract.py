@@ -155,6 +155,12 @@ _INTRODUCES_BODY = re.compile(
 )
 
 
+# The conjunctions that join two items of a list (…、环卫和绿化) or two bodies (…部门或者市场监督管理部门).
+_JOINS = r"以及|和|及|与|或者"
+# A body matched from the conjunction that joins it to the one before; bodies are also joined by 或 and 会同.
+_JOINS_BODY = re.compile(rf"{_JOINS}|或|会同")
+
+
 def bodies(sentence: str) -> list[Span]:
     """Responsible bodies (责任主体): 县级人民政府民政部门, 乡镇人民政府, 规划和自然资源部门 …"""
     out: list[Span] = []
@@ -178,10 +184,6 @@ def bodies(sentence: str) -> list[Span]:
     return out
 
 
-# A body matched from the conjunction that joins it to the one before (…部门或者市场监督管理部门).
-_JOINS_BODY = re.compile(r"或者|以及|或|和|及|与|会同")
-
-
 # A body every level shares (县级以上人民政府, 各级人民政府有关部门): it names no one in particular.
 _BROAD_BODY = re.compile(
     r"(?:县级以上地方|县级以上|地方各级|各级|国家)?(?:地方)?(?:各级)?(?:人民政府)?(?:及其)?(?:(?:有关|相关)(?:主管)?部门)?"
@@ -196,7 +198,7 @@ def is_broad_body(text: str) -> bool:
 _ITEM_VERB_END = "展施行进强持化大好括为有是等在对把将的受"  # …内的观光车、缆车: 的 ends the modifier
 # Words that start with such a character but end nothing (有关规定享受…: the item starts after 享受).
 _NOT_VERB_ENDS = frozenset({"有关", "为主", "对象", "行政", "进行", "大型", "等级", "在内"})
-_ITEM_JOIN = re.compile(r"以及|和|及|与|或者")
+_ITEM_JOIN = re.compile(_JOINS)
 
 
 def _item_lengths(text: str, first: int) -> list[int]:
