@@ -71,6 +71,7 @@ ORDER = [
     "train4_qa.jsonl",
     "train5_qa.jsonl",
     "holdout21_qa.jsonl",
+    "holdout22_qa.jsonl",
 ]
 
 
@@ -115,6 +116,7 @@ SETS = [
     LaterSet("train4_qa.jsonl", "l", slice(118, 123)),
     LaterSet("train5_qa.jsonl", "o", slice(123, 128)),
     LaterSet("holdout21_qa.jsonl", "ha", slice(128, 133)),
+    LaterSet("holdout22_qa.jsonl", "hb", slice(133, 138)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -150,4 +152,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 133
+    assert len(LAW_FILES) == 138
