@@ -110,6 +110,33 @@ def _sanctioned_act(question: str, sentence: str, words: Sequence[str]) -> Span 
     return Span(sanction.start(), sanction.end(), "no", sanction.group(0))
 
 
+# A permission question whose act departs from the duty it is answered by (能不能开目录外头的处方药 against
+# 应当在目录范围内用药; 随便往外传, 硬性摊派, 还没验收就通车, 收入瞒着不报) is answered no: the duty says how
+# the act must be done, and the asker proposes to do it otherwise. Read on the question without its
+# yes/no words (能不能, 合法不？); a question that asks about a duty (该不该给补偿) keeps 应当.
+_DEPARTS = re.compile(
+    r"随便|随意|擅自|私自|自作主张|自己(?:就)?(?:能)?(?:拍板|做主|说了算)|硬性|强行|强制|一刀切|瞒"
+    r"|以外|之外|外头|范围外|[不没未](?![能会可要用得够了法到敢想愿肯知懂起下开上动住成完清见齐全])"
+)  # 不敢, 不知道, 过不下去, 揭不开锅: ability, will and potential complements propose no act
+_ASKING_WORDS = re.compile(r"([\u4e00-\u9fff])[不没]\1|[不吗][？?]?$")  # 能不能, 有没有, 合法不？
+_ASKS_DUTY = re.compile(
+    r"要不要|用不用|需不需要|需要|是不是得|得不得|必须|非得|该不该|应不应该|要[^，。？?]{0,8}吗"
+)
+
+
+def _departs(question: str, sentence: str) -> bool:
+    """Whether a permission question proposes an act that departs from the duty of the sentence."""
+    if _ASKS_DUTY.search(question) or _ASKS_SANCTION.search(question):
+        return False  # 乡政府不作为，能不能举报: the departure is another's, the asked act answers it
+    act = _ASKING_WORDS.sub("", question)
+    found = _DEPARTS.search(act)
+    if found is None:
+        return False
+    # The departure is not one the sentence itself names (不报 in …不报的，给予处分; 自行 in 可以自行…).
+    words = act[found.start() : max(found.end(), found.start() + 2)]
+    return words not in sentence
+
+
 # 能不能建房的地方分成哪几类: 能不能 inside a modifier (…的地方) names a kind of thing, and the question
 # asks something else about it.
 _MODIFIER_THEN_ASKS = r"(?:能不能|可不可以)[\u4e00-\u9fff]{1,6}的[^，。？?]*(?:哪|几|什么)"
@@ -170,7 +197,7 @@ class YesNo(AnswerType):
         negative += _limits_crossed(info.text, sentence)
         permissive = [s for s in spans if s.text in _PERMISSIVE]
         chosen = (negative or permissive or list(spans))[0]
-        if chosen.text in _DUTIES and _ASKS_TO_REFRAIN.search(info.text):
+        if chosen.text in _DUTIES and (_ASKS_TO_REFRAIN.search(info.text) or _departs(info.text, sentence)):
             # 养老院能不收吗 against …应当安排收住: asking to leave a duty undone is answered no.
             return Span(chosen.start, chosen.end, "no", chosen.text)
         return chosen

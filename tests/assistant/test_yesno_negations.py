@@ -108,6 +108,26 @@ def test_asking_to_leave_a_duty_undone_is_answered_no() -> None:
     assert _verdict("低保户家的失能老人，政府办的养老机构要不要收？", sentence, words) == "应当"
 
 
+def test_a_permission_question_that_departs_from_the_duty_is_answered_no() -> None:
+    sentence = "村卫生室应当按照国家基本药物目录配备和使用药品。"
+    words = ["卫生室", "药品"]
+    assert _verdict("村卫生室能不能给人配目录以外的药品？", sentence, words) == "不能"
+    assert _verdict("村卫生室的药品能不能随便进？", sentence, words) == "不能"
+    assert _verdict("村卫生室还没配目录里的药品，能先卖别的吗？", sentence, words) == "不能"
+    # An act that keeps to the duty, a question about the duty itself, ability words and potential
+    # complements (配不齐) keep the duty.
+    assert _verdict("村卫生室能不能按目录配药品？", sentence, words) == "应当"
+    assert _verdict("村卫生室是不是得按目录配药品？", sentence, words) == "应当"
+    assert _verdict("药品配不齐的村卫生室，能按目录配药品吗？", sentence, words) == "应当"
+
+
+def test_a_departure_the_sentence_names_or_anothers_departure_keeps_the_duty() -> None:
+    sentence = "确需在规划范围以外建设的，应当报县级人民政府批准。"
+    assert _verdict("村里能不能在规划范围以外建仓库？", sentence, ["规划", "建设"]) == "应当"
+    sentence = "上级人民政府应当及时受理群众对下级政府工作的意见。"
+    assert _verdict("乡政府不办事，能不能向上级政府反映？", sentence, ["上级", "政府"]) == "应当"
+
+
 def test_a_sanctioned_act_is_not_allowed_whatever_modal_its_consequence_carries() -> None:
     assert _verdict("后山滑坡危险区有人挖沙取土，这合法不？", PENALTY, ["滑坡", "危险区", "取土"]) == "不能"
 
