@@ -107,6 +107,9 @@ class AnswerPolicy:
     # A figure clause that names its deed by article number (违反本条例第四十一条规定…处…罚款) is read with the
     # clause of that article that best matches the question (assistant.term_match.referenced_words).
     resolve_references: bool = True
+    # A figure clause that continues the sentence before it (…责令恢复原状；逾期不恢复原状的，对个人处…罚款) is read
+    # with that sentence's words: its deed is named there (assistant.term_match.continued_words).
+    continuations_inherit: bool = True
     # A unit ruling numbered items is as close in meaning as its closest item (assistant.reader): the
     # penalty for 乘客扔烟头 is the clause listing 旅客丢弃火种.
     items_lend_closeness: bool = True

@@ -27,6 +27,7 @@ from assistant.term_match import (
     Term,
     announces,
     colloquial_capped,
+    continued_words,
     is_question_gram,
     looks_like_heading,
     referenced_words,
@@ -277,6 +278,8 @@ class Reader:
                     referred = referenced_words(whole, at + opened, at + le, terms, p)
                 else:
                     referred = ""
+                if kind.clauses_rule_items and spans and p.continuations_inherit:
+                    referred += continued_words(whole, at + first)
                 if ruled is None and i in closes and kind.clauses_rule_items and spans:
                     # A clause holding a figure, of a sentence whose last clause announces the items
                     # (…恢复原状；逾期不改正的，对个人处…罚款；造成损失的，依法赔偿损失：（一）…), rules them too.

@@ -164,6 +164,23 @@ def referenced_words(text: str, start: int, end: int, terms: Sequence[Term], p: 
     return "".join(found)
 
 
+# A clause that continues its sentence's command (逾期不改正的, 拒不恢复的, 情节严重的, 造成损失的): its deed is in
+# the clause before it.
+_CONTINUES = re.compile(r"(?:逾期|拒不|届期)[^，。；;\n]{0,20}的，")
+
+
+def continued_words(text: str, start: int) -> str:
+    """The normalized words of the sentence ``text[start:]`` continues (…责令改正 before 逾期不改正的，处…罚款),
+    back to the previous 。 or line break; "" when the clause at ``start`` does not continue one."""
+    if not _CONTINUES.match(text, start):
+        return ""
+    back = start
+    while back > 0 and text[back - 1] in " \u3000\n。":  # a new sentence or paragraph of the same article
+        back -= 1
+    opened = max(text.rfind("。", 0, back), text.rfind("\n", 0, back)) + 1
+    return normalize_text(text[opened:back])
+
+
 def _article(text: str, number: str) -> str:
     """The text of article 第{number}条 of a document (to the next article or heading), or ""."""
     head = next((m for m in _ARTICLE_HEAD.finditer(text) if m.group(1) == number), None)

@@ -1,6 +1,8 @@
 """A penalty that names its deed by article number (条文引用): 违反本条例规定，有第四十一条规定行为之一的，…
 逾期不改正的，处二百元以上二千元以下的罚款 is read with the clause of 第四十一条 that matches the question, so
-罚多少 about 晒粮 finds it; an article of another law (《…法》第十条) is not looked up in this document."""
+罚多少 about 晒粮 finds it; an article of another law (《…法》第十条) is not looked up in this document. A fine
+that continues its sentence's command (…责令改正，限期恢复原状。逾期不恢复原状的，对个人处…罚款) is read with that
+sentence, where its deed is named."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from assistant_fakes import FakeKnowledgeBase
 from assistant.policy import AnswerPolicy
 from assistant.question import analyse
 from assistant.reader import Reader
-from assistant.term_match import Term, referenced_words
+from assistant.term_match import Term, continued_words, referenced_words
 from assistant.types import Hit
 from corpus.types import Chunk
 
@@ -71,3 +73,30 @@ def test_a_fine_asked_of_a_deed_named_by_article_number_is_found() -> None:
     assert best.text.startswith("逾期不改正的") and best.spans[0].text == "二百元以上二千元以下"
     off = Reader(KB.tokenizer, lambda: KB.bm25, replace(P, resolve_references=False), texts={"rd": ROADS}.get)
     assert not off.read(info, _hits()).evidence[0].text.startswith("逾期不改正的")
+
+
+GRANARY = (
+    "第十二条 擅自改变政府投资建设的粮食仓储设施用途的，由县级人民政府发展改革部门责令改正，限期恢复原状。"
+    "逾期不恢复原状的，对个人处五千元以上五万元以下罚款。\n\n"
+    "第十三条 毁坏政府投资建设的粮食仓储设施的，由县级人民政府发展改革部门责令改正，可以处一万元以下罚款。"
+)
+
+
+def test_a_continuing_clause_reads_the_sentence_it_continues() -> None:
+    start = GRANARY.index("逾期")
+    assert continued_words(GRANARY, start).endswith("责令改正,限期恢复原状")
+    assert continued_words(GRANARY, GRANARY.index("毁坏")) == ""  # a deed of its own continues nothing
+
+
+def test_a_fine_of_a_continuing_clause_is_found_by_the_deed_before_it() -> None:
+    info = analyse("个人把政府建的粮食仓储设施改成自家用，叫恢复也不恢复，罚多少？")
+    hit = Hit(
+        Chunk("gr-0", "gr", "gr.md", "", 0, len(GRANARY), GRANARY, 0), "某某省粮食条例", "", "2010-01-01", 1.0
+    )
+    reader = Reader(KB.tokenizer, lambda: KB.bm25, texts={"gr": GRANARY}.get)
+    best = reader.read(info, [hit]).evidence[0]
+    assert best.text.startswith("逾期不恢复原状的") and best.spans[0].text == "五千元以上五万元以下"
+    off = Reader(
+        KB.tokenizer, lambda: KB.bm25, replace(P, continuations_inherit=False), texts={"gr": GRANARY}.get
+    )
+    assert not off.read(info, [hit]).evidence[0].text.startswith("逾期不恢复原状的")
