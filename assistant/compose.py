@@ -18,6 +18,7 @@ from assistant.consistency import unmatched_figures
 from assistant.extract import Span
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Evidence
+from assistant.term_match import CONTINUING
 from assistant.types import Answer, Citation, Hit
 
 _CLAUSE = re.compile(r"[^，；：,;:]+[，；：,;:]?")
@@ -238,12 +239,22 @@ def _clauses_before(ev: Evidence, evidence: Sequence[Evidence]) -> Iterator[Evid
     """The clauses of ``ev``'s sentence before it, nearest first, among the sentences read: each ends
     with a ； where the one after it starts (the mirror of :func:`_clauses_after`)."""
     earlier = {(x.hit.chunk.chunk_id, x.end): x for x in evidence}
+    before = {(x.hit.chunk.doc_id, x.end): x for x in evidence}  # a sentence may end its passage
     while True:
         prev = earlier.get((ev.hit.chunk.chunk_id, ev.start))
         if prev is None or not prev.text.rstrip().endswith(("；", ";")):
+            prev = before.get((ev.hit.chunk.doc_id, ev.start)) if _LEANS_BACK.match(ev.text) else None
+        if prev is None:
             return
         yield prev
         ev = prev
+
+
+# A sentence that opens by taking up the one before it (符合条件的，报…批准 after …进行审核; 情况属实的，…; 逾期不改正的，…)
+# is read with it: the step or deed it continues is there.
+_LEANS_BACK = re.compile(
+    rf"(?:符合条件|不符合条件|情况属实|经审核|经审查|经核查|经核实|依照前款|前款|{'|'.join(CONTINUING)})"
+)
 
 
 def _continues(best: Evidence, ev: Evidence) -> bool:
@@ -296,10 +307,11 @@ def settling_sentence(
     return None
 
 
-# 营利性的和非营利性的分别去哪儿登记, 乡里审还是县里审, 罚得一样吗, 是谁拟的？要经谁批: the question asks
-# of two cases or two steps, which a law often rules in two neighbouring sentences.
+# 营利性的和非营利性的分别去哪儿登记, 乡里审还是县里审, 罚得一样吗, 是谁拟的？要经谁批, 老百姓该怎么办？乡里接到
+# 报告后干啥 (any two questions): the question asks of two cases or two steps, which a law often rules in two
+# neighbouring sentences.
 _TWO_CASES = re.compile(
-    r"分别|各(?:是|拿|由|算|按|给|归|要|自)|还是|一样吗|一样不|有啥区别|有什么区别|[？?][^？?]*谁[^？?]*[？?]"
+    r"分别|各(?:是|拿|由|算|按|给|归|要|自)|还是|一样吗|一样不|有啥区别|有什么区别|[？?][^？?]{2,}[？?]"
 )
 
 

@@ -164,9 +164,9 @@ def referenced_words(text: str, start: int, end: int, terms: Sequence[Term], p: 
     return "".join(found)
 
 
-# A clause that continues its sentence's command (逾期不改正的, 拒不恢复的, 情节严重的, 造成损失的): its deed is in
-# the clause before it.
-_CONTINUES = re.compile(r"(?:逾期|拒不|届期)[^，。；;\n]{0,20}的，")
+# A clause that continues its sentence's command (逾期不改正的, 拒不恢复的): its deed is in the clause before it.
+CONTINUING = ("逾期", "拒不", "届期")
+_CONTINUES = re.compile(rf"(?:{'|'.join(CONTINUING)})[^，。；;\n]{{0,20}}的，")
 
 
 def continued_words(text: str, start: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
 from assistant.answerer import Answerer
+from assistant.compose import asks_two_cases
 from assistant.extract import dates, enumerations, lead_in_items, quantities
 from assistant.types import Answer
 
@@ -327,3 +328,48 @@ def test_a_question_of_two_cases_quotes_the_neighbouring_sentence_that_rules_the
     assert answer.found and "市场监督管理部门" in answer.answer and "民政部门" in answer.answer
     one = Answerer(kb, kb, kb.reader(), SETTINGS).answer("非营利性的养老院去哪儿登记？")
     assert one.found and "民政部门" in one.answer and "市场监督管理部门" not in one.answer
+
+
+YANGZHI = Doc(
+    "yangzhi",
+    "某某省渔业条例",
+    "某某省渔业条例\n"
+    "第二十条 单位和个人使用水域从事养殖生产的，应当向县级渔业行政主管部门提出申请。"
+    "县级渔业行政主管部门应当对申请人提供的材料进行审核。"
+    "符合条件的，报本级人民政府批准，核发养殖证；不符合条件的，书面说明理由。\n"
+    "第二十一条 养殖证不得买卖、出租。",
+)
+
+
+def test_a_sentence_that_takes_up_the_one_before_is_quoted_with_it() -> None:
+    """符合条件的，报…批准，核发养殖证 answers 养殖证怎么批, but it takes up the sentence before it (…进行审核):
+    the quote reads back across the 。 so the step it continues is there, as one citation."""
+    kb = FakeKnowledgeBase([YANGZHI])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("养殖证最后由哪一级批准核发？")
+    assert answer.found and "进行审核" in answer.answer and "核发养殖证" in answer.answer
+    (cite,) = answer.citations
+    assert cite.quote.startswith("县级渔业行政主管部门应当对申请人")
+    assert kb.text(cite.doc_id)[cite.start : cite.end] == cite.quote
+
+
+SENLIN = Doc(
+    "senlin",
+    "某某省森林防火条例",
+    "某某省森林防火条例\n"
+    "第三十条 任何单位和个人发现森林火灾，应当立即报告。"
+    "接到报告的当地人民政府应当立即派人赶赴现场，调查核实，组织扑救。\n"
+    "第三十一条 森林防火经费列入本级财政预算。",
+)
+
+
+def test_a_question_of_two_questions_is_answered_by_both_neighbouring_sentences() -> None:
+    """老百姓该咋办？乡里接到报告以后要干些啥？ asks two things, ruled in two neighbouring sentences."""
+    kb = FakeKnowledgeBase([SENLIN])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(
+        "放羊时看见山上着火了，老百姓该怎么办？乡政府接到报告以后怎么处理？"
+    )
+    assert answer.found and "立即报告" in answer.answer and "赶赴现场" in answer.answer
+    # Any second question counts, not only one that asks 谁; one question with a comma is one.
+    assert asks_two_cases("老百姓该怎么办？乡政府接到报告以后怎么处理？")
+    assert asks_two_cases("验收该谁来组织？要不要叫受益户来？")
+    assert not asks_two_cases("看见山上着火了，老百姓该怎么办？")
