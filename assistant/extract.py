@@ -96,9 +96,11 @@ _NEGATION = re.compile(
 # 不能 closed by 的 within a few characters, before a clause end or a person, says what one cannot do:
 # it describes a person or case (不能自理的残疾人, 外出不能参加投票的，); 不能侵占村集体的财产 still rules
 # and 不承担…的筹劳义务 still exempts.
-_DESCRIBES = re.compile(
-    r"[^，。；：,;:的]{1,6}的(?:[，,；;]|[^，。；的]{0,4}?(?:人|者|员|儿童|少年|家庭|户|对象|成员))"
-)
+_PERSONS = "人|者|员|儿童|少年|家庭|户|对象|成员"  # the nouns a 的-phrase describing who closes on
+_DESCRIBES = re.compile(rf"[^，。；：,;:的]{{1,6}}的(?:[，,；;]|[^，。；的]{{0,4}}?(?:{_PERSONS}))")
+# A lack closed by 的 and a person (不具有接受普通教育能力的残疾未成年人) describes who the same way, with
+# room for the longer object of 具有/具备/享有.
+DESCRIBES_WHO = re.compile(rf"[^，。；：,;:的]{{1,12}}的[^，。；的]{{0,6}}?(?:{_PERSONS})")
 _PERMISSION = re.compile(r"可以|允许|鼓励|支持|有权|可|应当|必须|依法")
 _ENUM_SEP = re.compile(r"[、，]|和|及|以及|与|或者|或")
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
 from assistant.answer_types.number import NUMBER_CUE
-from assistant.extract import EXEMPTIONS, Span, obligations
+from assistant.extract import DESCRIBES_WHO, EXEMPTIONS, Span, obligations
 
 _YESNO = re.compile(
     r"能不能|能否|可不可以|可否|是否|要不要|是不是|有没有|会不会|用不用|该不该|行不行|算不算|([\u4e00-\u9fff])不\1|[能可会要需得应][^，。？]{0,12}吗[？?]?$|吗[？?]?$"
@@ -31,7 +31,6 @@ _DUTIES = ("应当", "必须")  # a duty says what one must do, not whether one 
 # 不具有接受普通教育能力的残疾未成年人: a lack closed by 的 and a person describes who, it rules nothing
 # (不计入共同生活的家庭成员 still rules: its 的 is inside the object).
 _LACKS = ("不具有", "不具备", "不享有")
-_DESCRIBES_WHO = re.compile(r"[^，。；：,;:的]{1,12}的[^，。；的]{0,6}?(?:人|者|员|儿童|家庭|户|对象|成员)")
 # 能不能不招标, 可不可以不设: the question itself asks to refrain, so 可以不 answers yes.
 _ASKS_TO_REFRAIN = re.compile(r"(?:能不能|可不可以|能否|可否|可以|能)不(?!能)")
 
@@ -41,7 +40,7 @@ def _negations(sentence: str) -> list[Span]:
     spans += [
         Span(m.start(), m.end(), "no", m.group(0))
         for m in _DENIES.finditer(sentence)
-        if m.group(0) not in _LACKS or not _DESCRIBES_WHO.match(sentence, m.end())
+        if m.group(0) not in _LACKS or not DESCRIBES_WHO.match(sentence, m.end())
     ]
     at = sentence.find(_MAY_REFRAIN)
     while at >= 0:
