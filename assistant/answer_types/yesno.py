@@ -35,16 +35,22 @@ _LACKS = ("不具有", "不具备", "不享有")
 _ASKS_TO_REFRAIN = re.compile(r"(?:能不能|可不可以|能否|可否|可以|能)不(?!能)")
 
 
+# Kinds of span that answer no, each its own verdict: a prohibition (不得, 不允许 → 不能), a denial (不适用 → 否),
+# a lifted duty (可以不 → 不一定).
+_DENIAL, _REFRAIN = "denies", "refrains"
+_SAYS_NO = ("no", _DENIAL, _REFRAIN)
+
+
 def _negations(sentence: str) -> list[Span]:
     spans = [Span(m.start(), m.end(), "no", m.group(0)) for m in _NEGATED_PERMISSION.finditer(sentence)]
     spans += [
-        Span(m.start(), m.end(), "no", m.group(0))
+        Span(m.start(), m.end(), _DENIAL, m.group(0))
         for m in _DENIES.finditer(sentence)
         if m.group(0) not in _LACKS or not DESCRIBES_WHO.match(sentence, m.end())
     ]
     at = sentence.find(_MAY_REFRAIN)
     while at >= 0:
-        spans.append(Span(at, at + len(_MAY_REFRAIN), "no", _MAY_REFRAIN))
+        spans.append(Span(at, at + len(_MAY_REFRAIN), _REFRAIN, _MAY_REFRAIN))
         at = sentence.find(_MAY_REFRAIN, at + 1)
     return spans
 
@@ -54,15 +60,15 @@ def verdict(span: Span | None) -> str | None:
     可以不 means 不一定."""
     if span is None:
         return None
+    if span.kind == _DENIAL:
+        return "否"
+    if span.kind == _REFRAIN:
+        return "不一定"
     if span.kind == "no":
         if span.text in EXEMPTIONS:
             return "不需要"
         if span.text in ("取消",):
             return "可以"
-        if span.text == _MAY_REFRAIN:
-            return "不一定"
-        if _DENIES.fullmatch(span.text):
-            return "否"
         return "不能"
     return "应当" if span.text in _DUTIES else "可以"
 
@@ -159,9 +165,7 @@ class YesNo(AnswerType):
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         negations = _negations(sentence)
         if _ASKS_TO_REFRAIN.search(info.text):
-            negations = [
-                n if n.text != _MAY_REFRAIN else Span(n.start, n.end, "yes", "可以") for n in negations
-            ]
+            negations = [n if n.kind != _REFRAIN else Span(n.start, n.end, "yes", "可以") for n in negations]
         # The 允许 of 不允许 and the 可以 and 不予 of 可以不予 are read only as part of their negation.
         modal = [
             s
@@ -188,11 +192,13 @@ class YesNo(AnswerType):
             ]
             # A sentence that only forbids (禁止修建围堤…；种植…芦苇…) forbids what it lists however long
             # the list: a question word anywhere in it takes the verdict.
-            forbids = bool(spans) and all(s.kind == "no" for s in spans) and any(t in sentence for t in words)
+            forbids = (
+                bool(spans) and all(s.kind in _SAYS_NO for s in spans) and any(t in sentence for t in words)
+            )
             spans = near or (list(spans) if forbids else [])
         if not spans:
             return None
-        negative = [s for s in spans if s.kind == "no"]  # a prohibition governs any permission beside it
+        negative = [s for s in spans if s.kind in _SAYS_NO]  # a prohibition governs any permission beside it
         negative += _limits_crossed(info.text, sentence)
         permissive = [s for s in spans if s.text in _PERMISSIVE]
         chosen = (negative or permissive or list(spans))[0]
