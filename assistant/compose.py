@@ -15,7 +15,7 @@ from itertools import islice
 from assistant.answer_types import QuestionInfo
 from assistant.answer_types.definition import MEMBERSHIP
 from assistant.consistency import unmatched_figures
-from assistant.extract import Span
+from assistant.extract import Span, past_join
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Evidence
 from assistant.term_match import CONTINUING
@@ -111,19 +111,13 @@ def clause_span(sentence: str, terms: Sequence[str]) -> Span | None:
         start, clause = start + copula.end(), clause[copula.end() :]
     if len(clause) < 4:
         return None
+    joined = past_join(sentence, start, start + len(clause))
+    clause, start = clause[joined - start :], joined
     return Span(start, start + len(clause), "clause", clause)
 
 
-# A clause read from the middle of a coordination (…，并给予资金、物资; 支持和引导退休人员…) keeps the
-# conjunction that joined it: the short answer starts after it (及时 and 并且 are words, not joins).
-_LEADING_JOIN = re.compile(r"(?:或者|以及|并(?!且)|和|及(?!时))(?=[\u4e00-\u9fff])")
-
-
 def short_answer(info: QuestionInfo, span: Span | None) -> str | None:
-    short = None if span is None else info.answer_type.short(span)
-    if short and (join := _LEADING_JOIN.match(short)) and len(short) - join.end() >= 2:
-        return short[join.end() :]
-    return short
+    return None if span is None else info.answer_type.short(span)
 
 
 def missing_figures(answer: str, quotes: Sequence[str]) -> list[str]:

@@ -263,8 +263,21 @@ def enumerations(sentence: str) -> list[Span]:
                 begin = max(0, first - longest - filler)
             tail = _etc_at(text)
             end = tail if tail > first else len(text)
+            begin = past_join(text, begin, end)
             out.append(Span(clause.start() + begin, clause.start() + end, "items", original[begin:end]))
     return out
+
+
+# A span read from the middle of a coordination (…，并给予资金、物资; 支持和引导退休人员…) starts after the
+# conjunction that joined it to what comes before (及时 and 并且 are words, not joins).
+_LEADING_JOIN = re.compile(r"(?:或者|以及|并(?!且)|和|及(?!时))(?=[\u4e00-\u9fff])")
+
+
+def past_join(text: str, begin: int, end: int) -> int:
+    """``begin``, moved past a conjunction that ``text[begin:end]`` opens with when two characters or more
+    remain after it."""
+    join = _LEADING_JOIN.match(text, begin)
+    return join.end() if join and end - join.end() >= 2 else begin
 
 
 _PARENTHESIS = re.compile(r"[（(][^（()）]{0,30}[)）]")

@@ -1,8 +1,8 @@
 import pytest
 
 from assistant.answer_types.yesno import verdict
-from assistant.compose import clause_window, missing_figures, short_answer, strip_unbacked
-from assistant.extract import Span, bodies, dates, enumerations, figures, obligations, quantities
+from assistant.compose import clause_span, clause_window, missing_figures, short_answer, strip_unbacked
+from assistant.extract import Span, bodies, dates, enumerations, figures, obligations, past_join, quantities
 from assistant.question import analyse
 
 SHANXI = "重点抓好4.4万个产业扶贫项目后续运营，5479座光伏村级电站、53座集中电站的运维管理和收益分配。"
@@ -78,10 +78,13 @@ def test_the_first_item_of_a_short_clause_starts_after_its_opening(clause: str, 
     assert [s.text for s in enumerations(clause)] == [items]
 
 
-def test_a_short_answer_starts_after_the_conjunction_that_joined_its_clause() -> None:
-    info = analyse("房子塌了，政府给哪些救助？")
-    assert short_answer(info, Span(0, 8, "clause", "并给予资金、物资")) == "给予资金、物资"
-    assert short_answer(info, Span(0, 9, "clause", "以及村文书、村报账员")) == "村文书、村报账员"
+def test_a_span_starts_after_the_conjunction_that_joined_its_clause() -> None:
+    (items,) = enumerations("房屋倒塌的家庭，并给予资金、物资。")
+    assert items.text == "给予资金、物资"
+    sentence = "村民委员会成员及其近亲属，以及村文书、村报账员不得担任村务监督委员会成员。"
+    clause = clause_span(sentence, ["村文书", "村报账员"])
+    assert clause is not None and clause.text.startswith("村文书、村报账员")
+    assert sentence[clause.start : clause.end] == clause.text
     # 及时 and 并且 are words, not joins; a bare conjunction stays as it is.
-    assert short_answer(info, Span(0, 4, "clause", "及时公布")) == "及时公布"
-    assert short_answer(info, Span(0, 6, "clause", "并且当场登记")) == "并且当场登记"
+    assert past_join("及时公布", 0, 4) == 0 and past_join("并且当场登记", 0, 6) == 0
+    assert past_join("和它", 0, 2) == 0 and past_join("或者市场监督管理部门", 0, 10) == 2
