@@ -44,8 +44,9 @@ _AREA_ASKED = re.compile(
 )
 # 两边多宽以内 / 离河多远: a length or distance is asked (米, 公里).
 _LENGTH_ASKED = re.compile(r"多宽|多深|多远|多厚|(?:多少|几)(?:米|千米)")
-# 报警电话是多少号 / 热线号码是多少: a telephone number is asked, which only a run of digits states.
-_PHONE_ASKED = re.compile(r"(?:电话|热线|号码)[^，。？?]{0,8}(?:多少|几号|哪个号)|(?:多少|几)号(?!人)")
+# 报警电话是多少号 / 热线号码是多少: a telephone number is asked, which only a run of digits states. A bare
+# 几号 is a day of the month (几月几号, 从几号起生效).
+_PHONE_ASKED = re.compile(r"(?:电话|热线|号码)[^，。？?]{0,8}(?:多少|几号|哪个号)|多少号(?!人)")
 # 公开栏的尺寸得做多大 / 池子修多大: a size is asked, stated in lengths or an area.
 _SIZE_ASKED = re.compile(r"尺寸|规格[^，。？?]{0,6}多大|(?:做|修|建|盖|挖|砌)(?:得|成)?多大(?!岁|年纪|年龄)")
 # 开办资金最少得有多少万, 一年最多能报多少万, 借多少万以上: a sum of money in 万 (not 低保对象有多少万,

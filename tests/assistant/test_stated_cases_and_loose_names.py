@@ -281,6 +281,10 @@ def test_hours_are_figures_and_a_telephone_number_is_digits() -> None:
     assert phone.unit == "号码" and [s.text for s in NUMBER.spans(phone, duty)] == ["12119"]
     assert NUMBER.spans(phone, "实行二十四小时值班。") == []  # a clause without the number does not answer
     assert analyse("村里有多少号人？").unit != "号码"
+    # 几号 alone is a day of the month; after 电话 it is still a number to dial.
+    assert analyse("汛期是每年几月几号到几月几号？").unit != "号码"
+    assert analyse("这部法律从几号起生效的？").unit != "号码"
+    assert analyse("报警电话是几号？").unit == "号码"
 
 
 def test_a_kind_of_people_is_spoken_of_by_its_modifier_and_plain_modifiers_qualify_nothing() -> None:
