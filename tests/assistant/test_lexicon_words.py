@@ -19,6 +19,7 @@ def test_a_key_that_starts_a_word_or_lies_inside_one_expands() -> None:
     assert "返乡" in expansions("外出务工人员回来创业有补贴吗？")
     assert "施行" in expansions("低保哪天起发放？")  # jieba reads 哪天起 as one word
     assert "最低生活保障" in expansions("低保户每月能领多少？")
+    assert "施行" in expansions("这部法律从几号起生效的？")  # a law takes effect: 本法自…起施行
 
 
 @pytest.mark.parametrize(
