@@ -283,7 +283,7 @@ def subjects(
             and re.fullmatch(r"[\u4e00-\u9fff]+", w) is not None
             and not _NOT_SUBJECT.search(w)
             and not w.startswith(("没", "不", "未"))  # 没分户 says what was not done: no one's name
-            and not any(r in w for r in REGIONS)
+            and not any(r in w for r in (*REGIONS, *info.regions))  # 湖州 of 湖州农户 is where, not who
             and w not in _STOPWORDS
             and w not in _FUNCTION_WORDS
             and not known(w)

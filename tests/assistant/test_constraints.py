@@ -233,6 +233,9 @@ def test_a_two_character_role_word_is_everyday_speech_not_a_missing_subject() ->
     assert asked("在广东拉生猪的货车，司机能不能顺手卖了？") == ""
     assert asked("这车羊会咋处理？") == ""
     assert asked("外卖骑手返贫怎么排查？") == "外卖骑手"
+    # A city the question names (湖州农户) says where, not who: it is neither a subject nor its modifier.
+    city = analyse("湖州农户自家院里的污水设施出了毛病，该咋办？")
+    assert subjects(city, tok.words, lambda w: 1.0, lambda w: False, tok.tagged).qualified == ()
 
 
 def test_a_member_or_owner_is_spoken_of_by_its_kind() -> None:
