@@ -218,3 +218,16 @@ def test_only_a_sum_of_the_kind_asked_answers(question: str, other: str, asked: 
     kind = info.answer_type
     assert kind.fit(info, other, kind.spans(info, other)) < 1.0
     assert kind.fit(info, asked, kind.spans(info, asked)) == 1.0
+
+
+def test_a_count_asked_in_any_measure_word_is_a_number_question() -> None:
+    """几只, 几棵, 几间, 几毛钱 ask a count like 几个 does, when the clause asks (ends in ？); 租了几亩耕地，…
+    按啥地管 speaks of a few mu and asks something else."""
+    for question in (
+        "一户最多能养几只鸡鸭？",
+        "每人每年得种几棵树？",
+        "一个院子最多能开几间客房？",
+        "一方水收几毛钱？",
+    ):
+        assert analyse(question).answer_type.name == "number", question
+    assert analyse("有人租了村里几亩耕地盖养猪场，这块地按啥地管？").answer_type.name != "number"
