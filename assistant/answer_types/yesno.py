@@ -203,7 +203,8 @@ class YesNo(AnswerType):
         permissive = [s for s in spans if s.text in _PERMISSIVE]
         chosen = (negative or permissive or list(spans))[0]
         if chosen.text in _DUTIES and (_ASKS_TO_REFRAIN.search(info.text) or _departs(info.text, sentence)):
-            # 养老院能不收吗 against …应当安排收住: asking to leave a duty undone is answered no.
+            # 养老院能不收吗 against …应当安排收住: asking to leave a duty undone, or to do the act otherwise
+            # than the duty says (能不能开目录外头的药), is answered no.
             return Span(chosen.start, chosen.end, "no", chosen.text)
         return chosen
 
