@@ -42,6 +42,8 @@ _AREA_ASKED = re.compile(
     r"(?:多少|几)平(?:方米?|米)?|面积[^，。？?]{0,6}(?:多大|多少)|(?:多大|多少)面积"
     r"|(?:宅基地|用地|耕地|土地|住房|住宅|房子|房屋)[^，。？?]{0,10}多大(?!岁|年纪|年龄|的?比[例重])"
 )
+# 每平米罚多少 / 每亩补多少: the amount per area is asked, so the area is not the figure's unit.
+_PER_AREA = re.compile(r"每(?:一)?(?:平方米|平米|平方|平|亩|公顷|立方米|方)[^，。？?\d]{0,4}?(?:多少|几)")
 # 两边多宽以内 / 离河多远: a length or distance is asked (米, 公里).
 _LENGTH_ASKED = re.compile(r"多宽|多深|多远|多厚|(?:多少|几)(?:米|千米)")
 # 报警电话是多少号 / 热线号码是多少: a telephone number is asked, which only a run of digits states. A bare
@@ -73,6 +75,9 @@ _OPENER = re.compile(
     r"那么|那个|就是|还有|另外|看看|查一下|说说|关于|对于|针对)"
 )
 _PREPOSITION = re.compile(r"(?:根据|按照|依照|依据|参照|对照|遵照|按|照|依|在|从|据|看)")
+# A question of belonging asked before a name (算不算湿地保护法管的, 水多深以内才算…法里的, 属不属于…条例说的):
+# the name starts after it. 预算法, 核算办法 keep their 算.
+_BELONGS_BEFORE = re.compile(r"([\u4e00-\u9fff])不\1于?|(?<![预核结计清决估概运打换推演])算")
 # After these a short law starts the name (纠纷按水法 → 水法); other prepositions need a name-sized rest.
 _CITES = ("根据", "按照", "依照", "依据", "按")
 _SHORT_LAW = re.compile(r"[\u4e00-\u9fff]{1,3}法")
@@ -178,8 +183,18 @@ def named_documents(question: str) -> tuple[str, ...]:
             and not is_generic_name(name)
             and name not in names
         ):
-            names.append(name)
-    return tuple(names)
+            names.append(_after_belonging(name))
+    return tuple(dict.fromkeys(names))
+
+
+def _after_belonging(name: str) -> str:
+    """A name without the question of belonging before it (算不算湿地保护法 → 湿地保护法); applied to a
+    candidate already taken as a name, so 要不要自己做一份…方案 stays a deed, not a title."""
+    cut = 0
+    for m in _BELONGS_BEFORE.finditer(name):
+        if len(name) - m.end() >= 4:
+            cut = m.end()
+    return name[cut:]
 
 
 def analyse(question: str, types: AnswerTypes = ANSWER_TYPES) -> QuestionInfo:
@@ -192,7 +207,7 @@ def analyse(question: str, types: AnswerTypes = ANSWER_TYPES) -> QuestionInfo:
         unit = found.group(1)
     elif _PROPORTION_ASKED.search(q):
         unit = "比例"
-    elif _AREA_ASKED.search(q):
+    elif _AREA_ASKED.search(q) and not _PER_AREA.search(q):
         unit = "平方米"
     elif _LENGTH_ASKED.search(q):
         unit = "米"

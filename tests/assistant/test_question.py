@@ -70,9 +70,14 @@ def test_unit_and_hints() -> None:
         ("浙江的渔民休渔那几个月，政府每月给发多少生活补助？", "钱"),  # 那几个月 says how long, asks nothing
         ("村里好几户的玉米绝收了，每亩地能领多少补偿款？", "钱"),  # 补偿款 is money; 好几户 asks nothing
         ("这几年村委会一共有几个人？", "人"),
+        # the amount per area is asked (处每平方米一千元以上…罚款), not an area
+        ("工程占了湿地，按面积每平米罚多少？", None),
+        ("宅基地面积最多多少？", "平方米"),
     ],
 )
-def test_a_demonstrative_count_asks_no_unit_and_compensation_is_money(question: str, unit: str) -> None:
+def test_a_demonstrative_count_asks_no_unit_and_compensation_is_money(
+    question: str, unit: str | None
+) -> None:
     assert analyse(question).unit == unit
 
 
@@ -96,6 +101,12 @@ def test_named_documents_are_found_and_question_words_are_not() -> None:
     # a deed (做了个决定) is no title; each owner in front goes (河南的, 县里每年的)
     assert named_documents("合作社理事会做了个决定，我不服咋办？") == ()
     assert named_documents("河南的乡里每年的帮扶工作方案是谁定的？") == ("帮扶工作方案",)
+    # a question of belonging before a name is no part of it; a deed stays no title
+    assert named_documents("养鱼塘算不算湿地保护法管的湿地？") == ("湿地保护法",)
+    assert named_documents("滩涂水多深以内才算湿地保护法里的湿地？") == ("湿地保护法",)
+    assert named_documents("这个属不属于乡村振兴促进法规定的范围？") == ("乡村振兴促进法",)
+    assert named_documents("预算法实施条例怎么说？") == ("预算法实施条例",)
+    assert named_documents("村里要不要自己做一份森林火灾应急处置方案？") == ()
 
 
 TITLES = {
