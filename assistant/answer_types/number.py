@@ -49,6 +49,12 @@ def _lone_one(sentence: str, span: Span) -> bool:
     return bool(_LONE_ONE.match(span.text)) and not _BOUND_BEFORE.search(sentence[: span.start])
 
 
+def _article(info: QuestionInfo, sentence: str, span: Span) -> bool:
+    """A lone 一 in the general measure word 个 when another is asked (一个行政村 for 多少处): an article. In
+    the asked word itself (配置一处, 复议一次) it is the figure."""
+    return info.unit != "个" and span.text.endswith("个") and _lone_one(sentence, span)
+
+
 class Number(AnswerType):
     name = "number"
     labels = ("数字", "数值", "数量")
@@ -78,7 +84,7 @@ class Number(AnswerType):
         if not spans:
             return WRONG_UNIT_FIT  # a floor where a ceiling is asked (or the reverse)
         if info.unit_forms:
-            fitting = [s for s in spans if self.states_unit(info, s)]
+            fitting = [s for s in spans if self.states_unit(info, s) and not _article(info, sentence, s)]
             if not _PENALTY.search(info.text):  # a fine answers only a fine asked
                 if info.unit in _MONEY:
                     # 补贴给多少钱: …处1000元以下罚款 states what one pays, and the other sums of a penalty

@@ -73,6 +73,8 @@ def test_unit_and_hints() -> None:
         # the amount per area is asked (处每平方米一千元以上…罚款), not an area
         ("工程占了湿地，按面积每平米罚多少？", None),
         ("宅基地面积最多多少？", "平方米"),
+        ("名录里一共列了多少处湿地？", "处"),  # places and rooms are counted in their own words
+        ("一户最多能盖几间房？", "间"),
     ],
 )
 def test_a_demonstrative_count_asks_no_unit_and_compensation_is_money(
