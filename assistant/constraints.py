@@ -53,8 +53,9 @@ _SUBJECT_CHARS = 3  # a role word shorter than this is everyday speech (司机, 
 # kind" (独生子女家庭: the documents may say 独生子女父母; 合作社社员: 合作社成员; 林地所有者: 林地所有权单位):
 # with such a head the modifier is what the evidence must speak of.
 _GENERIC_MODIFIERS = frozenset(
-    {"普通", "一般", "个别", "有的", "某些", "其他", "其它", "所有", "全体", "广大"}
-)
+    {"普通", "一般", "个别", "有的", "某些", "其他", "其它", "所有", "全体", "广大",
+     "外地", "本地", "当地", "外来", "外省", "外县"}  # where from, not what kind (外地企业 is any 企业)
+)  # fmt: skip
 _PEOPLE_HEADS = frozenset(
     {"家庭", "人员", "人家", "群众", "居民", "农户", "家里", "成员", "社员", "村民", "农民", "所有者", "所有人"}
 )  # fmt: skip
@@ -311,6 +312,7 @@ def subjects(
             i
             and plain(w)
             and _SUBJECT_END.search(w)
+            and not w.endswith(_EVERYDAY_ENDS)  # 种粮大户, 养殖户: a household, as cadres speak of one
             and w not in not_who
             and plain(seq[i - 1])
             and seq[i - 1] not in verbs

@@ -273,3 +273,16 @@ def test_the_asked_regions_rule_is_looked_for_five_sentences_down() -> None:
         == "gd"
     )
     assert prefer_asked_region(info, docs, evidence, 2)[0].hit.chunk.doc_id == "nat"
+
+
+def test_a_household_or_a_place_of_origin_qualifies_no_subject() -> None:
+    """种粮大户 (a household, as cadres speak of one) and 外地企业 (any 企业, from elsewhere) are no kinds the
+    evidence must name when the corpus knows both words; 服务企业 still is."""
+    tok = KB.tokenizer
+
+    def qualified(question: str) -> tuple[tuple[str, str, str], ...]:
+        return subjects(analyse(question), tok.words, lambda w: 3.0, lambda w: False, tok.tagged).qualified
+
+    assert qualified("乡里要求种粮大户都得买某个厂家的收割机，行吗？") == ()
+    assert qualified("外地企业来镇上收稻谷，得去哪个部门备案？") == ()
+    assert ("服务", "企业", "服务企业") in qualified("服务企业能不能收费？")
