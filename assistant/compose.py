@@ -144,7 +144,7 @@ def compose(
     """The answer from the best sentence (and perhaps a second): short answer first when the type
     leads with it, then the clauses around it, each sentence with its citation marker."""
     kind = info.answer_type
-    best = evidence[0]
+    best = _whole_list(info, evidence[0], evidence)
     span = pick_span(info, best, terms)
     if span is None and kind.clause_fallback:
         span = clause_span(best.text, terms)  # 是什么: the matching clause is the short answer
@@ -186,6 +186,27 @@ def compose(
     body = "".join(parts)
     citations = tuple(citation_for(i, ev) for i, ev in enumerate(chosen, start=1))
     return Answer(question, True, lead + body, short, info.qtype, citations, tuple(ranked[: policy.listed]))
+
+
+# 离任审计主要查哪些, read at its item （三）集体资产…: the list is the answer, so the unit that holds its
+# lead-in and every item (第十一条 …按下列内容…：（一）…（四）…) is quoted instead of the one item.
+_ITEM_START = re.compile(r"[（(](?:[一二三四五六七八九十]+|\d+)[)）]")
+
+
+def _whole_list(info: QuestionInfo, best: Evidence, evidence: Sequence[Evidence]) -> Evidence:
+    """For a list question answered by a numbered item, the read unit around it that announces the list."""
+    if not info.answer_type.gathers_items or not _ITEM_START.match(best.text):
+        return best
+    around = [
+        ev
+        for ev in evidence
+        if ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id
+        and ev.start <= best.start
+        and ev.end >= best.end
+        and ev.end - ev.start > best.end - best.start
+        and "：" in ev.text[: best.start - ev.start]
+    ]
+    return min(around, key=lambda ev: ev.end - ev.start, default=best)
 
 
 def _sentence_end(

@@ -3,12 +3,14 @@ structural numbering, ranges kept whole, the most specific clause, and a verdict
 
 from __future__ import annotations
 
-from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
+from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, chunks_of
 
 from assistant.answerer import Answerer
-from assistant.compose import asks_two_cases
+from assistant.compose import asks_two_cases, compose
 from assistant.extract import dates, enumerations, lead_in_items, quantities
-from assistant.types import Answer
+from assistant.question import analyse
+from assistant.reader import Evidence
+from assistant.types import Answer, Hit
 
 TEKUN = Doc(
     "tekun",
@@ -373,3 +375,30 @@ def test_a_question_of_two_questions_is_answered_by_both_neighbouring_sentences(
     assert asks_two_cases("老百姓该怎么办？乡政府接到报告以后怎么处理？")
     assert asks_two_cases("验收该谁来组织？要不要叫受益户来？")
     assert not asks_two_cases("看见山上着火了，老百姓该怎么办？")
+
+
+def test_a_list_question_read_at_one_item_is_answered_with_the_whole_list() -> None:
+    """离任审计主要查哪些, read best at its item （三）: the list is the answer, so the read unit around the
+    item that announces the list (第十一条 …按下列内容…：) is quoted and cited instead of the one item.
+    A question of another type keeps the item."""
+    text = (
+        "第十一条 审计机构对即将离任的合作社主要负责人应当按下列内容进行离任审计：（一）财务收支的合法性；"
+        "（二）经济指标、经营成果等任期目标完成情况的真实性；（三）集体资产、负债、损益；（四）其他需要审计的事项。"
+    )
+    chunk = chunks_of(Doc("shenji", "某某县合作经济审计办法", text))[0]
+    hit = Hit(chunk, "某某县合作经济审计办法", "", "", 1.0)
+    item_at = text.index("（三）")
+    item_end = text.index("（四）")
+    item = Evidence(hit, item_at, item_end, text[item_at:item_end], 0.8, 1.0, 1.0, ())
+    whole = Evidence(hit, 0, len(text), text, 0.5, 1.0, 0.7, ())
+    answer = compose("离任审计主要查哪些？", analyse("离任审计主要查哪些？"), [hit], [item, whole], ["审计"])
+    for listed in (
+        "财务收支的合法性",
+        "任期目标完成情况的真实性",
+        "集体资产、负债、损益",
+        "其他需要审计的事项",
+    ):
+        assert listed in answer.answer, answer.answer
+    assert (answer.citations[0].start, answer.citations[0].end) == (0, len(text))
+    other = compose("集体资产要审计吗？", analyse("集体资产要审计吗？"), [hit], [item, whole], ["审计"])
+    assert "财务收支" not in other.answer
