@@ -228,7 +228,8 @@ class Answerer:
     def _select(self, info: QuestionInfo, evidence: list[Evidence]) -> list[Evidence]:
         """For strict questions, the best sentence that holds a figure of the asked kind leads, provided it
         scores close to the overall best; otherwise the documents do not state that figure."""
-        if not info.answer_type.strict(info):
+        strict = info.answer_type.strict(info)
+        if not strict and not info.answer_type.prefers_fit(info):
             return evidence
         p = self.policy
         # A clause after a ； is part of its sentence: it scores as well as the clause before it
@@ -242,7 +243,7 @@ class Answerer:
             >= p.strict_margin * evidence[0].score
         ]
         if not fitting:
-            return []
+            return [] if strict else evidence
         first = fitting[0]
         return [first, *(ev for ev in evidence if ev is not first)]
 

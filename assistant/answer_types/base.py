@@ -109,6 +109,11 @@ class AnswerType:
         """Whether only a sentence that fits may answer (a 多少钱 question needs a sum in 元)."""
         return False
 
+    def prefers_fit(self, info: QuestionInfo) -> bool:
+        """Whether a sentence that fits leads over a close better-scored one that does not, without
+        refusing when none fits (“农作物病虫害”指什么: its own definition before that of 病虫害防治)."""
+        return False
+
     def pick(
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:

@@ -29,6 +29,7 @@ MEMBERSHIP = re.compile(r"的[^，,。；]{0,8}(?P<comma>[，,])(?:为|属于)(?
 _TERM_MARKS = re.compile(r"[、“”\"\s]")
 _ASKS_MEANING = re.compile(r"[“\"][^”\"]{1,16}[”\"]|指|意思|含义|界定|定义|性质")
 _QUOTED = re.compile(r"[“\"]([^”\"]{1,16})[”\"]")
+_ALIAS = re.compile(r"[（(]以下(?:简称|称)[“\"]?([^）)”\"]{1,12})[”\"]?[)）]")
 # 适用于哪些地方的房子 / 说的是哪种企业: what a document's rules cover, which its scope article states
 # (本条例适用于由…举办的企业; …农村住房建设管理活动，适用本条例).
 _ASKS_SCOPE = re.compile(r"适用|说的是哪|指的是哪|管的是哪|管哪些|管得着")
@@ -74,6 +75,11 @@ class Definition(AnswerType):
     # The form of a definition counts more here than a type's form elsewhere: "X是指" is the answer.
     fit_gain = 2.5
 
+    def prefers_fit(self, info: QuestionInfo) -> bool:
+        # “农作物病虫害”指什么: the sentence defining that very term leads over one defining a longer
+        # term (农作物病虫害防治) that scores a little better; a question asking no meaning keeps its order.
+        return bool(_QUOTED.search(info.text))
+
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         m = _DEFINED.search(sentence)
         if m:
@@ -81,12 +87,17 @@ class Definition(AnswerType):
             term = _TERM_MARKS.sub(
                 "", re.sub(r"^.*所[称指]的?", "", m.group(1) or m.group(2) or m.group(3) or "")
             )
+            # 四荒资源（以下简称四荒）: the short name the document gives is the term it goes on to use
+            alias = _ALIAS.search(term)
+            term = alias.group(1) if alias else term
             asked = [_TERM_MARKS.sub("", a) for a in _QUOTED.findall(info.text)]
             question = info.without_named_docs(info.text)  # 工资 of 工资支付条例 is no term asked about
             # 村委会 asked, 村民委员会 defined: the lexicon's formal form is the asked term too
             if term and (term in _TERM_MARKS.sub("", question) or term in info.expansions):
                 if asked and not any(a in term or term in a for a in asked):
                     return OTHER_TERM_FIT  # the quoted term is the one asked about, not another word
+                if asked and not any(a in term for a in asked):
+                    return PART_TERM_FIT  # 乡村 defined, “乡村社会治理体系” asked: a word of it, not it
                 return 1.0 if m.group(3) is None else COPULA_FIT
             if m.group(3) is None and any(a and a in term for a in asked):
                 return PART_TERM_FIT  # 村庄 asked, 村庄、集镇规划区 defined: the asked term's own one first

@@ -222,3 +222,28 @@ def test_a_scope_article_fits_a_question_on_what_a_document_covers() -> None:
     assert kind.fit(info, "本县山区丘陵地带的果园生产经营活动，适用本条例。", []) == 0.9
     assert kind.fit(info, "城市绿地内的果树，不适用本条例。", []) < 0.9  # what it leaves out
     assert kind.fit(info, "果园应当建立生产记录。", []) < 0.9
+
+
+NONGZUOWU = Doc(
+    "bingchong",
+    "某某省农作物病虫害防治条例",
+    "第二条 本条例所称农作物病虫害防治，是指对危害农作物的病、虫、草、鼠等有害生物的监测、预防与控制活动。\n"
+    "第四十八条 农作物病虫害，是指对农作物产生危害的病、虫、草、鼠、软体动物和其他有害生物。\n"
+    "第四十九条 本条例所称四荒资源（以下简称四荒），是指农村集体所有的荒山、荒地、荒滩、荒水。",
+)
+
+
+def test_a_quoted_term_is_answered_by_its_own_definition() -> None:
+    """“农作物病虫害”指什么: its own definition leads over that of 农作物病虫害防治, which shares the
+    question's words as well; 以下简称四荒 makes 四荒 the defined term; a word of the asked term
+    (乡村 of “乡村社会治理体系”) defines only part of it."""
+    info = analyse("条例讲的“农作物病虫害”具体指什么？田里的老鼠也算吗？")
+    assert info.answer_type.prefers_fit(info)
+    kb = FakeKnowledgeBase([NONGZUOWU])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(info.text)
+    assert "软体动物" in answer.answer and "监测" not in answer.answer
+    four = analyse("条例里“四荒”指的是哪四样？")
+    assert fit_of(four, "第二条 本条例所称四荒资源（以下简称四荒），是指农村集体所有的荒山、荒地。") == 1.0
+    whole = analyse("乡村振兴促进法里要建的“乡村社会治理体系”，说的是个啥样的体系？")
+    assert fit_of(whole, "本法所称乡村，是指城市建成区以外具有自然、社会、经济特征的地域综合体。") < 1.0
+    assert not analyse("什么是最低生活保障？").answer_type.prefers_fit(analyse("什么是最低生活保障？"))
