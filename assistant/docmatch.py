@@ -145,10 +145,13 @@ def _closest(core: str, docs: Sequence[DocRecord], policy: AnswerPolicy) -> list
     kind = doc_kind(core)
     if kind and len(found) > 1:
         found = [d for d in found if doc_kind(d.title).endswith(kind)] or found
+    # 那个保护发展规划 may be a plan in everyday words: it points loosely only to a title holding most of
+    # it (无障碍环境建设办法 → …建设条例), never to one sharing 发展…规划 (…第十五个五年规划的建议).
+    loose = policy.name_loose_common if _common_noun_name(core) else policy.name_loose
     if not found and len(core) >= policy.name_loose_chars:
-        scored = [(name_similarity(core, d.title, policy.name_loose), d) for d in docs]
+        scored = [(name_similarity(core, d.title, loose), d) for d in docs]
         best = max((s for s, _ in scored), default=0.0)
-        if best >= policy.name_loose:
+        if best >= loose:
             found = [d for s, d in scored if s >= best - 1e-9]
     # A law and a regulation of one name are two documents (无障碍环境建设法 replaced the 条例 of 2012):
     # a name of one kind does not point to a title of the other.

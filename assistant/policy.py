@@ -28,6 +28,10 @@ class AnswerPolicy:
     # not hold score at most 0.5 (村民委员会组织法, 老年人权益保障法). Names shorter than
     # name_loose_chars characters are too short to compare loosely.
     name_loose: float = 0.65
+    # ... and this share for a name that may be an everyday noun (那个保护发展规划, 分红方案: a kind among
+    # 方案/规划/办法/规定/意见/通知 without a mark of a title): 无障碍环境建设办法 → …条例 (0.78) still, 保护发展
+    # 规划 → 中共中央关于制定…第十五个五年规划的建议 (0.67) no longer.
+    name_loose_common: float = 0.75
     name_loose_chars: int = 4
     # Fused-score multipliers for passages of documents the question points to. A named document weighs
     # most; a region, year or document kind the question mentions only nudges (they are often incidental).

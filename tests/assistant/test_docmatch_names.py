@@ -84,6 +84,21 @@ def test_loose_and_misspelled_names_point_to_the_closest_title() -> None:
         assert hints.targeted and not hints.missing, question
     hints = document_hints(analyse("请问根据土地管理法，宅基地怎么批？"), DOCS)
     assert hints.missing == ("土地管理法",) and not hints.targeted
+    # a plan or scheme in everyday words (那个保护发展规划) is meant only by a title holding it nearly as
+    # written, never one sharing 发展…规划 loosely
+    plan = DocRecord(
+        "sw",
+        "sw.txt",
+        "中共中央关于制定国民经济和社会发展第十五个五年规划的建议",
+        "",
+        "2025-10-28",
+        "",
+        "fp",
+        1,
+        0.0,
+    )
+    hints = document_hints(analyse("村里进了名录，那个保护发展规划要多久内编好？"), [*DOCS, plan])
+    assert not hints.targeted and not hints.missing
 
 
 def test_a_law_asked_is_not_a_regulation_of_the_same_name() -> None:
