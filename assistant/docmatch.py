@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from assistant.answer_types import QuestionInfo
-from assistant.lexicon import REGIONS, SYNONYMS, city_in_title
+from assistant.lexicon import REGIONS, SYNONYMS, cities_in, city_in_title
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.question import doc_kind, written_kind
 from corpus.tokenize import default_tokenizer
@@ -191,16 +191,17 @@ def _match_name(
 ) -> tuple[list[str], list[str], NameGap | None]:
     """(doc ids the name points to, names the knowledge base lacks, a year or region it lacks)."""
     year, core = split_year(name)
+    # 河南的规定, 按绍兴的规定: a place's rules in general, not one title (not 北京…若干规定, nor 绍兴市村庄规划
+    # 建设条例, which shares a few of the words): every document of the place is pointed to, and a region
+    # with none is refused by its own check (constraints).
+    place = _region_of(core) or next(iter(cities_in(core)), "")
+    if place and _after_region(core, place) in _REGION_RULES:
+        return [d.doc_id for d in docs if place in d.title or place in d.issuer], [], None
     found = _closest(core, docs, policy)
     if not found:
         region = _region_of(core)
         # 天津市乡村振兴促进条例: the same rule of other regions is held, not this region's.
         bare = _after_region(core, region) if region else ""
-        if bare in _REGION_RULES:
-            # 河南的规定 speaks of the region's documents in general, not of one title (not of 北京…若干规定
-            # either): they are the documents pointed to, and a region with none is refused by its own check
-            # (constraints).
-            return [d.doc_id for d in docs if region in d.title or region in d.issuer], [], None
         others = [d for d in _closest(bare, docs, policy) if _region_of(d.title)] if bare else []
         if others:
             labels = tuple(dict.fromkeys(_region_of(d.title) for d in others))

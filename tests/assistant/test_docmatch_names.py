@@ -177,3 +177,16 @@ def test_a_regions_rules_in_general_point_to_its_documents_not_to_another_region
     hints = document_hints(analyse("主持村委会换届的村民选举委员会，浙江规定要配多少人？"), docs)
     assert hints.gaps == () and hints.missing == ()
     assert hints.targeted == ("zj",)
+
+
+def test_a_citys_rules_in_general_point_to_every_document_of_the_city() -> None:
+    """按绍兴的规定 names no one title: not the one sharing a few of its characters (绍兴市村庄规划建设条例)
+    alone, but every document of 绍兴, as 河南的规定 does for a province."""
+    docs = [
+        *DOCS,
+        DocRecord("cz", "cz.md", "绍兴市村庄规划建设条例", "", "2020-01-01", "", "fp", 1, 0.0),
+        DocRecord("yl", "yl.md", "绍兴市居家养老服务条例", "", "2021-10-12", "", "fp", 1, 0.0),
+    ]
+    hints = document_hints(analyse("按绍兴的规定，一个行政村最少配几处养老用房？"), docs)
+    assert sorted(hints.targeted) == ["cz", "yl"] and not hints.missing
+    assert document_hints(analyse("广东的规定里，村庄规划谁编？"), docs).targeted == ("gd",)
