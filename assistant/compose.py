@@ -204,7 +204,7 @@ def _whole_list(info: QuestionInfo, best: Evidence, evidence: Sequence[Evidence]
         and ev.start <= best.start
         and ev.end >= best.end
         and ev.end - ev.start > best.end - best.start
-        and "：" in ev.text[: best.start - ev.start]
+        and any(colon in ev.text[: best.start - ev.start] for colon in "：:")
     ]
     return min(around, key=lambda ev: ev.end - ev.start, default=best)
 

@@ -402,3 +402,22 @@ def test_a_list_question_read_at_one_item_is_answered_with_the_whole_list() -> N
     assert (answer.citations[0].start, answer.citations[0].end) == (0, len(text))
     other = compose("集体资产要审计吗？", analyse("集体资产要审计吗？"), [hit], [item, whole], ["审计"])
     assert "财务收支" not in other.answer
+    # a lead-in closed by an ASCII colon (下列服务:) announces its list as well
+    ascii_text = text.replace("：", ":")
+    ascii_hit = Hit(
+        chunks_of(Doc("shenji", "某某县合作经济审计办法", ascii_text))[0],
+        "某某县合作经济审计办法",
+        "",
+        "",
+        1.0,
+    )
+    ascii_item = Evidence(ascii_hit, item_at, item_end, ascii_text[item_at:item_end], 0.8, 1.0, 1.0, ())
+    ascii_whole = Evidence(ascii_hit, 0, len(ascii_text), ascii_text, 0.5, 1.0, 0.7, ())
+    listed = compose(
+        "离任审计主要查哪些？",
+        analyse("离任审计主要查哪些？"),
+        [ascii_hit],
+        [ascii_item, ascii_whole],
+        ["审计"],
+    )
+    assert "财务收支的合法性" in listed.answer
