@@ -118,7 +118,9 @@ def quantities(sentence: str) -> list[Span]:
     return [
         Span(m.start(), m.end(), "quantity", m.group(0))
         for m in _QUANTITY.finditer(sentence)
-        if not is_part_number(sentence, m.start(), m.end()) and not _names_a_year(sentence, m.end())
+        if not is_part_number(sentence, m.start(), m.end())
+        and not _names_a_year(sentence, m.end())
+        and not sentence.startswith("次性", m.end() - 1)  # 一次性补助, 一次性医疗器械: at once, not a count
     ]
 
 

@@ -14,6 +14,10 @@ def test_quantities_with_units_and_ranges() -> None:
     assert [s.text for s in quantities("处非法所得1倍以上3倍以下的罚款")] == ["1倍以上3倍以下"]
     assert "五户至十五户" in [s.text for s in quantities("一般每五户至十五户选举代表一人")]
     assert "四分之三以上" in [s.text for s in quantities("全体成员四分之三以上同意")]
+    # 一次性 says at once (a lump sum, a disposable thing), not a count; 评定一次 is one
+    assert [s.text for s in quantities("给予一次性补助5000元")] == ["5000元"]
+    assert [s.text for s in quantities("重复使用一次性医疗器械的")] == []
+    assert [s.text for s in quantities("每年评定一次")] == ["一次"]
 
 
 def test_dates_and_periods() -> None:
