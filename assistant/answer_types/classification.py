@@ -45,6 +45,8 @@ def _files_under(sentence: str, head: str) -> bool:
     return False
 
 
+_ASKS_DIVISION = re.compile(r"分(?:成|为)?(?:哪|几)")
+
 # A list of items without such a statement may be the categories, or any other list.
 ITEMS_ONLY_FIT = 0.6
 DIVIDED_FIT = 0.9
@@ -64,6 +66,11 @@ class Classification(ItemsAnswer):
         )),
     )  # fmt: skip
     clause_fallback = True  # 分为三类：… — the clause that names them
+
+    def prefers_fit(self, info: QuestionInfo) -> bool:
+        # 湿地分成哪两级: the sentence stating the division (将湿地分为重要湿地和一般湿地) leads over a close
+        # better-scored one that only speaks of the kinds.
+        return bool(_ASKS_DIVISION.search(info.text))
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if spans and lists_the_asked(info.text, spans):

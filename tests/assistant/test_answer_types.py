@@ -247,3 +247,23 @@ def test_a_quoted_term_is_answered_by_its_own_definition() -> None:
     whole = analyse("乡村振兴促进法里要建的“乡村社会治理体系”，说的是个啥样的体系？")
     assert fit_of(whole, "本法所称乡村，是指城市建成区以外具有自然、社会、经济特征的地域综合体。") < 1.0
     assert not analyse("什么是最低生活保障？").answer_type.prefers_fit(analyse("什么是最低生活保障？"))
+
+
+CHUBEI = Doc(
+    "chubei",
+    "某某省粮食安全保障条例",
+    "第二十条 市、县人民政府需要动用上一级人民政府储备粮的，应当向上一级人民政府申请，政府储备粮的动用由本级人民政府决定。\n"
+    "第二十一条 政府粮食储备分为中央政府储备和地方政府储备。",
+)
+
+
+def test_a_division_asked_is_answered_by_the_sentence_stating_it() -> None:
+    """储备粮分成哪两块: the sentence that states the division (分为中央政府储备和地方政府储备) leads over one
+    sharing more of the question's words; a classification question asking no division keeps its order."""
+    info = analyse("政府手里的储备粮分成哪两块？")
+    assert info.answer_type.name == "classification" and info.answer_type.prefers_fit(info)
+    kb = FakeKnowledgeBase([CHUBEI])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(info.text)
+    assert "中央政府储备和地方政府储备" in answer.answer, answer.answer
+    filed = analyse("社监会算哪类机构？")
+    assert not filed.answer_type.prefers_fit(filed)
