@@ -75,6 +75,7 @@ def test_unit_and_hints() -> None:
         ("宅基地面积最多多少？", "平方米"),
         ("名录里一共列了多少处湿地？", "处"),  # places and rooms are counted in their own words
         ("一户最多能盖几间房？", "间"),
+        ("荒山的承包费，每亩每年最低是多少？", "钱"),  # the money word may close the clause before
     ],
 )
 def test_a_demonstrative_count_asks_no_unit_and_compensation_is_money(
