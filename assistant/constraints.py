@@ -46,7 +46,7 @@ _PINNED_YEAR = re.compile(
     r"(一号文件|文件|规定|政策|条例|办法|意见|决定|通知|规划|建议)"
 )
 # Words that name who or what a rule is about (主体): a role, a body, a household, a fund.
-_SUBJECT_END = re.compile(r"(?:会|员|手|户|职工|农民工|主|者|队|家庭|津贴|补贴|补助|企业|机构|基金|司机)$")
+_SUBJECT_END = re.compile(r"(?:会|员|手|户|职工|农民工|主|者|队|家庭|津贴|补贴|补助|企业|机构|基金|司机|证)$")
 _EVERYDAY_ENDS = ("户", "主", "家")
 _SUBJECT_CHARS = 3  # a role word shorter than this is everyday speech (司机, 人手), never a missing subject
 # Modifiers that pick no kind of subject (普通农户 is any 农户) and heads that only say "people of that

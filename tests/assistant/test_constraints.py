@@ -286,3 +286,5 @@ def test_a_household_or_a_place_of_origin_qualifies_no_subject() -> None:
     assert qualified("乡里要求种粮大户都得买某个厂家的收割机，行吗？") == ()
     assert qualified("外地企业来镇上收稻谷，得去哪个部门备案？") == ()
     assert ("服务", "企业", "服务企业") in qualified("服务企业能不能收费？")
+    # a certificate is asked of by its kind: 优待证 asked, a clause on 优待 in general does not answer it
+    assert ("老年人", "优待证", "老年人优待证") in qualified("老年人优待证去哪办，需要带哪些材料？")
