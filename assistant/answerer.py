@@ -227,7 +227,9 @@ class Answerer:
 
     def _select(self, info: QuestionInfo, evidence: list[Evidence]) -> list[Evidence]:
         """For strict questions, the best sentence that holds a figure of the asked kind leads, provided it
-        scores close to the overall best; otherwise the documents do not state that figure."""
+        scores close to the overall best; otherwise the documents do not state that figure. For a type
+        that prefers a fitting sentence (a quoted term's definition, a division), such a sentence leads
+        the same way, and the order stays as it was when none fits."""
         strict = info.answer_type.strict(info)
         if not strict and not info.answer_type.prefers_fit(info):
             return evidence

@@ -45,6 +45,7 @@ def _files_under(sentence: str, head: str) -> bool:
     return False
 
 
+# 分成哪两块, 分几个等级, 分哪几种: the division itself is asked (not 属于哪一类, which files one thing).
 _ASKS_DIVISION = re.compile(r"分(?:成|为)?(?:哪|几)")
 
 # A list of items without such a statement may be the categories, or any other list.
