@@ -15,7 +15,7 @@ from itertools import islice
 from assistant.answer_types import QuestionInfo
 from assistant.answer_types.definition import MEMBERSHIP
 from assistant.consistency import unmatched_figures
-from assistant.extract import Span, past_join
+from assistant.extract import LEAD_IN_END, Span, opens_numbered_item, past_join
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Evidence
 from assistant.term_match import CONTINUING
@@ -190,12 +190,9 @@ def compose(
 
 # 离任审计主要查哪些, read at its item （三）集体资产…: the list is the answer, so the unit that holds its
 # lead-in and every item (第十一条 …按下列内容…：（一）…（四）…) is quoted instead of the one item.
-_ITEM_START = re.compile(r"[（(](?:[一二三四五六七八九十]+|\d+)[)）]")
-
-
 def _whole_list(info: QuestionInfo, best: Evidence, evidence: Sequence[Evidence]) -> Evidence:
     """For a list question answered by a numbered item, the read unit around it that announces the list."""
-    if not info.answer_type.gathers_items or not _ITEM_START.match(best.text):
+    if not info.answer_type.gathers_items or not opens_numbered_item(best.text):
         return best
     around = [
         ev
@@ -204,7 +201,7 @@ def _whole_list(info: QuestionInfo, best: Evidence, evidence: Sequence[Evidence]
         and ev.start <= best.start
         and ev.end >= best.end
         and ev.end - ev.start > best.end - best.start
-        and any(colon in ev.text[: best.start - ev.start] for colon in "：:")
+        and any(colon in ev.text[: best.start - ev.start] for colon in LEAD_IN_END)
     ]
     return min(around, key=lambda ev: ev.end - ev.start, default=best)
 

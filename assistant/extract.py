@@ -301,7 +301,13 @@ _ITEM = re.compile(
     r"|(?P<arabic>\d+)(?:[.．、](?!\d))|(?P<dun>[一二三四五六七八九十]+)、"
 )
 _ITEM_END = re.compile(r"[；;。\n]")
-_LEAD_IN_END = ("：", ":")
+LEAD_IN_END = ("：", ":")
+
+
+def opens_numbered_item(text: str) -> bool:
+    """Whether ``text`` opens with a bracketed item number (（三）, (3)), as an item of a list does."""
+    m = _ITEM.match(text)
+    return m is not None and m.group("paren") is not None
 
 
 def _numeral(text: str) -> int:
@@ -347,9 +353,9 @@ def lead_in_items(text: str, start: int, end: int, limit: int) -> Span | None:
     """When ``text[start:end]`` announces a list (it ends with ：, or its ： is followed by item 一),
     the items it announces (offsets into ``text``); else None."""
     sentence = text[start:end]
-    if sentence.endswith(_LEAD_IN_END):
+    if sentence.endswith(LEAD_IN_END):
         return listed_items(text, end, limit)
-    colon = max(sentence.rfind(c) for c in _LEAD_IN_END)
+    colon = max(sentence.rfind(c) for c in LEAD_IN_END)
     if colon >= 0 and _ITEM.match(sentence, colon + 1):
         return listed_items(text, start + colon + 1, limit)
     return None

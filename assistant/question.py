@@ -181,10 +181,11 @@ def named_documents(question: str) -> tuple[str, ...]:
             and not _BAD_DOC_START.search(name)
             and (m.group(1) or not _NOT_A_NAME.search(core))
             and not is_generic_name(name)
-            and name not in names
         ):
-            names.append(_after_belonging(name))
-    return tuple(dict.fromkeys(names))
+            named = _after_belonging(name)
+            if named not in names:
+                names.append(named)
+    return tuple(names)
 
 
 def _after_belonging(name: str) -> str:
