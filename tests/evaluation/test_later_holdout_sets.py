@@ -73,6 +73,7 @@ ORDER = [
     "holdout21_qa.jsonl",
     "holdout22_qa.jsonl",
     "holdout23_qa.jsonl",
+    "holdout24_qa.jsonl",
 ]
 
 
@@ -119,6 +120,7 @@ SETS = [
     LaterSet("holdout21_qa.jsonl", "ha", slice(128, 133)),
     LaterSet("holdout22_qa.jsonl", "hb", slice(133, 138)),
     LaterSet("holdout23_qa.jsonl", "hc", slice(138, 143)),
+    LaterSet("holdout24_qa.jsonl", "hd", slice(143, 148)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -154,4 +156,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 143
+    assert len(LAW_FILES) == 148
