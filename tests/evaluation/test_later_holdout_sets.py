@@ -74,6 +74,7 @@ ORDER = [
     "holdout22_qa.jsonl",
     "holdout23_qa.jsonl",
     "holdout24_qa.jsonl",
+    "holdout25_qa.jsonl",
 ]
 
 
@@ -121,6 +122,7 @@ SETS = [
     LaterSet("holdout22_qa.jsonl", "hb", slice(133, 138)),
     LaterSet("holdout23_qa.jsonl", "hc", slice(138, 143)),
     LaterSet("holdout24_qa.jsonl", "hd", slice(143, 148)),
+    LaterSet("holdout25_qa.jsonl", "he", slice(148, 153)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -156,4 +158,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 148
+    assert len(LAW_FILES) == 153
