@@ -203,7 +203,7 @@ class Answerer:
         read_meaning = any(ev.closeness > 0 for ev in kept)
         if self.models is None or len(kept) < 2 or not read_meaning:
             return hand, self._enough(hand[0])
-        read = self.models.read(info, kept, hand[0], hits)
+        read = self.models.read(info, kept, hand[0], hits, self.similarity)
         learned = self._select(info, read.ordered)
         hand_enough = self._enough(hand[0])
         if read.answerable is None:

@@ -113,11 +113,24 @@ class Assistant:
         self.curated = CuratedAnswers(self.kb.catalog, self.kb.index_dir, disabled=self.doc_states.disabled)
 
     def _sentence_similarity(
-        self, question: str, units: Sequence[tuple[str, int, int, str]]
+        self,
+        question: str,
+        units: Sequence[tuple[str, int, int, str]],
+        weights: Sequence[float] | None = None,
     ) -> Sequence[float | None] | None:
-        """Cosines of reading units to the question (语义相似度), its vector shared with dense retrieval."""
+        """Cosines of reading units to the question (语义相似度), its vector shared with dense retrieval;
+        weighted per dimension when ``weights`` are given."""
         query = self.retriever.query_cache.embed_query(self.kb.embedder, question)
-        return self.kb.sentence_cosines(query, units)
+        return self.kb.sentence_cosines(query, units, weights)
+
+    def meaning_vectors(
+        self, question: str, units: Sequence[tuple[str, int, int, str]]
+    ) -> tuple[list[float], list[list[float] | None]]:
+        """The question's vector and each reading unit's stored one (None: not stored yet), as the
+        reader compares them: what bench/train_ranker.py fits the affinity weights on."""
+        query = self.retriever.query_cache.embed_query(self.kb.embedder, question)
+        found = self.kb.sentence_unit_vectors(units)
+        return [float(x) for x in query], [None if v is None else [float(x) for x in v] for v in found]
 
     # -- knowledge base -------------------------------------------------------------------------------
     # The knowledge base (知识库) as callers see it: ui/, evaluation/ and quiz/ use these, never ``kb``.

@@ -5,15 +5,19 @@ passage rank) and answers when its best sentence covers enough of the question. 
 that threshold were tuned question set by question set, with a lexicon written from the same
 questions' failures: on questions worded afresh, coverage runs lower and the threshold refuses
 answerable questions. Two gradient-boosted ensembles, fitted by ``bench/train_ranker.py`` on the
-development set, nineteen holdout sets and three training sets written independently over the corpus
-and 113 laws (2,570 questions read), read the same signals together:
+development set, twenty-four holdout sets and five training sets written independently over the corpus
+and 148 laws (3,361 questions read), read the same signals together:
 
 - the **ranker** reorders the reader's first ``rank_window`` sentences (which of them holds the evidence);
 - the **gate** gives the probability that the documents answer the question at all, from the
   readings of the best sentences (whether to answer, in place of the coverage threshold).
 
-The models are data (``assistant/data/evidence_ranker.json``, ``assistant/data/answerability.json``),
-read by :mod:`assistant.trees` without any learning library.
+The ranker also reads each sentence's learned affinity to the question (:mod:`assistant.affinity`), a
+weighted dot product of their stored vectors fitted on the same questions.
+
+The models are data (``assistant/data/evidence_ranker.json``, ``assistant/data/answerability.json``,
+``assistant/data/affinity.json``), read by :mod:`assistant.trees` and :mod:`assistant.affinity` without
+any learning library.
 """
 
 from __future__ import annotations
@@ -25,8 +29,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from assistant.affinity import AFFINITY_FEATURES, Affinity, affinity_columns, load_affinity
 from assistant.answer_types import QuestionInfo
-from assistant.reader import Evidence
+from assistant.reader import Evidence, SentenceSimilarity
 from assistant.trees import TreeEnsemble, load_ensemble
 from assistant.types import Hit
 from corpus.normalize import normalize_text
@@ -48,6 +53,7 @@ FEATURES: tuple[str, ...] = (
     *_BASE,
     *(f"fit_{t}" for t in TYPES),
     *(f"closeness_{t}" for t in TYPES),
+    *AFFINITY_FEATURES,
 )
 
 _ARTICLE = re.compile(r"第[一二三四五六七八九十百零〇\d]+条")
@@ -67,10 +73,18 @@ def _into_article(ev: Evidence) -> float:
     return float(min(tail.count("。") + tail.count("；"), 10))
 
 
-def features(info: QuestionInfo, evidence: Sequence[Evidence], hits: Sequence[Hit]) -> list[list[float]]:
-    """One row of :data:`FEATURES` per sentence of ``evidence`` (best first by the reader's score)."""
+def features(
+    info: QuestionInfo,
+    evidence: Sequence[Evidence],
+    hits: Sequence[Hit],
+    affinities: Sequence[float | None] | None = None,
+) -> list[list[float]]:
+    """One row of :data:`FEATURES` per sentence of ``evidence`` (best first by the reader's score);
+    ``affinities`` are the sentences' learned affinities to the question (:mod:`assistant.affinity`),
+    None when not read."""
     if not evidence:
         return []
+    learned = affinity_columns(affinities, len(evidence))
     best = evidence[0].score
     top_cov = max(ev.coverage for ev in evidence)
     by_cov = sorted(range(len(evidence)), key=lambda i: -evidence[i].coverage)
@@ -111,14 +125,24 @@ def features(info: QuestionInfo, evidence: Sequence[Evidence], hits: Sequence[Hi
             common / (len(asked | grams) or 1),
             common / (len(asked) or 1),
         ]
-        rows.append(base + [ev.fit * x for x in onehot] + [ev.closeness * x for x in onehot])
+        rows.append(base + [ev.fit * x for x in onehot] + [ev.closeness * x for x in onehot] + learned[i])
     return rows
+
+
+def reading_units(evidence: Sequence[Evidence]) -> list[tuple[str, int, int, str]]:
+    """Each sentence as the reading unit its vector is stored under: ``(chunk_id, start, end, text)``,
+    offsets into the passage."""
+    return [
+        (ev.hit.chunk.chunk_id, ev.start - ev.hit.chunk.start, ev.end - ev.hit.chunk.start, ev.text)
+        for ev in evidence
+    ]
 
 
 GATE_FEATURES: tuple[str, ...] = (
     "lead_coverage", "lead_fit", "lead_closeness", "lead_score", "max_coverage", "covering_20",
     "covering_30", "top_margin", "margin_gap", "learned_coverage", "learned_fit", "learned_closeness",
     "learned_doc_share", "learned_bigram_recall", "max_bigram_recall", "candidates",
+    "learned_affinity", "max_affinity",
     *(f"asks_{t}" for t in TYPES),
 )  # fmt: skip
 _COL = {name: i for i, name in enumerate(FEATURES)}
@@ -157,6 +181,8 @@ def gate_features(
         top[col["bigram_recall"]],
         max(column("bigram_recall")),
         float(len(rows)),
+        top[col["affinity"]],
+        max(column("affinity")),
         *(1.0 if qtype == t else 0.0 for t in TYPES),
     ]
 
@@ -172,19 +198,30 @@ class Readings:
 
 @dataclass(frozen=True, slots=True)
 class EvidenceModels:
-    """The ranker and (optionally) the gate; ``window`` candidates are read."""
+    """The ranker, (optionally) the gate and the affinity weights; ``window`` candidates are read."""
 
     ranker: TreeEnsemble
     gate: TreeEnsemble | None = None
     window: int = 30
+    affinity: Affinity | None = None
 
     def read(
-        self, info: QuestionInfo, evidence: Sequence[Evidence], lead: Evidence | None, hits: Sequence[Hit]
+        self,
+        info: QuestionInfo,
+        evidence: Sequence[Evidence],
+        lead: Evidence | None,
+        hits: Sequence[Hit],
+        similarity: SentenceSimilarity | None = None,
     ) -> Readings:
         """The first ``window`` sentences reordered by the ranker (ties keep the reader's order; the
-        rest keep theirs), and the gate's probability for ``lead``, the reader's selected lead."""
+        rest keep theirs), and the gate's probability for ``lead``, the reader's selected lead.
+        ``similarity`` reads the sentences' learned affinity from their stored vectors."""
         head = list(evidence[: self.window])
-        rows = features(info, head, hits)
+        affinities = None
+        if self.affinity is not None and similarity is not None and head:
+            weights = self.affinity.for_type(info.qtype)
+            affinities = similarity(info.search_text, reading_units(head), weights)
+        rows = features(info, head, hits, affinities)
         margins = self.ranker.margins(rows)
         order = sorted(range(len(head)), key=lambda i: (-margins[i], i))
         ordered = [head[i] for i in order] + list(evidence[self.window :])
@@ -193,10 +230,15 @@ class EvidenceModels:
         return Readings(ordered, self.gate.probability(gate_features(info.qtype, lead, rows, margins)))
 
 
-def load_models(ranker: Path | None = None, gate: Path | None = None, window: int = 30) -> EvidenceModels:
+def load_models(
+    ranker: Path | None = None, gate: Path | None = None, window: int = 30, affinity: Path | None = None
+) -> EvidenceModels:
     """The models in the given files, or those shipped with the package."""
     return EvidenceModels(
-        load_ensemble(FEATURES, ranker, RANKER_FILE), load_ensemble(GATE_FEATURES, gate, GATE_FILE), window
+        load_ensemble(FEATURES, ranker, RANKER_FILE),
+        load_ensemble(GATE_FEATURES, gate, GATE_FILE),
+        window,
+        load_affinity(affinity),
     )
 
 

@@ -124,10 +124,14 @@ GENERIC_WORDS = frozenset(
 class SentenceSimilarity(Protocol):
     """Cosines between the question and its passages' reading units ``(chunk_id, start, end, text)``
     (offsets into the chunk), from sentence vectors stored at ingest (index.sentence_vectors); None
-    for a unit without a vector, or for all of them."""
+    for a unit without a vector, or for all of them. ``weights`` (one per dimension) weigh the dot
+    product (assistant.evidence_rank's learned affinity)."""
 
     def __call__(
-        self, question: str, units: Sequence[tuple[str, int, int, str]]
+        self,
+        question: str,
+        units: Sequence[tuple[str, int, int, str]],
+        weights: Sequence[float] | None = None,
     ) -> Sequence[float | None] | None: ...
 
 

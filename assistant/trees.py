@@ -87,8 +87,9 @@ def parse_ensemble(data: object, source: str, features: Sequence[str]) -> TreeEn
     return ensemble
 
 
-def load_ensemble(features: Sequence[str], path: Path | None = None, packaged: str = "") -> TreeEnsemble:
-    """The ensemble in ``path``, or the one packaged as ``assistant/data/<packaged>``."""
+def read_model_json(path: Path | None, packaged: str) -> tuple[object, str]:
+    """The JSON in ``path``, or in the packaged ``assistant/data/<packaged>``, and the name to report it
+    by; a clear error naming the file when it cannot be read or parsed."""
     if path is None:
         text, source = (
             (resources.files("assistant") / "data" / packaged).read_text(encoding="utf-8"),
@@ -100,7 +101,12 @@ def load_ensemble(features: Sequence[str], path: Path | None = None, packaged: s
         except OSError as exc:
             raise PolicyAssistantError(f"{path}：无法读取模型文件（{exc.strerror}）") from exc
     try:
-        data = json.loads(text)
+        return json.loads(text), source
     except json.JSONDecodeError as exc:
         raise PolicyAssistantError(f"{source}：不是合法的 JSON（第{exc.lineno}行）") from exc
+
+
+def load_ensemble(features: Sequence[str], path: Path | None = None, packaged: str = "") -> TreeEnsemble:
+    """The ensemble in ``path``, or the one packaged as ``assistant/data/<packaged>``."""
+    data, source = read_model_json(path, packaged)
     return parse_ensemble(data, source, features)

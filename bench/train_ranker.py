@@ -11,6 +11,9 @@ tree ensembles (scikit-learn's ``HistGradientBoostingClassifier``, fixed setting
 so a rerun gives the same models) are fitted and exported as plain split nodes and leaf values, which
 the assistant reads without scikit-learn:
 
+- the affinity weights (``affinity.json``, :mod:`affinity_fit`, not trees) on the question's and the
+  candidates' stored vectors; the ranker and gate read each set's affinity from weights fitted without
+  that set, as the shipped weights will read questions they never saw;
 - the ranker (``evidence_ranker.json``) on the candidate rows of the answerable questions;
 - the gate (``answerability.json``) on one row per question (:func:`~assistant.evidence_rank.gate_features`),
   labelled answerable or not. Its ranker margins are cross-fitted: each set's come from a ranker
@@ -39,12 +42,23 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import affinity_fit
 from calibrate import REPO, SHARED
 from holdout_report import SETS as HOLDOUTS
 from holdout_report import TRAINING, ensure_index
 
 from assistant import Assistant, Settings
-from assistant.evidence_rank import FEATURES, GATE_FEATURES, GATE_FILE, RANKER_FILE, features, gate_features
+from assistant.affinity import AFFINITY_FEATURES, AFFINITY_FILE, affinity_columns
+from assistant.evidence_rank import (
+    FEATURES,
+    GATE_FEATURES,
+    GATE_FILE,
+    RANKER_FILE,
+    TYPES,
+    features,
+    gate_features,
+    reading_units,
+)
 from assistant.trees import FORMAT
 from evaluation.gold import GoldItem, load_gold
 from evaluation.textnorm import normalize
@@ -61,6 +75,10 @@ RANKER_SETTINGS = {
     "early_stopping": False,
     "random_state": 0,
 }
+# The gate only grows more confident as the affinity of the best sentences rises: fitted freely, its trees
+# dipped in places (a near-verbatim number question in a small library was refused), and with the constraint
+# the sets held out answer as many and refuse as many (docs/benchmarks.md, twenty-fifth session).
+GATE_RISING = ("learned_affinity", "max_affinity")
 GATE_SETTINGS = {
     "max_iter": 100,
     "learning_rate": 0.05,
@@ -68,6 +86,7 @@ GATE_SETTINGS = {
     "min_samples_leaf": 20,
     "early_stopping": False,
     "random_state": 0,
+    "monotonic_cst": [1 if name in GATE_RISING else 0 for name in GATE_FEATURES],
 }
 
 
@@ -84,6 +103,8 @@ class Group:
     answerable: bool
     lead: Any = None
     reader_answers: bool = False  # the reader's own rule (coverage) would answer from its lead
+    query: list[float] | None = None  # the question's vector and the candidates' (affinity fitting)
+    vectors: list[list[float] | None] = dataclasses.field(default_factory=list)
 
 
 def holds_gold(text: str, source: str, item: GoldItem) -> bool:
@@ -116,10 +137,38 @@ def collect(index: Path, gold: Sequence[GoldItem], name: str, window: int) -> li
             labels = [holds_gold(ev.text, ev.hit.chunk.source, item) for ev in head]
             enough = lead is not None and answerer._enough(lead)
             rows = features(info, head, hits)
-            groups.append(Group(name, item.id, info.qtype, rows, labels, item.answerable, lead, enough))
+            query, vectors = assistant.meaning_vectors(info.search_text, reading_units(head))
+            groups.append(
+                Group(name, item.id, info.qtype, rows, labels, item.answerable, lead, enough, query, vectors)
+            )
     finally:
         assistant.close()
     return groups
+
+
+def fit_affinity(groups: Sequence[Group]) -> dict[str, list[float]]:
+    """Affinity weights (:mod:`bench.affinity_fit`) on the answerable questions' readings."""
+    readings = [affinity_fit.reading(g.qtype, g.query, g.vectors, g.labels) for g in groups if g.answerable]
+    return affinity_fit.fit([r for r in readings if r is not None], TYPES)
+
+
+def with_affinity(g: Group, weights: dict[str, list[float]]) -> Group:
+    """The group with its rows' affinity columns read under ``weights``."""
+    if not g.rows:
+        return g
+    learned = affinity_columns(affinity_fit.scores(weights, g.qtype, g.query, g.vectors), len(g.rows))
+    width = len(AFFINITY_FEATURES)
+    return dataclasses.replace(g, rows=[r[:-width] + a for r, a in zip(g.rows, learned, strict=True)])
+
+
+def affinity_cross_fitted(groups: Sequence[Group], names: Sequence[str]) -> list[Group]:
+    """Every group with affinity columns from weights fitted without its set, as the shipped weights
+    will read questions they never saw (the ranker and gate are fitted on these)."""
+    out = []
+    for name in names:
+        weights = fit_affinity([g for g in groups if g.set != name])
+        out += [with_affinity(g, weights) for g in groups if g.set == name]
+    return out
 
 
 def _fit(x: Any, y: Any, settings: dict[str, Any]) -> Any:
@@ -276,6 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{name}: {len(got)} questions read, gold first in the reader's order {first_right(got)}",
             flush=True,
         )
+    print("fitting affinity weights, each set held out in turn", flush=True)
+    raw = groups
+    groups = affinity_cross_fitted(raw, names)
     table, margins = cross_fitted(groups, names)
     print("\nRanker, each set held out in turn:\n" + table, flush=True)
     kept, rows = gate_rows(groups, margins)
@@ -290,7 +342,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     (args.out / GATE_FILE).write_text(
         json.dumps(export(gate, GATE_FEATURES, counts, GATE_SETTINGS)) + "\n", encoding="utf-8"
     )
-    print(f"wrote {args.out / RANKER_FILE} and {args.out / GATE_FILE} ({sum(counts.values())} questions)")
+    (args.out / AFFINITY_FILE).write_text(
+        json.dumps(affinity_fit.export(fit_affinity(raw), counts)) + "\n", encoding="utf-8"
+    )
+    print(
+        f"wrote {args.out / RANKER_FILE}, {args.out / GATE_FILE} and {args.out / AFFINITY_FILE}"
+        f" ({sum(counts.values())} questions)"
+    )
     return 0
 
 

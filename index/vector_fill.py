@@ -138,7 +138,15 @@ class VectorFilling:
         return done
 
     def sentence_cosines(
-        self, query: np.ndarray, units: Sequence[tuple[str, int, int, str]]
+        self,
+        query: np.ndarray,
+        units: Sequence[tuple[str, int, int, str]],
+        weights: Sequence[float] | None = None,
     ) -> list[float | None] | None:
-        """Cosines of reading units ``(chunk_id, start, end, text)`` to a question vector (None: not stored)."""
-        return self.sentences.cosines(query, units) if self.sentences is not None else None
+        """Cosines of reading units ``(chunk_id, start, end, text)`` to a question vector (None: not
+        stored), weighted per dimension when ``weights`` are given."""
+        return self.sentences.cosines(query, units, weights) if self.sentences is not None else None
+
+    def sentence_unit_vectors(self, units: Sequence[tuple[str, int, int, str]]) -> list[np.ndarray | None]:
+        """The stored vectors of reading units (None: not stored), for fitting weights offline."""
+        return self.sentences.unit_vectors(units) if self.sentences is not None else [None] * len(units)

@@ -97,6 +97,27 @@ def test_cosines_are_the_embedders_and_a_unit_without_a_vector_has_none(kb: Know
     assert kb.sentence_cosines(question, [("missing", 0, 3, "")]) is None
 
 
+def test_weighted_cosines_weigh_each_dimension_and_stored_vectors_are_given_back(
+    kb: KnowledgeBase, law: Path
+) -> None:
+    """The learned affinity (assistant.affinity) reads Σ wᵢ·qᵢ·vᵢ from the same stored vectors; weights of
+    another dimension (fitted for another embedder) read nothing rather than fail."""
+    kb.ingest([law])
+    chunk = next(s.chunk for s in kb.catalog.iter_chunks() if "公布时间" in s.chunk.text)
+    units = [*[(chunk.chunk_id, s, e, "") for s, e in reading_units(chunk.text)][:3], ("missing", 0, 3, "")]
+    question = kb.embedder.embed_query("村务公开要公布多少天？")
+    vectors = kb.sentence_unit_vectors(units)
+    assert vectors[-1] is None and all(v is not None and v.shape == question.shape for v in vectors[:-1])
+    weights = np.linspace(0.0, 2.0, question.size)
+    weighted = kb.sentence_cosines(question, units, list(weights))
+    plain = kb.sentence_cosines(question, units)
+    assert weighted is not None and plain is not None and weighted[-1] is None
+    for v, w, c in zip(vectors[:-1], weighted, plain, strict=False):
+        assert w == pytest.approx(float(np.sum(weights * question * v)), abs=1e-4)
+        assert c == pytest.approx(float(v @ question), abs=1e-5) and w != pytest.approx(c, abs=1e-4)
+    assert kb.sentence_cosines(question, units, [1.0] * 7) is None
+
+
 def test_a_cancelled_fill_resumes_with_only_what_is_missing(
     kb: KnowledgeBase, law: Path, embedded: list[str]
 ) -> None:
