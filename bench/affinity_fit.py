@@ -19,6 +19,9 @@ import numpy as np
 
 from assistant.affinity import ANY_TYPE, FORMAT
 
+# The model of the vectors fitted on (the holdout indexes are built with the default embedder, a build of it);
+# the assistant reads the weights only over an index embedded with the same model.
+MODEL = "multilingual-e5-small"
 START = 30.0
 PASSES = 15
 BATCH = 64
@@ -105,6 +108,7 @@ def scores(weights: dict[str, list[float]], qtype: str, query: Sequence[float] |
 def export(weights: dict[str, list[float]], trained_on: dict[str, int]) -> dict[str, object]:
     return {
         "format": FORMAT,
+        "model": MODEL,
         "weights": weights,
         "trained_on": trained_on,
         "fitted_with": f"bench/affinity_fit.py listwise softmax, {PASSES} passes, batch {BATCH}, Adam rate {RATE}",

