@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.affinity import ANY_TYPE, FORMAT
+from assistant.affinity import ANY_TYPE, FORMAT, Affinity
 
 # The model of the vectors fitted on (the holdout indexes are built with the default embedder, a build of it);
 # the assistant reads the weights only over an index embedded with the same model.
@@ -101,7 +101,7 @@ def scores(weights: dict[str, list[float]], qtype: str, query: Sequence[float] |
     """The affinity of each sentence under ``weights`` (None without a vector), as the assistant reads it."""
     if query is None:
         return None
-    w = np.asarray(weights.get(qtype, weights[ANY_TYPE])) * np.asarray(query)
+    w = np.asarray(Affinity({k: tuple(v) for k, v in weights.items()}).for_type(qtype)) * np.asarray(query)
     return [None if v is None else float(np.asarray(v) @ w) for v in vectors]
 
 

@@ -225,19 +225,18 @@ class SentenceVectors:
         """Cosine of each ``(chunk_id, start, end, text)`` unit to the question vector ``query`` (both
         normalized by the embedder), None for a unit not stored yet; None when none is. With
         ``weights`` (one per dimension) the dot product is weighted: Σ wᵢ·qᵢ·vᵢ."""
-        ids = [unit_id(cid, s, e) for cid, s, e, _ in units]
-        found = self.store.vectors(list(dict.fromkeys(ids)))
-        if not found:
+        vectors = self.unit_vectors(units)
+        if all(v is None for v in vectors):
             return None
         q = np.asarray(query, dtype=np.float32).ravel()
         if weights is not None:
             if len(weights) != q.size:  # weights fitted for another embedder's vectors: nothing to read
                 return None
             q = q * np.asarray(weights, dtype=np.float32)
-        return [float(found[i] @ q) if i in found else None for i in ids]
+        return [None if v is None else float(v @ q) for v in vectors]
 
     def unit_vectors(self, units: Sequence[tuple[str, int, int, str]]) -> list[np.ndarray | None]:
-        """The stored vector of each unit, None for one not stored yet (for fitting weights offline)."""
+        """The stored vector of each unit, None for one not stored yet."""
         ids = [unit_id(cid, s, e) for cid, s, e, _ in units]
         found = self.store.vectors(list(dict.fromkeys(ids)))
         return [found.get(i) for i in ids]
