@@ -75,6 +75,7 @@ ORDER = [
     "holdout23_qa.jsonl",
     "holdout24_qa.jsonl",
     "holdout25_qa.jsonl",
+    "holdout26_qa.jsonl",
 ]
 
 
@@ -123,6 +124,7 @@ SETS = [
     LaterSet("holdout23_qa.jsonl", "hc", slice(138, 143)),
     LaterSet("holdout24_qa.jsonl", "hd", slice(143, 148)),
     LaterSet("holdout25_qa.jsonl", "he", slice(148, 153)),
+    LaterSet("holdout26_qa.jsonl", "hf", slice(153, 158)),
 ]
 IDS = [s.name.split("_")[0] for s in SETS]
 
@@ -158,4 +160,4 @@ def test_independent_of_the_earlier_holdout_sets(later: LaterSet) -> None:
 
 
 def test_the_laws_list_holds_every_set_s_laws() -> None:
-    assert len(LAW_FILES) == 153
+    assert len(LAW_FILES) == 158
