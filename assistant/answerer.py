@@ -27,6 +27,7 @@ from assistant.constraints import (
     subject_gap,
     subjects,
     unqualified,
+    unstated_rate,
     unstated_year,
 )
 from assistant.defined_terms import DefinedTerms
@@ -173,8 +174,10 @@ class Answerer:
             return self._refusal(question, info, ranked)
         evidence = prefer_asked_region(info, docs, evidence, self.policy.asked_region_window)
         lead = evidence[0]
-        gap = unqualified(asked, lead.text, lead.hit.chunk.text) or unstated_year(
-            info, docs, lead.hit.chunk.text, self.today()
+        gap = (
+            unqualified(asked, lead.text, lead.hit.chunk.text)
+            or unstated_rate(info, lead.text)
+            or unstated_year(info, docs, lead.hit.chunk.text, self.today())
         )
         if gap is not None:
             return self._unmet(question, info, ranked, gap)

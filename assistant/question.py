@@ -15,21 +15,22 @@ __all__ = ["QuestionInfo", "analyse", "classify", "named_documents"]
 # 多少 or a 几 that asks how many: 哪几块 asks which parts, not a sum; 休渔那几个月 and 好几年 say how long
 # something lasts, they ask nothing.
 _HOW_MANY = r"(?:多少|(?<![哪好十这那])几)"
-# "多少X" / "几X": the measure word the answer must carry.
+# "多少X" / "几X": the measure word the answer must carry; a magnitude may come between (多少万吨 asks
+# 吨; 多少万元 keeps 万元; 几百亩 is an amount stated, not asked).
 _UNIT = re.compile(
     _HOW_MANY
-    + r"(?:个(?=人|月|小时))?(钱|元|万元|亿元|块|平方米|立方米|方|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|回|年|天|日|月|岁|公里|千米|厘米|米|所|条|批|位|头|只|棵|株|台|辆|小时"
+    + r"(?:个(?=人|月|小时)|(?<=多少)[十百千万亿]+(?!元))?(钱|元|万元|亿元|块|平方米|立方米|方|亩|公顷|斤|吨|人|户|名|个|座|家|项|倍|次|回|年|天|日|月|岁|公里|千米|厘米|米|所|条|批|位|头|只|棵|株|台|辆|小时"
     r"|毫克|千克|公斤|克|毫升|升|学时|课时|分钟|层|度|间|处(?![罚理置分])|分(?![钟之]))"
 )
 # 零花钱标准是多少 / 补贴一年给多少: a sum of money is asked though no unit follows 多少.
 # 资金…占多少比例 asks a share, not a sum.
 # 交多少清运费 / 发多少补贴 / 领多少补偿款: the money word may follow 多少 too.
 _MONEY_ASKED = re.compile(
-    r"(?:钱|费|工资|补贴|津贴|补助|补偿|赔偿|抚恤金|奖金|罚款|收入|养老金|报酬|薪酬)[，,]?[^，。？?]{0,10}"
+    r"(?:钱|费|工资|补贴|津贴|补助|补偿|赔偿|抚恤金|奖金|罚款|收入|收益|养老金|报酬|薪酬)[，,]?[^，。？?]{0,10}"
     + _HOW_MANY
     + r"(?!成|倍|比例|百分)|"
     + _HOW_MANY
-    + r"[^，。？?\d几多少]{0,6}?(?:费|工资|补贴|津贴|补助|补偿|赔偿|抚恤金|奖金|罚款|款)(?![用率项])"
+    + r"[^，。？?\d几多少]{0,6}?(?:费|工资|补贴|津贴|补助|补偿|赔偿|抚恤金|奖金|罚款|款|收益)(?![用率项])"
 )
 _SHARE_ASKED = re.compile(r"比例|比重|百分之|几成|多少倍|几倍")
 # 比例得达到百分之多少 / 占多少比重 / 几成: a share is asked; only a share (5%, 三分之一, 两成) answers it.

@@ -140,6 +140,7 @@ def test_an_area_asked_wants_an_area(question: str, unit: str | None) -> None:
         ("浙江医疗救助一年最多能报多少万？", "钱"),  # 报 a sum: a figure in 元 answers it
         ("村集体借钱，借多少万以上就算较大数额的举债？", "钱"),
         ("低保对象有多少万？", None),  # a count of people
+        ("光伏村级电站每个村一年能分多少收益？", "钱"),  # 收益 shared out is money
     ],
 )
 def test_a_sum_in_万_asked_by_a_verb_of_paying_wants_money(question: str, unit: str | None) -> None:
@@ -153,6 +154,8 @@ def test_a_sum_in_万_asked_by_a_verb_of_paying_wants_money(question: str, unit:
         ("新当选的村委会成员参加培训，每次不能少于多少学时？", "学时"),
         ("一头猪一天最多喂多少公斤料？", "公斤"),
         ("村集体拿钱对外投资，超过多少万元就得开成员大会表决？", "万元"),
+        ("省级储备粮一共要储多少万吨？", "吨"),  # a magnitude between: 多少万吨 asks 吨
+        ("新造林管护要管多少万亩？", "亩"),
     ],
 )
 def test_a_weight_class_hours_or_sum_asked_wants_that_unit(question: str, unit: str) -> None:
@@ -231,3 +234,14 @@ def test_a_count_asked_in_any_measure_word_is_a_number_question() -> None:
     ):
         assert analyse(question).answer_type.name == "number", question
     assert analyse("有人租了村里几亩耕地盖养猪场，这块地按啥地管？").answer_type.name != "number"
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("临时救助就几百块钱的事，能不能乡镇直接批了？", None),  # 几百块: an amount told, nothing asked
+        ("有人上坟烧纸引发了山火，烧了几十亩林子，肇事的人要判几年刑？", "年"),
+    ],
+)
+def test_a_magnitude_after_几_tells_an_amount_and_asks_nothing(question: str, unit: str | None) -> None:
+    assert analyse(question).unit == unit

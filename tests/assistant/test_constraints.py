@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
 from assistant.answerer import Answerer
-from assistant.constraints import pinned_years, prefer_asked_region, subjects, unqualified
+from assistant.constraints import pinned_years, prefer_asked_region, subjects, unqualified, unstated_rate
 from assistant.policy import AnswerPolicy
 from assistant.question import analyse
 from assistant.reader import Evidence
@@ -288,3 +289,65 @@ def test_a_household_or_a_place_of_origin_qualifies_no_subject() -> None:
     assert ("服务", "企业", "服务企业") in qualified("服务企业能不能收费？")
     # a certificate is asked of by its kind: 优待证 asked, a clause on 优待 in general does not answer it
     assert ("老年人", "优待证", "老年人优待证") in qualified("老年人优待证去哪办，需要带哪些材料？")
+
+
+PERMITS = Doc(
+    "shouyao",
+    "兽药管理条例",
+    "兽药管理条例\n第二十三条 兽药经营许可证有效期为5年。有效期届满，需要继续经营兽药的，应当在许可证有效期届满前6个月"
+    "到发证机关申请换发兽药经营许可证。",
+)
+
+
+def test_a_permit_is_named_by_what_it_permits_and_must_be_the_evidence_s() -> None:
+    """捕捞许可证 asked, a clause about 兽药经营许可证 found: 捕捞 (a verb) names which permit, so the
+    figure is another permit's; the permit the clause is about is answered. (捕捞 is a word the
+    knowledge base uses, in another document: a word it never uses is checked otherwise.)"""
+    fishing = Doc("yuye", "渔业法", "渔业法\n第三十条 禁止在禁渔区、禁渔期进行捕捞。")
+    kb = FakeKnowledgeBase([PERMITS, fishing])
+    checked = Answerer(kb, kb, kb.reader(), SETTINGS, policy=replace(AnswerPolicy(), check_subject=True))
+    answer = checked.answer("捕捞许可证的有效期是几年？")
+    assert not answer.found and answer.answer == "现有文件中没有关于“捕捞许可证”的规定，无法据此回答。"
+    answer = checked.answer("兽药经营许可证的有效期是几年？")
+    assert answer.found and answer.short_answer == "5年"
+
+
+FINES = Doc(
+    "fines",
+    "土地保护条例",
+    "土地保护条例\n第三十二条 违反本条例规定，破坏或者擅自改变保护区标志的，由县级以上人民政府土地行政主管部门"
+    "责令恢复原状，可以处1000元以下罚款。\n"
+    "第三十三条 擅自占用林地的，由县级以上人民政府林业主管部门责令限期恢复原状，并处非法占用林地每平方米十元至"
+    "三十元的罚款。",
+)
+
+
+def test_an_amount_per_unit_is_answered_only_by_a_clause_stating_it_per_that_unit() -> None:
+    """每平方米罚多少: the clause fining 每平方米十元至三十元 answers; asked of a deed whose clause fines a
+    lump sum (1000元以下), the figure is no rate per 平方米 and the answer says so."""
+    kb = FakeKnowledgeBase([FINES])
+    answerer = Answerer(kb, kb, kb.reader(), SETTINGS)
+    answer = answerer.answer("擅自占用林地的，每平方米罚多少钱？")
+    assert answer.found and "每平方米十元至三十元" in answer.answer
+    answer = answerer.answer("破坏保护区标志的，每平方米罚多少钱？")
+    assert not answer.found and answer.answer == "现有文件中没有按每平方米计的标准，无法据此回答。"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "refused"),
+    [
+        ("罚款是按每平方米多少钱算？", "可以处1000元以下罚款。", True),
+        ("一平米罚多少钱？", "处每平方米一百元以上二百元以下罚款。", False),
+        ("一棵古树罚多少？", "每株处三万元以上五万元以下罚款。", False),  # 株 counts trees as 棵 does
+        ("每多养一只羊罚多少钱？", "并处草原被破坏前三年平均产值六倍以上十二倍以下的罚款。", True),
+        ("复垦费每亩收多少钱？", "复垦费按1500元/亩收取。", False),
+        (
+            "我家一亩地被占了，能补多少钱？",
+            "按照被征收土地前三年平均年产值的六至十倍补偿。",
+            False,
+        ),  # 一亩 told
+        ("一亩地的补贴发给谁？", "补贴发给实际种粮者。", False),  # no figure asked
+    ],
+)
+def test_a_rate_asked_per_unit(question: str, sentence: str, refused: bool) -> None:
+    assert (unstated_rate(analyse(question), sentence) is not None) is refused
