@@ -15,6 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from assistant.answer_types import ANSWER_TYPES, AnswerTypes, QuestionInfo
+from assistant.asked_values import unstated_rate, unstated_value
 from assistant.compose import compose, passage_citation
 from assistant.config import Settings
 from assistant.constraints import (
@@ -27,7 +28,6 @@ from assistant.constraints import (
     subject_gap,
     subjects,
     unqualified,
-    unstated_rate,
     unstated_year,
 )
 from assistant.defined_terms import DefinedTerms
@@ -177,6 +177,7 @@ class Answerer:
         gap = (
             unqualified(asked, lead.text, lead.hit.chunk.text)
             or unstated_rate(info, lead.text)
+            or unstated_value(info, lead.text)
             or unstated_year(info, docs, lead.hit.chunk.text, self.today())
         )
         if gap is not None:

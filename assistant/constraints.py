@@ -37,7 +37,6 @@ __all__ = [
     "subject_gap",
     "subjects",
     "unqualified",
-    "unstated_rate",
     "unstated_year",
 ]
 
@@ -97,7 +96,7 @@ _REGIONAL_KIND = re.compile(
 class Unmet:
     """A constraint the documents do not satisfy (约束不满足): the refusal says which."""
 
-    kind: str  # document | year | region | subject | rate
+    kind: str  # document | year | region | subject; rate | value (assistant.asked_values)
     message: str
     related_docs: tuple[str, ...] = ()  # documents whose passages are shown as related (仅供参考)
 
@@ -379,31 +378,3 @@ def unstated_year(
         if year not in held and f"{year}年" not in passage:
             return Unmet("year", f"现有文件中没有关于{label}的规定，无法据此回答。")
     return None
-
-
-# 每平米罚多少 / 一亩地补多少钱 / 一头母猪补多少: an amount per unit is asked (计量单位). A clause that
-# states an amount without that unit (1000元以下罚款, 倍) is another kind of figure: a lump sum or a
-# multiple, not the rate asked. Of the opened question sets' answerable per-unit questions, every gold
-# clause states 每 with the unit asked (每株 for a 棵 asked).
-_PER_UNIT_ASKED = re.compile(
-    r"(?:每|一)(?:一)?(平方米|平米|平方|亩|公顷|立方米|头|只|株|棵|吨|斤|公斤|千克)"
-    r"[^，。？?！!\d]{0,6}?(?:多少|几)"
-)
-_UNIT_FORMS = {
-    "平米": ("平方米", "平米"), "平方": ("平方米", "平米"), "平方米": ("平方米", "平米"),
-    "棵": ("棵", "株"), "株": ("棵", "株"), "公斤": ("公斤", "千克"), "千克": ("公斤", "千克"),
-}  # fmt: skip
-
-
-def unstated_rate(info: QuestionInfo, sentence: str) -> Unmet | None:
-    """A refusal when a figure per unit is asked (一亩地补多少钱) and the evidence's sentence states no
-    amount per that unit (每亩, 元/亩): its figure is a lump sum or a multiple, not the rate asked."""
-    if not info.answer_type.asks_figure:
-        return None
-    m = _PER_UNIT_ASKED.search(info.text)
-    if m is None:
-        return None
-    forms = _UNIT_FORMS.get(m.group(1), (m.group(1),))
-    if any(f"每{f}" in sentence or f"/{f}" in sentence or f"每一{f}" in sentence for f in forms):
-        return None
-    return Unmet("rate", f"现有文件中没有按每{forms[0]}计的标准，无法据此回答。")

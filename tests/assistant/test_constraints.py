@@ -9,7 +9,8 @@ import pytest
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
 from assistant.answerer import Answerer
-from assistant.constraints import pinned_years, prefer_asked_region, subjects, unqualified, unstated_rate
+from assistant.asked_values import unstated_rate, unstated_value
+from assistant.constraints import pinned_years, prefer_asked_region, subjects, unqualified
 from assistant.policy import AnswerPolicy
 from assistant.question import analyse
 from assistant.reader import Evidence
@@ -351,3 +352,36 @@ def test_an_amount_per_unit_is_answered_only_by_a_clause_stating_it_per_that_uni
 )
 def test_a_rate_asked_per_unit(question: str, sentence: str, refused: bool) -> None:
     assert (unstated_rate(analyse(question), sentence) is not None) is refused
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "refused"),
+    [
+        ("信访接待大厅每天几点开门？", "各级机关应当向社会公布信访接待的时间和地点。", True),
+        ("信访接待大厅每天几点开门？", "信访接待时间为每日9:00至17:00。", False),
+        ("文件对村干部提了几点要求？", "提出三点要求。", False),  # how many points, no time of day
+        ("古树挂的保护牌是啥颜色？", "实行一级保护的古树由省级主管部门认定。", True),
+        ("古树挂的保护牌是啥颜色？", "一级保护古树挂红色标牌。", False),
+        ("老人坐火车能打几折？", "为老年人每年进行一次免费常规体检。", True),
+        ("老人坐公交能打几折？", "七十周岁以上老年人免费乘坐公共交通工具。", False),
+        ("护理员跟失能老人的配比是几比几？", "配备规定数量的养老护理人员。", True),
+        ("护理员跟失能老人的配比是几比几？", "护理员与失能老人按照1:4配备。", False),
+    ],
+)
+def test_a_time_of_day_colour_discount_or_ratio_asked_must_be_stated(
+    question: str, sentence: str, refused: bool
+) -> None:
+    assert (unstated_value(analyse(question), sentence) is not None) is refused
+
+
+def test_a_clause_about_the_topic_but_not_the_value_asked_is_no_answer() -> None:
+    """几点开门 asked, the clause saying the hours are published found: refused with the value named."""
+    doc = Doc(
+        "xf",
+        "信访工作条例",
+        "信访工作条例\n第十八条 各级机关、单位应当向社会公布网络信访渠道、通信地址、咨询投诉电话、信访接待的时间和地点。",
+    )
+    kb = FakeKnowledgeBase([doc])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("信访接待的地点每天几点开门？")
+    assert not answer.found and answer.answer == "现有文件中没有规定具体时间，无法据此回答。"
+    assert Answerer(kb, kb, kb.reader(), SETTINGS).answer("信访接待的时间和地点要向社会公布吗？").found

@@ -1,0 +1,79 @@
+"""What kind of value a question asks (取值约束), and whether the evidence states one: an amount per
+unit (每平方米罚多少), a time of day, a colour, a discount, a ratio. A clause on the topic that states no
+such value is about the topic, not the value, and the answer says which value the documents do not give.
+Constraints on documents, years, regions and subjects are in :mod:`assistant.constraints`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from assistant.answer_types import QuestionInfo
+from assistant.constraints import Unmet
+
+__all__ = ["unstated_rate", "unstated_value"]
+
+
+# 每平米罚多少 / 一亩地补多少钱 / 一头母猪补多少: an amount per unit is asked (计量单位). A clause that
+# states an amount without that unit (1000元以下罚款, 倍) is another kind of figure: a lump sum or a
+# multiple, not the rate asked. Of the opened question sets' answerable per-unit questions, every gold
+# clause states 每 with the unit asked (每株 for a 棵 asked).
+_PER_UNIT_ASKED = re.compile(
+    r"(?:每|一)(?:一)?(平方米|平米|平方|亩|公顷|立方米|头|只|株|棵|吨|斤|公斤|千克)"
+    r"[^，。？?！!\d]{0,6}?(?:多少|几)"
+)
+_UNIT_FORMS = {
+    "平米": ("平方米", "平米"), "平方": ("平方米", "平米"), "平方米": ("平方米", "平米"),
+    "棵": ("棵", "株"), "株": ("棵", "株"), "公斤": ("公斤", "千克"), "千克": ("公斤", "千克"),
+}  # fmt: skip
+
+
+def unstated_rate(info: QuestionInfo, sentence: str) -> Unmet | None:
+    """A refusal when a figure per unit is asked (一亩地补多少钱) and the evidence's sentence states no
+    amount per that unit (每亩, 元/亩): its figure is a lump sum or a multiple, not the rate asked."""
+    if not info.answer_type.asks_figure:
+        return None
+    m = _PER_UNIT_ASKED.search(info.text)
+    if m is None:
+        return None
+    forms = _UNIT_FORMS.get(m.group(1), (m.group(1),))
+    if any(f"每{f}" in sentence or f"/{f}" in sentence or f"每一{f}" in sentence for f in forms):
+        return None
+    return Unmet("rate", f"现有文件中没有按每{forms[0]}计的标准，无法据此回答。")
+
+
+# Kinds of value a question may ask that only their own expression states (取值类型): a time of day
+# (几点开门), a colour (刷啥颜色), a discount (打几折), a ratio (几比几). A clause without one is about the
+# topic, not the value: 公布信访接待的时间和地点 says no hour. 几点 asking how many points (有几点要求) is no
+# time of day, so only 几点 with a verb of opening, closing or arriving asks one.
+_VALUES_ASKED: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        "具体时间",
+        re.compile(r"几点(?:钟|开门|关门|上班|下班|开始|结束|以前|之前|前|到|截止)"),
+        re.compile(r"\d{1,2}[:：]\d{2}|[0-9零一二两三四五六七八九十]{1,3}(?:点|时)(?!钟头)"),
+    ),
+    (
+        "颜色",
+        re.compile(r"(?:啥|什么|哪种|哪个|哪些)颜色|(?:啥|什么)色(?!彩)|颜色是"),
+        re.compile(r"[红黄蓝绿白黑紫橙灰棕青]色|颜色"),
+    ),
+    (
+        "折扣",
+        re.compile(r"几折|打折"),
+        re.compile(r"[一二三四五六七八九\d]折|折扣|半价|减半|免票|免购|免费乘"),
+    ),
+    (
+        "比例",
+        re.compile(r"几比几"),
+        re.compile(r"[0-9一二两三四五六七八九十]{1,4}\s{0,2}[:：∶比]\s{0,2}[0-9一二两三四五六七八九十]"),
+    ),
+)
+
+
+def unstated_value(info: QuestionInfo, sentence: str) -> Unmet | None:
+    """A refusal when the question asks a time of day, a colour, a discount or a ratio and the evidence's
+    sentence states none: what it says is about the topic, not the value asked."""
+    for label, asked, stated in _VALUES_ASKED:
+        if asked.search(info.text) and not stated.search(sentence):
+            return Unmet("value", f"现有文件中没有规定{label}，无法据此回答。")
+    return None
