@@ -329,8 +329,10 @@ def subjects(
 
 def subject_gap(found: Subjects, passages: Sequence[str] = ()) -> Unmet | None:
     """A refusal for a subject no document mentions, not even as the full form of an abbreviation
-    (村委会 is 村民委员会) in the passages retrieved for the question."""
-    if found.absent and not any(abbreviates(found.word, p) or _shares_half(found.word, p) for p in passages):
+    (村委会 is 村民委员会; 村监会 skips three characters of 村务监督委员会) in the passages retrieved."""
+    if found.absent and not any(
+        abbreviates(found.word, p, 3) or _shares_half(found.word, p) for p in passages
+    ):
         return Unmet("subject", f"现有文件中没有关于“{found.absent}”的规定，无法据此回答。")
     return None
 
@@ -345,9 +347,11 @@ def _shares_half(word: str, passage: str) -> bool:
 def unqualified(found: Subjects, sentence: str, passage: str) -> Unmet | None:
     """A refusal when the evidence does not speak of a qualified subject the question asks about: the
     phrase is not in its passage, nor are both words in its sentence (物业服务企业 asked, a clause about
-    集体经济组织 found): the clause is about someone else."""
+    集体经济组织 found): the clause is about someone else. A kind of people (独生子女家庭) is often named once
+    by the article (独生子女父母…) and its later sentences speak of them by a pronoun or kin word (其子女):
+    its modifier is looked for in the passage."""
     for modifier, head, label in found.qualified:
-        said = modifier in sentence and (
+        said = (modifier in passage if head in _PEOPLE_HEADS else modifier in sentence) and (
             head in sentence
             or head in _PEOPLE_HEADS
             or (head in _BODY_HEADS and any(modifier + body in sentence for body in _BODY_HEADS))

@@ -10,7 +10,14 @@ from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
 from assistant.answerer import Answerer
 from assistant.asked_values import unstated_rate, unstated_value
-from assistant.constraints import pinned_years, prefer_asked_region, subjects, unqualified
+from assistant.constraints import (
+    Subjects,
+    pinned_years,
+    prefer_asked_region,
+    subject_gap,
+    subjects,
+    unqualified,
+)
 from assistant.policy import AnswerPolicy
 from assistant.question import analyse
 from assistant.reader import Evidence
@@ -385,3 +392,20 @@ def test_a_clause_about_the_topic_but_not_the_value_asked_is_no_answer() -> None
     answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("信访接待的地点每天几点开门？")
     assert not answer.found and answer.answer == "现有文件中没有规定具体时间，无法据此回答。"
     assert Answerer(kb, kb, kb.reader(), SETTINGS).answer("信访接待的时间和地点要向社会公布吗？").found
+
+
+def test_a_short_form_may_skip_three_characters_of_its_full_name() -> None:
+    """村监会 is 村务监督委员会 (村, 监 of 监督, 会 of 委员会): not a subject the documents lack."""
+    passage = "村务监督委员会对村民委员会的决定有异议的，可以建议召开村民会议。"
+    assert subject_gap(Subjects("村监会", "村监会"), [passage]) is None
+    assert subject_gap(Subjects("外卖骑手", "骑手"), [passage]) is not None
+
+
+def test_a_kind_of_people_may_be_named_by_the_article_rather_than_the_sentence() -> None:
+    """独生子女家庭 asked: the article speaks of 独生子女 and its sentence of 子女's leave; a sentence of an
+    article about other people is still refused."""
+    asked = Subjects("", "", (("独生子女", "家庭", "独生子女家庭"),))
+    sentence = "患病住院治疗的，给予其子女每年累计不超过十五日的护理假。"
+    article = "第三十二条 独生子女父母年满六十周岁的，按照规定享受奖励扶助；" + sentence
+    assert unqualified(asked, sentence, article) is None
+    assert unqualified(asked, sentence, "第三十二条 职工" + sentence) is not None
