@@ -62,6 +62,9 @@ _PEOPLE_HEADS = frozenset(
 # A body (机构) is named by what it does and a generic word for a body: 村务监督委员会 where the
 # documents write 村务监督机构 is the same body.
 _BODY_HEADS = ("委员会", "机构", "组织", "小组")
+# A short form of a subject may skip up to three characters of its full name (村监会: 村务 监督 委员会);
+# question terms are matched more strictly (AnswerPolicy.abbrev_gap), as they only weigh, not refuse.
+_SUBJECT_SHORT_FORM_GAP = 3
 # A permit or certificate (许可证, 登记证) is named by what it permits, a verb (捕捞许可证, 取水许可证).
 _PERMIT_HEADS = ("证",)
 # Verb + 手 compounds jieba may tag as nouns (经手的负责人): what is done, never who.
@@ -331,7 +334,7 @@ def subject_gap(found: Subjects, passages: Sequence[str] = ()) -> Unmet | None:
     """A refusal for a subject no document mentions, not even as the full form of an abbreviation
     (村委会 is 村民委员会; 村监会 skips three characters of 村务监督委员会) in the passages retrieved."""
     if found.absent and not any(
-        abbreviates(found.word, p, 3) or _shares_half(found.word, p) for p in passages
+        abbreviates(found.word, p, _SUBJECT_SHORT_FORM_GAP) or _shares_half(found.word, p) for p in passages
     ):
         return Unmet("subject", f"现有文件中没有关于“{found.absent}”的规定，无法据此回答。")
     return None
