@@ -24,8 +24,9 @@ _QUANTITY = re.compile(
     rf"(?:{_BOUND}有?)?"
     # A rate: a period directly followed by a count (三年两次) is one figure.
     rf"(?:{_NUM}(?:年|个月|周|天|日)(?={_NUM}次))?"
-    # Points of a score are written in digits (加5分); 十分 is "very".
-    rf"(?:\d+(?:\.\d+)?分(?![钟之])|过半数|半数以上|超过[\u4e00-\u9fff]{{0,8}}?半数|百分之{_NUM}|千分之{_NUM}|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
+    # Points of a score are written in digits (加5分); 十分 is "very". A range of shares is one figure
+    # (百分之二至百分之四), as a range of amounts is.
+    rf"(?:\d+(?:\.\d+)?分(?![钟之])|过半数|半数以上|超过[\u4e00-\u9fff]{{0,8}}?半数|百分之{_NUM}(?:{_RANGE_SEP}百分之{_NUM})?|千分之{_NUM}(?:{_RANGE_SEP}千分之{_NUM})?|{_NUM}分之{_NUM}|{_NUM}(?:多|余)?(?:万|亿)?(?:{UNITS})"
     rf"(?:{_RANGE_SEP}{_NUM}(?:万|亿)?(?:{UNITS}))?"
     # A range whose unit is written once (三至七人, 一至二名, 5-10人) is kept whole.
     rf"|{_NUM}{_RANGE_SEP}{_NUM}(?:万|亿)?(?:{UNITS}))(?:以上|以下|以内|左右)?"

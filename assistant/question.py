@@ -34,17 +34,21 @@ _MONEY_ASKED = re.compile(
 )
 _SHARE_ASKED = re.compile(r"比例|比重|百分之|几成|多少倍|几倍")
 # 比例得达到百分之多少 / 占多少比重 / 几成: a share is asked; only a share (5%, 三分之一, 两成) answers it.
+# 按造价的多少罚 / 按工资总额的多少交: a share of the named base. 占多少地 asks an area, not a share.
 _PROPORTION_ASKED = re.compile(
-    r"(?:比例|比重|百分之)[^，。？?]{0,8}(?:多少|几)|占(?:多少|几)|占[^，。？?]{1,10}的(?:多少|百分之几|几成)"
+    r"(?:比例|比重|百分之)[^，。？?]{0,8}(?:多少|几)|占(?:多少|几)(?![地平亩])"
+    r"|[占按][^，。？?]{1,10}的(?:多少|百分之几|几成)"
     r"|几成|(?:多少|几|多大)[^，。？?]{0,4}(?:比例|比重)"
 )
-# 多少平 / 面积多大 / 宅基地最多批多大: an area is asked (not 多大岁数).
+# 多少平 / 面积多大 / 宅基地最多批多大 / 占多少地: an area is asked (not 多大岁数).
 _AREA_ASKED = re.compile(
-    r"(?:多少|几)平(?:方米?|米)?|面积[^，。？?]{0,6}(?:多大|多少)|(?:多大|多少)面积"
+    r"(?:多少|几)平(?:方米?|米)?|面积[^，。？?]{0,6}(?:多大|多少)|(?:多大|多少)面积|占(?:多少|多大)地"
     r"|(?:宅基地|用地|耕地|土地|住房|住宅|房子|房屋)[^，。？?]{0,10}多大(?!岁|年纪|年龄|的?比[例重])"
 )
-# 每平米罚多少 / 每亩补多少: the amount per area is asked, so the area is not the figure's unit.
-_PER_AREA = re.compile(r"每(?:一)?(?:平方米|平米|平方|平|亩|公顷|立方米|方)[^，。？?\d]{0,4}?(?:多少|几)")
+# 每平米罚多少 / 每亩补多少 / 一平米罚多少: the amount per area is asked, so the area is not the figure's unit.
+_PER_AREA = re.compile(
+    r"(?:每(?:一)?(?:平方米|平米|平方|平|亩|公顷|立方米|方)|一(?:平方米|平米|亩|公顷|立方米))[^，。？?\d]{0,4}?(?:多少|几)"
+)
 # 两边多宽以内 / 离河多远: a length or distance is asked (米, 公里).
 _LENGTH_ASKED = re.compile(r"多宽|多深|多远|多厚|(?:多少|几)(?:米|千米)")
 # 报警电话是多少号 / 热线号码是多少: a telephone number is asked, which only a run of digits states. A bare
