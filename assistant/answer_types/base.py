@@ -117,9 +117,15 @@ class AnswerType:
     def pick(
         self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
     ) -> Span | None:
-        """The answer span nearest to where the question's terms occur."""
+        """The answer span nearest to where the question's terms occur. Of a figure stated for each of
+        several parallel cases (县道…一百米、乡道…五十米、村道…二十米), the one whose own case alone names what
+        the question asks of (村道) is the answer."""
         if not spans:
             return None
+        if self.asks_figure and len(spans) > 1:
+            named = own_case(spans, sentence, terms)
+            if named is not None:
+                return named
         return max(spans, key=lambda s: (proximity(s, sentence, terms), -s.start))
 
     def short(self, span: Span) -> str | None:
@@ -182,6 +188,43 @@ class QuestionInfo:
         if self.unit is None:
             return ()
         return UNIT_FORMS.get(self.unit, (self.unit,))
+
+
+# Where a case of a parallel run ends: a clause or list break outside brackets.
+_CASE_BREAKS = frozenset("，；。、：,;")
+_OPENING, _CLOSING = frozenset("（(《“"), frozenset("）)》”")
+
+
+def _case(span: Span, sentence: str) -> str:
+    """The text of the span's own case: around it up to the nearest breaks (，；、) outside brackets."""
+    depth, start = 0, 0
+    for i in range(span.start - 1, -1, -1):
+        depth = max(depth + (sentence[i] in _CLOSING) - (sentence[i] in _OPENING), 0)
+        if depth == 0 and sentence[i] in _CASE_BREAKS:
+            start = i + 1
+            break
+    depth, end = 0, len(sentence)
+    for i in range(span.end, len(sentence)):
+        depth = max(depth + (sentence[i] in _OPENING) - (sentence[i] in _CLOSING), 0)
+        if depth == 0 and sentence[i] in _CASE_BREAKS:
+            end = i
+            break
+    return sentence[start:end]
+
+
+def own_case(spans: Sequence[Span], sentence: str, terms: Sequence[str]) -> Span | None:
+    """The one figure whose own case names a question term no other figure's case names (村道边沟…外缘向外
+    二十米 for 村道; 妇女村民代表…三分之一以上 for 妇女代表), or None. A case ending in 的 (货值金额不足1万元的)
+    is a condition a penalty is graded by, never the figure asked."""
+    cases = [_case(s, sentence) for s in spans]
+    words = [t for t in terms if len(t) >= 2]
+    named = [
+        i
+        for i, case in enumerate(cases)
+        if not case.endswith("的")
+        and any(t in case and sum(t in other for other in cases) == 1 for t in words)
+    ]
+    return spans[named[0]] if len(named) == 1 else None
 
 
 def proximity(span: Span, sentence: str, terms: Sequence[str]) -> float:
