@@ -197,19 +197,20 @@ _OPENING, _CLOSING = frozenset("（(《“"), frozenset("）)》”")
 
 def _case(span: Span, sentence: str) -> str:
     """The text of the span's own case: around it up to the nearest breaks (，；、) outside brackets."""
-    depth, start = 0, 0
-    for i in range(span.start - 1, -1, -1):
-        depth = max(depth + (sentence[i] in _CLOSING) - (sentence[i] in _OPENING), 0)
+    before = _first_break(sentence, range(span.start - 1, -1, -1), enter=_CLOSING, leave=_OPENING)
+    after = _first_break(sentence, range(span.end, len(sentence)), enter=_OPENING, leave=_CLOSING)
+    return sentence[0 if before is None else before + 1 : len(sentence) if after is None else after]
+
+
+def _first_break(sentence: str, positions: range, enter: frozenset[str], leave: frozenset[str]) -> int | None:
+    """The first position, walking ``positions``, of a case break outside brackets (a bracket is entered
+    at one of ``enter``: a closing one when walking back)."""
+    depth = 0
+    for i in positions:
+        depth = max(depth + (sentence[i] in enter) - (sentence[i] in leave), 0)
         if depth == 0 and sentence[i] in _CASE_BREAKS:
-            start = i + 1
-            break
-    depth, end = 0, len(sentence)
-    for i in range(span.end, len(sentence)):
-        depth = max(depth + (sentence[i] in _OPENING) - (sentence[i] in _CLOSING), 0)
-        if depth == 0 and sentence[i] in _CASE_BREAKS:
-            end = i
-            break
-    return sentence[start:end]
+            return i
+    return None
 
 
 def own_case(spans: Sequence[Span], sentence: str, terms: Sequence[str]) -> Span | None:
