@@ -13,15 +13,13 @@ from dataclasses import replace
 from itertools import islice
 
 from assistant.answer_types import QuestionInfo
-from assistant.answer_types.definition import MEMBERSHIP
+from assistant.clauses import CLAUSE, case_or_rule, clause_span
 from assistant.consistency import unmatched_figures
-from assistant.extract import LEAD_IN_END, Span, opens_numbered_item, past_join
+from assistant.extract import LEAD_IN_END, Span, opens_numbered_item
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Evidence
 from assistant.term_match import CONTINUING
 from assistant.types import Answer, Citation, Hit
-
-_CLAUSE = re.compile(r"[^，；：,;:]+[，；：,;:]?")
 
 
 def citation_for(n: int, ev: Evidence) -> Citation:
@@ -43,7 +41,7 @@ def clause_window(sentence: str, span: Span | None, terms: Sequence[str], limit:
     """A run of whole clauses around the span (or the best-matching clause) within ``limit`` chars."""
     if len(sentence) <= limit:
         return 0, len(sentence)
-    clauses = [(m.start(), m.end()) for m in _CLAUSE.finditer(sentence)]
+    clauses = [(m.start(), m.end()) for m in CLAUSE.finditer(sentence)]
     if not clauses:
         return 0, min(len(sentence), limit)
 
@@ -69,51 +67,6 @@ def clause_window(sentence: str, span: Span | None, terms: Sequence[str], limit:
     if span is not None and not (start <= span.start and span.end <= end):
         start, end = max(0, span.start - limit // 3), min(len(sentence), span.start - limit // 3 + limit)
     return start, end
-
-
-_COPULA = re.compile(r"主要是|就是|是指|主要任务是|目标是|是")
-_NAMES_THE_TERM = re.compile(r"是指(?=[^，；：,;:。])")
-_DEFINED = re.compile(r"[^；;。]+")
-_ARTICLE_NUMBER = re.compile(r"第[一二三四五六七八九十百零〇\d]+条[\s\u3000]*")
-
-
-def clause_span(sentence: str, terms: Sequence[str]) -> Span | None:
-    """For 是什么 questions: the clause that matches the question best, from its copula on
-    (乡村振兴重点帮扶县主要是持续巩固拓展脱贫攻坚成果 → 持续巩固拓展脱贫攻坚成果), without the article
-    number before it; the clause after 是指 when the best one only names the term (本法所称农村土地，是指…)."""
-    best: tuple[int, int, int] | None = None
-    for m in _CLAUSE.finditer(sentence):
-        weight = sum(len(t) for t in terms if t in m.group(0))
-        if weight and (best is None or weight > best[0]):
-            best = (weight, m.start(), m.end())
-    if best is None:
-        return None
-    _, start, end = best
-    clause = sentence[start:end].rstrip("，；：,;:。")
-    numbered = _ARTICLE_NUMBER.match(clause)  # 第十六条 numbers the article: no part of what it says
-    if numbered:
-        start, clause = start + numbered.end(), clause[numbered.end() :]
-    named = _NAMES_THE_TERM.match(sentence, end)  # 本法所称农村土地，是指… : what it is follows the name
-    if named:
-        said = _DEFINED.match(sentence, named.end())
-        if said:  # the whole definition: its clauses lead up to what the thing is (…的区域性经济组织)
-            return Span(said.start(), said.end(), "clause", said.group(0))
-    member = MEMBERSHIP.search(sentence)
-    if member and any(t in member.group("term") for t in terms):
-        # …的居民，为农村集体经济组织成员: the term is named last; what it is are the conditions before
-        comma = member.start("comma")
-        head = _ARTICLE_NUMBER.match(sentence)
-        opened = head.end() if head else 0
-        return Span(opened, comma, "clause", sentence[opened:comma])
-    last_term = max((clause.rfind(t) + len(t) for t in terms if t in clause), default=0)
-    copula = _COPULA.search(clause, last_term) or _COPULA.search(clause)
-    if copula and len(clause) - copula.end() >= 4:
-        start, clause = start + copula.end(), clause[copula.end() :]
-    if len(clause) < 4:
-        return None
-    joined = past_join(sentence, start, start + len(clause))
-    clause, start = clause[joined - start :], joined
-    return Span(start, start + len(clause), "clause", clause)
 
 
 def short_answer(info: QuestionInfo, span: Span | None) -> str | None:
@@ -148,6 +101,8 @@ def compose(
     span = pick_span(info, best, terms)
     if span is None and kind.clause_fallback:
         span = clause_span(best.text, terms)  # 是什么: the matching clause is the short answer
+        if span is not None:
+            span = case_or_rule(info, best.text, span)
     short = short_answer(info, span)
     # 应当向乡镇提出…。金额较小的，可以委托乡镇审批: the next sentence of the same passage settles it.
     settles = stated_condition(info, best, evidence, terms)

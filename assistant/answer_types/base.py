@@ -90,6 +90,9 @@ class AnswerType:
     # Whether the question asks for a figure or a date (多少, 几天, 什么时候): 今年 / 明年 then name the year
     # it is asked of (assistant.constraints.unstated_year).
     asks_figure: ClassVar[bool] = False
+    # Whether a clause stating a case (…的，) is answered by the rule after it: to 申请临时救助咋办, the clause
+    # 申请临时救助的 repeats the question, and 应当向乡镇人民政府、街道办事处提出… is what a cadre does.
+    answers_with_rule: ClassVar[bool] = False
 
     def reads_lead_in(self, lead_in: str) -> bool:
         """Whether a numbered item is read from this lead-in on (…禁止下列行为：（一）上坟烧纸…): when the

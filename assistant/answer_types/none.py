@@ -21,6 +21,7 @@ class NoType(AnswerType):
         "unanswerable", "no_answer", "no-answer", "noanswer", "impossible", "negative",
     )  # fmt: skip
     clause_fallback = True  # the clause that matches the question best is the short answer
+    answers_with_rule = True  # 报废机井该咋处理: the rule a case leads to says more than the case repeated
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         return UNMARKED_FIT

@@ -43,6 +43,7 @@ class Procedure(AnswerType):
     clause_fallback = True  # 怎么办理 without a named body: the matching clause
     lead_chars = 20
     prefers_specific = True
+    answers_with_rule = True  # 申请临时救助的，应当向乡镇…提出: the rule, not the case the question repeats
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         found = bodies(sentence)

@@ -1,7 +1,8 @@
 import pytest
 
 from assistant.answer_types.yesno import verdict
-from assistant.compose import clause_span, clause_window, missing_figures, short_answer, strip_unbacked
+from assistant.clauses import clause_span
+from assistant.compose import clause_window, missing_figures, short_answer, strip_unbacked
 from assistant.extract import Span, bodies, dates, enumerations, figures, obligations, past_join, quantities
 from assistant.question import analyse
 

@@ -21,7 +21,8 @@ from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, records
 from assistant.answer_types.deadline import DEADLINE
 from assistant.answer_types.yesno import YESNO
 from assistant.answerer import Answerer
-from assistant.compose import clause_span, second_sentence
+from assistant.clauses import clause_span
+from assistant.compose import second_sentence
 from assistant.docmatch import document_hints
 from assistant.extract import dates, quantities
 from assistant.policy import DEFAULT_POLICY
