@@ -35,6 +35,49 @@ _LACKS = ("不具有", "不具备", "不享有")
 _ASKS_TO_REFRAIN = re.compile(r"(?:能不能|可不可以|能否|可否|可以|能)不(?!能)")
 
 
+# A plain statement (享受农村五保供养待遇, 服现役年限计算为工龄) answers yes when it speaks of the question and
+# denies nothing: the verdict echoes the question's own verb (算不算 → 算, 能不能 → 能), as one answers in
+# Chinese. A sentence with any word of negation or restriction is left without a verdict (不停止…执行, 只能
+# 选择其中一项 say no without a modal verb).
+_PLAIN = "plain"
+_RESTRICTS = re.compile(
+    r"不|无|未|非|没|只能|只得|仅|限于|限定|禁止|严禁|除外|但是|废止|失效|停止|取消|终止|撤销|防止|避免|杜绝"
+    r"|是指|所称"  # a definition says what a word means, not whether the asked act may be done
+)
+# Questions a plain statement does not settle: of a duty (要不要批: a statement need not impose it), of two
+# cases (罚得一样吗), or proposing to depart from a rule (一刀切, 随便: the statement is the rule departed from).
+_PLAIN_UNSETTLED = re.compile(r"一样|区别|分别|还是")
+_ECHOED = re.compile(r"可不可以|是否|([\u4e00-\u9fff])[不没]\1")
+_ECHOES = {"可不可以": "可以", "是否": "是", "能": "能", "算": "算", "是": "是", "有": "有", "会": "会",
+           "要": "要", "用": "要", "行": "行", "该": "应该"}  # fmt: skip
+_PLAIN_WORDS = frozenset(_ECHOES.values()) - {"可以"}  # 可以 is also a modal's own verdict
+
+
+def _plain_yes(question: str, sentence: str, words: Sequence[str]) -> Span | None:
+    """The yes a plain statement gives (:data:`_PLAIN`), at the first question word it names; None when it
+    names none or restricts anything, or the question asks whether something is not done (是不是不用交) or
+    is one a plain statement does not settle (:data:`_PLAIN_UNSETTLED`, duties, departures)."""
+    named = [sentence.find(t) for t in words if t in sentence]
+    # What is asked is said last (农村养老补贴取消了吗: 取消): the statement must say it, not only the topic.
+    placed = [(question.rfind(t) + len(t), t) for t in words if t in question]
+    if not placed or max(placed)[1] not in sentence:
+        return None
+    if not named or _RESTRICTS.search(sentence) or _ASKS_OMISSION.search(_YESNO.sub("", question)):
+        return None
+    asked = _ECHOED.search(question)
+    if asked is None and "吗" not in question:
+        return None
+    if (
+        _PLAIN_UNSETTLED.search(question)
+        or _ASKS_DUTY.search(question)
+        or _DEPARTS.search(_ASKING_WORDS.sub("", question))
+    ):
+        return None
+    word = "是" if asked is None else _ECHOES.get(asked.group(1) or asked.group(0), "是")
+    at = min(named)
+    return Span(at, at, _PLAIN, word)
+
+
 # Kinds of span that answer no, each its own verdict: a prohibition (不得, 不允许 → 不能), a denial (不适用 → 否),
 # a lifted duty (可以不 → 不一定).
 _DENIAL, _REFRAIN = "denies", "refrains"
@@ -60,6 +103,8 @@ def verdict(span: Span | None) -> str | None:
     可以不 means 不一定."""
     if span is None:
         return None
+    if span.kind == _PLAIN:
+        return span.text
     if span.kind == _DENIAL:
         return "否"
     if span.kind == _REFRAIN:
@@ -186,6 +231,8 @@ class YesNo(AnswerType):
         sanctioned = _sanctioned_act(info.text, sentence, words)
         if sanctioned is not None:
             return sanctioned
+        if not spans:
+            return _plain_yes(info.text, sentence, words)
         if words:
             near = [
                 s for s in spans if any(t in sentence[max(0, s.start - _NEAR) : s.end + _NEAR] for t in words)
@@ -212,7 +259,9 @@ class YesNo(AnswerType):
         return verdict(span)
 
     def settled(self, short: str | None) -> bool:
-        return short is not None and short != "应当"  # a duty says what one must do, not whether one may
+        # A duty says what one must do, not whether one may; a plain statement's yes (是, 算) is weaker than
+        # the modal or the denial of the sentence after it, and never overrides a duty's.
+        return short is not None and short != "应当" and short not in _PLAIN_WORDS
 
     def leads(self, short: str) -> bool:
         return True  # the verdict always comes first: 不能。…
