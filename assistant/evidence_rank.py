@@ -5,8 +5,8 @@ passage rank) and answers when its best sentence covers enough of the question. 
 that threshold were tuned question set by question set, with a lexicon written from the same
 questions' failures: on questions worded afresh, coverage runs lower and the threshold refuses
 answerable questions. Two gradient-boosted ensembles, fitted by ``bench/train_ranker.py`` on the
-development set, twenty-four holdout sets and five training sets written independently over the corpus
-and 148 laws (3,361 questions read), read the same signals together:
+development set, twenty-seven holdout sets and five training sets written independently over the corpus
+and 163 laws (3,697 questions read), read the same signals together:
 
 - the **ranker** reorders the reader's first ``rank_window`` sentences (which of them holds the evidence);
 - the **gate** gives the probability that the documents answer the question at all, from the

@@ -118,15 +118,15 @@ def two_rules(tmp_path_factory: pytest.TempPathFactory, built_index: Any) -> Pat
 def test_a_question_in_the_defined_words_is_answered_from_the_rule_on_the_term(
     two_rules: Path, question: str
 ) -> None:
-    sources = {}
-    for on in (True, False):
-        policy = dataclasses.replace(DEFAULT_POLICY, defined_terms=on)
-        assistant = Assistant(Settings(index_dir=two_rules), policy=policy)
-        try:
-            answer = assistant.ask(question)
-        finally:
-            assistant.close()
-        assert answer.found and answer.citations
-        sources[on] = answer.citations[0].source
-    # The 四荒 rules never say 荒山 or 荒滩 outside the definition; the 宅基地 rule says 优先 too.
-    assert sources == {True: "sihuang.txt", False: "zhaijidi.txt"}
+    policy = dataclasses.replace(DEFAULT_POLICY, defined_terms=True)
+    assistant = Assistant(Settings(index_dir=two_rules), policy=policy)
+    try:
+        answer = assistant.ask(question)
+    finally:
+        assistant.close()
+    # The 四荒 rules never say 荒山 or 荒滩 outside the definition; the 宅基地 rule says 优先 too. With the
+    # definitions the 四荒 document answers. (The models refitted on 3,697 questions find it here even without
+    # them, and for the second wording lead with the definition rather than 第六条: only the document is held.)
+    assert answer.found and answer.citations
+    assert {c.source for c in answer.citations} == {"sihuang.txt"}
+    assert any("四荒" in c.quote for c in answer.citations)
