@@ -57,12 +57,11 @@ def _plain_yes(question: str, sentence: str, words: Sequence[str]) -> Span | Non
     """The yes a plain statement gives (:data:`_PLAIN`), at the first question word it names; None when it
     names none or restricts anything, or the question asks whether something is not done (是不是不用交) or
     is one a plain statement does not settle (:data:`_PLAIN_UNSETTLED`, duties, departures)."""
-    named = [sentence.find(t) for t in words if t in sentence]
     # What is asked is said last (农村养老补贴取消了吗: 取消): the statement must say it, not only the topic.
     placed = [(question.rfind(t) + len(t), t) for t in words if t in question]
     if not placed or max(placed)[1] not in sentence:
         return None
-    if not named or _RESTRICTS.search(sentence) or _ASKS_OMISSION.search(_YESNO.sub("", question)):
+    if _RESTRICTS.search(sentence) or _ASKS_OMISSION.search(_YESNO.sub("", question)):
         return None
     asked = _ECHOED.search(question)
     if asked is None and "吗" not in question:
@@ -74,7 +73,7 @@ def _plain_yes(question: str, sentence: str, words: Sequence[str]) -> Span | Non
     ):
         return None
     word = "是" if asked is None else _ECHOES.get(asked.group(1) or asked.group(0), "是")
-    at = min(named)
+    at = min(sentence.find(t) for t in words if t in sentence)
     return Span(at, at, _PLAIN, word)
 
 
