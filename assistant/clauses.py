@@ -74,9 +74,9 @@ def rule_after_case(sentence: str, span: Span) -> Span | None:
     if not span.text.endswith("的") or sentence[span.end : span.end + 1] not in ("，", ","):
         return None
     rule = _RULE.match(sentence, span.end + 1)
-    if rule is None or len(rule.group(0).rstrip("，,：:")) < 4:
+    text = rule.group(0).rstrip("，,：:") if rule is not None else ""
+    if rule is None or len(text) < 4:
         return None
-    text = rule.group(0).rstrip("，,：:")
     return Span(rule.start(), rule.start() + len(text), "clause", text)
 
 
