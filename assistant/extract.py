@@ -82,8 +82,10 @@ _DATE = re.compile(
 )
 # A level may carry the kinds it covers in brackets: 乡（民族乡、镇）人民政府, 县（市、区）人民政府.
 _LEVEL_KINDS = r"[省市县区乡镇]{1,2}（[\u4e00-\u9fff、]{1,12}）"
+# 省、自治区、直辖市 names one level (the provincial), not a list ending in 市.
+_PROVINCES = "省、自治区、直辖市"
 _BODY = re.compile(
-    rf"(?:{_LEVEL_KINDS}|县级以上地方|县级以上|省级|市级|县级|乡级|乡镇|设区的市级|省、自治区、直辖市|涉农区|区|市|县|省|国家|各级|地方各级)?"
+    rf"(?:{_LEVEL_KINDS}|县级以上地方|县级以上|省级|市级|县级|乡级|乡镇|设区的市级|{_PROVINCES}|当地|涉农区|区|市|县|省|国家|各级|地方各级)?"
     r"(?:地方)?(?:各级)?人民政府(?:[\u4e00-\u9fff]{0,8}?(?:部门|主管部门))?"
     rf"|(?:{_LEVEL_KINDS})?[\u4e00-\u9fff]{{0,14}}?(?:主管部门|行政部门|部门|委员会|办事处|机构|村民委员会|居民委员会)"
 )
@@ -148,7 +150,7 @@ def dates(sentence: str) -> list[Span]:
 
 
 _LEVEL = re.compile(
-    rf"(?:{_LEVEL_KINDS}|县级以上地方|县级以上|设区的市级|省级|市级|县级|乡级|乡镇|涉农区|国家|各级|地方各级|省|市|区|县)?人民政府"
+    rf"(?:{_LEVEL_KINDS}|县级以上地方|县级以上|设区的市级|{_PROVINCES}|当地|省级|市级|县级|乡级|乡镇|涉农区|国家|各级|地方各级|省|市|区|县)?人民政府"
 )
 
 

@@ -119,6 +119,23 @@ def test_a_level_with_its_kinds_in_brackets_is_part_of_the_body(sentence: str, b
     assert [b.text for b in bodies(sentence)] == [body]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "body"),
+    [
+        (
+            "申请人应当向省、自治区、直辖市人民政府饲料管理部门提出申请。",
+            "省、自治区、直辖市人民政府饲料管理部门",
+        ),
+        ("具体办法由省、自治区、直辖市人民政府规定。", "省、自治区、直辖市人民政府"),
+        ("应当及时向当地人民政府或者草原防火主管部门报告。", "当地人民政府或者草原防火主管部门"),
+    ],
+)
+def test_the_provincial_level_and_the_local_government_are_read_whole(sentence: str, body: str) -> None:
+    """省、自治区、直辖市 is one level, not a list whose last item is 市 (市人民政府…部门 would name the
+    wrong level); 当地人民政府 is the local government, not 人民政府 in general."""
+    assert [b.text for b in bodies(sentence)] == [body]
+
+
 LAWS = Doc(
     "laws",
     "某某县农村工作规定",
