@@ -57,6 +57,10 @@ _ASKS_DAY = re.compile(r"几月几[号日]|哪天|哪一天|几号")
 _EVENT_DAY = re.compile(r"(?<=[为自从于])[^，。；：]{2,30}?(?:之日|当日|当天)")
 _ASKS_MONTH = re.compile(_MONTHS_ASKED)
 _MONTH = re.compile(r"(?<!\d)\d+月|(?<![一二三四五六七八九十])[一二三四五六七八九十]+月|月底|月末|月初")
+# 每年的四月份, 每年3月: a month of the calendar named alone (not 四个月, a length; not 三月内, a period).
+_MONTH_OF_YEAR = re.compile(
+    r"(?:(?<!\d)\d{1,2}|(?<![一二三四五六七八九十])(?:十[一二]?|[一二三四五六七八九]))月份?(?![以之]?内|[\d一二三四五六七八九十初底末上中下])"
+)
 _ASKS_YEAR = re.compile(r"哪一?年")  # 到哪一年全面建成: a year of the calendar (到二〇三五年), not 每年
 # A numeral is read from where its run starts (the lookbehinds), so a long run of digits is tried once.
 _DAY = re.compile(
@@ -169,6 +173,7 @@ class Deadline(AnswerType):
             return [s for s in found if _CALENDAR.search(s.text)]
         if _ASKS_MONTH.search(info.text):
             # 禁渔期是几月到几月 asks months of the calendar: 每年 or 汛期 names none
+            found += _apart(_matched(_MONTH_OF_YEAR, sentence), found)
             return [s for s in found if _MONTH.search(s.text)]
         if _ASKS_DAY.search(info.text):
             # 几月几号 / 哪天 asks a day of the calendar: 每年 or 汛期前 names none
