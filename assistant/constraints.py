@@ -76,7 +76,7 @@ _HAND_VERBS = frozenset({
 _FUNCTION_WORDS = frozenset({
     "根据", "按照", "依照", "依据", "参照", "规定", "请问", "问问", "咨询", "一下", "关于", "对于", "针对",
     "通过", "经过", "觉得", "认为", "知道", "如果", "的话", "这个", "那个", "就是", "还是", "或是", "现在",
-    "今年", "去年", "明年", "我们", "咱们", "你们", "他们", "自己",
+    "今年", "去年", "明年", "我们", "咱们", "你们", "他们", "自己", "除了", "除开", "除去",
 })  # fmt: skip
 # A word starting with a numeral or a determiner counts or points (几户, 每户, 这家): it names no subject.
 _NOT_SUBJECT = re.compile(r"^[一二两三四五六七八九十百千万几每多某各本该这那哪其全]|[0-9]")

@@ -247,6 +247,15 @@ def test_a_two_character_role_word_is_everyday_speech_not_a_missing_subject() ->
     assert subjects(city, tok.words, lambda w: 1.0, lambda w: False, tok.tagged).qualified == ()
 
 
+def test_a_preposition_is_not_part_of_the_subject_it_leads_into() -> None:
+    """除了身份证 names 身份证: a document speaking of 身份证件 speaks of it, so no refusal for it."""
+    tok = KB.tokenizer
+    info = analyse("办事除了身份证还让开一堆证明，可以随便要吗？")
+    found = subjects(info, tok.words, lambda w: 0.0, lambda w: False, tok.tagged)
+    assert found.absent == "身份证"
+    assert subject_gap(found, ["要求其提供身份证件以外的其他证明材料的，应当有法律依据。"]) is None
+
+
 def test_a_member_or_owner_is_spoken_of_by_its_kind() -> None:
     """合作社社员 asked, a clause about 合作社成员 found: the same people, not a subject the evidence misses."""
     tok = KB.tokenizer
