@@ -27,9 +27,10 @@ _DEFINED = re.compile(
 MEMBERSHIP = re.compile(r"的[^，,。；]{0,8}(?P<comma>[，,])(?:为|属于)(?P<term>[^，,。；]{2,24})[。；]?$")
 # Marks that do not change a term: 村庄、集镇 asked as 村庄集镇, quoted or not.
 _TERM_MARKS = re.compile(r"[、“”\"\s]")
+_ARTICLE = re.compile(r"第[^条\s]{1,8}条\s*")
 _ASKS_MEANING = re.compile(r"[“\"][^”\"]{1,16}[”\"]|指|意思|含义|界定|定义|性质")
 _QUOTED = re.compile(r"[“\"]([^”\"]{1,16})[”\"]")
-_ALIAS = re.compile(r"[（(]以下(?:简称|称)[“\"]?([^）)”\"]{1,12})[”\"]?[)）]")
+_ALIAS = re.compile(r"[（(]以下(?:简称|统称|称)[“\"]?([^）)”\"]{1,12})[”\"]?[)）]")
 # 适用于哪些地方的房子 / 说的是哪种企业: what a document's rules cover, which its scope article states
 # (本条例适用于由…举办的企业; …农村住房建设管理活动，适用本条例).
 _ASKS_SCOPE = re.compile(r"适用|说的是哪|指的是哪|管的是哪|管哪些|管得着")
@@ -72,6 +73,19 @@ class Definition(AnswerType):
         sentence that defines it (本法所称…，是指…); 要建立什么样的制度 does not ask for one."""
         return "所称 是指" if _ASKS_MEANING.search(info.text) else ""
 
+    def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
+        """A short name given to the asked term (…装卸单位（以下统称高危生产经营单位）) is answered by its
+        clause up to the bracket: what the name stands for."""
+        out = []
+        for a in _ALIAS.finditer(sentence):
+            # 本条例所称四荒资源（以下简称四荒），是指…: the definition after it answers, not the name
+            if _names_asked_alias(a.group(1), info) and not _DEFINES.search(sentence, a.end()):
+                start = max(sentence.rfind(mark, 0, a.start()) for mark in "，。；：,;:") + 1
+                if number := _ARTICLE.match(sentence, start):
+                    start = number.end()
+                out.append(Span(start, a.end(), "defined", sentence[start : a.end()]))
+        return out
+
     # The form of a definition counts more here than a type's form elsewhere: "X是指" is the answer.
     fit_gain = 2.5
 
@@ -101,6 +115,9 @@ class Definition(AnswerType):
                 return 1.0 if m.group(3) is None else COPULA_FIT
             if m.group(3) is None and any(a and a in term for a in asked):
                 return PART_TERM_FIT  # 村庄 asked, 村庄、集镇规划区 defined: the asked term's own one first
+        if any(s.kind == "defined" for s in spans):
+            # …装卸单位（以下统称高危生产经营单位）: what comes before the bracket is what the term covers
+            return COPULA_FIT
         scope = _SCOPE.search(sentence)
         if scope and sentence[scope.start() - 1 : scope.start()] != "不" and _ASKS_SCOPE.search(info.text):
             return COPULA_FIT  # …不适用本条例 says what the document leaves out
@@ -108,6 +125,16 @@ class Definition(AnswerType):
         if member and _names_asked_term(member.group("term"), info):
             return 1.0
         return OTHER_TERM_FIT if _DEFINES.search(sentence) else UNMARKED_FIT
+
+
+def _names_asked_alias(alias: str, info: QuestionInfo) -> bool:
+    """Whether the short name a sentence gives (以下简称选民) is the term the question asks about: quoted
+    there, or, with none quoted, written in it and longer than a bare head (以下简称企业 names no kind)."""
+    alias = _TERM_MARKS.sub("", alias)
+    asked = [_TERM_MARKS.sub("", a) for a in _QUOTED.findall(info.text)]
+    if asked:
+        return alias in asked
+    return len(alias) >= 3 and alias in _TERM_MARKS.sub("", info.without_named_docs(info.text))
 
 
 def _names_asked_term(term: str, info: QuestionInfo) -> bool:
