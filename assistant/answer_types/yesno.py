@@ -27,6 +27,7 @@ _DENIES = re.compile(
     r"不适用|不具有|不具备|不属于|不享有|不计入|不纳入|不列入|不视为|不作为|不认定|不受理|不改变|不变"
 )
 _MAY_REFRAIN = "可以不"
+_BY_LAW = "依法"
 _DUTIES = ("应当", "必须")  # a duty says what one must do, not whether one may
 # 不具有接受普通教育能力的残疾未成年人: a lack closed by 的 and a person describes who, it rules nothing
 # (不计入共同生活的家庭成员 still rules: its 的 is inside the object).
@@ -173,10 +174,20 @@ _ASKS_DUTY = re.compile(
 )
 
 
+# 能不能等完工以后再补装, 整改能拖一拖吗, 晚点再报: the act put off, against a duty that says when (与主体工程
+# 同时设计…, 应当立即整改, 及时报告); 拖拉机 puts nothing off.
+_PUTS_OFF = re.compile(
+    r"拖(?:一拖|着|延|到|几|些)|往后拖|再拖|[以之]后再|了再|晚[点些]|缓[一几]?缓|回头再|过后再|事后"
+)
+_PROMPT = re.compile(r"同时|立即|及时|马上|立刻|当即|事先|预先|提前")
+
+
 def _departs(question: str, sentence: str) -> bool:
     """Whether a permission question proposes an act that departs from the duty of the sentence."""
     if _ASKS_DUTY.search(question) or _ASKS_SANCTION.search(question):
         return False  # 乡政府不作为，能不能举报: the departure is another's, the asked act answers it
+    if _PUTS_OFF.search(question) and _PROMPT.search(sentence):
+        return True
     act = _ASKING_WORDS.sub("", question)
     found = _DEPARTS.search(act)
     if found is None:
@@ -247,7 +258,9 @@ class YesNo(AnswerType):
         negative = [s for s in spans if s.kind in _SAYS_NO]  # a prohibition governs any permission beside it
         negative += _limits_crossed(info.text, sentence)
         permissive = [s for s in spans if s.text in _PERMISSIVE]
-        chosen = (negative or permissive or list(spans))[0]
+        # 依法 says by what law, not whether (依法取得的承包经营权，应当保留): any other modal governs first.
+        ruling = [s for s in spans if s.text != _BY_LAW]
+        chosen = (negative or permissive or ruling or list(spans))[0]
         if chosen.text in _DUTIES and (_ASKS_TO_REFRAIN.search(info.text) or _departs(info.text, sentence)):
             # 养老院能不收吗 against …应当安排收住: asking to leave a duty undone, or to do the act otherwise
             # than the duty says (能不能开目录外头的药), is answered no.

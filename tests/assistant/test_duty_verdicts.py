@@ -1,0 +1,50 @@
+"""A duty (应当, 必须) answers a may-I question by what it requires: 依法 in the same sentence says by what
+law, not whether; an act put off (等完工以后再补装, 拖一拖) against a duty that says when (同时, 立即) is a no."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answer_types.yesno import YESNO
+from assistant.question import analyse
+
+
+def _short(question: str, sentence: str, terms: list[str]) -> str | None:
+    info = analyse(question)
+    assert info.answer_type is YESNO, question
+    span = YESNO.pick(info, sentence, YESNO.spans(info, sentence), terms)
+    return None if span is None else YESNO.short(span)
+
+
+KEPT = "义务兵和士官在服现役期间，入伍前依法取得的农村土地承包经营权，应当保留。"
+AT_ONCE = "生产建设项目中的水土保持设施，应当与主体工程同时设计、同时施工、同时投产使用。"
+
+
+def test_by_law_is_no_permission_beside_a_duty() -> None:
+    assert (
+        _short("小伙子去当兵了，他家的承包地要怎么办，能保留吗？", KEPT, ["当兵", "承包地", "保留"]) == "应当"
+    )
+
+
+def test_by_law_alone_still_reads_as_allowed() -> None:
+    """承包方依法享有…: with no other modal, 依法 still says the law allows it."""
+    sentence = "承包方依法享有承包地使用、收益的权利。"
+    assert _short("承包户能不能自己决定种什么？", sentence, ["承包", "承包地", "收益"]) == "可以"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "水保设施能不能等主体工程完工了再补？",
+        "水土保持设施能不能等项目建完以后再慢慢补建？",
+        "水土保持设施能不能往后拖一拖？",
+    ],
+)
+def test_an_act_put_off_against_a_duty_of_when_is_a_no(question: str) -> None:
+    assert _short(question, AT_ONCE, ["水土保持", "水保", "设施", "主体工程"]) == "不能"
+
+
+def test_a_tractor_puts_nothing_off() -> None:
+    """拖拉机 holds 拖 and proposes no delay: the duty stays a duty."""
+    sentence = "拖拉机、联合收割机投入使用前，其所有人应当及时申请登记。"
+    assert _short("新买的拖拉机能不能开？", sentence, ["拖拉机", "投入使用"]) == "应当"
