@@ -4,17 +4,7 @@ law, not whether; an act put off (等完工以后再补装, 拖一拖) against a
 from __future__ import annotations
 
 import pytest
-
-from assistant.answer_types.yesno import YESNO
-from assistant.question import analyse
-
-
-def _short(question: str, sentence: str, terms: list[str]) -> str | None:
-    info = analyse(question)
-    assert info.answer_type is YESNO, question
-    span = YESNO.pick(info, sentence, YESNO.spans(info, sentence), terms)
-    return None if span is None else YESNO.short(span)
-
+from verdict_kit import verdict_of as _short
 
 KEPT = "义务兵和士官在服现役期间，入伍前依法取得的农村土地承包经营权，应当保留。"
 AT_ONCE = "生产建设项目中的水土保持设施，应当与主体工程同时设计、同时施工、同时投产使用。"

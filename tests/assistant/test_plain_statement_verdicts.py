@@ -3,16 +3,9 @@ it speaks of the question and restricts nothing (陈述句的是非判断)."""
 
 from __future__ import annotations
 
+from verdict_kit import verdict_of as _short
+
 from assistant.answer_types.yesno import YESNO
-from assistant.question import analyse
-
-
-def _short(question: str, sentence: str, terms: list[str]) -> str | None:
-    info = analyse(question)
-    assert info.answer_type is YESNO, question
-    span = YESNO.pick(info, sentence, YESNO.spans(info, sentence), terms)
-    return None if span is None else YESNO.short(span)
-
 
 SERVICE = "退役军人服现役年限计算为工龄，退役后与所在单位工作年限累计计算。"
 POWER = "农田灌溉和排水的用电执行农业生产用电价格。"
