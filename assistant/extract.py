@@ -105,7 +105,10 @@ _DESCRIBES = re.compile(rf"[^，。；：,;:的]{{1,6}}的(?:[，,；;]|[^，。
 # A lack closed by 的 and a person (不具有接受普通教育能力的残疾未成年人) describes who the same way, with
 # room for the longer object of 具有/具备/享有.
 DESCRIBES_WHO = re.compile(rf"[^，。；：,;:的]{{1,12}}的[^，。；的]{{0,6}}?(?:{_PERSONS})")
-_PERMISSION = re.compile(r"可以|允许|鼓励|支持|有权|可|应当|必须|依法")
+# A bare 可 is the modal of 可并处, 可向…申请; inside a word it grants nothing: 许可证, 认可, 不可抗力,
+# 可能造成, 可持续, 可再生, 可支配收入, 可追溯.
+_BARE_MAY = r"(?<![许认不无宁])可(?!能|持续|再生|支配|行|靠|抗|追溯|控|回收|克|证|比|观|视|及|燃|降解|塑|口|爱|疑|见|知|谓|惜|贵|信|怜|乘)"
+_PERMISSION = re.compile(rf"可以|允许|鼓励|支持|有权|{_BARE_MAY}|应当|必须|依法")
 _ENUM_SEP = re.compile(r"[、，]|和|及|以及|与|或者|或")
 
 
