@@ -230,11 +230,32 @@ def _overstated(question: str, sentence: str) -> str | None:
     return "不能" if _ASKS_MAY.search(question) else "不是"
 
 
-def _unless_overstated(question: str, sentence: str, chosen: Span) -> Span:
-    """``chosen``, or the no of an overstated question (:func:`_overstated`) where ``chosen`` says yes."""
+# A duty with an exception (…应当申请办理许可证。渔业生产者自育、自用水产苗种的除外; 除丧失劳动能力者外，均应
+# 参加义务植树) asked about by one who suspects the case is exempt (还用办吗, 也得去吗) or who names the
+# exception's own words (村集体的水塘 against 使用本集体经济组织的水塘…的除外): 不需要.
+_EXCEPTION = re.compile(r"[^，。；：]{2,40}?的?除外|除[^，。；：]{2,30}?以?外")
+_SUSPECTS_EXEMPT = re.compile(r"[还也](?:用|要|得|需要|非得|必须)")
+
+
+def _exempted(question: str, sentence: str, words: Sequence[str]) -> bool:
+    """Whether a duty question is answered by the exception its sentence makes."""
+    if not (_ASKS_DUTY.search(question) or _SUSPECTS_EXEMPT.search(question)):
+        return False
+    found = _EXCEPTION.search(sentence)
+    if found is None:
+        return False
+    if _SUSPECTS_EXEMPT.search(question):
+        return True
+    rest = sentence[: found.start()] + sentence[found.end() :]
+    return any(t in found.group(0) and t not in rest for t in words)
+
+
+def _unless_overstated(question: str, sentence: str, chosen: Span, words: Sequence[str]) -> Span:
+    """``chosen``, or where ``chosen`` says yes: 不需要 for an exempt case (:func:`_exempted`), the no of an
+    overstated question (:func:`_overstated`)."""
     if chosen.kind not in ("yes", _PLAIN):
         return chosen
-    word = _overstated(question, sentence)
+    word = "不需要" if _exempted(question, sentence, words) else _overstated(question, sentence)
     return chosen if word is None else Span(chosen.start, chosen.end, _OVERSTATED, word)
 
 
@@ -284,7 +305,7 @@ class YesNo(AnswerType):
             return sanctioned
         if not spans:
             plain = _plain_yes(info.text, sentence, words)
-            return None if plain is None else _unless_overstated(info.text, sentence, plain)
+            return None if plain is None else _unless_overstated(info.text, sentence, plain, words)
         if words:
             near = [
                 s for s in spans if any(t in sentence[max(0, s.start - _NEAR) : s.end + _NEAR] for t in words)
@@ -307,7 +328,7 @@ class YesNo(AnswerType):
             # 养老院能不收吗 against …应当安排收住: asking to leave a duty undone, or to do the act otherwise
             # than the duty says (能不能开目录外头的药), is answered no.
             return Span(chosen.start, chosen.end, "no", chosen.text)
-        return _unless_overstated(info.text, sentence, chosen)
+        return _unless_overstated(info.text, sentence, chosen, words)
 
     def short(self, span: Span) -> str | None:
         return verdict(span)

@@ -41,3 +41,23 @@ def test_a_measure_word_is_no_absolute() -> None:
     """几只鸡: 只 counts animals here, it restricts nothing."""
     sentence = "农户可以在自家院落饲养家禽。"
     assert verdict_of("村民在自家院子养几只鸡，可以吗？", sentence, ["院落", "家禽", "自家"]) == "可以"
+
+
+PLANTING = "凡居住在本省行政区域内的公民，除丧失劳动能力者外，均应当参加义务植树。"
+WATER = "农村集体经济组织及其成员使用本集体经济组织的水塘、水库中的水的除外，均应当申请取水许可。"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "terms"),
+    [
+        ("村里有个常年瘫在床上的人，也得去参加义务植树吗？", PLANTING, ["义务植树", "参加"]),
+        ("村民抽村集体水塘的水浇地，要不要办取水许可？", WATER, ["水塘", "集体", "取水许可"]),
+    ],
+)
+def test_a_duty_asked_of_its_exception_is_not_needed(question: str, sentence: str, terms: list[str]) -> None:
+    assert verdict_of(question, sentence, terms) == "不需要"
+
+
+def test_a_duty_asked_plainly_stays_a_duty() -> None:
+    """Neither 还/也 nor a word of the exception: the asker's case is the rule's."""
+    assert verdict_of("年满十八岁的村民要不要参加义务植树？", PLANTING, ["义务植树", "参加"]) == "应当"
