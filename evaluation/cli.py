@@ -43,7 +43,7 @@ def _print_table(header: list[str], rows: list[list[str]], keep: list[int] | Non
 
 
 def _print_summary(data: dict[str, Any], by_type: bool = False) -> None:
-    from evaluation.report import summary_table, type_table
+    from evaluation.report_tables import summary_table, type_table
 
     header, rows = summary_table(data)
     keep = [header.index(h) for h in ("config", "hit@1", "hit@5", "MRR", "doc@1", "key acc", "concise acc",

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
-from evaluation import report as report_mod
+from evaluation import report_charts
 from evaluation.gold import GoldItem
-from evaluation.report import git_commit, render_html, render_markdown, report_data, write_reports
+from evaluation.report import git_commit, report_data, write_reports
+from evaluation.report_html import render_html
+from evaluation.report_markdown import render_markdown
 from evaluation.runner import ConfigRun, EvalRun
 from evaluation.scoring import score
 from index.manifest import Manifest
@@ -147,8 +149,8 @@ def test_failures_table_lists_retrieved_passages(data: dict[str, Any]) -> None:
 def test_charts_fall_back_to_english_without_a_cjk_font(
     data: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(report_mod, "cjk_font", lambda: None)
-    assert report_mod._label("Answer latency", "回答耗时分布") == "Answer latency"
-    assert len(report_mod.charts(data)) == 3
-    monkeypatch.setattr(report_mod, "cjk_font", lambda: "Noto Sans CJK SC")
-    assert report_mod._label("Answer latency", "回答耗时分布") == "回答耗时分布 Answer latency"
+    monkeypatch.setattr(report_charts, "cjk_font", lambda: None)
+    assert report_charts._label("Answer latency", "回答耗时分布") == "Answer latency"
+    assert len(report_charts.charts(data)) == 3
+    monkeypatch.setattr(report_charts, "cjk_font", lambda: "Noto Sans CJK SC")
+    assert report_charts._label("Answer latency", "回答耗时分布") == "回答耗时分布 Answer latency"
