@@ -27,7 +27,8 @@ from ui.guard import Guard
 from ui.guard import rejected as _rejected
 from ui.ingest_board import Eta, IngestBoard, board_rows, eta_text, vector_state
 from ui.limits import FEEDBACK_FORMATS, WEB, check_choice, check_doc_key, check_files, check_int
-from ui.service import ALLOWED_SUFFIXES, ServiceError, WebService
+from ui.service import ServiceError, WebService
+from ui.upload_checks import ALLOWED_SUFFIXES
 
 WRITE_GROUP = "kb-write"  # delete / re-index: one at a time
 # Uploads are not queued behind a running one (Gradio would show its English "queue: 1/1" for a minute):

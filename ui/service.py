@@ -12,7 +12,8 @@ vectors of those, and of documents a command-line ``ingest`` queued, are filled 
 (:class:`ui.vector_filler.VectorFiller`) that embeds one small batch at a time between the other
 writes; :meth:`WebService.vector_status` and :meth:`WebService.vector_eta` tell the knowledge-base page
 where each document is (queued / vectors n/N with the time left / ready). Upload jobs (keeping the
-files, cancel) are in :mod:`ui.upload_jobs`.
+files, cancel) are in :mod:`ui.upload_jobs`; the checks an uploaded file must pass, in
+:mod:`ui.upload_checks`.
 """
 
 from __future__ import annotations
@@ -20,14 +21,12 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from assistant import (
-    SUPPORTED,
     Answer,
     Assistant,
     AuditLog,
@@ -45,14 +44,13 @@ from assistant import (
     Turn,
     audit_log,
     check_question,
-    name_problem,
 )
 from ui.feedback import FeedbackStore
 from ui.security import mask_quoted_markers, strip_invisible
+from ui.upload_checks import UploadResult, check_uploads, same_content
 from ui.upload_jobs import details, forget, job_result, keep, put_back, set_aside_dropped
 from ui.vector_filler import VectorFiller
 
-ALLOWED_SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".html", ".htm", ".docx", ".pdf"}) & SUPPORTED
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
 # The background vector filler: a small batch holds the write lock briefly, so an upload waits seconds
 # at most (vectors do not depend on how passages are batched).
@@ -63,56 +61,6 @@ _TEXT_CACHE = 16
 
 class ServiceError(PolicyAssistantError, ValueError):
     """A request the service refuses, with a message fit for the user."""
-
-
-@dataclass(frozen=True, slots=True)
-class UploadResult:
-    report: IngestReport | None
-    rejected: tuple[tuple[str, str], ...]  # (file name, reason)
-    duplicates: tuple[tuple[str, str], ...] = ()  # (new file, stored file with the same content)
-
-    def summary(self) -> str:
-        lines = []
-        r = self.report
-        if r is not None:
-            lines.append(r.summary("short"))
-            if r.added or r.updated:
-                lines.append(
-                    f"已可按关键词检索；向量（语义检索）在后台补齐，进度见文件列表（队列中 {r.queued} 块）"
-                )
-            lines += [f"失败：{f.reason}" for f in r.failed]
-            if r.cancelled:
-                lines.append(f"已取消：未导入 {'、'.join(r.cancelled)}（取消前已导入的文件保留）")
-        lines += [f"未接受：{name}（{why}）" for name, why in self.rejected]
-        lines += [
-            f"注意：{new} 与已入库的 {old} 内容相同，同一条文会出现两次；如非有意，请删除其中一个"
-            for new, old in self.duplicates
-        ]
-        return "\n".join(lines) or "没有文件"
-
-
-def same_content(records: Sequence[DocRecord], new: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    """(new file, stored file) pairs with the same content (重复内容): same text, title, issuer and date."""
-    by_fp: dict[str, list[str]] = {}
-    for r in records:
-        by_fp.setdefault(r.fingerprint, []).append(r.source)
-    fps = {r.source: r.fingerprint for r in records}
-    return tuple((name, other) for name in new if name in fps for other in by_fp[fps[name]] if other != name)
-
-
-MAX_NAME_BYTES = 255  # what Linux file systems store in one name
-
-
-def upload_name(original: str) -> str:
-    """The bare file name of an upload: no folders (either slash), no control characters.
-
-    Browsers on Windows may send ``C:\\Users\\x\\通知.txt``; only ``通知.txt`` is kept. A name that still
-    holds a control character (NUL, line breaks) is returned empty, which the caller rejects.
-    """
-    name = original.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1].strip()
-    if name_problem(name) is not None:  # the command line's rule (corpus.names)
-        return ""
-    return name
 
 
 class WebService:
@@ -236,24 +184,7 @@ class WebService:
         While another upload or re-index runs, the files are refused at once with :data:`BUSY_JOB`
         rather than left waiting without a word (``step``: see :meth:`KnowledgeBase.ingest`; cancel:
         see :meth:`cancel`)."""
-        rejected: list[tuple[str, str]] = []
-        accepted: list[tuple[str, Path]] = []
-        for original, tmp in files:
-            name = upload_name(original)
-            suffix = Path(name).suffix.lower()
-            if not name or name.startswith(".") or len(name.encode("utf-8")) > MAX_NAME_BYTES:
-                rejected.append((original, "文件名无效（不能含控制字符、不能以点开头、不超过 255 字节）"))
-            elif suffix not in ALLOWED_SUFFIXES:
-                allowed = " ".join(sorted(ALLOWED_SUFFIXES))
-                rejected.append((name, f"不支持的格式 {suffix or '（无扩展名）'}，可上传 {allowed}"))
-            elif tmp.stat().st_size > self.max_upload_bytes:
-                rejected.append((name, f"文件过大，上限 {self.max_upload_bytes // (1024 * 1024)} MB"))
-            elif (
-                same := self.assistant.duplicate_of(tmp, name)
-            ) is not None:  # 内容重复: name the stored one
-                rejected.append((name, f"内容与已入库的《{same.title or same.source}》（{same.source}）相同"))
-            else:
-                accepted.append((name, tmp))
+        accepted, rejected = check_uploads(files, self.max_upload_bytes, self.assistant.duplicate_of)
         names = [name for name, _ in accepted]
         refused = {"rejected": [f"{name}：{why}" for name, why in rejected]} if rejected else {}
         if not accepted:

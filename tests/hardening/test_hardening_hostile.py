@@ -498,7 +498,7 @@ def _env() -> dict[str, str]:
 
 
 def test_windows_upload_paths_keep_only_the_file_name() -> None:
-    from ui.service import upload_name
+    from ui.upload_checks import upload_name
 
     assert upload_name("C:\\Users\\x\\通知.txt") == "通知.txt"
     assert upload_name("../../etc/passwd.txt") == "passwd.txt"
