@@ -1,0 +1,85 @@
+"""The kind of value a question asks (取值约束) on an in-memory knowledge base: an amount per unit, a time
+of day, a colour, a discount or a ratio must be stated by the evidence, else the refusal names the value
+the documents do not give."""
+
+from __future__ import annotations
+
+import pytest
+from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
+
+from assistant.answerer import Answerer
+from assistant.asked_values import unstated_rate, unstated_value
+from assistant.question import analyse
+
+FINES = Doc(
+    "fines",
+    "土地保护条例",
+    "土地保护条例\n第三十二条 违反本条例规定，破坏或者擅自改变保护区标志的，由县级以上人民政府土地行政主管部门"
+    "责令恢复原状，可以处1000元以下罚款。\n"
+    "第三十三条 擅自占用林地的，由县级以上人民政府林业主管部门责令限期恢复原状，并处非法占用林地每平方米十元至"
+    "三十元的罚款。",
+)
+
+
+def test_an_amount_per_unit_is_answered_only_by_a_clause_stating_it_per_that_unit() -> None:
+    """每平方米罚多少: the clause fining 每平方米十元至三十元 answers; asked of a deed whose clause fines a
+    lump sum (1000元以下), the figure is no rate per 平方米 and the answer says so."""
+    kb = FakeKnowledgeBase([FINES])
+    answerer = Answerer(kb, kb, kb.reader(), SETTINGS)
+    answer = answerer.answer("擅自占用林地的，每平方米罚多少钱？")
+    assert answer.found and "每平方米十元至三十元" in answer.answer
+    answer = answerer.answer("破坏保护区标志的，每平方米罚多少钱？")
+    assert not answer.found and answer.answer == "现有文件中没有按每平方米计的标准，无法据此回答。"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "refused"),
+    [
+        ("罚款是按每平方米多少钱算？", "可以处1000元以下罚款。", True),
+        ("一平米罚多少钱？", "处每平方米一百元以上二百元以下罚款。", False),
+        ("一棵古树罚多少？", "每株处三万元以上五万元以下罚款。", False),  # 株 counts trees as 棵 does
+        ("每多养一只羊罚多少钱？", "并处草原被破坏前三年平均产值六倍以上十二倍以下的罚款。", True),
+        ("复垦费每亩收多少钱？", "复垦费按1500元/亩收取。", False),
+        (
+            "我家一亩地被占了，能补多少钱？",
+            "按照被征收土地前三年平均年产值的六至十倍补偿。",
+            False,
+        ),  # 一亩 told
+        ("一亩地的补贴发给谁？", "补贴发给实际种粮者。", False),  # no figure asked
+    ],
+)
+def test_a_rate_asked_per_unit(question: str, sentence: str, refused: bool) -> None:
+    assert (unstated_rate(analyse(question), sentence) is not None) is refused
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "refused"),
+    [
+        ("信访接待大厅每天几点开门？", "各级机关应当向社会公布信访接待的时间和地点。", True),
+        ("信访接待大厅每天几点开门？", "信访接待时间为每日9:00至17:00。", False),
+        ("文件对村干部提了几点要求？", "提出三点要求。", False),  # how many points, no time of day
+        ("古树挂的保护牌是啥颜色？", "实行一级保护的古树由省级主管部门认定。", True),
+        ("古树挂的保护牌是啥颜色？", "一级保护古树挂红色标牌。", False),
+        ("老人坐火车能打几折？", "为老年人每年进行一次免费常规体检。", True),
+        ("老人坐公交能打几折？", "七十周岁以上老年人免费乘坐公共交通工具。", False),
+        ("护理员跟失能老人的配比是几比几？", "配备规定数量的养老护理人员。", True),
+        ("护理员跟失能老人的配比是几比几？", "护理员与失能老人按照1:4配备。", False),
+    ],
+)
+def test_a_time_of_day_colour_discount_or_ratio_asked_must_be_stated(
+    question: str, sentence: str, refused: bool
+) -> None:
+    assert (unstated_value(analyse(question), sentence) is not None) is refused
+
+
+def test_a_clause_about_the_topic_but_not_the_value_asked_is_no_answer() -> None:
+    """几点开门 asked, the clause saying the hours are published found: refused with the value named."""
+    doc = Doc(
+        "xf",
+        "信访工作条例",
+        "信访工作条例\n第十八条 各级机关、单位应当向社会公布网络信访渠道、通信地址、咨询投诉电话、信访接待的时间和地点。",
+    )
+    kb = FakeKnowledgeBase([doc])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("信访接待的地点每天几点开门？")
+    assert not answer.found and answer.answer == "现有文件中没有规定具体时间，无法据此回答。"
+    assert Answerer(kb, kb, kb.reader(), SETTINGS).answer("信访接待的时间和地点要向社会公布吗？").found
