@@ -62,7 +62,10 @@ def _plain_yes(question: str, sentence: str, words: Sequence[str]) -> Span | Non
     placed = [(question.rfind(t) + len(t), t) for t in words if t in question]
     if not placed or max(placed)[1] not in sentence:
         return None
-    if _RESTRICTS.search(sentence) or _ASKS_OMISSION.search(_YESNO.sub("", question)):
+    # A negation inside the condition (无劳动能力、无生活来源…的，享受…待遇) says who, not whether: only the
+    # ruling after the last 的， must deny nothing.
+    ruling = sentence[sentence.rfind("的，") + 2 :] if "的，" in sentence else sentence
+    if _RESTRICTS.search(ruling) or _ASKS_OMISSION.search(_YESNO.sub("", question)):
         return None
     asked = _ECHOED.search(question)
     if asked is None and "吗" not in question:

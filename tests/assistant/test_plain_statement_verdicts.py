@@ -45,3 +45,13 @@ def test_a_plain_yes_gives_way_to_the_sentence_after_it() -> None:
 def test_the_statement_must_say_what_is_asked_not_only_the_topic() -> None:
     paid = "补贴资金由县财政统一拨付，按月发放到老年人本人账户。"
     assert _short("农村养老补贴取消了吗？", paid, ["农村", "养老", "补贴", "取消"]) is None
+
+
+def test_a_negation_in_the_condition_says_who_not_whether() -> None:
+    """仍在…就读的，继续予以供养: the ruling after the condition denies nothing, so the statement answers yes;
+    a negation in the ruling itself (不再予以供养) still says no."""
+    kept = "特困人员中的未成年人年满十六周岁后，仍在高中教育阶段就读的，继续予以供养。"
+    question = "特困户家的孩子满16岁还在念高中，还能接着供养吗？"
+    assert _short(question, kept, ["特困", "供养", "高中"]) == "是"
+    ended = "特困人员中的未成年人年满十六周岁后，不在校就读的，不再予以供养。"
+    assert _short(question, ended, ["特困", "供养", "高中"]) == "不能"
