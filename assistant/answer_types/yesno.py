@@ -143,7 +143,9 @@ def _limits_crossed(question: str, sentence: str) -> list[Span]:
 # omission (未依照规定报案的，…给予处分) says the act is a duty. Not when the question asks about the sanction
 # or the complaint itself (要罚款吗, 会被追责吗, 向谁举报), nor about the omission (学校能拒绝吗 against 拒绝…的).
 _SANCTION = re.compile(r"责令|罚款|没收|吊销|处分|拘留|追究")
-_ASKS_SANCTION = re.compile(r"罚|处分|追究|追责|没收|吊销|责任|处理|处置|后果|怎么办|咋办|举报|反映|投诉")
+_ASKS_SANCTION = re.compile(
+    r"罚|处分|追究|追责|没收|吊销|责任|处理(?![终站厂设器])|处置|后果|怎么办|咋办|举报|反映|投诉"
+)  # 处理终端 names a thing
 _OMISSION = re.compile(r"未|没有|不按|不依|不履行|拒绝|拒不")
 _ASKS_OMISSION = re.compile(r"不|没|拒")
 
@@ -185,11 +187,25 @@ _PUTS_OFF = re.compile(
 _PROMPT = re.compile(r"同时|立即|及时|马上|立刻|当即|事先|预先|提前")
 
 
+# Acts and the duties that undo them: a may-I question proposing the act against a sentence requiring its
+# opposite is a no (能不能把承包地收回 against …承包经营权，应当保留; 能拒收吗 against 应当接收; 能不能扣工资
+# against 应当保持其原有的工资; 能不能挪去干别的 against 专门用于…; 还能留在选委会吗 against 应当退出).
+_OPPOSITE_ACTS = (
+    (re.compile(r"收回|收走|收去"), re.compile(r"保留")),
+    (re.compile(r"拒收|拒绝接收|不收"), re.compile(r"接收|收住|收留")),
+    (re.compile(r"扣(?!押|留|除)|克扣|少发"), re.compile(r"保持|足额|按时足额")),
+    (re.compile(r"挪|改用|用到别处|干别的"), re.compile(r"专门用于|专项用于|专款专用|专项资金")),
+    (re.compile(r"留在|留任|接着当|继续当|继续担任|接着留"), re.compile(r"退出|辞去")),
+)
+
+
 def _departs(question: str, sentence: str) -> bool:
     """Whether a permission question proposes an act that departs from the duty of the sentence."""
     if _ASKS_DUTY.search(question) or _ASKS_SANCTION.search(question):
         return False  # 乡政府不作为，能不能举报: the departure is another's, the asked act answers it
     if _PUTS_OFF.search(question) and _PROMPT.search(sentence):
+        return True
+    if any(act.search(question) and undone.search(sentence) for act, undone in _OPPOSITE_ACTS):
         return True
     act = _ASKING_WORDS.sub("", question)
     found = _DEPARTS.search(act)

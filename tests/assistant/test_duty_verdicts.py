@@ -38,3 +38,45 @@ def test_a_tractor_puts_nothing_off() -> None:
     """拖拉机 holds 拖 and proposes no delay: the duty stays a duty."""
     sentence = "拖拉机、联合收割机投入使用前，其所有人应当及时申请登记。"
     assert _short("新买的拖拉机能不能开？", sentence, ["拖拉机", "投入使用"]) == "应当"
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "terms"),
+    [
+        ("村里能不能趁他当兵把承包地收回去？", KEPT, ["当兵", "承包经营权"]),
+        (
+            "普通幼儿园能拒收残疾孩子吗？",
+            "普通幼儿教育机构应当接收能适应其生活的残疾儿童。",
+            ["幼儿", "残疾"],
+        ),
+        (
+            "厂里能不能扣参加军事训练的预备役人员的工资？",
+            "参加军事训练期间，所在单位应当保持其原有的工资、奖金和福利待遇。",
+            ["军事训练", "工资"],
+        ),
+        (
+            "收的增殖保护费能不能挪去干别的事？",
+            "单位和个人应当缴纳渔业资源增殖保护费，专门用于渔业资源的增殖和保护。",
+            ["增殖保护费"],
+        ),
+        (
+            "被提名当候选人了，还能接着留在选委会吗？",
+            "村民选举委员会成员被提名为村民委员会成员候选人的，应当退出村民选举委员会。",
+            ["选委会", "候选人", "提名"],
+        ),
+    ],
+)
+def test_an_act_the_duty_undoes_is_a_no(question: str, sentence: str, terms: list[str]) -> None:
+    assert _short(question, sentence, terms) == "不能"
+
+
+def test_a_thing_named_processing_asks_no_sanction() -> None:
+    """处理终端 is a thing: the question still proposes to decide alone, against a duty to ask approval."""
+    sentence = "确需改建、迁移、拆除公共处理设施的，应当报经乡镇人民政府同意。"
+    question = "想把污水管和处理终端挪个地方，村里自己就能拍板吗？"
+    assert _short(question, sentence, ["污水", "处理", "设施"]) == "不能"
+
+
+def test_the_duty_s_own_act_asked_stays_a_duty() -> None:
+    """能不能保留: the question asks for what the duty requires, not its opposite."""
+    assert _short("当兵的承包地能保留吗？", KEPT, ["当兵", "承包地", "保留"]) == "应当"
