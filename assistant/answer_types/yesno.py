@@ -324,7 +324,13 @@ class YesNo(AnswerType):
             return sanctioned
         if not spans:
             plain = _plain_yes(info.text, sentence, words)
-            return None if plain is None else _unless_overstated(info.text, sentence, plain, words)
+            if plain is not None:
+                return _unless_overstated(info.text, sentence, plain, words)
+            # No modal and no plain yes, but the sentence speaks of the question: a claim or a duty it does
+            # not state is still denied (是不是要求马上全铲了 against 分类有序整改). A permission asked with
+            # 随便 against a plain statement stays unanswered: the statement grants nothing to depart from.
+            word = _overstated(info.text, sentence) if any(t in sentence for t in words) else None
+            return None if word in (None, "不能") else Span(0, 0, _OVERSTATED, word)
         if words:
             near = [
                 s for s in spans if any(t in sentence[max(0, s.start - _NEAR) : s.end + _NEAR] for t in words)

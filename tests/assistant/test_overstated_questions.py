@@ -61,3 +61,11 @@ def test_a_duty_asked_of_its_exception_is_not_needed(question: str, sentence: st
 def test_a_duty_asked_plainly_stays_a_duty() -> None:
     """Neither 还/也 nor a word of the exception: the asker's case is the rule's."""
     assert verdict_of("年满十八岁的村民要不要参加义务植树？", PLANTING, ["义务植树", "参加"]) == "应当"
+
+
+def test_a_sentence_without_a_modal_still_denies_an_overstated_claim() -> None:
+    """分类有序做好整改 has no modal verb and no plain yes, but it speaks of the question."""
+    sentence = "分类有序做好耕地“非粮化”整改，结合产业发展实际、作物生长周期等设置必要的过渡期。"
+    question = "耕地“非粮化”整改，是不是要求村里马上把果树全铲了？"
+    assert verdict_of(question, sentence, ["非粮化", "整改"]) == "不是"
+    assert verdict_of(question, sentence, ["果树"]) is None  # a sentence that does not speak of it: none
