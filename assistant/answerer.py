@@ -15,7 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from assistant.answer_types import ANSWER_TYPES, AnswerTypes, QuestionInfo
-from assistant.asked_values import unstated_rate, unstated_value
+from assistant.asked_values import unstated_payer, unstated_rate, unstated_value
 from assistant.compose import compose, passage_citation
 from assistant.config import Settings
 from assistant.constraints import (
@@ -184,7 +184,11 @@ class Answerer:
             return self._unmet(question, info, ranked, gap)
         lead_chunk = evidence[0].hit.chunk.chunk_id
         ranked = sorted(ranked, key=lambda h: h.chunk.chunk_id != lead_chunk)  # the cited passage leads
-        return compose(question, info, ranked, evidence, [t.text for t in reading.terms], self.policy)
+        answer = compose(question, info, ranked, evidence, [t.text for t in reading.terms], self.policy)
+        gap = unstated_payer(
+            info, answer.answer
+        )  # read on the whole answer: a cost may stand in its 2nd sentence
+        return answer if gap is None else self._unmet(question, info, ranked, gap)
 
     def _ordered(
         self, info: QuestionInfo, kept: list[Evidence], hits: Sequence[Hit]

@@ -11,7 +11,7 @@ import re
 from assistant.answer_types import QuestionInfo
 from assistant.constraints import Unmet
 
-__all__ = ["unstated_rate", "unstated_value"]
+__all__ = ["unstated_payer", "unstated_rate", "unstated_value"]
 
 
 # 每平米罚多少 / 一亩地补多少钱 / 一头母猪补多少: an amount per unit is asked (计量单位). A clause that
@@ -76,4 +76,22 @@ def unstated_value(info: QuestionInfo, sentence: str) -> Unmet | None:
     for label, asked, stated in _VALUES_ASKED:
         if asked.search(info.text) and not stated.search(sentence):
             return Unmet("value", f"现有文件中没有规定{label}，无法据此回答。")
+    return None
+
+
+# 审计费用由谁来出, 钱谁掏: who pays is stated only where the answer speaks of the cost. Of the opened sets'
+# answerable questions asking it, every answer quoting the gold clause names the cost (费用, 经费, 承担 …); the
+# unanswerable ones were answered with a body doing something else (the auditor, the valuer). Read on the
+# whole composed answer: a two-part question (培训几次？钱谁出？) may state the cost in its second sentence.
+_PAYER_ASKED = re.compile(
+    r"(?:钱|费|经费|补助|补贴|补偿)[^。？?]{0,8}?(?:谁|哪个|哪一级|哪儿|哪里)来?(?:出|掏|承担|负担|付|给|拿|补)"
+    r"|谁来?(?:出|掏|付|给)钱"
+)
+_COST_STATED = re.compile(r"费|资金|钱|承担|负担|支付|预算|补助|补贴|补偿|报销|列支|拨付|出资")
+
+
+def unstated_payer(info: QuestionInfo, answer: str) -> Unmet | None:
+    """A refusal when the question asks who pays and the composed answer speaks of no cost."""
+    if _PAYER_ASKED.search(info.text) and not _COST_STATED.search(answer):
+        return Unmet("value", "现有文件中没有规定费用由谁承担，无法据此回答。")
     return None

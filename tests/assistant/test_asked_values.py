@@ -8,7 +8,7 @@ import pytest
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
 from assistant.answerer import Answerer
-from assistant.asked_values import unstated_rate, unstated_value
+from assistant.asked_values import unstated_payer, unstated_rate, unstated_value
 from assistant.question import analyse
 
 FINES = Doc(
@@ -83,3 +83,44 @@ def test_a_clause_about_the_topic_but_not_the_value_asked_is_no_answer() -> None
     answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("信访接待的地点每天几点开门？")
     assert not answer.found and answer.answer == "现有文件中没有规定具体时间，无法据此回答。"
     assert Answerer(kb, kb, kb.reader(), SETTINGS).answer("信访接待的时间和地点要向社会公布吗？").found
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "refused"),
+    [
+        (
+            "村集体审计要花的审计费用，由谁来出？",
+            "农村集体经济组织设立的审计机构独立行使审计监督权。[1]",
+            True,
+        ),
+        ("检验费该谁掏？", "应到检验机构检验。[1]检验费用由提出检验的一方先行垫付。[2]", False),
+        (
+            "村委委员得参加几次培训？培训的钱谁出？",
+            "一次。每届任期内至少参加一次培训，所需经费列入预算。[1]",
+            False,
+        ),
+        (
+            "收费标准是哪一级定的？",
+            "省人民政府价格主管部门。收费标准由其制定。[1]",
+            False,
+        ),  # who sets, not who pays
+    ],
+)
+def test_who_pays_is_answered_only_by_an_answer_speaking_of_the_cost(
+    question: str, answer: str, refused: bool
+) -> None:
+    assert (unstated_payer(analyse(question), answer) is not None) is refused
+
+
+def test_a_body_doing_something_else_is_no_payer() -> None:
+    """审计费用由谁来出 against a passage naming the auditor only: refused with the value named; asked who
+    audits, the same passage answers."""
+    doc = Doc(
+        "sj",
+        "农村集体经济审计条例",
+        "农村集体经济审计条例\n第四条 村集体的审计由乡镇人民政府组织实施，乡镇审计机构负责具体审计工作。",
+    )
+    kb = FakeKnowledgeBase([doc])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("村集体的审计要花的钱，由谁来出？")
+    assert not answer.found and answer.answer == "现有文件中没有规定费用由谁承担，无法据此回答。"
+    assert Answerer(kb, kb, kb.reader(), SETTINGS).answer("村集体的审计由哪个机构负责？").found
