@@ -258,12 +258,13 @@ _SUSPECTS_EXEMPT = re.compile(r"[还也](?:用|要|得|需要|非得|必须)")
 
 def _exempted(question: str, sentence: str, words: Sequence[str]) -> bool:
     """Whether a duty question is answered by the exception its sentence makes."""
-    if not (_ASKS_DUTY.search(question) or _SUSPECTS_EXEMPT.search(question)):
+    suspects = bool(_SUSPECTS_EXEMPT.search(question))
+    if not (suspects or _ASKS_DUTY.search(question)):
         return False
     found = _EXCEPTION.search(sentence)
     if found is None:
         return False
-    if _SUSPECTS_EXEMPT.search(question):
+    if suspects:
         return True
     rest = sentence[: found.start()] + sentence[found.end() :]
     return any(t in found.group(0) and t not in rest for t in words)
