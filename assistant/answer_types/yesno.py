@@ -230,7 +230,9 @@ _ABSOLUTES = (
     (re.compile(r"随便|随意"), re.compile(r"随意|任意|自行|擅自")),
 )
 _MUST = (re.compile(r"必须|非得|一定要|务必"), re.compile(r"必须|应当|均应|须|一律"))
-_ASKS_MAY = re.compile(r"能不能|可不可以|能否|可否|行不行|中不中|可以|允许|准|(?<!只)能")
+_ASKS_MAY = re.compile(
+    r"能不能|可不可以|能否|可否|行不行|中不中|可以|允许|(?<![标批核水])准(?![备确时])|(?<!只)能"
+)  # 标准, 批准 ask no leave
 _OVERSTATED = "overstates"
 
 

@@ -69,3 +69,10 @@ def test_a_sentence_without_a_modal_still_denies_an_overstated_claim() -> None:
     question = "耕地“非粮化”整改，是不是要求村里马上把果树全铲了？"
     assert verdict_of(question, sentence, ["非粮化", "整改"]) == "不是"
     assert verdict_of(question, sentence, ["果树"]) is None  # a sentence that does not speak of it: none
+
+
+def test_a_standard_asks_no_leave() -> None:
+    """标准 holds 准 and asks no permission: an overstated claim about a standard is denied as a claim."""
+    sentence = "乡、村庄的建设和发展，应当逐步达到无障碍设施工程建设标准。"
+    question = "村里修路是不是全部达到无障碍标准了？"
+    assert verdict_of(question, sentence, ["无障碍", "标准", "建设"]) == "不是"
