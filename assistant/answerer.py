@@ -185,9 +185,8 @@ class Answerer:
         lead_chunk = evidence[0].hit.chunk.chunk_id
         ranked = sorted(ranked, key=lambda h: h.chunk.chunk_id != lead_chunk)  # the cited passage leads
         answer = compose(question, info, ranked, evidence, [t.text for t in reading.terms], self.policy)
-        gap = unstated_payer(
-            info, answer.answer
-        )  # read on the whole answer: a cost may stand in its 2nd sentence
+        # Who pays is read on the whole composed answer: the cost may stand in its second sentence.
+        gap = unstated_payer(info, answer.answer)
         return answer if gap is None else self._unmet(question, info, ranked, gap)
 
     def _ordered(
