@@ -121,11 +121,17 @@ def compose(
     parts = [_join_lines(best.text[s:e]).rstrip("，；：,;:") + "[1]"]
     chosen = [best]
     to_end = e == len(best.text)  # the quote reaches its sentence's (or clause's) end
+    # The clause the best one leans on (its sentence's start, before a ；) is read before any second
+    # sentence is chosen: 在本市死亡的，遗体应当在本市火化；因特殊情况…运出的，应当经…批准 is one rule, and a
+    # second sentence taking the room first left the exception quoted without the rule it departs from.
+    if s == 0:
+        chosen[0], parts[0] = _sentence_start(chosen[0], parts[0], evidence, budget - len(parts[0]))
+        best = chosen[0]
     second = settles or second_sentence(best, evidence, terms, policy, two_part=asks_two_cases(info.text))
     room = budget - len(parts[0])
     if second is not None and room >= policy.min_second:
         s2, e2 = clause_window(second.text, None, terms, room - 3)
-        if e == len(best.text) and s2 == 0 and _continues(best, second):
+        if to_end and s2 == 0 and _continues(best, second):
             # What directly follows (the clause after its ；) is quoted with it: one quote, one citation.
             parts = [_join_lines(best.text[s:] + second.text[:e2]).rstrip("，；：,;:") + "[1]"]
             chosen = [replace(best, end=second.end, text=best.text + second.text)]
@@ -135,7 +141,7 @@ def compose(
             chosen.append(second)
     if len(chosen) == 1 and to_end:
         chosen[0], parts[0] = _sentence_end(chosen[0], parts[0], evidence, budget - len(parts[0]))
-    if s == 0:
+    if s == 0 and chosen[0] is not best:  # a clause merged after the best one may lean further back
         room = budget - sum(len(part) for part in parts)
         chosen[0], parts[0] = _sentence_start(chosen[0], parts[0], evidence, room)
     body = "".join(parts)

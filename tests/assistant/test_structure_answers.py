@@ -265,6 +265,29 @@ def test_a_later_clause_is_quoted_with_the_clause_it_leans_on() -> None:
     assert "经费" not in answer.answer
 
 
+LINMU = Doc(
+    "linmu",
+    "某某县集体林木管护办法",
+    "某某县集体林木管护办法\n"
+    "第九条 村集体所有的林木，应当由村集体经济组织统一组织管护并建立管护档案；"
+    "因特殊情况需要由农户自行管护的，应当经乡镇人民政府批准。\n"
+    "第十条 农户自行管护林木的，应当与村集体经济组织签订书面管护协议，明确管护的范围、责任、期限以及林木受损时的"
+    "赔偿办法，并在签订后报乡镇人民政府林业工作站备案，林业工作站应当定期检查管护情况并记录在案。\n",
+)
+
+
+def test_the_rule_an_exception_departs_from_is_read_before_a_second_sentence() -> None:
+    """因特殊情况…自行管护的，应当经乡镇人民政府批准 answers 要经谁批准, but only with the rule before its ；
+    (统一组织管护): the quote reads back to its sentence's start before a long next article may take the room."""
+    kb = FakeKnowledgeBase([LINMU])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("农户自行管护集体林木，要经谁批准？")
+    assert answer.found and answer.short_answer == "乡镇人民政府"
+    assert "统一组织管护" in answer.answer and "应当经乡镇人民政府批准" in answer.answer
+    assert answer.citations[0].quote.startswith("第九条 村集体所有的林木")
+    for c in answer.citations:
+        assert kb.text(c.doc_id)[c.start : c.end] == c.quote
+
+
 FUXU = Doc(
     "fuxu",
     "某某抚恤办法",
