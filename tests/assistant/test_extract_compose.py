@@ -19,6 +19,9 @@ def test_quantities_with_units_and_ranges() -> None:
     assert [s.text for s in quantities("给予一次性补助5000元")] == ["5000元"]
     assert [s.text for s in quantities("重复使用一次性医疗器械的")] == []
     assert [s.text for s in quantities("每年评定一次")] == ["一次"]
+    # Things counted by a measure word are figures too: 多少张 asks for 五百张床位以上
+    assert [s.text for s in quantities("规模在五百张床位以上的养老机构应当设立医疗机构")] == ["五百张"]
+    assert [s.text for s in quantities("一式三份，每户一宗")] == ["三份", "一宗"]
 
 
 def test_dates_and_periods() -> None:
