@@ -15,7 +15,7 @@ from datetime import date
 from typing import Protocol
 
 from assistant.answer_types import ANSWER_TYPES, AnswerTypes, QuestionInfo
-from assistant.asked_values import unstated_payer, unstated_rate, unstated_value
+from assistant.asked_values import unstated_act, unstated_payer, unstated_rate, unstated_value
 from assistant.compose import compose, passage_citation
 from assistant.config import Settings
 from assistant.constraints import (
@@ -186,7 +186,9 @@ class Answerer:
         ranked = sorted(ranked, key=lambda h: h.chunk.chunk_id != lead_chunk)  # the cited passage leads
         answer = compose(question, info, ranked, evidence, [t.text for t in reading.terms], self.policy)
         # Who pays is read on the whole composed answer: the cost may stand in its second sentence.
-        gap = unstated_payer(info, answer.answer)
+        # Who handles an act is read on the lead quote: a second sentence may name the act for another matter.
+        lead_quote = answer.citations[0].quote if answer.citations else answer.answer
+        gap = unstated_payer(info, answer.answer) or unstated_act(info, lead_quote)
         return answer if gap is None else self._unmet(question, info, ranked, gap)
 
     def _ordered(

@@ -11,7 +11,7 @@ import re
 from assistant.answer_types import QuestionInfo
 from assistant.constraints import Unmet
 
-__all__ = ["unstated_payer", "unstated_rate", "unstated_value"]
+__all__ = ["unstated_act", "unstated_payer", "unstated_rate", "unstated_value"]
 
 
 # 每平米罚多少 / 一亩地补多少钱 / 一头母猪补多少: an amount per unit is asked (计量单位). A clause that
@@ -94,4 +94,77 @@ def unstated_payer(info: QuestionInfo, answer: str) -> Unmet | None:
     """A refusal when the question asks who pays and the composed answer speaks of no cost."""
     if _PAYER_ASKED.search(info.text) and not _COST_STATED.search(answer):
         return Unmet("value", "现有文件中没有规定费用由谁承担，无法据此回答。")
+    return None
+
+
+# 去哪个部门申请 / 找谁审批 / 辞职报告交给谁: a who-or-where question about one act (申请, 审批, 辞职, 认定 …) is
+# answered only by a clause that speaks of that act. A body named in a clause on the same topic doing something
+# else (各级人民政府…给予救助 for 轮椅去哪申请; 由…备案 for 销户找谁批) is not who handles it. Of the opened sets'
+# who-questions naming one of these acts, the answers that were right quote a clause stating the act; the ones
+# naming no such clause were the unanswerable questions and wrong answers.
+_WHO_OR_WHERE = re.compile(
+    r"谁|哪个部门|哪些部门|哪个单位|什么部门|什么单位|哪里|哪儿|找哪|向哪|去哪|到哪|上哪|往哪"
+)
+_ACTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("申请", re.compile(r"申请"), re.compile(r"申请|申领|申报|提出")),
+    (
+        "审批",
+        re.compile(r"审批|批准|(?:谁|哪[个里儿级]?\S{0,4}?)来?批(?!评)"),
+        re.compile(r"审批|批准|同意|核准|审核|审定|决定|许可"),
+    ),
+    ("辞职", re.compile(r"辞职|辞去"), re.compile(r"辞职|辞去")),
+    ("认定", re.compile(r"认定"), re.compile(r"认定|确认|评定|鉴定")),
+    ("登记", re.compile(r"登记"), re.compile(r"登记")),
+    ("备案", re.compile(r"备案"), re.compile(r"备案")),
+    ("转移", re.compile(r"转到|转移|转出|转入|转回"), re.compile(r"转移|转入|转出|转回|转接")),
+    ("注销", re.compile(r"销户|注销"), re.compile(r"注销|销户|撤销")),
+    (
+        "举报投诉",
+        re.compile(r"举报|投诉|反映|报案|告状"),
+        re.compile(r"举报|投诉|控告|检举|反映|报告|申诉|提出|请求"),
+    ),
+)
+
+
+_CLAUSE = re.compile(r"[^，,。？?！!；;]+")
+_BARE_DEED = re.compile(r"办|提|交|递|报")  # 找谁提 / 找哪个部门办: the act is in the clause before
+
+
+def asked_acts(question: str) -> list[tuple[str, re.Pattern[str]]]:
+    """The acts (and the forms that state them) a question asks who or where of: those in its who-clause
+    (村里的集体账户要销户，找谁审批 → 审批), or in the clause before when that one only says 办/提/交 (想辞职不干了，
+    找谁提 → 辞职). An act elsewhere in the question is its situation (申请的材料交到学校以后…由谁来落实)."""
+    clauses = [m.group(0) for m in _CLAUSE.finditer(question)]
+    found: list[tuple[str, re.Pattern[str]]] = []
+    for i, clause in enumerate(clauses):
+        who = _WHO_OR_WHERE.search(clause)
+        if who is None:
+            continue
+        act = _nearest_act(clause, who.start())
+        if act is None and i > 0 and _BARE_DEED.search(clause):
+            act = _nearest_act(clauses[i - 1], len(clauses[i - 1]))
+        if act is not None and act not in found:
+            found.append(act)
+    return found
+
+
+def _nearest_act(clause: str, at: int) -> tuple[str, re.Pattern[str]] | None:
+    """The act named nearest to position ``at``: 五保户申请最后是谁批 asks who approves (批), not who applies."""
+    named = [
+        (abs(m.start() - at), label, stated) for label, asked, stated in _ACTS for m in asked.finditer(clause)
+    ]
+    if not named:
+        return None
+    _, label, stated = min(named, key=lambda n: n[0])
+    return label, stated
+
+
+def unstated_act(info: QuestionInfo, quote: str) -> Unmet | None:
+    """A refusal when a who-or-where question asks of an act (申请, 审批 …) and the answer's lead quote
+    states none of its forms: the body it names does something else there."""
+    if info.answer_type.name != "procedure":
+        return None
+    for label, stated in asked_acts(info.text):
+        if not stated.search(quote):
+            return Unmet("value", f"现有文件中没有规定由谁负责{label}，无法据此回答。")
     return None

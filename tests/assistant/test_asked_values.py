@@ -4,11 +4,15 @@ the documents do not give."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
+from assistant.answer_types import QuestionInfo
 from assistant.answerer import Answerer
-from assistant.asked_values import unstated_payer, unstated_rate, unstated_value
+from assistant.asked_values import asked_acts, unstated_act, unstated_payer, unstated_rate, unstated_value
+from assistant.constraints import Unmet
 from assistant.question import analyse
 
 FINES = Doc(
@@ -73,30 +77,65 @@ def test_a_time_of_day_colour_discount_or_ratio_asked_must_be_stated(
 
 
 @pytest.mark.parametrize(
-    ("question", "answer", "refused"),
+    ("check", "question", "answer", "refused"),
     [
         (
+            unstated_payer,
             "村集体审计要花的审计费用，由谁来出？",
             "农村集体经济组织设立的审计机构独立行使审计监督权。[1]",
             True,
         ),
-        ("检验费该谁掏？", "应到检验机构检验。[1]检验费用由提出检验的一方先行垫付。[2]", False),
         (
+            unstated_payer,
+            "检验费该谁掏？",
+            "应到检验机构检验。[1]检验费用由提出检验的一方先行垫付。[2]",
+            False,
+        ),
+        (
+            unstated_payer,
             "村委委员得参加几次培训？培训的钱谁出？",
             "一次。每届任期内至少参加一次培训，所需经费列入预算。[1]",
             False,
         ),
         (
+            unstated_payer,
             "收费标准是哪一级定的？",
             "省人民政府价格主管部门。收费标准由其制定。[1]",
             False,
         ),  # who sets, not who pays
+        # who handles an act: the lead quote must state it (申请, 审批/同意 …)
+        (
+            unstated_act,
+            "贫困残疾人要配轮椅，去哪个部门申请？",
+            "各级人民政府。各级人民政府对辅助器具的配置给予救助。[1]",
+            True,
+        ),
+        (
+            unstated_act,
+            "生产许可证找谁申请？",
+            "省级饲料管理部门。申请人应当向省级饲料管理部门提出申请。[1]",
+            False,
+        ),
+        (unstated_act, "五保户申请最后是谁批？", "乡镇人民政府。由本人向乡镇人民政府提出书面申请。[1]", True),
+        (
+            unstated_act,
+            "五保户申请最后是谁批？",
+            "县级人民政府民政部门。由县级人民政府民政部门审批。[1]",
+            False,
+        ),
+        (
+            unstated_act,
+            "挖掘机要从村道上开过去，找谁批？",
+            "乡（镇）人民政府。确需行驶村道的，应当经乡（镇）人民政府同意。[1]",
+            False,
+        ),
     ],
 )
-def test_who_pays_is_answered_only_by_an_answer_speaking_of_the_cost(
-    question: str, answer: str, refused: bool
+def test_a_who_question_is_answered_only_by_an_answer_stating_what_it_asks(
+    check: Callable[[QuestionInfo, str], Unmet | None], question: str, answer: str, refused: bool
 ) -> None:
-    assert (unstated_payer(analyse(question), answer) is not None) is refused
+    """Who pays needs an answer speaking of the cost; who handles an act, a lead quote stating the act."""
+    assert (check(analyse(question), answer) is not None) is refused
 
 
 XF = Doc(
@@ -138,3 +177,37 @@ def test_a_clause_about_the_topic_but_not_the_value_asked_is_no_answer(
     answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer(unmet)
     assert not answer.found and answer.answer == refusal
     assert Answerer(kb, kb, kb.reader(), SETTINGS).answer(answered).found
+
+
+@pytest.mark.parametrize(
+    ("question", "acts"),
+    [
+        ("残疾人要配轮椅，去哪个部门申请？", ["申请"]),
+        ("村里的集体账户要销户，找谁审批？", ["审批"]),  # the who-clause's own act, not the situation's
+        ("调解员自己想辞职不干了，找谁提？", ["辞职"]),  # 找谁提: the act is in the clause before
+        ("养老保险想转到外省去，找哪个部门办？", ["转移"]),
+        ("娃申请救助的材料交到学校以后，最后由谁来落实？", []),  # 申请 is the situation, 落实 the asked act
+        ("申请低保要交哪些材料？", []),  # no who or where asked
+    ],
+)
+def test_the_act_a_who_question_asks_of_is_read_from_its_who_clause(question: str, acts: list[str]) -> None:
+    assert [label for label, _ in asked_acts(question)] == acts
+
+
+ZHANGHU = Doc(
+    "zh",
+    "村集体银行账户管理办法",
+    "村集体银行账户管理办法\n第六条 村集体经济组织开设的一般账户基本信息及数量，应当报乡镇人民政府备案。\n"
+    "第七条 村集体经济组织撤销基本账户的，应当经村民代表会议讨论同意，报乡镇人民政府审批。",
+)
+
+
+def test_a_body_doing_something_else_is_not_who_handles_the_act() -> None:
+    """找谁审批 against a clause where the body only receives a filing (备案): refused with the act named;
+    against the clause that says who approves (审批), answered."""
+    kb = FakeKnowledgeBase([ZHANGHU])
+    answerer = Answerer(kb, kb, kb.reader(), SETTINGS)
+    answer = answerer.answer("村集体开的一般账户，数量要找谁审批？")
+    assert not answer.found and answer.answer == "现有文件中没有规定由谁负责审批，无法据此回答。"
+    answer = answerer.answer("村集体要撤销基本账户，找谁审批？")
+    assert answer.found and "报乡镇人民政府审批" in answer.answer
