@@ -118,7 +118,7 @@ def compose(
     # The best sentence takes the room it needs; a second one only gets what is left.
     s, e = clause_window(best.text, span, terms, budget)
     # A list read across lines (下列…：(一)…(二)…) is shown on one line; the citation keeps the text.
-    parts = [_join_lines(best.text[s:e]).rstrip("，；：,;:") + "[1]"]
+    parts = [_shown(best.text[s:e]) + "[1]"]
     chosen = [best]
     to_end = e == len(best.text)  # the quote reaches its sentence's (or clause's) end
     # The clause the best one leans on (its sentence's start, before a ；) is read before any second
@@ -133,11 +133,11 @@ def compose(
         s2, e2 = clause_window(second.text, None, terms, room - 3)
         if to_end and s2 == 0 and _continues(best, second):
             # What directly follows (the clause after its ；) is quoted with it: one quote, one citation.
-            parts = [_join_lines(best.text[s:] + second.text[:e2]).rstrip("，；：,;:") + "[1]"]
+            parts = [_shown(best.text[s:] + second.text[:e2]) + "[1]"]
             chosen = [replace(best, end=second.end, text=best.text + second.text)]
             to_end = e2 == len(second.text)
         else:
-            parts.append(second.text[s2:e2].rstrip("，；：,;:") + "[2]")
+            parts.append(_shown(second.text[s2:e2], join=False) + "[2]")
             chosen.append(second)
     if len(chosen) == 1 and to_end:
         chosen[0], parts[0] = _sentence_end(chosen[0], parts[0], evidence, budget - len(parts[0]))
@@ -191,7 +191,7 @@ def _sentence_start(
         if len(prev.text) > room:
             break
         room -= len(prev.text)
-        part = _join_lines(prev.text) + part
+        part = _ARTICLE_NO.sub("", _join_lines(prev.text) + part, count=1)
         quoted = replace(quoted, start=prev.start, text=prev.text + quoted.text)
     return quoted, part
 
@@ -339,6 +339,16 @@ def second_sentence(
 
 
 _SPACE_RUN = re.compile(r"\s+")
+# The article number a quote opens with (第二十条 ) is shown by the citation, not in the answer: a cadre reads
+# the rule, and the characters go to the rule's words.
+_ARTICLE_NO = re.compile(r"^\s*第[一二三四五六七八九十百零〇\d]+条\s*")
+
+
+def _shown(text: str, join: bool = True) -> str:
+    """A quoted stretch as the answer shows it: lines joined (when ``join``), without the article number it
+    opens with, and without trailing clause punctuation."""
+    shown = _join_lines(text) if join else text
+    return _ARTICLE_NO.sub("", shown, count=1).rstrip("，；：,;:")
 
 
 def _join_lines(text: str) -> str:
