@@ -219,9 +219,12 @@ class Answerer:
             answerable = hand_enough
         else:
             p = self.policy
-            answerable = (
-                read.answerable >= p.answerable_probability and hand[0].coverage >= p.gate_min_coverage
+            needed = (
+                p.verdict_answerable_probability
+                if info.answer_type.gives_verdict
+                else p.answerable_probability
             )
+            answerable = read.answerable >= needed and hand[0].coverage >= p.gate_min_coverage
         if learned and (self._enough(learned[0]) or not hand_enough):
             return learned, answerable
         return hand, answerable

@@ -93,6 +93,9 @@ class AnswerType:
     # Whether a clause stating a case (…的，) is answered by the rule after it: to 申请临时救助咋办, the clause
     # 申请临时救助的 repeats the question, and 应当向乡镇人民政府、街道办事处提出… is what a cadre does.
     answers_with_rule: ClassVar[bool] = False
+    # Whether the answer is a verdict (能 / 不能): one read off a clause on a neighbouring matter looks as sure
+    # as a right one, so the gate must be surer (AnswerPolicy.verdict_answerable_probability).
+    gives_verdict: ClassVar[bool] = False
 
     def reads_lead_in(self, lead_in: str) -> bool:
         """Whether a numbered item is read from this lead-in on (…禁止下列行为：（一）上坟烧纸…): when the

@@ -296,6 +296,7 @@ class YesNo(AnswerType):
         Cue(20, _YESNO, unless=re.compile(f"(?:{NUMBER_CUE.pattern})[^，,；;]*$|哪些|{_MODIFIER_THEN_ASKS}")),
     )
     prefers_specific = True
+    gives_verdict = True
 
     def reads_lead_in(self, lead_in: str) -> bool:
         # 禁止下列行为： says no of each item; 下列事项，经村民会议讨论决定方可办理： only how it is decided.

@@ -163,6 +163,19 @@ def test_the_gate_decides_whether_to_answer() -> None:
     assert not answerer(models=_gated(0.0, 5.0, 5.0), policy=never).answer("特困人员供养标准由谁确定？").found
 
 
+def test_a_yes_no_verdict_needs_a_surer_gate() -> None:
+    """At a gate probability of 0.9 a who-question is answered (answerable_probability 0.85) and a yes/no
+    question is not (verdict_answerable_probability 0.93): a verdict read off a neighbouring clause looks
+    as sure as a right one, and only the surer ones stand."""
+    at_090 = _gated(0.0, math.log(9.0), math.log(9.0))  # a constant logit of ln 9: probability 0.9
+    yes_no = "特困人员供养标准每年公布吗？"
+    assert analyse(yes_no, ANSWER_TYPES).qtype == "yesno"
+    assert answerer(models=at_090).answer("特困人员供养标准由谁确定？").found
+    assert not answerer(models=at_090).answer(yes_no).found
+    as_others = replace(AnswerPolicy(), verdict_answerable_probability=0.85)
+    assert answerer(models=at_090, policy=as_others).answer(yes_no).found
+
+
 def test_gate_features_read_the_lead_and_the_learned_first() -> None:
     question = "特困人员供养标准由谁确定？"
     evidence, hits = _candidates(question)
