@@ -141,9 +141,6 @@ def compose(
             chosen.append(second)
     if len(chosen) == 1 and to_end:
         chosen[0], parts[0] = _sentence_end(chosen[0], parts[0], evidence, budget - len(parts[0]))
-    if s == 0 and chosen[0] is not best:  # a clause merged after the best one may lean further back
-        room = budget - sum(len(part) for part in parts)
-        chosen[0], parts[0] = _sentence_start(chosen[0], parts[0], evidence, room)
     body = "".join(parts)
     citations = tuple(citation_for(i, ev) for i, ev in enumerate(chosen, start=1))
     return Answer(question, True, lead + body, short, info.qtype, citations, tuple(ranked[: policy.listed]))
