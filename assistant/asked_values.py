@@ -162,7 +162,7 @@ def _nearest_act(clause: str, at: int) -> tuple[str, re.Pattern[str]] | None:
 def unstated_act(info: QuestionInfo, quote: str) -> Unmet | None:
     """A refusal when a who-or-where question asks of an act (申请, 审批 …) and the answer's lead quote
     states none of its forms: the body it names does something else there."""
-    if info.answer_type.name != "procedure":
+    if not info.answer_type.names_who_acts:
         return None
     for label, stated in asked_acts(info.text):
         if not stated.search(quote):

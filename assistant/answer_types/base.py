@@ -96,6 +96,9 @@ class AnswerType:
     # Whether the answer is a verdict (能 / 不能): one read off a clause on a neighbouring matter looks as sure
     # as a right one, so the gate must be surer (AnswerPolicy.verdict_answerable_probability).
     gives_verdict: ClassVar[bool] = False
+    # Whether the answer names who handles something (谁审批, 去哪个部门申请): an act the question asks who does
+    # must then be stated by the lead quote (assistant.asked_values.unstated_act).
+    names_who_acts: ClassVar[bool] = False
 
     def reads_lead_in(self, lead_in: str) -> bool:
         """Whether a numbered item is read from this lead-in on (…禁止下列行为：（一）上坟烧纸…): when the

@@ -44,6 +44,7 @@ class Procedure(AnswerType):
     lead_chars = 20
     prefers_specific = True
     answers_with_rule = True  # 申请临时救助的，应当向乡镇…提出: the rule, not the case the question repeats
+    names_who_acts = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
         found = bodies(sentence)
