@@ -111,7 +111,7 @@ def compose(
     if settles is not None:
         short = short_answer(info, pick_span(info, settles, terms))
     # A figure, date, body or verdict leads the answer ("5479座。…"); an enumeration is read in its clause.
-    lead = f"{short}。" if short and kind.leads(short) else ""
+    lead = f"{short}。" if short and kind.leads(info, short) else ""
     # A list read with its numbered items (下列…：（一）…（二）…) is shown whole: a cadre needs every item.
     room = policy.max_list_answer if span is not None and span.kind == "listed" else policy.max_answer
     budget = room - len(lead) - 4

@@ -155,7 +155,8 @@ class AnswerType:
         sentence right after it in the same passage may (…应当…审批。金额较小的，可以委托…)."""
         return True
 
-    def leads(self, short: str) -> bool:
+    def leads(self, info: QuestionInfo, short: str) -> bool:
+        """Whether the short answer opens the answer text, bold before the quote."""
         return self.lead_chars is not None and len(short) <= self.lead_chars
 
     def __repr__(self) -> str:

@@ -47,12 +47,19 @@ class Procedure(AnswerType):
     names_who_acts = True
 
     def spans(self, info: QuestionInfo, sentence: str) -> list[Span]:
+        if not _ASKS_WHO.search(info.text):
+            return []
         found = bodies(sentence)
         assigned = _assigned(sentence) if "谁" in info.text else []  # 走啥程序 asks no party
         for actor in (_actor(info.text, sentence), *assigned):
             if actor is not None and not any(b.start <= actor.start < b.end for b in found):
                 found.append(actor)
         return found
+
+    def leads(self, info: QuestionInfo, short: str) -> bool:
+        # 走啥程序 / 咋处理 asks what is done: the steps are the quote itself, and a body or clause set
+        # before them in bold (乡镇人民政府。…) reads as the answer to a question nobody asked.
+        return bool(_ASKS_WHO.search(info.text)) and super().leads(info, short)
 
     def fit(self, info: QuestionInfo, sentence: str, spans: Sequence[Span]) -> float:
         if not _ASKS_WHO.search(info.text):

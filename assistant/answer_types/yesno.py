@@ -367,7 +367,7 @@ class YesNo(AnswerType):
         # the modal or the denial of the sentence after it, and never overrides a duty's.
         return short is not None and short != "应当" and short not in _PLAIN_WORDS
 
-    def leads(self, short: str) -> bool:
+    def leads(self, info: QuestionInfo, short: str) -> bool:
         return True  # the verdict always comes first: 不能。…
 
 
