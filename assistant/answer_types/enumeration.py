@@ -56,7 +56,7 @@ def _case_item(info: QuestionInfo, span: Span) -> Span | None:
 _ASKED = re.compile(
     r"(?:哪些|哪几(?:个|种|类|项|条|次|级|档)?|哪(?:种|类)|些什么|什么)([\u4e00-\u9fff]{1,2})"
 )
-_FUNCTION_CHARS = frozenset("是的要能可会得在呢吗了都还就也下上来去给让被把和与及或有没")
+_FUNCTION_CHARS = frozenset("是的要能可会得在呢吗了都还就也下上来去给让被把和与及或有没必须需应该")
 _VAGUE_CATEGORIES = frozenset(
     ["方面", "种", "个", "类", "项", "条", "些", "样", "块", "部分", "内容", "东西", "玩意"]
 )

@@ -48,6 +48,9 @@ ANSWERER = Answerer(KB, KB, KB.reader(), SETTINGS)
         ("村里哪些事非得拿到村民会议上讨论？", ("事非", "事")),  # 事 is a category the table knows
         ("什么情况下人就不算集体经济组织成员了？", ("情况",)),
         ("特困人员供养，国家给管哪几方面？", ()),  # 方面 says nothing of the category
+        # a modal after a one-character category is not part of it (地必 would fit no lead-in)
+        ("征收哪几种地必须报国务院批？", ("地",)),
+        ("哪些事需要报县里批？", ("事",)),
     ],
 )
 def test_the_category_a_list_question_asks_for(question: str, asked: tuple[str, ...]) -> None:
@@ -61,6 +64,7 @@ def test_a_lead_in_fits_the_asked_category_by_its_word_or_a_listed_form() -> Non
     assert category_fits(("情况",), "农村集体经济组织成员享有下列权利：") is False
     assert category_fits(("条件",), "本办法所称承包地纠纷包括：") is False
     assert category_fits(("条件",), "应当遵守本办法。") is None  # it announces nothing
+    assert category_fits(("地",), "征收下列土地的，由国务院批准：") is True
     assert "情形" in CATEGORIES["情况"]
 
 
