@@ -54,6 +54,8 @@ _DATE = re.compile(
     rf"|(?:到|至)\s?{_NUM}年(?:底|末)?|“[十{CN_DIGITS}]+五”(?:期末|时期|期间)|{_NUM_START}年过渡期|过渡期"
     # A part of every year runs to its end day: 每年3月1日至6月30日, 每年十一月一日至次年四月三十日.
     rf"|每年[^，。；]{{0,6}}?(?:秋分日?|春分日?|{_MONTH_DAY}(?:(?:至|到|—|－|-)(?:次年|翌年)?{_MONTH_DAY})?)(?:前|以前|之前)?|秋分日"
+    # A span of the calendar from one day to another without 每年 (全省5月15日至9月30日为汛期).
+    rf"|(?<![\d{CN_DIGITS}]){_MONTH_DAY}(?:至|到|—|－|-)(?:次年|翌年)?{_MONTH_DAY}"
     # A month's end as a deadline: 6月底前完成.
     rf"|(?<![\d{CN_DIGITS}]){_MONTH}(?:底|末)(?:前|以前|之前)"
     # How often, with its count when the clause gives one: 每季度核查一次, 至少每半年公布一次, 每周联系和交流一次.

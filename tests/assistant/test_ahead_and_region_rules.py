@@ -91,3 +91,16 @@ def test_a_region_without_documents_is_still_refused_with_its_name() -> None:
 def test_a_plan_described_by_a_clause_is_no_missing_document(question: str) -> None:
     info = analyse(question)
     assert document_gap(info, DOCS, document_hints(info, DOCS)) is None
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span"),
+    [
+        ("全省5月15日至9月30日为汛期。", "5月15日至9月30日"),
+        ("十一月一日至次年三月三十一日为森林防火期。", "十一月一日至次年三月三十一日"),
+    ],
+)
+def test_a_span_of_the_calendar_without_every_year_is_a_date(sentence: str, span: str) -> None:
+    assert [s.text for s in dates(sentence)] == [span]
+    info = analyse("这边的汛期是从哪天到哪天？")
+    assert DEADLINE.fit(info, sentence, DEADLINE.spans(info, sentence)) == 1.0
