@@ -7,7 +7,8 @@ from collections.abc import Sequence
 
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
 from assistant.answer_types.number import NUMBER_CUE
-from assistant.extract import DESCRIBES_WHO, EXEMPTIONS, Span, obligations
+from assistant.extract import Span
+from assistant.modals import DESCRIBES_WHO, EXEMPTIONS, obligations
 
 _YESNO = re.compile(
     r"能不能|能否|可不可以|可否|是否|要不要|是不是|有没有|会不会|用不用|该不该|行不行|算不算|([\u4e00-\u9fff])不\1|[能可会要需得应][^，。？]{0,12}吗[？?]?$|吗[？?]?$"
@@ -234,6 +235,8 @@ _ASKS_MAY = re.compile(
     r"能不能|可不可以|能否|可否|行不行|中不中|可以|允许|(?<![标批核水])准(?![备确时])|(?<!只)能"
 )  # 标准, 批准 ask no leave
 _OVERSTATED = "overstates"
+# 未经…批准，不得… : the act is forbidden only while the approval is lacking.
+_UNAPPROVED = re.compile(r"未经[^，。；]{0,24}?(?:批准|同意|许可|审批|核准|审核|登记|备案)")
 
 
 def _overstated(question: str, sentence: str) -> str | None:
@@ -352,7 +355,21 @@ class YesNo(AnswerType):
         permissive = [s for s in spans if s.text in _PERMISSIVE]
         # 依法 says by what law, not whether (依法取得的承包经营权，应当保留): any other modal governs first.
         ruling = [s for s in spans if s.text != _BY_LAW]
-        chosen = (negative or permissive or ruling or list(spans))[0]
+        # 依法 says by what law: in the ruling after the case (…的，由村民委员会依法予以解聘) it grants what follows
+        # it, inside the case (女职工在…依法享受产假期间，…期满的，) it rules nothing.
+        case_end = sentence.rfind("的，")
+        ruling = ruling or [s for s in spans if s.text == _BY_LAW and s.start > case_end]
+        if not (negative or permissive or ruling):
+            plain = _plain_yes(info.text, sentence, words)
+            return None if plain is None else _unless_overstated(info.text, sentence, plain, words)
+        chosen = (negative or permissive or ruling)[0]
+        if (
+            chosen.kind == "no"
+            and _ASKS_DUTY.search(info.text)
+            and _UNAPPROVED.search(sentence, 0, chosen.start)
+        ):
+            # 要不要批 against 未经乡级人民政府批准…不得修建: what is forbidden without approval needs it.
+            return Span(chosen.start, chosen.end, _OVERSTATED, "需要")
         if chosen.text in _DUTIES and (_ASKS_TO_REFRAIN.search(info.text) or _departs(info.text, sentence)):
             # 养老院能不收吗 against …应当安排收住: asking to leave a duty undone, or to do the act otherwise
             # than the duty says (能不能开目录外头的药), is answered no.

@@ -3,7 +3,8 @@ import pytest
 from assistant.answer_types.yesno import verdict
 from assistant.clauses import clause_span
 from assistant.compose import clause_window, missing_figures, short_answer, strip_unbacked
-from assistant.extract import Span, bodies, dates, enumerations, figures, obligations, past_join, quantities
+from assistant.extract import Span, bodies, dates, enumerations, figures, past_join, quantities
+from assistant.modals import obligations
 from assistant.question import analyse
 
 SHANXI = "重点抓好4.4万个产业扶贫项目后续运营，5479座光伏村级电站、53座集中电站的运维管理和收益分配。"

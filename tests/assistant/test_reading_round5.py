@@ -8,7 +8,8 @@ import pytest
 from assistant.answer_types.definition import COPULA_FIT, PART_TERM_FIT
 from assistant.answer_types.enumeration import NOT_PEOPLE_FIT
 from assistant.answer_types.yesno import verdict
-from assistant.extract import dates, obligations
+from assistant.extract import dates
+from assistant.modals import obligations
 from assistant.question import analyse, classify
 
 # -- the unit asked: a share (比例), a sum in 万 (钱) -------------------------------------------------------

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from verdict_kit import verdict_of
 
-from assistant.extract import obligations
+from assistant.modals import obligations
 
 SPOIL = (
     "禁止向农用地排放重金属或者其他有毒有害物质含量超标的污水、污泥，以及可能造成土壤污染的清淤底泥、"

@@ -148,3 +148,26 @@ def test_asking_about_the_sanction_keeps_the_clauses_own_modal() -> None:
 def test_a_condition_that_does_not_name_the_asked_act_gives_no_sanction_verdict() -> None:
     # The clause sanctions 取土, the question asks about 种树: the modal rule decides as before.
     assert _verdict("在滑坡危险区种树行不行？", PENALTY, ["种树"]) is None
+
+
+def test_a_right_named_in_a_party_or_an_area_designated_is_no_modal() -> None:
+    # 所有权人 holds no 有权; 划定禁止…开采区域 designates an area, the 可以 before it rules.
+    bank = "土地所有权人、使用权人或者有关管理单位应当营造植物保护带。禁止开垦、开发植物保护带。"
+    assert _verdict("河边的植物保护带，村民能不能开出来种菜？", bank, ["植物保护带", "种菜"]) == "不能"
+    assert "有权" not in [s.text for s in YESNO.spans(analyse("能不能种菜？"), bank)]
+    area = "县级以上人民政府可以根据地下水超采情况，划定禁止、限制开采地下水区域。"
+    assert _verdict("县里能不能划出限制开采地下水的区域？", area, ["地下水", "区域"]) == "可以"
+
+
+def test_what_is_forbidden_without_approval_needs_approval() -> None:
+    sentence = "未经乡级人民政府批准，任何单位和个人不得擅自在集镇的街道、市场修建临时建筑物。"
+    assert _verdict("在镇上集市街边搭个临时棚子，要不要批？", sentence, ["临时", "集市"]) == "需要"
+    assert _verdict("在镇上集市街边能不能随便搭临时棚子？", sentence, ["临时", "集市"]) == "不能"
+
+
+def test_by_law_inside_the_case_rules_nothing_but_grants_in_the_ruling() -> None:
+    case = "女职工在怀孕以及依法享受产假期间，劳动合同期满的，劳动合同期限自动延续至产假结束。"
+    asked = "媳妇怀着孕，合同刚好到期，老板说不续了让她走人，这样中不中？"
+    assert _verdict(asked, case, ["合同", "怀孕"]) is None
+    ruling = "由村民委员会承担工作报酬的聘用人员连续两次被评议为不称职的，由村民委员会依法予以解聘。"
+    assert _verdict("协管员评议老是不称职，村委会能不能把他辞了？", ruling, ["不称职", "村委会"]) == "可以"
