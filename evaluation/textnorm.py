@@ -203,7 +203,13 @@ def normalize(text: str) -> str:
         text = done
 
 
+# An item's number in brackets (（二）二类疫病) is punctuation around a numeral: dropped with its brackets, it
+# would otherwise glue onto the numeral after it (二二类) and hide 二类疫病 from a key that names it.
+_ITEM_NUMBER = re.compile(r"[（(][一二三四五六七八九十\d]{1,3}[)）]")
+
+
 def _normalize_once(text: str) -> str:
+    text = _ITEM_NUMBER.sub(" ", text)
     text = _DASH_BETWEEN_NUMBERS.sub("至", text)
     text = _strip_punctuation(text)
     text = _FRACTION.sub(_fraction, text)

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from evaluation.metrics import key_accuracy
 from evaluation.textnorm import normalize, parse_number, split_segments, strip_citation_markers
 
 
@@ -151,3 +152,10 @@ def test_split_segments_keeps_numbers_whole() -> None:
         "3/4以上",
         "5-10年",
     ]
+
+
+def test_an_items_bracketed_number_does_not_glue_onto_the_numeral_after_it() -> None:
+    # （二）二类疫病 read as 二二类 would hide 二类疫病; （一）二十四小时 as 一二十四 would hide 24小时.
+    assert key_accuracy("（二）二类疫病，是指狂犬病、布鲁氏菌病等", ["二类疫病"])
+    assert key_accuracy("（一）二十四小时尚未扑灭明火的", ["二十四小时尚未扑灭明火"])
+    assert normalize("（二）二类疫病") == normalize("二类疫病") == normalize(normalize("（二）二类疫病"))
