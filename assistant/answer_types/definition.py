@@ -60,7 +60,8 @@ class Definition(AnswerType):
         # 适用于哪些地方的房子 / 说的是哪种企业: what a document covers (its scope article), before 哪些.
         # 适用范围是啥 / 这条例都管哪些方面的活动: the same, asked of a named kind of document.
         Cue(36, re.compile(
-            r"适用于?哪|适用范围|(?:说|指|讲|管)的是哪[种类个些]"
+            # 牵头管的是哪个部门 asks a body (who manages), not what is covered.
+            r"适用于?哪|适用范围|(?:说|指|讲|管)的是哪[种类个些](?!部门|单位|机构|机关|政府|级)"
             r"|(?:条例|法|办法|规定)[^，。？?]{0,6}[，,]?(?:都|主要)?管(?:哪些|哪几|啥|什么)"
         )),
     )  # fmt: skip

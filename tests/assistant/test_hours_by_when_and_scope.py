@@ -71,6 +71,11 @@ def test_适用范围_and_都管哪些_ask_what_a_document_covers(question: str)
     )
 
 
+def test_who_manages_is_asked_of_a_body_not_of_what_is_covered() -> None:
+    assert analyse("德州养老服务这块儿，牵头管的是哪个部门？").answer_type.name == "procedure"
+    assert analyse("这个条例管的是哪些事？").answer_type.name == "definition"
+
+
 def test_a_share_of_those_counted_answers_how_many_people() -> None:
     assert [q.text for q in quantities("参加投票的选民超过全体选民半数的，选举有效。")] == [
         "超过全体选民半数"
