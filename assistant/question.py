@@ -63,12 +63,13 @@ _TEN_THOUSANDS_ASKED = re.compile(
     r"(?=$|[，。？?！!吗呢啊]|以上|以下|以内|左右)"
 )
 
-_DOC_SUFFIX = r"(?:暂行办法|实施办法|办法|条例|意见|决定|规定|通知|规划|建议|纲要|方案|促进法|组织法|一号文件|[^\s说做方想看合依违守执立司用手无，。？的]法)"
+# 没法 (no way) and 法规 (regulations in general) end no law's name.
+_DOC_SUFFIX = r"(?:暂行办法|实施办法|办法|条例|意见|决定|规定|通知|规划|建议|纲要|方案|促进法|组织法|一号文件|[^\s说做方想看合依违守执立司用手无没，。？的]法)"
 _NAMED_DOC = re.compile(
     r"《([^》]{2,40})》|((?:中华人民共和国)?[\u4e00-\u9fff0-9]{1,20}?"
     + _DOC_SUFFIX
     # What may follow a name: where in it (里, 第), what it says or allows (规定, 允不允许, 能不能, 咋说).
-    + r")(?=[里中上里面的，。？?是从自什哪对有规要说讲提怎关第0-9允能可让准管咋该给算]|$)"
+    + r")(?=[里中上里面的，。？?是从自什哪对有要说讲提怎关第0-9允能可让准管咋该给算]|规定|$)"
     # 一号文件 names one kind of document whatever follows it (2025年一号文件鼓励…).
     + r"|((?:(?:19|20)?\d{2}年(?:的)?)?(?:中央)?一号文件)"
 )
@@ -105,6 +106,8 @@ _NOT_A_NAME = re.compile(
     r"由|(?<![重主纲])要|应当|应该|可以|将|把|被|给|向|或者|还是|以及|不得|"
     r"^(?:制定|编制|出台|印发|修订|起草|违反|落实|执行|健全|建立|完善|设置|组织)"
     r"|这边|那边|这儿|那儿|咱|俺|我们|(?<![汇选])编(?![制号])|算是|就是|弄|搞|牵头|征求|听取"
+    # spoken places and copulas (山东是省里统一定…办法) and 没 (没办法: no way) never stand in a title
+    r"|[省市县乡镇村家这那]里|是|没"
     r"|[个了]$"  # 理事会做了个决定: a measure word or 了 before the kind makes it a deed, not a title
 )
 _YEAR = re.compile(r"(20\d{2}|19\d{2})年")
@@ -149,7 +152,13 @@ def clean_name(name: str) -> str:
         # One in front always goes; inside, only one with a name-sized rest after it starts the name
         # (低保标准按照社会救助暂行办法 → 社会救助暂行办法, while 依法 or 按时 inside a name stay).
         rest = name[m.end() :]
-        if m.start() == cut or len(rest) >= 4 or (m.group(0) in _CITES and _SHORT_LAW.fullmatch(rest)):
+        # A bare kind after it (后事按条例) names no document: the name is that generic rest.
+        if (
+            m.start() == cut
+            or len(rest) >= 4
+            or (m.group(0) in _CITES and _SHORT_LAW.fullmatch(rest))
+            or is_generic_name(rest)
+        ):
             cut = m.end()
     name = name[cut:]
     # 国务院那个社会救助办法, 广东的那部条例: the issuer and a demonstrative in front of the name go.

@@ -190,3 +190,21 @@ def test_a_citys_rules_in_general_point_to_every_document_of_the_city() -> None:
     hints = document_hints(analyse("按绍兴的规定，一个行政村最少配几处养老用房？"), docs)
     assert sorted(hints.targeted) == ["cz", "yl"] and not hints.missing
     assert document_hints(analyse("广东的规定里，村庄规划谁编？"), docs).targeted == ("gd",)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "谁算就业困难人员，山东是省里统一定认定办法，还是市里定？",  # a spoken place and 是 in no title
+        "兵役登记没法自己去弄，咋办？",  # 没法: no way
+        "一个亲戚都没有，后事按条例该谁来张罗？",  # a bare kind after 按
+        "除了按检疫法规处理，还能另外罚多少？",  # 法规: regulations in general
+    ],
+)
+def test_spoken_words_name_no_document(question: str) -> None:
+    assert named_documents(question) == ()
+
+
+def test_a_law_cited_before_its_provisions_is_still_named() -> None:
+    assert named_documents("依照森林法规定，采伐要许可证吗？") == ("森林法",)
+    assert named_documents("四川省反家庭暴力条例规定，村里要不要设联络员？") == ("四川省反家庭暴力条例",)
