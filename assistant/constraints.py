@@ -364,6 +364,7 @@ def unqualified(found: Subjects, sentence: str, passage: str) -> Unmet | None:
     return None
 
 
+_ASKS_FIGURE = re.compile(r"多少|几|多高|多大|多长|多久|啥时|什么时|哪天|哪一天|何时")
 # Years a question names relative to today (今年低保标准多少): read with the clock the answerer is given.
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 
@@ -379,8 +380,11 @@ def unstated_year(
     held = {y for d in docs for y in doc_years(d)}
     asked = [(y, f"{y}年") for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年", text)]
     if today is not None and info.answer_type.asks_figure:
+        # Only in the clause that asks the figure (今年稻谷最低收购价多少): 县里定了今年的名单，要公示几天 asks
+        # a rule's period, and 今年 dates the asker's own case.
+        asking = " ".join(c for c in re.split(r"[，,。；;？?！!]", text) if _ASKS_FIGURE.search(c))
         asked += [(str(today.year + shift), f"{today.year + shift}年（{word}）")
-                  for word, shift in _RELATIVE_YEARS.items() if word in text]  # fmt: skip
+                  for word, shift in _RELATIVE_YEARS.items() if word in asking]  # fmt: skip
     for year, label in asked:
         if year not in held and f"{year}年" not in passage:
             return Unmet("year", f"现有文件中没有关于{label}的规定，无法据此回答。")

@@ -91,3 +91,9 @@ def test_the_clock_decides_which_year_this_year_is() -> None:
 def test_this_year_as_the_askers_situation_is_no_year_asked() -> None:
     answer = _answerer(date(2026, 12, 1), DIBAO).answer("今年家里揭不开锅，能不能申请低保？")
     assert "今年" not in answer.answer
+
+
+def test_this_year_outside_the_clause_that_asks_the_figure_dates_the_askers_case() -> None:
+    # 今年 dates the household's own application; the clause that asks (每人每月多少钱) asks the rule.
+    answer = _answerer(date(2026, 12, 1), DIBAO).answer("俺家今年刚申请了低保，标准每人每月多少钱？")
+    assert answer.found and answer.short_answer == "不低于500元"
