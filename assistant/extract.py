@@ -53,7 +53,9 @@ _DATE = re.compile(
     rf"(?:自|从|于|到|至|截至)?{_NUM_START}年{_NUM}月(?:{_NUM}[日号])?(?:起施行|起|前|以前|之前)?"
     rf"|(?:到|至)\s?{_NUM}年(?:底|末)?|“[十{CN_DIGITS}]+五”(?:期末|时期|期间)|{_NUM_START}年过渡期|过渡期"
     # A part of every year runs to its end day: 每年3月1日至6月30日, 每年十一月一日至次年四月三十日.
-    rf"|每年[^，。；]{{0,6}}?(?:秋分日?|春分日?|{_MONTH_DAY}(?:(?:至|到|—|－|-)(?:次年|翌年)?{_MONTH_DAY})?)(?:前|以前|之前)?|秋分日"
+    # …or its month or its end: 每年的十一月份为森林防火宣传月, 每年年底前缴纳.
+    rf"|每年[^，。；]{{0,6}}?(?:秋分日?|春分日?|{_MONTH_DAY}(?:(?:至|到|—|－|-)(?:次年|翌年)?{_MONTH_DAY})?"
+    rf"|{_MONTH}份?(?![以之]?内|[\d一二三四五六七八九十])|年底|年末)(?:前|以前|之前)?|秋分日"
     # A span of the calendar from one day to another without 每年 (全省5月15日至9月30日为汛期).
     rf"|(?<![\d{CN_DIGITS}]){_MONTH_DAY}(?:至|到|—|－|-)(?:次年|翌年)?{_MONTH_DAY}"
     # A month's end as a deadline: 6月底前完成.

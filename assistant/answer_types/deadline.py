@@ -173,7 +173,9 @@ class Deadline(AnswerType):
             return [s for s in found if _CALENDAR.search(s.text)]
         if _ASKS_MONTH.search(info.text):
             # 禁渔期是几月到几月 asks months of the calendar: 每年 or 汛期 names none
-            found += _apart(_matched(_MONTH_OF_YEAR, sentence), found)
+            # 每年的四月份 is read as the month itself (四月份) when a month is asked.
+            months = _matched(_MONTH_OF_YEAR, sentence)
+            found = [*_apart(found, months), *months]
             return [s for s in found if _MONTH.search(s.text)]
         if _ASKS_DAY.search(info.text):
             # 几月几号 / 哪天 asks a day of the calendar: 每年 or 汛期前 names none

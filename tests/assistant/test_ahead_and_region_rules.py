@@ -104,3 +104,15 @@ def test_a_span_of_the_calendar_without_every_year_is_a_date(sentence: str, span
     assert [s.text for s in dates(sentence)] == [span]
     info = analyse("这边的汛期是从哪天到哪天？")
     assert DEADLINE.fit(info, sentence, DEADLINE.spans(info, sentence)) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("sentence", "span"),
+    [
+        ("每年的十一月份为本省的森林防火宣传月。", "每年的十一月份"),
+        ("参保人员应当在每年年底前缴纳下一年度的医疗保险费。", "每年年底前"),
+    ],
+)
+def test_a_month_or_the_end_of_every_year_is_the_date_not_every_year_alone(sentence: str, span: str) -> None:
+    assert [s.text for s in dates(sentence)] == [span]
+    assert [s.text for s in dates("每年的三个月内完成。")] == ["每年", "三个月内"]  # a period, no month
