@@ -96,23 +96,20 @@ def test_a_plan_described_by_a_clause_is_no_missing_document(question: str) -> N
 @pytest.mark.parametrize(
     ("sentence", "span"),
     [
+        # a span of the calendar without 每年
         ("全省5月15日至9月30日为汛期。", "5月15日至9月30日"),
         ("十一月一日至次年三月三十一日为森林防火期。", "十一月一日至次年三月三十一日"),
-    ],
-)
-def test_a_span_of_the_calendar_without_every_year_is_a_date(sentence: str, span: str) -> None:
-    assert [s.text for s in dates(sentence)] == [span]
-    info = analyse("这边的汛期是从哪天到哪天？")
-    assert DEADLINE.fit(info, sentence, DEADLINE.spans(info, sentence)) == 1.0
-
-
-@pytest.mark.parametrize(
-    ("sentence", "span"),
-    [
+        # every year's month or end, not 每年 alone
         ("每年的十一月份为本省的森林防火宣传月。", "每年的十一月份"),
         ("参保人员应当在每年年底前缴纳下一年度的医疗保险费。", "每年年底前"),
     ],
 )
-def test_a_month_or_the_end_of_every_year_is_the_date_not_every_year_alone(sentence: str, span: str) -> None:
+def test_a_date_is_read_to_the_day_month_or_end_it_names(sentence: str, span: str) -> None:
     assert [s.text for s in dates(sentence)] == [span]
-    assert [s.text for s in dates("每年的三个月内完成。")] == ["每年", "三个月内"]  # a period, no month
+
+
+def test_a_month_day_span_answers_from_which_day_and_a_period_names_no_month() -> None:
+    info = analyse("这边的汛期是从哪天到哪天？")
+    sentence = "全省5月15日至9月30日为汛期。"
+    assert DEADLINE.fit(info, sentence, DEADLINE.spans(info, sentence)) == 1.0
+    assert [s.text for s in dates("每年的三个月内完成。")] == ["每年", "三个月内"]
