@@ -15,7 +15,13 @@ from datetime import date
 from typing import Protocol
 
 from assistant.answer_types import ANSWER_TYPES, AnswerTypes, QuestionInfo
-from assistant.asked_values import unstated_act, unstated_payer, unstated_rate, unstated_value
+from assistant.asked_values import (
+    unstated_act,
+    unstated_bound,
+    unstated_payer,
+    unstated_rate,
+    unstated_value,
+)
 from assistant.compose import compose, passage_citation
 from assistant.config import Settings
 from assistant.constraints import (
@@ -188,7 +194,11 @@ class Answerer:
         # Who pays is read on the whole composed answer: the cost may stand in its second sentence.
         # Who handles an act is read on the lead quote: a second sentence may name the act for another matter.
         lead_quote = answer.citations[0].quote if answer.citations else answer.answer
-        gap = unstated_payer(info, answer.answer) or unstated_act(info, lead_quote)
+        gap = (
+            unstated_payer(info, answer.answer)
+            or unstated_act(info, lead_quote)
+            or unstated_bound(info, answer.short_answer, lead_quote)
+        )
         return answer if gap is None else self._unmet(question, info, ranked, gap)
 
     def _ordered(

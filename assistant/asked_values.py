@@ -11,7 +11,7 @@ import re
 from assistant.answer_types import QuestionInfo
 from assistant.constraints import Unmet
 
-__all__ = ["unstated_act", "unstated_payer", "unstated_rate", "unstated_value"]
+__all__ = ["unstated_act", "unstated_bound", "unstated_payer", "unstated_rate", "unstated_value"]
 
 
 # 每平米罚多少 / 一亩地补多少钱 / 一头母猪补多少: an amount per unit is asked (计量单位). A clause that
@@ -167,4 +167,33 @@ def unstated_act(info: QuestionInfo, quote: str) -> Unmet | None:
     for label, stated in asked_acts(info.text):
         if not stated.search(quote):
             return Unmet("value", f"现有文件中没有规定由谁负责{label}，无法据此回答。")
+    return None
+
+
+# 最多能提百分之几 asks an upper bound; 不得低于净收益的百分之三十 states a lower one (and 至少几个 the reverse):
+# the figure found bounds the other way, so it is not the answer. A range (…以上…以下) states both.
+_ASKS_MOST = re.compile(r"最多|最高|顶多|上限|封顶|最长|最大")
+_ASKS_LEAST = re.compile(r"最少|至少|最低|起码|下限|最短|最小")
+_LOWER_BEFORE = re.compile(r"不低于|不少于|至少|最低|不得低于|不得少于|不应低于|不应少于")
+_UPPER_BEFORE = re.compile(r"不超过|不得超过|最多|最高|不高于|不得高于|最长")
+_CLAUSE_END = "，；。：,;:"
+
+
+def unstated_bound(info: QuestionInfo, short: str | None, quote: str) -> Unmet | None:
+    """A refusal when the question asks the most (or the least) and the figure answering it is, in its
+    quote, only a bound the other way (不得低于… for 最多能提多少)."""
+    if not short or not info.answer_type.asks_figure:
+        return None
+    most, least = bool(_ASKS_MOST.search(info.text)), bool(_ASKS_LEAST.search(info.text))
+    at = quote.find(short)
+    if most == least or at < 0:
+        return None
+    start = max(max(quote.rfind(c, 0, at) for c in _CLAUSE_END) + 1, at - 15)
+    said = quote[start : at + len(short) + 2]
+    lower = bool(_LOWER_BEFORE.search(said)) or "以上" in said[at - start :]
+    upper = bool(_UPPER_BEFORE.search(said)) or any(w in said[at - start :] for w in ("以下", "以内", "内"))
+    if most and lower and not upper:
+        return Unmet("value", "现有文件中没有规定上限，无法据此回答。")
+    if least and upper and not lower:
+        return Unmet("value", "现有文件中没有规定下限，无法据此回答。")
     return None

@@ -11,7 +11,14 @@ from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 
 from assistant.answer_types import QuestionInfo
 from assistant.answerer import Answerer
-from assistant.asked_values import asked_acts, unstated_act, unstated_payer, unstated_rate, unstated_value
+from assistant.asked_values import (
+    asked_acts,
+    unstated_act,
+    unstated_bound,
+    unstated_payer,
+    unstated_rate,
+    unstated_value,
+)
 from assistant.constraints import Unmet
 from assistant.question import analyse
 
@@ -211,3 +218,16 @@ def test_a_body_doing_something_else_is_not_who_handles_the_act() -> None:
     assert not answer.found and answer.answer == "现有文件中没有规定由谁负责审批，无法据此回答。"
     answer = answerer.answer("村集体要撤销基本账户，找谁审批？")
     assert answer.found and "报乡镇人民政府审批" in answer.answer
+
+
+def test_a_figure_bounded_the_other_way_does_not_answer_the_most_or_the_least() -> None:
+    floor = "公积金、公益金合计提取的比例不得低于净收益的百分之三十。"
+    most = analyse("分红前提公积公益金，最多能提百分之几？")
+    gap = unstated_bound(most, "百分之三十", floor)
+    assert gap is not None and "上限" in gap.message
+    assert unstated_bound(analyse("公积公益金最低要提百分之几？"), "百分之三十", floor) is None
+    within = "自规划批准之日起三十日内向社会公布。"
+    assert unstated_bound(analyse("规划草案公示至少要挂多少天？"), "三十日内", within) is not None
+    # a range states both bounds
+    fine = "处一万元以上五万元以下的罚款。"
+    assert unstated_bound(analyse("最多能罚多少钱？"), "一万元以上五万元以下", fine) is None
