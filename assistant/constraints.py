@@ -247,7 +247,12 @@ def region_gap(
     if regions.get(unrestricted[0].hit.chunk.doc_id, "") in ("", *places):
         return None
     others = tuple(d for d, r in regions.items() if r and r not in places)
-    return Unmet("region", f"现有文件中没有{'、'.join(info.regions)}的相关规定，无法据此回答。", others)
+    asked = "、".join(info.regions)
+    if any(r and r in places for r in regions.values()):
+        # The region's own documents are held and were read: they do not say it, another region's do.
+        text = f"现有{asked}的文件中未找到相关规定，无法据此回答；其他地区的相关规定见下方（仅供参考）。"
+        return Unmet("region", text, others)
+    return Unmet("region", f"现有文件中没有{asked}的相关规定，无法据此回答。", others)
 
 
 @dataclass(frozen=True, slots=True)

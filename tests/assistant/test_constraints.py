@@ -44,11 +44,19 @@ def test_a_year_pinned_without_a_name_must_match_a_documents_year() -> None:
 
 
 def test_another_regions_document_never_answers() -> None:
-    """广东 asked, only 北京's clause states the figure: refused, naming the region."""
+    """广东 asked, only 北京's clause states the figure: refused, naming the region whose own document
+    was read and does not say it."""
     answer = ANSWERER.answer("广东农村公路养护资金每公里每年多少钱？")
-    assert not answer.found and answer.answer == "现有文件中没有广东的相关规定，无法据此回答。"
+    assert not answer.found
+    assert (
+        answer.answer
+        == "现有广东的文件中未找到相关规定，无法据此回答；其他地区的相关规定见下方（仅供参考）。"
+    )
     assert answer.related and answer.related[0].doc_id == "bj"
     assert ANSWERER.answer("北京农村公路养护资金每公里每年多少钱？").short_answer == "不低于1万元"
+    # No 山东 document is held at all: the refusal says so.
+    answer = ANSWERER.answer("山东农村公路养护资金每公里每年多少钱？")
+    assert answer.answer == "现有文件中没有山东的相关规定，无法据此回答。"
 
 
 def test_a_named_document_is_the_only_source_of_evidence() -> None:
