@@ -111,12 +111,15 @@ def compose(
     if settles is not None:
         short = short_answer(info, pick_span(info, settles, terms))
     # A figure, date, body or verdict leads the answer ("5479座。…"); an enumeration is read in its clause.
-    lead = f"{short}。" if short and kind.leads(info, short) else ""
+    # The kind one listed item names (二类疫病) leads the scale it is read from.
+    item = span is not None and span.kind == "item"
+    lead = f"{short}。" if short and (item or kind.leads(info, short)) else ""
     # A list read with its numbered items (下列…：（一）…（二）…) is shown whole: a cadre needs every item.
-    room = policy.max_list_answer if span is not None and span.kind == "listed" else policy.max_answer
+    listed = span is not None and span.kind == "listed"
+    room = policy.max_list_answer if listed or item else policy.max_answer
     budget = room - len(lead) - 4
     # The best sentence takes the room it needs; a second one only gets what is left.
-    s, e = clause_window(best.text, span, terms, budget)
+    s, e = clause_window(best.text, None if item else span, terms, budget)
     # A list read across lines (下列…：(一)…(二)…) is shown on one line; the citation keeps the text.
     parts = [_shown(best.text[s:e]) + "[1]"]
     chosen = [best]

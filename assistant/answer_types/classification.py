@@ -91,5 +91,48 @@ class Classification(ItemsAnswer):
             return DIVIDED_FIT  # 初次分配、再分配、第三次分配 for 哪几次分配: items named as the kind asked
         return min(super().fit(info, sentence, spans), ITEMS_ONLY_FIT)
 
+    def pick(
+        self, info: QuestionInfo, sentence: str, spans: Sequence[Span], terms: Sequence[str]
+    ) -> Span | None:
+        best = super().pick(info, sentence, spans, terms)
+        if best is None or best.kind != "listed" or not _ASKS_WHICH.search(info.text):
+            return best
+        return _named_item(sentence, best, terms) or best
+
+
+# 狂犬病算第几类, 过期药算哪类垃圾: one thing filed under one of the listed kinds; the item that alone names it
+# answers, not the whole scale.
+_ASKS_WHICH = re.compile(rf"{_ASKS_GRADE}|{_FILED_AS}|算(?:第)?[几哪]")
+
+
+def _named_item(sentence: str, listed: Span, terms: Sequence[str]) -> Span | None:
+    """The one listed item that names a question term no other item names (offsets in ``sentence``)."""
+    items = [i for i in listed.text.split("；") if i]
+    own = [t for t in terms if len(t) >= 2 and sum(t in i for i in items) == 1]
+    named = [i for i in items if any(t in i for t in own)]
+    if len(named) != 1:
+        return None
+    item = named[0]
+    at = sentence.find(item)
+    if at < 0:
+        return None
+    # The kind the item names: before 是指 or its colon (二类疫病，是指…; 中型：…), or the ruling after its case
+    # (树龄300年以上不满500年的，实行二级保护).
+    if re.search(r"是指|[：:]", item):
+        head = re.split(r"，?是指|[：:]", item)[0]
+    elif "的，" in item:
+        head = item.split("的，")[-1]
+    else:
+        return None  # an item that names no kind (法律、法规规定的其他区域) is no answer of its own
+    head = _ITEM_NUMBER.sub("", head).strip("，；。 ")
+    start = sentence.find(head, at)
+    if not head or len(head) > ITEM_HEAD_CHARS or start < 0:
+        return None
+    return Span(start, start + len(head), "item", head)
+
+
+_ITEM_NUMBER = re.compile(r"^[（(][一二三四五六七八九十\d]+[)）]")
+ITEM_HEAD_CHARS = 20  # a kind's name leads the answer; a longer head is no name
+
 
 CLASSIFICATION = Classification()
