@@ -97,7 +97,9 @@ class Classification(ItemsAnswer):
         best = super().pick(info, sentence, spans, terms)
         if best is None or best.kind != "listed" or not _ASKS_WHICH.search(info.text):
             return best
-        return _named_item(sentence, best, terms) or best
+        # The tier holding the case the question states (死了5个人 → 中型：…), else the item naming the thing.
+        item = best.text if "；" not in best.text else _named_item(best, terms)
+        return (_item_head(sentence, item) if item else None) or best
 
 
 # 狂犬病算第几类, 过期药算哪类垃圾: one thing filed under one of the listed kinds; the item that alone names it
@@ -105,14 +107,16 @@ class Classification(ItemsAnswer):
 _ASKS_WHICH = re.compile(rf"{_ASKS_GRADE}|{_FILED_AS}|算(?:第)?[几哪]")
 
 
-def _named_item(sentence: str, listed: Span, terms: Sequence[str]) -> Span | None:
-    """The one listed item that names a question term no other item names (offsets in ``sentence``)."""
+def _named_item(listed: Span, terms: Sequence[str]) -> str | None:
+    """The one listed item that names a question term no other item names."""
     items = [i for i in listed.text.split("；") if i]
     own = [t for t in terms if len(t) >= 2 and sum(t in i for i in items) == 1]
     named = [i for i in items if any(t in i for t in own)]
-    if len(named) != 1:
-        return None
-    item = named[0]
+    return named[0] if len(named) == 1 else None
+
+
+def _item_head(sentence: str, item: str) -> Span | None:
+    """The kind an item of a scale names, as a span of ``sentence``; None when it names none."""
     at = sentence.find(item)
     if at < 0:
         return None

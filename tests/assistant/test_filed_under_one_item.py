@@ -41,3 +41,15 @@ def test_an_item_that_names_no_kind_gives_no_lead() -> None:
     assert listed is not None
     info = analyse("这种开采量快到上限的地方算哪一类区？")
     assert CLASSIFICATION.pick(info, text, [listed], ["开采量", "上限"]) == listed
+
+
+def test_the_tier_holding_the_stated_case_leads_with_its_name() -> None:
+    text = (
+        "地质灾害按照人员伤亡、经济损失的大小，分为四个等级：\n\n(一)特大型：因灾死亡30人以上；\n\n"
+        "(二)大型：因灾死亡10人以上30人以下；\n\n(三)中型：因灾死亡3人以上10人以下；\n\n(四)小型：因灾死亡3人以下。"
+    )
+    listed = lead_in_items(text, 0, text.index("：") + 1, 400)
+    assert listed is not None
+    info = analyse("镇上一处滑坡死了5个人，这算哪一级的地质灾害？")
+    picked = CLASSIFICATION.pick(info, text, [listed], ["滑坡", "地质灾害"])
+    assert picked is not None and picked.text == "中型" and text[picked.start : picked.end] == "中型"

@@ -113,9 +113,9 @@ def _tier(question: str) -> str | None:
 
 
 def test_the_short_answer_of_a_scale_is_the_tier_holding_the_case() -> None:
-    tier = _tier("镇上一处滑坡死了5个人，按规定这算哪一级的地质灾害？")
-    assert tier == "（三）中型：因灾死亡3人以上10人以下或者直接经济损失100万元以上500万元以下的"
-    assert _tier("死了50个人算哪一级？") == "（一）特大型：因灾死亡30人以上或者直接经济损失1000万元以上的"
+    # The tier's name (中型), which leads the answer before the scale; the tier itself is in the quote.
+    assert _tier("镇上一处滑坡死了5个人，按规定这算哪一级的地质灾害？") == "中型"
+    assert _tier("死了50个人算哪一级？") == "特大型"
     whole = _tier("地质灾害分为哪几个等级？")  # no case stated: the whole scale
     assert whole is not None and "特大型" in whole and "小型" in whole
     assert _tier("死了10个人算哪一级？") == SCALE[SCALE.index("（一）") :].strip("。")  # 10 is in two tiers
