@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
 from assistant.answer_types.registry import written_form
-from assistant.conditions import intervals, stated_quantities
+from assistant.conditions import Interval, Quantity, intervals, stated_quantities
 from assistant.extract import Span, enumerations
 from assistant.word_tables import CATEGORIES
 
@@ -30,6 +30,23 @@ NOT_PEOPLE_FIT = 0.0
 _TIER = re.compile(r"[^；;\n]+")
 
 
+# Words around a stated figure that say what it counts (死了4个人: 死): function words and measure words say nothing.
+_SAYS_NOTHING = frozenset("了的个一是有在这那就都也还把被给来多余约近")
+
+
+def _ranges_of(question: str, q: Quantity, tier: str) -> list[Interval]:
+    """The ranges of a tier's clauses that count what the question's figure counts: 死了4个人 is judged
+    by 3人以上10人以下死亡, not by 10人以上50人以下重伤 in the same tier. All of them when no clause says."""
+    at = question.find(q.text)
+    around = (
+        question[max(at - 4, 0) : at] + question[at + len(q.text) : at + len(q.text) + 3] if at >= 0 else ""
+    )
+    said = {c for c in around if "\u4e00" <= c <= "\u9fff" and c not in _SAYS_NOTHING and c not in q.text}
+    clauses = [c for c in re.split(r"[，,]", tier) if any(r.unit == q.unit for r in intervals(c))]
+    counted = [c for c in clauses if said & set(c)]
+    return [r for c in (counted or clauses) for r in intervals(c)]
+
+
 def _case_item(info: QuestionInfo, span: Span) -> Span | None:
     """The one tier whose ranges hold the case the question states (滑坡死了5个人 → 中型：因灾死亡3人以上
     10人以下…): a cadre asks which tier their case is, not for the whole scale. None unless exactly one
@@ -41,7 +58,10 @@ def _case_item(info: QuestionInfo, span: Span) -> Span | None:
     for m in _TIER.finditer(span.text):
         ranges = intervals(m.group(0))
         judged = [q for q in stated if any(r.unit == q.unit for r in ranges)]
-        if judged and all(any(r.unit == q.unit and r.holds(q.value) for r in ranges) for q in judged):
+        if judged and all(
+            any(r.unit == q.unit and r.holds(q.value) for r in _ranges_of(info.text, q, m.group(0)))
+            for q in judged
+        ):
             fits.append(m)
     if len(fits) != 1:
         return None

@@ -53,3 +53,17 @@ def test_the_tier_holding_the_stated_case_leads_with_its_name() -> None:
     info = analyse("镇上一处滑坡死了5个人，这算哪一级的地质灾害？")
     picked = CLASSIFICATION.pick(info, text, [listed], ["滑坡", "地质灾害"])
     assert picked is not None and picked.text == "中型" and text[picked.start : picked.end] == "中型"
+
+
+def test_a_stated_figure_is_judged_by_the_clauses_counting_what_it_counts() -> None:
+    # 死了4个人 counts deaths: 10人以下重伤 in the first tier does not hold it, 3人以上10人以下死亡 in the second does.
+    text = (
+        "事故一般分为以下等级：\n\n(一)一般事故，是指造成3人以下死亡，或者10人以下重伤的事故；\n\n"
+        "(二)较大事故，是指造成3人以上10人以下死亡，或者10人以上50人以下重伤的事故；\n\n"
+        "(三)重大事故，是指造成10人以上30人以下死亡的事故。"
+    )
+    listed = lead_in_items(text, 0, text.index("：") + 1, 400)
+    assert listed is not None
+    info = analyse("厂里出了事故，当场死了4个人，这算哪一级的事故？")
+    picked = CLASSIFICATION.pick(info, text, [listed], ["事故"])
+    assert picked is not None and picked.text == "较大事故"
