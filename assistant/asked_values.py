@@ -191,7 +191,9 @@ def unstated_bound(info: QuestionInfo, short: str | None, quote: str) -> Unmet |
     start = max(max(quote.rfind(c, 0, at) for c in _CLAUSE_END) + 1, at - 15)
     said = quote[start : at + len(short) + 2]
     lower = bool(_LOWER_BEFORE.search(said)) or "以上" in said[at - start :]
-    upper = bool(_UPPER_BEFORE.search(said)) or any(w in said[at - start :] for w in ("以下", "以内", "内"))
+    upper = bool(_UPPER_BEFORE.search(said)) or any(
+        w in said[at - start :] for w in ("以下", "内")
+    )  # 内 holds 以内
     if most and lower and not upper:
         return Unmet("value", "现有文件中没有规定上限，无法据此回答。")
     if least and upper and not lower:

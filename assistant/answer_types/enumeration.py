@@ -42,9 +42,10 @@ def _ranges_of(question: str, q: Quantity, tier: str) -> list[Interval]:
         question[max(at - 4, 0) : at] + question[at + len(q.text) : at + len(q.text) + 3] if at >= 0 else ""
     )
     said = {c for c in around if "\u4e00" <= c <= "\u9fff" and c not in _SAYS_NOTHING and c not in q.text}
-    clauses = [c for c in re.split(r"[，,]", tier) if any(r.unit == q.unit for r in intervals(c))]
-    counted = [c for c in clauses if said & set(c)]
-    return [r for c in (counted or clauses) for r in intervals(c)]
+    read = [(c, intervals(c)) for c in re.split(r"[，,]", tier)]
+    clauses = [(c, ranges) for c, ranges in read if any(r.unit == q.unit for r in ranges)]
+    counted = [(c, ranges) for c, ranges in clauses if said & set(c)]
+    return [r for _, ranges in (counted or clauses) for r in ranges]
 
 
 def _case_item(info: QuestionInfo, span: Span) -> Span | None:

@@ -55,6 +55,12 @@ _ECHOES = {"可不可以": "可以", "是否": "是", "能": "能", "算": "算"
 _PLAIN_WORDS = frozenset(_ECHOES.values()) - {"可以"}  # 可以 is also a modal's own verdict
 
 
+def _ruling_start(sentence: str) -> int:
+    """Where the ruling begins: after the last 的， that closes the case it rules (…的，享受…待遇), else 0."""
+    case = sentence.rfind("的，")
+    return 0 if case < 0 else case + 2
+
+
 def _plain_yes(question: str, sentence: str, words: Sequence[str]) -> Span | None:
     """The yes a plain statement gives (:data:`_PLAIN`), at the first question word it names; None when it
     names none or restricts anything, or the question asks whether something is not done (是不是不用交) or
@@ -65,7 +71,7 @@ def _plain_yes(question: str, sentence: str, words: Sequence[str]) -> Span | Non
         return None
     # A negation inside the condition (无劳动能力、无生活来源…的，享受…待遇) says who, not whether: only the
     # ruling after the last 的， must deny nothing.
-    ruling = sentence[sentence.rfind("的，") + 2 :] if "的，" in sentence else sentence
+    ruling = sentence[_ruling_start(sentence) :]
     if _RESTRICTS.search(ruling) or _ASKS_OMISSION.search(_YESNO.sub("", question)):
         return None
     asked = _ECHOED.search(question)
@@ -357,8 +363,7 @@ class YesNo(AnswerType):
         ruling = [s for s in spans if s.text != _BY_LAW]
         # 依法 says by what law: in the ruling after the case (…的，由村民委员会依法予以解聘) it grants what follows
         # it, inside the case (女职工在…依法享受产假期间，…期满的，) it rules nothing.
-        case_end = sentence.rfind("的，")
-        ruling = ruling or [s for s in spans if s.text == _BY_LAW and s.start > case_end]
+        ruling = ruling or [s for s in spans if s.text == _BY_LAW and s.start >= _ruling_start(sentence)]
         if not (negative or permissive or ruling):
             plain = _plain_yes(info.text, sentence, words)
             return None if plain is None else _unless_overstated(info.text, sentence, plain, words)

@@ -28,15 +28,22 @@ ANSWERER = Answerer(KB, KB, KB.reader(), SETTINGS)
 
 
 @pytest.mark.parametrize(
-    ("sentence", "period"),
+    ("sentence", "span"),
     [
+        # terms before or after an event are periods
         ("乡村医生应当在执业证书有效期满前3个月申请再注册。", "前3个月"),
         ("保修期限不得少于交工验收合格后一年。", "后一年"),
         ("供水单位应当提前二十四小时通知用水户。", "提前二十四小时"),
+        # a span of the calendar without 每年
+        ("全省5月15日至9月30日为汛期。", "5月15日至9月30日"),
+        ("十一月一日至次年三月三十一日为森林防火期。", "十一月一日至次年三月三十一日"),
+        # every year's month or end, not 每年 alone
+        ("每年的十一月份为本省的森林防火宣传月。", "每年的十一月份"),
+        ("参保人员应当在每年年底前缴纳下一年度的医疗保险费。", "每年年底前"),
     ],
 )
-def test_terms_before_or_after_an_event_are_periods(sentence: str, period: str) -> None:
-    assert [s.text for s in dates(sentence)] == [period]
+def test_a_date_or_period_is_read_as_the_whole_span_it_names(sentence: str, span: str) -> None:
+    assert [s.text for s in dates(sentence)] == [span]
 
 
 def test_a_lookback_is_no_period_of_its_own() -> None:
@@ -91,21 +98,6 @@ def test_a_region_without_documents_is_still_refused_with_its_name() -> None:
 def test_a_plan_described_by_a_clause_is_no_missing_document(question: str) -> None:
     info = analyse(question)
     assert document_gap(info, DOCS, document_hints(info, DOCS)) is None
-
-
-@pytest.mark.parametrize(
-    ("sentence", "span"),
-    [
-        # a span of the calendar without 每年
-        ("全省5月15日至9月30日为汛期。", "5月15日至9月30日"),
-        ("十一月一日至次年三月三十一日为森林防火期。", "十一月一日至次年三月三十一日"),
-        # every year's month or end, not 每年 alone
-        ("每年的十一月份为本省的森林防火宣传月。", "每年的十一月份"),
-        ("参保人员应当在每年年底前缴纳下一年度的医疗保险费。", "每年年底前"),
-    ],
-)
-def test_a_date_is_read_to_the_day_month_or_end_it_names(sentence: str, span: str) -> None:
-    assert [s.text for s in dates(sentence)] == [span]
 
 
 def test_a_month_day_span_answers_from_which_day_and_a_period_names_no_month() -> None:
