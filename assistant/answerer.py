@@ -57,6 +57,17 @@ def _in_lexicon(word: str) -> bool:
     return any(key in word or word in key for key in SYNONYMS)
 
 
+def _in_evidence_order(ranked: Sequence[Hit], evidence: Sequence[Evidence]) -> list[Hit]:
+    """The passages in the order of their best sentence in ``evidence`` (the order the answer is chosen
+    by: the learned ranker's when it reads), then those with no sentence kept, as the reader ranked them.
+    The reader ranks passages by its own sentence scores; listing them by the ranker's order puts the
+    passage of a close second sentence among the first few a cadre reads."""
+    first_at: dict[str, int] = {}
+    for ev in evidence:
+        first_at.setdefault(ev.hit.chunk.chunk_id, len(first_at))
+    return sorted(ranked, key=lambda h: first_at.get(h.chunk.chunk_id, len(first_at)))
+
+
 def _is_title(ev: Evidence) -> bool:
     return re.sub(r"[\s\u3000]", "", ev.text).strip("。") == re.sub(r"[\s\u3000]", "", ev.hit.title)
 
@@ -168,7 +179,8 @@ class Answerer:
         # A document's title line states nothing (it only repeats the name the question gave).
         every = [ev for ev in reading.evidence if not _is_title(ev)]
         kept = every if allowed is None else [ev for ev in every if ev.hit.chunk.doc_id in allowed]
-        ranked, (evidence, answerable) = reading.ranked, self._ordered(info, kept, hits)
+        evidence, answerable = self._ordered(info, kept, hits)
+        ranked = _in_evidence_order(reading.ranked, evidence)
         if not answerable:
             gap = (
                 region_gap(info, docs, self._select(info, every), self.policy)

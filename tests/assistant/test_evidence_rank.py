@@ -120,6 +120,21 @@ def test_the_answer_leads_with_the_learned_first_sentence() -> None:
     assert "第七条" in learned.citations[0].quote
 
 
+def test_the_passages_listed_follow_the_learned_order() -> None:
+    """The list a cadre scrolls (and hit@k) follows the order the answer was chosen by: after the
+    cited passage, the passage of the learned second sentence, not the reader's first."""
+    question = "特困人员供养标准由谁确定？"
+    evidence, hits = _candidates(question)
+    flipping = _ranker("hand_rank", 0.75, 1.0, -1.0)
+    ordered = flipping.read(analyse(question, ANSWER_TYPES), evidence, evidence[0], hits).ordered
+    learned_passages = list(dict.fromkeys(ev.hit.chunk.chunk_id for ev in ordered))
+    assert learned_passages[:3] == ["gongyang-2", "gongyang-3", "gongyang-1"]
+    listed = [h.chunk.chunk_id for h in answerer(models=flipping).answer(question).retrieved]
+    assert listed[:3] == learned_passages[:3]
+    reader = [h.chunk.chunk_id for h in answerer().answer(question).retrieved]
+    assert reader[:3] == ["gongyang-1", "gongyang-2", "gongyang-3"]
+
+
 def test_a_learned_lead_covering_too_little_gives_way_to_the_readers() -> None:
     """第九条 shares one word with the question (coverage under min_coverage): preferred by the model, it
     is not the answer; the reader's 第六条 is."""
