@@ -16,6 +16,7 @@ from typing import Protocol
 
 from assistant.answer_types import ANSWER_TYPES, AnswerTypes, QuestionInfo
 from assistant.asked_values import (
+    acting_item_first,
     unstated_act,
     unstated_bound,
     unstated_payer,
@@ -191,6 +192,7 @@ class Answerer:
                 return self._unmet(question, info, ranked, gap)
             return self._refusal(question, info, ranked)
         evidence = prefer_asked_region(info, docs, evidence, self.policy.asked_region_window)
+        evidence = acting_item_first(info, evidence)
         lead = evidence[0]
         gap = (
             unqualified(asked, lead.text, lead.hit.chunk.text)

@@ -10,8 +10,16 @@ import re
 
 from assistant.answer_types import QuestionInfo
 from assistant.constraints import Unmet
+from assistant.reader import Evidence
 
-__all__ = ["unstated_act", "unstated_bound", "unstated_payer", "unstated_rate", "unstated_value"]
+__all__ = [
+    "acting_item_first",
+    "unstated_act",
+    "unstated_bound",
+    "unstated_payer",
+    "unstated_rate",
+    "unstated_value",
+]
 
 
 # 每平米罚多少 / 一亩地补多少钱 / 一头母猪补多少: an amount per unit is asked (计量单位). A clause that
@@ -168,6 +176,32 @@ def unstated_act(info: QuestionInfo, quote: str) -> Unmet | None:
         if not stated.search(quote):
             return Unmet("value", f"现有文件中没有规定由谁负责{label}，无法据此回答。")
     return None
+
+
+# A lead-in announcing steps or items (申请最低生活保障，按照下列程序办理：) and an item of it: （二）, 2., 二、
+_LEAD_IN = re.compile(r"下列|如下|[：:]\s*$")
+_ITEM_START = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])")
+_ITEMS_REACH = 600  # characters after a lead-in its items are looked for in
+
+
+def acting_item_first(info: QuestionInfo, evidence: list[Evidence]) -> list[Evidence]:
+    """For a who-or-where question of an act (低保申请最后谁审批), a lead that only announces the steps
+    (申请最低生活保障，按照下列程序办理：) states no act: its item that states the act (（二）…报县级人民政府
+    民政部门审批) leads instead. Only the lead-in's own items qualify, so the answer stays in its rule."""
+    if not evidence or not info.answer_type.names_who_acts:
+        return evidence
+    lead, acts = evidence[0], asked_acts(info.text)
+    if not acts or not _LEAD_IN.search(lead.text) or all(stated.search(lead.text) for _, stated in acts):
+        return evidence
+    for ev in evidence[1:]:
+        if (
+            ev.hit.chunk.doc_id == lead.hit.chunk.doc_id
+            and 0 <= ev.start - lead.end <= _ITEMS_REACH
+            and _ITEM_START.match(ev.text)
+            and all(stated.search(ev.text) for _, stated in acts)
+        ):
+            return [ev, *(e for e in evidence if e is not ev)]
+    return evidence
 
 
 # 最多能提百分之几 asks an upper bound; 不得低于净收益的百分之三十 states a lower one (and 至少几个 the reverse):

@@ -12,6 +12,7 @@ from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase
 from assistant.answer_types import QuestionInfo
 from assistant.answerer import Answerer
 from assistant.asked_values import (
+    acting_item_first,
     asked_acts,
     unstated_act,
     unstated_bound,
@@ -231,3 +232,35 @@ def test_a_figure_bounded_the_other_way_does_not_answer_the_most_or_the_least() 
     # a range states both bounds
     fine = "处一万元以上五万元以下的罚款。"
     assert unstated_bound(analyse("最多能罚多少钱？"), "一万元以上五万元以下", fine) is None
+
+
+STEPS = Doc(
+    "steps",
+    "最低生活保障审核确认办法",
+    "最低生活保障审核确认办法\n"
+    "第八条 申请最低生活保障，按照下列程序办理：\n"
+    "（一）由共同生活的家庭成员向户籍所在地的乡镇人民政府提出书面申请；\n"
+    "（二）乡镇人民政府对申请人的家庭经济状况进行调查核实，提出初审意见，在申请人所在村公示后报县级人民政府民政部门审批。\n"
+    "第九条 临时救助的申请由乡镇人民政府审批。",
+)
+
+
+def test_a_lead_in_of_steps_gives_way_to_its_item_stating_the_act_asked() -> None:
+    """低保申请谁审批: a lead-in (按照下列程序办理：) states no act, and its first item names who takes the
+    application; its item stating 审批 leads instead (the answer is not refused for the lead-in), never a
+    sentence outside the lead-in's items (第九条 states 审批 of another matter)."""
+    kb = FakeKnowledgeBase([STEPS])
+    got: dict = {}
+    answerer = Answerer(kb, kb, kb.reader(), SETTINGS)
+    answerer.on_evidence = lambda info, ev, lead, hits: got.update(ev=list(ev))
+    question = "低保申请最后谁审批？"
+    answerer.answer(question)
+    lead_in = next(ev for ev in got["ev"] if "下列程序" in ev.text)
+    other = next(ev for ev in got["ev"] if "临时救助" in ev.text)  # states 审批, in another article
+    read = [lead_in, other, *(ev for ev in got["ev"] if ev not in (lead_in, other))]
+    ordered = acting_item_first(analyse(question), read)
+    assert ordered[0].text.startswith("（二）") and "审批" in ordered[0].text
+    assert sorted(id(ev) for ev in ordered) == sorted(id(ev) for ev in read)
+    # Not asked who acts, or no item stating the act asked: the order stays.
+    assert acting_item_first(analyse("低保申请要走哪些程序？"), read) == read
+    assert acting_item_first(analyse("低保申请最后谁来备案？"), read) == read
