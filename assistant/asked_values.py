@@ -10,6 +10,7 @@ import re
 
 from assistant.answer_types import QuestionInfo
 from assistant.constraints import Unmet
+from assistant.extract import opens_numbered_item
 from assistant.reader import Evidence
 
 __all__ = [
@@ -178,9 +179,8 @@ def unstated_act(info: QuestionInfo, quote: str) -> Unmet | None:
     return None
 
 
-# A lead-in announcing steps or items (申请最低生活保障，按照下列程序办理：) and an item of it: （二）, 2., 二、
+# A lead-in announcing steps or items (申请最低生活保障，按照下列程序办理：); its items open with （一）, (二) …
 _LEAD_IN = re.compile(r"下列|如下|[：:]\s*$")
-_ITEM_START = re.compile(r"\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])")
 _ITEMS_REACH = 600  # characters after a lead-in its items are looked for in
 
 
@@ -197,7 +197,7 @@ def acting_item_first(info: QuestionInfo, evidence: list[Evidence]) -> list[Evid
         if (
             ev.hit.chunk.doc_id == lead.hit.chunk.doc_id
             and 0 <= ev.start - lead.end <= _ITEMS_REACH
-            and _ITEM_START.match(ev.text)
+            and opens_numbered_item(ev.text.lstrip())
             and all(stated.search(ev.text) for _, stated in acts)
         ):
             return [ev, *(e for e in evidence if e is not ev)]
