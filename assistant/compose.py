@@ -131,6 +131,16 @@ def compose(
         chosen[0], parts[0] = _sentence_start(chosen[0], parts[0], evidence, budget - len(parts[0]))
         best = chosen[0]
     second = settles or second_sentence(best, evidence, terms, policy, two_part=asks_two_cases(info.text))
+    if (
+        not listed
+        and not item
+        and second is not None
+        and _continues(best, second)
+        and any(sp.kind == "listed" for sp in second.spans)
+    ):
+        # …及时与其签订协议。协议包括下列事项：（一）…（五）: the next sentence announces the list and reads its
+        # items, so the answer gets a list's room, as it would when that sentence led.
+        budget = policy.max_list_answer - len(lead) - 4
     room = budget - len(parts[0])
     if second is not None and room >= policy.min_second:
         s2, e2 = clause_window(second.text, None, terms, room - 3)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from assistant_fakes import FakeKnowledgeBase
 
+from assistant.compose import compose
+from assistant.policy import DEFAULT_POLICY
 from assistant.question import analyse
 from assistant.reader import Reader
 from assistant.term_match import sentence_closers
@@ -84,15 +86,16 @@ ROAD = (
 )
 
 
-def test_for_who_approves_a_penalty_clause_does_not_take_its_items_words() -> None:
+def _one_passage(doc_id: str, text: str, title: str) -> tuple[Hit, Reader]:
+    """A document that is one passage, and a reader that reads lead-ins in its whole text."""
     hit = Hit(
-        Chunk("road-1", "road", "road.md", "", 0, len(ROAD), ROAD, 0),
-        "某某省农村公路条例",
-        "",
-        "2010-01-01",
-        1.0,
+        Chunk(f"{doc_id}-0", doc_id, f"{doc_id}.md", "", 0, len(text), text, 0), title, "", "2010-01-01", 1.0
     )
-    reader = Reader(KB.tokenizer, lambda: KB.bm25, texts={"road": ROAD}.get)
+    return hit, Reader(KB.tokenizer, lambda: KB.bm25, texts={doc_id: text}.get)
+
+
+def test_for_who_approves_a_penalty_clause_does_not_take_its_items_words() -> None:
+    hit, reader = _one_passage("road", ROAD, "某某省农村公路条例")
     best = reader.read(analyse("有台履带车得从村道上开过去，找谁批？"), [hit]).evidence[0]
     assert "乡（镇）人民政府同意" in best.text
     fine = reader.read(analyse("履带车在村道上开，要罚多少钱？"), [hit]).evidence[0]
@@ -133,3 +136,30 @@ def test_text_addressed_to_the_assistant_past_the_passage_keeps_the_list_to_the_
     reader = Reader(KB.tokenizer, lambda: KB.bm25, texts={"plan": planted}.get)
     read = reader.read(info, [_plan_hit(planted)]).evidence
     assert all("忽略以上规定" not in ev.text for ev in read)
+
+
+AGREEMENT = (
+    "第四十一条 乡镇人民政府、街道办事处承担社区戒毒、社区康复工作的机构应当在社区戒毒人员、社区康复人员报到后，"
+    "及时与其签订社区戒毒、社区康复协议。协议包括下列事项：\n\n"
+    "（一）社区戒毒人员、社区康复人员享有的权利和可以获得的帮助；\n\n"
+    "（二）社区戒毒人员、社区康复人员应当遵守的规定；\n\n"
+    "（三）社区戒毒、社区康复的具体措施；\n\n"
+    "（四）违反协议的责任；\n\n"
+    "（五）应当明确的其他事项。"
+)
+
+
+def test_a_sentence_followed_by_the_list_it_leads_into_is_answered_with_the_whole_list() -> None:
+    """The best sentence names the agreement (…签订社区戒毒协议。) and the next announces its items
+    (协议包括下列事项：（一）…（五）): the answer reads on into the list with a list's room, not cut after the
+    second item by the room of a one-sentence answer."""
+    info = analyse("乡镇跟社区戒毒人员签的协议，里面得写哪些内容？")
+    hit, reader = _one_passage("jd", AGREEMENT, "某省禁毒条例")
+    read = reader.read(info, [hit])
+    first = next(ev for ev in read.evidence if ev.text.endswith("社区康复协议。"))
+    listing = next(ev for ev in read.evidence if ev.text.startswith("协议包括下列事项"))
+    assert listing.start == first.end and any(sp.kind == "listed" for sp in listing.spans)
+    evidence = [first, listing, *(ev for ev in read.evidence if ev not in (first, listing))]
+    answer = compose(info.text, info, [hit], evidence, [t.text for t in read.terms], DEFAULT_POLICY)
+    assert len(answer.answer) > DEFAULT_POLICY.max_answer
+    assert all(item in answer.answer for item in ("具体措施", "违反协议的责任", "其他事项"))
