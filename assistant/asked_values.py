@@ -191,14 +191,18 @@ def acting_item_first(info: QuestionInfo, evidence: list[Evidence]) -> list[Evid
     if not evidence or not info.answer_type.names_who_acts:
         return evidence
     lead, acts = evidence[0], asked_acts(info.text)
-    if not acts or not _LEAD_IN.search(lead.text) or all(stated.search(lead.text) for _, stated in acts):
+
+    def states_acts(text: str) -> bool:
+        return all(stated.search(text) for _, stated in acts)
+
+    if not acts or not _LEAD_IN.search(lead.text) or states_acts(lead.text):
         return evidence
     for ev in evidence[1:]:
         if (
             ev.hit.chunk.doc_id == lead.hit.chunk.doc_id
             and 0 <= ev.start - lead.end <= _ITEMS_REACH
             and opens_numbered_item(ev.text.lstrip())
-            and all(stated.search(ev.text) for _, stated in acts)
+            and states_acts(ev.text)
         ):
             return [ev, *(e for e in evidence if e is not ev)]
     return evidence

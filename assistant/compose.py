@@ -117,7 +117,8 @@ def compose(
     # A list read with its numbered items (下列…：（一）…（二）…) is shown whole: a cadre needs every item.
     listed = span is not None and span.kind == "listed"
     room = policy.max_list_answer if listed or item else policy.max_answer
-    budget = room - len(lead) - 4
+    reserved = len(lead) + 4  # the lead and the citation markers
+    budget = room - reserved
     # The best sentence takes the room it needs; a second one only gets what is left.
     s, e = clause_window(best.text, None if item else span, terms, budget)
     # A list read across lines (下列…：(一)…(二)…) is shown on one line; the citation keeps the text.
@@ -140,7 +141,7 @@ def compose(
     ):
         # …及时与其签订协议。协议包括下列事项：（一）…（五）: the next sentence announces the list and reads its
         # items, so the answer gets a list's room, as it would when that sentence led.
-        budget = policy.max_list_answer - len(lead) - 4
+        budget = policy.max_list_answer - reserved
     room = budget - len(parts[0])
     if second is not None and room >= policy.min_second:
         s2, e2 = clause_window(second.text, None, terms, room - 3)
