@@ -21,6 +21,7 @@ from assistant.asked_values import (
     unstated_bound,
     unstated_payer,
     unstated_rate,
+    unstated_term,
     unstated_value,
 )
 from assistant.compose import compose, passage_citation
@@ -198,6 +199,7 @@ class Answerer:
             unqualified(asked, lead.text, lead.hit.chunk.text)
             or unstated_rate(info, lead.text)
             or unstated_value(info, lead.text)
+            or unstated_term(info, lead.text)
             or unstated_year(info, docs, lead.hit.chunk.text, self.today())
         )
         if gap is not None:

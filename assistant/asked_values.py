@@ -19,6 +19,7 @@ __all__ = [
     "unstated_bound",
     "unstated_payer",
     "unstated_rate",
+    "unstated_term",
     "unstated_value",
 ]
 
@@ -86,6 +87,44 @@ def unstated_value(info: QuestionInfo, sentence: str) -> Unmet | None:
         if asked.search(info.text) and not stated.search(sentence):
             return Unmet("value", f"现有文件中没有规定{label}，无法据此回答。")
     return None
+
+
+# 有效期是几年 / 保护期多少年 / 任期几年: the length of a named term (期限) is asked. A clause giving another
+# time limit (自收到申请之日起10个工作日内办理) is about a step, not the term: of the opened sets' questions asking a
+# named term's length, the answerable ones' gold clauses state the term (有效期三年, 公告时间不少于三十日,
+# 承包经营权期限可以延长到70年); the unanswerable ones were answered with such another limit.
+# 任期里至少参加几次 asks a count within the term and 期限/期间/期满 are other words: only a length asked of
+# the term itself (几年, 多少天, 多长, 多久) counts.
+_TERM_ASKED = re.compile(
+    r"([\u4e00-\u9fff]{1,2})期(?![限间满内末初望待盼货])[^，,。？?！!、\d]{0,6}?"
+    r"(?:(?:几|多少)个?(?:年|月|天|日|周|小时)|多长|多久)"
+)
+# 期 that ends no named term: 到期, 过期, 限期, 定期, 长期, 分期, 首期, 按期, 星期, 时期, 前期, 后期, 逾期 …
+_NOT_A_TERM = frozenset("到过限定长分首按星时前后逾同近预初中末早周学日工假")
+_BEFORE_STEM = frozenset("的是在里了这那个年每其该本一")  # 村委会的任期: the stem is 任
+
+
+def _asked_term(question: str) -> str | None:
+    """The stem of the named term whose length is asked (有效期是几年 → 有效), or None."""
+    m = _TERM_ASKED.search(question)
+    if m is None or m.group(1)[-1] in _NOT_A_TERM:
+        return None
+    stem = m.group(1)
+    return stem[1:] if len(stem) == 2 and stem[0] in _BEFORE_STEM else stem
+
+
+def unstated_term(info: QuestionInfo, sentence: str) -> Unmet | None:
+    """A refusal when the length of a named term is asked (有效期是几年) and the evidence's sentence does not
+    state that term: its figure (10个工作日内) limits another step."""
+    if not info.answer_type.asks_figure:
+        return None
+    stem = _asked_term(info.text)
+    if stem is None:
+        return None
+    duration = r"[0-9零一二两三四五六七八九十百]+个?(?:日|天|年|月|小时|周)"
+    if re.search(rf"{stem}[^，,。；;]{{0,6}}?(?:期|时间|年限|{duration})", sentence):
+        return None
+    return Unmet("value", f"现有文件中没有规定{stem}期的期限，无法据此回答。")
 
 
 # 审计费用由谁来出, 钱谁掏: who pays is stated only where the answer speaks of the cost. Of the opened sets'

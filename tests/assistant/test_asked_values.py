@@ -18,6 +18,7 @@ from assistant.asked_values import (
     unstated_bound,
     unstated_payer,
     unstated_rate,
+    unstated_term,
     unstated_value,
 )
 from assistant.constraints import Unmet
@@ -82,6 +83,48 @@ def test_a_time_of_day_colour_discount_or_ratio_asked_must_be_stated(
     question: str, sentence: str, refused: bool
 ) -> None:
     assert (unstated_value(analyse(question), sentence) is not None) is refused
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "refused"),
+    [
+        # Another step's time limit is not the term asked.
+        ("备案办完以后有效期是多长时间？", "经办机构应当自收到申请之日起10个工作日内办理完毕。", True),
+        ("备案办完以后有效期是多长时间？", "备案有效期为一年。", False),
+        ("品种权的保护期是多少年？", "从名录公布之日起一年内提出品种权申请的，具备新颖性。", True),
+        ("工程质量保修期是几年？", "质量缺陷责任期不得少于交工验收合格后一年。", True),
+        # The term in other words: 公告时间, 承包经营权期限, 公示七日.
+        ("方案公告期最短多长？", "公告时间不少于三十日。", False),
+        ("退耕地的承包期最长能延到多少年？", "退耕土地还林后的承包经营权期限可以延长到70年。", False),
+        ("名单的公示期是几天？", "在村务公开栏公示七日。", False),
+        ("村委会的任期几年？", "村民委员会每届任期五年。", False),
+        # No term's length asked: 快到期 of a licence, a count within the term, 过期 not corrected.
+        ("许可证快到期了，得提前多久申请？", "应当在有效期届满三十日前申请延续。", False),
+        ("一届任期里至少得参加几次培训？", "每届成员在任期内至少接受一次培训。", False),
+        ("过期不改罚多少？", "逾期不改正的，处一百元以上五百元以下的罚款。", False),
+        ("有效期管什么用？", "备案有效期内可以直接结算。", False),  # no figure asked
+    ],
+)
+def test_the_length_of_a_named_term_is_answered_only_by_a_clause_stating_the_term(
+    question: str, sentence: str, refused: bool
+) -> None:
+    assert (unstated_term(analyse(question), sentence) is not None) is refused
+
+
+def test_a_term_asked_and_not_stated_is_refused_with_the_term_named() -> None:
+    """有效期是多长时间 over a passage giving only the time to handle the filing: refused, naming the term;
+    asked that time itself, the same passage answers."""
+    doc = Doc(
+        "filing",
+        "社会保险经办条例",
+        "社会保险经办条例\n第二十条 参保人员异地就医的，应当办理备案。经办机构应当自收到备案申请之日起"
+        "10个工作日内办理完毕。",
+    )
+    kb = FakeKnowledgeBase([doc])
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("异地就医备案办完以后，有效期是多长时间？")
+    assert not answer.found and answer.answer == "现有文件中没有规定有效期的期限，无法据此回答。"
+    answer = Answerer(kb, kb, kb.reader(), SETTINGS).answer("异地就医备案，经办机构多少个工作日内办完？")
+    assert answer.found and "10个工作日内" in answer.answer
 
 
 @pytest.mark.parametrize(
