@@ -134,6 +134,10 @@ def document_gap(info: QuestionInfo, docs: Sequence[DocRecord], hints: DocHints)
             text = f"现有文件中没有{gap.asked}年{gap.name}"
             if gap.labels:
                 text += f"；{_years_text(gap.labels)}{gap.name}的相关规定见下方（仅供参考）"
+        elif gap.kind == "plan":
+            text = f"现有文件中没有{gap.asked}{gap.name}"
+            if gap.labels:
+                text += f"；{'、'.join(gap.labels)}{gap.name}的相关内容见下方（仅供参考）"
         else:
             text = f"现有文件中没有{gap.asked}的{gap.name}；{'、'.join(gap.labels)}的{gap.name}见下方（仅供参考）"
         return Unmet(gap.kind, text + "。", gap.others)

@@ -85,6 +85,19 @@ def split_year(name: str) -> tuple[str, str]:
     return year, (name[: m.start()] + name[m.end() :]).strip("的 ")
 
 
+# The number of a five-year plan (五年规划), written 十四五 or 第十四个五年: 十四五规划 is not 十五五规划.
+_PLAN_ORDINAL = re.compile(
+    r"第?(十[一二三四五六七八九]?)(?:五(?=[”\"’']?(?:规划|计划|时期|期间|建议|纲要))|个五年)"
+)
+
+
+def plan_ordinal(text: str) -> str:
+    """The five-year plan a name or title speaks of, as its number (十四五 → 十四, 第十五个五年规划 → 十五);
+    "" for none."""
+    m = _PLAN_ORDINAL.search(text)
+    return m.group(1) if m else ""
+
+
 def doc_years(doc: DocRecord) -> set[str]:
     """Years a document is known by: those in its title (2023年中央一号文件, 2019年修订) and its date's."""
     years = set(re.findall(r"(?<!\d)((?:19|20)\d{2})年", doc.title))
@@ -119,9 +132,9 @@ class NameGap:
     """A named document the knowledge base holds, but not of the asked year or region (年份或地区不符):
     2024年一号文件 when 2023 and 2025 are held, 天津市乡村振兴促进条例 when 北京 and 广东 are."""
 
-    kind: str  # year | region
-    asked: str  # 2024 | 天津
-    name: str  # the name without the year or region, as asked (一号文件, 乡村振兴促进条例)
+    kind: str  # year | region | plan
+    asked: str  # 2024 | 天津 | 十四五
+    name: str  # the name without the year, region or plan number, as asked (一号文件, 乡村振兴促进条例, 规划建议)
     others: tuple[str, ...]  # doc ids of the same name in other years or regions
     labels: tuple[str, ...]  # their years or regions
 
@@ -207,6 +220,16 @@ def _match_name(
             labels = tuple(dict.fromkeys(_region_of(d.title) for d in others))
             return [], [], NameGap("region", region, bare, tuple(d.doc_id for d in others), labels)
         return [], [name], None
+    plan = plan_ordinal(core)
+    if plan:
+        # 十四五规划建议 shares every character but one with the 十五五 plan's title: the plan's number is
+        # matched as a year is, not as characters.
+        of_plan = [d for d in found if plan_ordinal(d.title) == plan]
+        if not of_plan:
+            labels = tuple(dict.fromkeys(f"{p}五" for d in found if (p := plan_ordinal(d.title))))
+            name_rest = _PLAN_ORDINAL.sub("", core).strip("“”\"'的 ")
+            return [], [], NameGap("plan", f"{plan}五", name_rest, tuple(d.doc_id for d in found), labels)
+        found = of_plan
     if not year:
         return [d.doc_id for d in found], [], None
     of_year = [d for d in found if year in doc_years(d)]

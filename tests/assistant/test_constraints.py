@@ -29,6 +29,22 @@ def test_a_year_the_knowledge_base_lacks_is_refused_with_the_other_years_as_rela
     assert {c.doc_id for c in answer.related[:2]} == {"yh2023", "yh2025"}
 
 
+def test_another_five_year_plan_is_refused_with_the_held_plan_as_related() -> None:
+    plan = Doc(
+        "plan15",
+        "中共中央关于制定国民经济和社会发展第十五个五年规划的建议",
+        "中共中央关于制定国民经济和社会发展第十五个五年规划的建议\n实施城乡居民增收计划，有效增加低收入群体收入。",
+    )
+    kb = FakeKnowledgeBase([plan])
+    answerer = Answerer(kb, kb, kb.reader(), SETTINGS)
+    answer = answerer.answer("十四五规划建议里对农民增收提的啥目标？")
+    assert not answer.found and answer.citations == ()
+    assert answer.answer == "现有文件中没有十四五规划建议；十五五规划建议的相关内容见下方（仅供参考）。"
+    assert [c.doc_id for c in answer.related[:1]] == ["plan15"]
+    answer = answerer.answer("十五五规划建议里对农民增收提的啥目标？")
+    assert answer.found and "城乡居民增收计划" in answer.answer
+
+
 def test_a_two_digit_year_and_a_loose_name_pick_that_years_document() -> None:
     answer = ANSWERER.answer("请问23年一号文件里，新建高标准农田多少亩？")
     assert answer.found and cited(answer)[0] == "yh2023" and answer.short_answer == "4500万亩"

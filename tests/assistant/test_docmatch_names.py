@@ -25,6 +25,17 @@ TITLES = {
     ),
 }
 DOCS = [DocRecord(k, f"{k}.txt", t, "", d, "", "fp", 1, 0.0) for k, (t, d) in TITLES.items()]
+PLAN15 = DocRecord(
+    "plan15",
+    "plan15.txt",
+    "中共中央关于制定国民经济和社会发展第十五个五年规划的建议",
+    "",
+    "2025-10-28",
+    "",
+    "fp",
+    1,
+    0.0,
+)
 
 
 @pytest.mark.parametrize(
@@ -86,18 +97,7 @@ def test_loose_and_misspelled_names_point_to_the_closest_title() -> None:
     assert hints.missing == ("土地管理法",) and not hints.targeted
     # a plan or scheme in everyday words (那个保护发展规划) is meant only by a title holding it nearly as
     # written, never one sharing 发展…规划 loosely
-    plan = DocRecord(
-        "sw",
-        "sw.txt",
-        "中共中央关于制定国民经济和社会发展第十五个五年规划的建议",
-        "",
-        "2025-10-28",
-        "",
-        "fp",
-        1,
-        0.0,
-    )
-    hints = document_hints(analyse("村里进了名录，那个保护发展规划要多久内编好？"), [*DOCS, plan])
+    hints = document_hints(analyse("村里进了名录，那个保护发展规划要多久内编好？"), [*DOCS, PLAN15])
     assert not hints.targeted and not hints.missing
 
 
@@ -115,6 +115,15 @@ def test_a_law_asked_is_not_a_regulation_of_the_same_name() -> None:
     assert document_hints(analyse("无障碍环境建设办法里，盲道谁管？"), docs).targeted == ("wza",)
 
 
+def only_gap(question: str, docs: list[DocRecord] = DOCS) -> tuple[object, ...]:
+    """The one gap a question's named document is, as (kind, asked, name, labels, others); it points
+    to no document and names none missing."""
+    hints = document_hints(analyse(question), docs)
+    assert hints.targeted == () and hints.missing == ()
+    (gap,) = hints.gaps
+    return (gap.kind, gap.asked, gap.name, gap.labels, gap.others)
+
+
 def test_a_named_year_picks_that_years_document_or_is_a_gap() -> None:
     assert document_hints(analyse("23年一号文件里，高标准农田建多少？"), DOCS).targeted == ("yh23",)
     hints = document_hints(analyse("2024年一号文件里，高标准农田建多少？"), DOCS)
@@ -129,11 +138,27 @@ def test_a_named_year_picks_that_years_document_or_is_a_gap() -> None:
     )
 
 
+def test_a_five_year_plans_number_is_matched_as_a_year_is() -> None:
+    """十四五规划建议 shares all but one character with the 十五五 plan's title: it is a gap, with that plan
+    as the related document; 十五五 (either way of writing it) points to it."""
+    docs = [*DOCS, PLAN15]
+    assert only_gap("十四五规划建议里对农民增收提的啥目标？", docs) == (
+        "plan",
+        "十四五",
+        "规划建议",
+        ("十五五",),
+        ("plan15",),
+    )
+    for question in (
+        "十五五规划建议里对农民增收提的啥目标？",
+        "第十五个五年规划的建议对农民增收提的啥目标？",
+    ):
+        hints = document_hints(analyse(question), docs)
+        assert hints.targeted == ("plan15",) and hints.gaps == ()
+
+
 def test_a_named_region_the_knowledge_base_lacks_is_a_gap_not_a_missing_name() -> None:
-    hints = document_hints(analyse("请问湖南省乡村振兴促进条例里，村庄规划谁编制？"), DOCS)
-    assert hints.targeted == () and hints.missing == ()
-    (gap,) = hints.gaps
-    assert (gap.kind, gap.asked, gap.name, gap.labels, gap.others) == (
+    assert only_gap("请问湖南省乡村振兴促进条例里，村庄规划谁编制？") == (
         "region",
         "湖南",
         "乡村振兴促进条例",
