@@ -74,6 +74,23 @@ def _is_title(ev: Evidence) -> bool:
     return re.sub(r"[\s\u3000]", "", ev.text).strip("。") == re.sub(r"[\s\u3000]", "", ev.hit.title)
 
 
+# A text's closing clause (本条例自2022年9月1日起施行，《…》同时废止) says when it took effect and what it
+# replaced, nothing else: it answers only a question about that (施行, 生效, 废止, 还管用 …). Read for other
+# questions, it shares their document's name and region and was quoted as the answer (怎么修 → 本条例自…起施行).
+_CLOSING = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+条[\s\u3000]*)?本(?:法|条例|办法|规定|细则|决定|规则)"
+    r"自[^。；]{2,30}?起(?:施行|实施|实行|执行|生效)|同时废止。?$"
+)
+_ASKS_EFFECT = re.compile(
+    r"施行|实施|实行|执行|生效|废止|作废|失效|管用|取代|替代|代替|通过|哪天|几号|何时|什么时候|啥时|原来|以前|老条例"
+)
+
+
+def _closing_unasked(ev: Evidence, info: QuestionInfo) -> bool:
+    """A closing clause read for a question that asks nothing of when its text took effect or what it replaced."""
+    return bool(_CLOSING.search(ev.text.strip())) and not _ASKS_EFFECT.search(info.text)
+
+
 class DocumentSource(Protocol):
     """What the answerer needs of the knowledge base: the documents' records and the tokenizer."""
 
@@ -179,7 +196,7 @@ class Answerer:
         reading = self.reader.read(info, hits, weights, self.similarity)
         allowed = admissible_docs(info, docs, hints, self.policy)
         # A document's title line states nothing (it only repeats the name the question gave).
-        every = [ev for ev in reading.evidence if not _is_title(ev)]
+        every = [ev for ev in reading.evidence if not _is_title(ev) and not _closing_unasked(ev, info)]
         kept = every if allowed is None else [ev for ev in every if ev.hit.chunk.doc_id in allowed]
         evidence, answerable = self._ordered(info, kept, hits)
         ranked = _in_evidence_order(reading.ranked, evidence)

@@ -444,3 +444,26 @@ def test_a_list_question_read_at_one_item_is_answered_with_the_whole_list() -> N
         ["审计"],
     )
     assert "财务收支的合法性" in listed.answer
+
+
+ROADS = Doc(
+    "roads",
+    "某某省乡村振兴促进条例",
+    "某某省乡村振兴促进条例\n"
+    "第二十条 加强农村道路建设，推进村内道路硬底化。\n"
+    "第六十条 本条例自2022年9月1日起施行，《某某省农村扶贫开发条例》同时废止。",
+)
+
+
+def test_a_closing_clause_answers_only_when_the_text_took_effect_or_what_it_replaced() -> None:
+    """本条例自…起施行，《…》同时废止 says nothing about roads: asked how the 条例 has roads built, the answer
+    quotes the road clause, never the closing one; asked when it took effect or what it replaced, the
+    closing clause answers."""
+    kb = FakeKnowledgeBase([ROADS])
+    answerer = Answerer(kb, kb, kb.reader(), SETTINGS)
+    answer = answerer.answer("某某省条例说农村扶贫开发那块的路要怎么修？")
+    assert all("施行" not in c.quote for c in answer.citations)
+    assert not answer.found or "硬底化" in answer.answer
+    assert answerer.answer("某某省乡村振兴促进条例是哪天开始施行的？").short_answer == "自2022年9月1日起施行"
+    answer = answerer.answer("某某省乡村振兴促进条例施行以后，原来的扶贫开发条例还管用吗？")
+    assert answer.found and "同时废止" in answer.citations[0].quote
