@@ -374,6 +374,7 @@ def unqualified(found: Subjects, sentence: str, passage: str) -> Unmet | None:
 
 
 _ASKS_FIGURE = re.compile(r"多少|几|多高|多大|多长|多久|啥时|什么时|哪天|哪一天|何时")
+_ASKS_CHANGE = re.compile(r"涨|降|上调|下调|提高|调高|调低|调整|增加|减少|取消")
 # Years a question names relative to today (今年低保标准多少): read with the clock the answerer is given.
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 
@@ -382,16 +383,17 @@ def unstated_year(
     info: QuestionInfo, docs: Sequence[DocRecord], passage: str, today: date | None = None
 ) -> Unmet | None:
     """A year the question asks about (2026年养老金涨多少) that is no document's year must be stated in
-    the evidence's passage; otherwise the clause found is about another time. With ``today``, a figure or
-    date asked of 今年 / 明年 (今年稻谷最低收购价多少) is asked of that year; in other questions such words
-    are the asker's situation (今年看着要闹旱，…能这么干吗), not a year the rule must be of."""
+    the evidence's passage; otherwise the clause found is about another time. With ``today``, 今年 / 明年
+    in the clause asking a figure or a change is that year (今年低保标准多少, 明年会不会涨)."""
     text = _unnamed_text(info)
     held = {y for d in docs for y in doc_years(d)}
     asked = [(y, f"{y}年") for y in re.findall(r"(?<!\d)((?:19|20)\d{2})年", text)]
-    if today is not None and info.answer_type.asks_figure:
-        # Only in the clause that asks the figure (今年稻谷最低收购价多少): 县里定了今年的名单，要公示几天 asks
-        # a rule's period, and 今年 dates the asker's own case.
-        asking = " ".join(c for c in re.split(r"[，,。；;？?！!]", text) if _ASKS_FIGURE.search(c))
+    if today is not None:
+        # Elsewhere such words are the asker's situation: 县里定了今年的名单，要公示几天 asks a rule's period,
+        # 今年看着要闹旱，…能这么干吗 a rule for any year.
+        figure = info.answer_type.asks_figure
+        clauses = re.split(r"[，,。；;？?！!]", text)
+        asking = " ".join(c for c in clauses if (figure and _ASKS_FIGURE.search(c)) or _ASKS_CHANGE.search(c))
         asked += [(str(today.year + shift), f"{today.year + shift}年（{word}）")
                   for word, shift in _RELATIVE_YEARS.items() if word in asking]  # fmt: skip
     for year, label in asked:

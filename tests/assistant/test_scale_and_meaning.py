@@ -88,6 +88,16 @@ def test_the_clock_decides_which_year_this_year_is() -> None:
     assert not _answerer(date(2027, 1, 5), held).answer("今年低保标准每人每月多少钱？").found
 
 
+def test_a_change_asked_of_this_or_next_year_needs_a_document_of_that_year() -> None:
+    """会不会涨 / 涨了没有 asks what that year's decision says; a rule without a year does not say it."""
+    answer = _answerer(date(2026, 12, 1), DIBAO).answer("明年低保标准会不会涨？")
+    assert not answer.found and "2027年（明年）" in answer.answer
+    answer = _answerer(date(2026, 12, 1), DIBAO).answer("今年低保标准涨了没有？")
+    assert not answer.found and "2026年（今年）" in answer.answer
+    held = replace(DIBAO, date="2026-03-01")
+    assert "今年" not in _answerer(date(2026, 12, 1), held).answer("今年低保标准涨了没有？").answer
+
+
 def test_this_year_as_the_askers_situation_is_no_year_asked() -> None:
     answer = _answerer(date(2026, 12, 1), DIBAO).answer("今年家里揭不开锅，能不能申请低保？")
     assert "今年" not in answer.answer
