@@ -164,6 +164,13 @@ _ACTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("认定", re.compile(r"认定"), re.compile(r"认定|确认|评定|鉴定")),
     ("登记", re.compile(r"登记"), re.compile(r"登记")),
     ("备案", re.compile(r"备案"), re.compile(r"备案")),
+    # 审计证是哪个部门发的 / 屠宰证谁发 / 补偿款谁发到手里 / 预警由哪个部门发: who issues or pays out, not who
+    # organises the matter (审计…由乡镇人民政府负责组织 names no one issuing a 审计证).
+    (
+        "发放",
+        re.compile(r"(?:谁|哪[个里儿级]?\S{0,4}?)来?(?:发(?!布|生|现|展|起|出)|颁发|核发|发放)"),
+        re.compile(r"颁发|核发|发放|发给|签发|换发|补发|发布|兑付|支付|拨付|发证|证书"),
+    ),
     ("转移", re.compile(r"转到|转移|转出|转入|转回"), re.compile(r"转移|转入|转出|转回|转接")),
     ("注销", re.compile(r"销户|注销"), re.compile(r"注销|销户|撤销")),
     (

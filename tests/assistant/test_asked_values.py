@@ -170,6 +170,18 @@ def test_a_term_asked_and_not_stated_is_refused_with_the_term_named() -> None:
         (unstated_act, "五保户申请最后是谁批？", "乡镇人民政府。由本人向乡镇人民政府提出书面申请。[1]", True),
         (
             unstated_act,
+            "审计人员的审计证是哪个部门发的？",
+            "审计机构。离任经济责任审计由乡镇人民政府负责组织，审计机构也可以组织审计。[1]",
+            True,
+        ),
+        (
+            unstated_act,
+            "养殖证最后是谁发的？",
+            "县级以上地方人民政府。由县级以上地方人民政府核发养殖证。[1]",
+            False,
+        ),
+        (
+            unstated_act,
             "五保户申请最后是谁批？",
             "县级人民政府民政部门。由县级人民政府民政部门审批。[1]",
             False,
@@ -237,6 +249,10 @@ def test_a_clause_about_the_topic_but_not_the_value_asked_is_no_answer(
         ("村里的集体账户要销户，找谁审批？", ["审批"]),  # the who-clause's own act, not the situation's
         ("调解员自己想辞职不干了，找谁提？", ["辞职"]),  # 找谁提: the act is in the clause before
         ("养老保险想转到外省去，找哪个部门办？", ["转移"]),
+        ("审计人员的审计证是哪个部门发的？", ["发放"]),  # who issues, not who organises the audit
+        ("移民的补偿钱，是谁发到移民手里？", ["发放"]),
+        ("暴雨预警信号，到底归谁来发布？", []),  # 发布 (announce) is not read as 发 (issue)
+        ("出了事谁发现的要报告？", []),
         ("娃申请救助的材料交到学校以后，最后由谁来落实？", []),  # 申请 is the situation, 落实 the asked act
         ("申请低保要交哪些材料？", []),  # no who or where asked
     ],
