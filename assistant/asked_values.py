@@ -73,6 +73,11 @@ _VALUES_ASKED: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"[一二三四五六七八九\d]折|折扣|半价|减半|免票|免购|免费乘"),
     ),
     (
+        "比例",  # 按每天千分之几算, 拿出几成: a share, which a clause states as 分之, %, 成 or 比例
+        re.compile(r"[千百万]分之(?:几|多少)|几成|几个百分点|(?:多大|多少)比例|比例(?:是)?多少"),
+        re.compile(r"分之|[%％]|[一二两三四五六七八九十半]成|百分点|比例"),
+    ),
+    (
         "比例",
         re.compile(r"几比几"),
         re.compile(r"[0-9一二两三四五六七八九十]{1,4}\s{0,2}[:：∶比]\s{0,2}[0-9一二两三四五六七八九十]"),
@@ -81,8 +86,8 @@ _VALUES_ASKED: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
 
 
 def unstated_value(info: QuestionInfo, sentence: str) -> Unmet | None:
-    """A refusal when the question asks a time of day, a colour, a discount or a ratio and the evidence's
-    sentence states none: what it says is about the topic, not the value asked."""
+    """A refusal when the question asks a time of day, a colour, a discount, a share or a ratio and the
+    evidence's sentence states none: what it says is about the topic, not the value asked."""
     for label, asked, stated in _VALUES_ASKED:
         if asked.search(info.text) and not stated.search(sentence):
             return Unmet("value", f"现有文件中没有规定{label}，无法据此回答。")
