@@ -27,18 +27,9 @@ from corpus.tokenize import stopwords
 from index.catalog import DocRecord
 
 __all__ = [
-    "Unmet",
-    "abbreviates",
-    "admissible_docs",
-    "doc_region",
-    "document_gap",
-    "pinned_years",
-    "region_gap",
-    "subject_gap",
-    "subjects",
-    "unqualified",
-    "unstated_year",
-]
+    "Unmet", "abbreviates", "admissible_docs", "doc_region", "document_gap", "pinned_years", "region_gap",
+    "subject_gap", "subjects", "unqualified", "unstated_year",
+]  # fmt: skip
 
 # A year that pins a document outside a name: 2024年的规定, 24年出台的政策, 2024年文件.
 _PINNED_YEAR = re.compile(
@@ -374,7 +365,9 @@ def unqualified(found: Subjects, sentence: str, passage: str) -> Unmet | None:
 
 
 _ASKS_FIGURE = re.compile(r"多少|几|多高|多大|多长|多久|啥时|什么时|哪天|哪一天|何时")
-_ASKS_CHANGE = re.compile(r"涨|降|上调|下调|提高|调高|调低|调整|增加|减少|取消")
+# A change asked, not told (今年粮价涨了 is the asker's situation, 今年…涨了没有 a question of that year).
+_CHANGE = re.compile(r"涨|降|上调|下调|提高|调高|调低|调整")
+_ASKING = re.compile(r"吗|么|没有|了没|会不会|是否|有没有|多少|几|能不能|要不要")
 # Years a question names relative to today (今年低保标准多少): read with the clock the answerer is given.
 _RELATIVE_YEARS = {"前年": -2, "去年": -1, "今年": 0, "明年": 1, "后年": 2}
 
@@ -392,8 +385,11 @@ def unstated_year(
         # Elsewhere such words are the asker's situation: 县里定了今年的名单，要公示几天 asks a rule's period,
         # 今年看着要闹旱，…能这么干吗 a rule for any year.
         figure = info.answer_type.asks_figure
-        clauses = re.split(r"[，,。；;？?！!]", text)
-        asking = " ".join(c for c in clauses if (figure and _ASKS_FIGURE.search(c)) or _ASKS_CHANGE.search(c))
+
+        def asks(c: str) -> bool:
+            return bool((figure and _ASKS_FIGURE.search(c)) or (_CHANGE.search(c) and _ASKING.search(c)))
+
+        asking = " ".join(c for c in re.split(r"[，,。；;？?！!]", text) if asks(c))
         asked += [(str(today.year + shift), f"{today.year + shift}年（{word}）")
                   for word, shift in _RELATIVE_YEARS.items() if word in asking]  # fmt: skip
     for year, label in asked:

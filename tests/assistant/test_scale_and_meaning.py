@@ -96,6 +96,11 @@ def test_a_change_asked_of_this_or_next_year_needs_a_document_of_that_year() -> 
     assert not answer.found and "2026年（今年）" in answer.answer
     held = replace(DIBAO, date="2026-03-01")
     assert "今年" not in _answerer(date(2026, 12, 1), held).answer("今年低保标准涨了没有？").answer
+    # a change told, not asked: 今年 dates the asker's situation
+    answer = _answerer(date(2026, 12, 1), DIBAO).answer("今年菜价涨了，低保标准每人每月多少钱？")
+    assert answer.found and answer.short_answer == "不低于500元"
+    answer = _answerer(date(2026, 12, 1), DIBAO).answer("今年收入降了，还能申请低保吗？")
+    assert "今年" not in answer.answer
 
 
 def test_this_year_as_the_askers_situation_is_no_year_asked() -> None:
