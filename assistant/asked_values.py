@@ -12,6 +12,7 @@ from assistant.answer_types import QuestionInfo
 from assistant.constraints import Unmet
 from assistant.extract import opens_numbered_item
 from assistant.reader import Evidence
+from corpus.tokenize import default_tokenizer
 
 __all__ = [
     "acting_item_first",
@@ -110,10 +111,16 @@ _BEFORE_STEM = frozenset("的是在里了这那个年每其该本一")  # 村委
 
 
 def _asked_term(question: str) -> str | None:
-    """The stem of the named term whose length is asked (有效期是几年 → 有效), or None."""
+    """The stem of the named term whose length is asked (有效期是几年 → 有效), or None: the word the tokenizer
+    reads ending at that 期 (重庆汛期 → 汛), else the one or two characters before it."""
     m = _TERM_ASKED.search(question)
     if m is None or m.group(1)[-1] in _NOT_A_TERM:
         return None
+    at, start = m.end(1), 0
+    for word in default_tokenizer().words(question):
+        start = question.find(word, start)
+        if start < at < start + len(word) and word.endswith("期") and len(word) >= 2:
+            return word[:-1]
     stem = m.group(1)
     return stem[1:] if len(stem) == 2 and stem[0] in _BEFORE_STEM else stem
 

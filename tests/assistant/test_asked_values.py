@@ -102,6 +102,7 @@ def test_a_time_of_day_colour_discount_or_ratio_asked_must_be_stated(
         ("退耕地的承包期最长能延到多少年？", "退耕土地还林后的承包经营权期限可以延长到70年。", False),
         ("名单的公示期是几天？", "在村务公开栏公示七日。", False),
         ("村委会的任期几年？", "村民委员会每届任期五年。", False),
+        ("重庆汛期是每年几月到几月？", "本市汛期为每年5月1日至9月30日。", False),  # the stem read is 庆汛
         # No term's length asked: 快到期 of a licence, a count within the term, 过期 not corrected.
         ("许可证快到期了，得提前多久申请？", "应当在有效期届满三十日前申请延续。", False),
         ("一届任期里至少得参加几次培训？", "每届成员在任期内至少接受一次培训。", False),
