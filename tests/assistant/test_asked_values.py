@@ -181,6 +181,12 @@ def test_a_term_asked_and_not_stated_is_refused_with_the_term_named() -> None:
         ),
         (
             unstated_act,
+            "开会的通知是哪个部门发的？",
+            "乡镇人民政府。由乡镇人民政府印发会议通知。[1]",
+            False,
+        ),
+        (
+            unstated_act,
             "养殖证最后是谁发的？",
             "县级以上地方人民政府。由县级以上地方人民政府核发养殖证。[1]",
             False,
