@@ -108,6 +108,10 @@ _TERM_ASKED = re.compile(
 # 期 that ends no named term: 到期, 过期, 限期, 定期, 长期, 分期, 首期, 按期, 星期, 时期, 前期, 后期, 逾期 …
 _NOT_A_TERM = frozenset("到过限定长分首按星时前后逾同近预初中末早周学日工假")
 _BEFORE_STEM = frozenset("的是在里了这那个年每其该本一")  # 村委会的任期: the stem is 任
+_TERM_STATED = re.compile(
+    r"^.{0,6}?(?:期|时间|年限|[0-9零一二两三四五六七八九十百]+个?(?:日|天|年|月|小时|周))"
+)
+_CLAUSE_BREAK = re.compile(r"[，,。；;]")
 
 
 def _asked_term(question: str) -> str | None:
@@ -133,9 +137,13 @@ def unstated_term(info: QuestionInfo, sentence: str) -> Unmet | None:
     stem = _asked_term(info.text)
     if stem is None:
         return None
-    duration = r"[0-9零一二两三四五六七八九十百]+个?(?:日|天|年|月|小时|周)"
-    if re.search(rf"{stem}[^，,。；;]{{0,6}}?(?:期|时间|年限|{duration})", sentence):
-        return None
+    at = sentence.find(stem)
+    while at >= 0:
+        # the term, or its stem followed within six characters of its clause by 期, 时间, 年限 or a duration
+        after = _CLAUSE_BREAK.split(sentence[at + len(stem) : at + len(stem) + 16], maxsplit=1)[0]
+        if _TERM_STATED.search(after):
+            return None
+        at = sentence.find(stem, at + 1)
     return Unmet("value", f"现有文件中没有规定{stem}期的期限，无法据此回答。")
 
 
