@@ -191,6 +191,13 @@ _ACTS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
         re.compile(r"(?:谁|哪[个里儿级]?\S{0,4}?)来?(?:发(?!布|生|现|展|起|出)|颁发|核发|发放)"),
         re.compile(r"颁发|核发|发放|发给|签发|换发|补发|印发|下发|发出|发布|兑付|支付|拨付|给予|发证|证书"),
     ),
+    # 优待证上哪儿办 / 采伐证找谁办 / 证丢了找谁补办: where a certificate is got is where it is issued or applied
+    # for (核发, 申请, 补发 …), not a clause on the scheme it belongs to (制定优待老年人的办法).
+    (
+        "办证",
+        re.compile(r"办\S{0,8}?证|证\S{0,6}?办|领\S{0,6}?证|补办|换证"),
+        re.compile(r"核发|颁发|发放|发给|换发|补发|申办|办理|领取|申领|申请|受理|发证"),
+    ),
     ("转移", re.compile(r"转到|转移|转出|转入|转回"), re.compile(r"转移|转入|转出|转回|转接")),
     ("注销", re.compile(r"销户|注销"), re.compile(r"注销|销户|撤销")),
     (

@@ -181,6 +181,18 @@ def test_a_term_asked_and_not_stated_is_refused_with_the_term_named() -> None:
         ),
         (
             unstated_act,
+            "老人想办老年优待证，上哪儿办？",
+            "县级以上人民政府。县级以上人民政府制定优待老年人的办法，逐步提高优待水平。[1]",
+            True,
+        ),
+        (
+            unstated_act,
+            "采伐证该找谁办？",
+            "县级人民政府林业主管部门。由县级人民政府林业主管部门核发采伐许可证。[1]",
+            False,
+        ),
+        (
+            unstated_act,
             "开会的通知是哪个部门发的？",
             "乡镇人民政府。由乡镇人民政府印发会议通知。[1]",
             False,
@@ -260,6 +272,9 @@ def test_a_clause_about_the_topic_but_not_the_value_asked_is_no_answer(
         ("村里的集体账户要销户，找谁审批？", ["审批"]),  # the who-clause's own act, not the situation's
         ("调解员自己想辞职不干了，找谁提？", ["辞职"]),  # 找谁提: the act is in the clause before
         ("养老保险想转到外省去，找哪个部门办？", ["转移"]),
+        ("老人想办老年优待证，上哪儿办？", ["办证"]),  # 上哪儿办: the certificate is in the clause before
+        ("土地承包经营权证弄丢了，找谁补办？", ["办证"]),
+        ("在水库里打鱼要办捕捞证，该去找哪个部门？", []),  # 找哪个部门 names no deed
         ("审计人员的审计证是哪个部门发的？", ["发放"]),  # who issues, not who organises the audit
         ("移民的补偿钱，是谁发到移民手里？", ["发放"]),
         ("暴雨预警信号，到底归谁来发布？", []),  # 发布 (announce) is not read as 发 (issue)
