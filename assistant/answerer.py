@@ -86,9 +86,8 @@ _ASKS_EFFECT = re.compile(
 )
 
 
-def _closing_unasked(ev: Evidence, info: QuestionInfo) -> bool:
-    """A closing clause read for a question that asks nothing of when its text took effect or what it replaced."""
-    return bool(_CLOSING.search(ev.text.strip())) and not _ASKS_EFFECT.search(info.text)
+def _is_closing(ev: Evidence) -> bool:
+    return bool(_CLOSING.search(ev.text.strip()))
 
 
 class DocumentSource(Protocol):
@@ -195,8 +194,12 @@ class Answerer:
             return self._best_passage(question, info, hits)
         reading = self.reader.read(info, hits, weights, self.similarity)
         allowed = admissible_docs(info, docs, hints, self.policy)
-        # A document's title line states nothing (it only repeats the name the question gave).
-        every = [ev for ev in reading.evidence if not _is_title(ev) and not _closing_unasked(ev, info)]
+        # A document's title line states nothing (it only repeats the name the question gave); its closing
+        # clause only when it took effect and what it replaced.
+        closing_asked = bool(_ASKS_EFFECT.search(info.text))
+        every = [
+            ev for ev in reading.evidence if not _is_title(ev) and (closing_asked or not _is_closing(ev))
+        ]
         kept = every if allowed is None else [ev for ev in every if ev.hit.chunk.doc_id in allowed]
         evidence, answerable = self._ordered(info, kept, hits)
         ranked = _in_evidence_order(reading.ranked, evidence)

@@ -111,7 +111,6 @@ _BEFORE_STEM = frozenset("的是在里了这那个年每其该本一")  # 村委
 _TERM_STATED = re.compile(
     r"^.{0,6}?(?:期|时间|年限|[0-9零一二两三四五六七八九十百]+个?(?:日|天|年|月|小时|周))"
 )
-_CLAUSE_BREAK = re.compile(r"[，,。；;]")
 
 
 def _asked_term(question: str) -> str | None:
@@ -140,8 +139,8 @@ def unstated_term(info: QuestionInfo, sentence: str) -> Unmet | None:
     at = sentence.find(stem)
     while at >= 0:
         # the term, or its stem followed within six characters of its clause by 期, 时间, 年限 or a duration
-        after = _CLAUSE_BREAK.split(sentence[at + len(stem) : at + len(stem) + 16], maxsplit=1)[0]
-        if _TERM_STATED.search(after):
+        clause = _CLAUSE.match(sentence, at + len(stem))
+        if clause is not None and _TERM_STATED.search(clause.group(0)[:16]):
             return None
         at = sentence.find(stem, at + 1)
     return Unmet("value", f"现有文件中没有规定{stem}期的期限，无法据此回答。")
