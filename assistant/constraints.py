@@ -175,10 +175,11 @@ def _regional_gap(info: QuestionInfo, docs: Sequence[DocRecord]) -> Unmet | None
     for region in info.regions:
         if region in held:
             continue
-        start = info.text.index(region)
-        m = _REGIONAL_KIND.match(info.text, start + len(region))
-        if m is not None:
-            return Unmet("region", f"现有文件中没有{info.text[start : m.end()]}，无法据此回答。")
+        # Every mention is read: 江苏那边调运松木…按江苏的规定罚多少 asks for that rule at its second mention.
+        for start in (i for i in range(len(info.text)) if info.text.startswith(region, i)):
+            m = _REGIONAL_KIND.match(info.text, start + len(region))
+            if m is not None:
+                return Unmet("region", f"现有文件中没有{info.text[start : m.end()]}，无法据此回答。")
     return None
 
 

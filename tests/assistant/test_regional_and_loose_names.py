@@ -37,6 +37,13 @@ def test_a_regions_own_document_is_refused_by_name_when_no_document_of_that_regi
     assert gap.message == "现有文件中没有山东省的村委会选举办法，无法据此回答。"
 
 
+def test_a_regions_rule_asked_at_a_later_mention_is_refused_by_name() -> None:
+    # The region is first named as a place (山东那边…), then its rule is asked for (按山东的规定).
+    gap = _gap("山东那边村里换届，选举委员会按山东的规定由几人组成？", _docs("law", "cwh"))
+    assert gap is not None and gap.kind == "region"
+    assert gap.message == "现有文件中没有山东的规定，无法据此回答。"
+
+
 def test_a_regions_own_document_held_is_no_gap() -> None:
     assert _gap(SHANDONG_RULE, _docs("law", "cwh", "sd")) is None
 
