@@ -10,9 +10,9 @@ from assistant.extract import Span, quantities
 
 # Also used by yes/no: 能领多少钱吗 asks for the figure, not a verdict.
 # 好几回, 十几年 state a rough count and 那几年, 这几户 point at one already known: they ask nothing. 几只, 几棵,
-# 几间, 几毛钱 ask only in a clause that asks (…能养几只鸡鸭？), not in one that tells (租了几亩耕地，…).
+# 几间, 几毛钱, 几场, 几张 ask only in a clause that asks (…能养几只鸡鸭？), not in one that tells (租了几亩耕地，…).
 NUMBER_CUE = re.compile(
-    r"多少|(?<![好十这那])几(?:[个名户人倍次回座家项年天岁成万元条所名位块层米]|公里|分(?![之钟]))|几[只头间毛角台辆棵株亩斤吨处][^，。；？?]*[？?]|比例|百分之|几分之几|多大|多高|多宽|多深|多远|多厚|多粗|多少钱|(?:什么|啥|哪个)标准|(?:咋|怎么|如何)(?:个)?(?:算|计算)(?!是)"
+    r"多少|(?<![好十这那])几(?:[个名户人倍次回座家项年天岁成万元条所名位块层米]|公里|分(?![之钟]))|几[只头间毛角台辆棵株亩斤吨处场张份届轮][^，。；？?]*[？?]|比例|百分之|几分之几|多大|多高|多宽|多深|多远|多厚|多粗|多少钱|(?:什么|啥|哪个)标准|(?:咋|怎么|如何)(?:个)?(?:算|计算)(?!是)"
     # 咋罚 / 罚款是个什么数: the fine is asked, and a fine is a figure (…处一千元以上五千元以下罚款).
     r"|(?:咋|怎么|怎样|如何)(?:个)?(?:罚|处罚)|罚款?(?:是)?(?:个)?(?:什么|啥)数"
 )

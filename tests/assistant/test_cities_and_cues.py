@@ -224,15 +224,20 @@ def test_only_a_sum_of_the_kind_asked_answers(question: str, other: str, asked: 
 
 
 def test_a_count_asked_in_any_measure_word_is_a_number_question() -> None:
-    """几只, 几棵, 几间, 几毛钱 ask a count like 几个 does, when the clause asks (ends in ？); 租了几亩耕地，…
+    """几只, 几棵, 几间, 几毛钱, 几场, 几张, 几份 ask a count like 几个 does, when the clause asks (ends in ？); 租了几亩耕地，…
     按啥地管 speaks of a few mu and asks something else."""
     for question in (
         "一户最多能养几只鸡鸭？",
         "每人每年得种几棵树？",
         "一个院子最多能开几间客房？",
         "一方水收几毛钱？",
+        "每个村一年至少要搞几场宣传？",
+        "一个人名下最多能办几张手机卡？",
+        "调解协议书一共要弄几份？",
     ):
         assert analyse(question).answer_type.name == "number", question
+    # The measure word asked is the unit the figure must carry (几张 → 张).
+    assert analyse("一个人名下最多能办几张手机卡？").unit == "张"
     assert analyse("有人租了村里几亩耕地盖养猪场，这块地按啥地管？").answer_type.name != "number"
 
 
