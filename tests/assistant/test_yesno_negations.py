@@ -43,6 +43,18 @@ def test_a_statement_that_denies_answers_no_without_a_modal() -> None:
     assert _verdict("家里在监狱服刑的儿子要不要算一口人？", sentence, ["服刑", "家庭成员"]) == "否"
 
 
+def test_a_stop_to_what_is_asked_says_no() -> None:
+    sentence = (
+        "县级人民政府有关主管部门及乡镇人民政府按照有关规定停止发放撂荒耕地的土地承包经营权人的农业补贴。"
+    )
+    assert _verdict("承包地撂荒好几年了，还能照常领农业补贴吗？", sentence, ["撂荒", "农业补贴"]) == "不能"
+    # 责令停止, 采取停止…等措施, 不因…而停止执行, 停止侵害: an order, a measure, a rule that it goes on, a liability.
+    goes_on = "代为除治的工作，不因被责令限期除治者申请复议或者起诉而停止执行。"
+    assert _verdict("申请复议了，代为除治的活是不是得先停下来？", goes_on, ["复议", "除治"]) != "不能"
+    measure = "（五）可以采取停止户外集体活动、学校停课、工厂停工、市场停市等措施"
+    assert _verdict("发了暴雨红色预警，中小学是不是必须停课？", measure, ["停课", "中小学"]) != "不能"
+
+
 def test_a_lack_that_describes_who_rules_nothing() -> None:
     sentence = "保障不具有接受普通教育能力的残疾未成年人在特殊教育学校接受义务教育。"
     assert _verdict("残疾娃能不能上学？", sentence, ["残疾", "教育"]) is None
