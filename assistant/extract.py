@@ -18,7 +18,8 @@ UNITS = (
 )
 # 第 (and 笫, its common misprint) numbers an article, chapter or item: never a figure.
 _ORDINAL = "第笫"
-_BOUND = "(?:不超过|不少于|不低于|不高于|不多于|不足|至少|至多|最多|最少|最高|最低|超过|低于|高于|多于|少于)"
+# A bound keeps the word forbidding to cross it: 不得少于三十五人, not 少于三十五人 (the opposite on its own).
+_BOUND = "(?:(?:不得|不应|不能|不宜|未)?(?:超过|低于|高于|多于|少于)|不超过|不少于|不低于|不高于|不多于|不足|至少|至多|最多|最少|最高|最低)"
 _RANGE_SEP = "(?:至|到|-|~|—|－)"
 _QUANTITY = re.compile(
     rf"(?<![{_ORDINAL}\d.{CN_DIGITS}])"

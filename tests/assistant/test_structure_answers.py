@@ -93,6 +93,11 @@ def test_a_range_leads_whole_not_its_upper_bound() -> None:
     assert answer.answer.startswith("三至七人。")
     bounds = "每人每月不低于500元，至少有一人就业，代表多于二十人，期限不超过三年"
     assert [s.text for s in quantities(bounds)] == ["不低于500元", "至少有一人", "多于二十人", "不超过三年"]
+    # The bound keeps the word that forbids crossing it: 少于三十五人 alone says the opposite of 不得少于三十五人.
+    forbidden = "人数不得少于三十五人，层数不得超过三层，不应低于60%，境内未超过一年，人均耕地超过三亩的"
+    assert [s.text for s in quantities(forbidden)] == [
+        "不得少于三十五人", "不得超过三层", "不应低于60%", "未超过一年", "超过三亩",
+    ]  # fmt: skip
     _exact(answer)
 
 
