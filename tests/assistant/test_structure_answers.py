@@ -98,6 +98,7 @@ def test_a_range_leads_whole_not_its_upper_bound() -> None:
     assert [s.text for s in quantities(forbidden)] == [
         "不得少于三十五人", "不得超过三层", "不应低于60%", "未超过一年", "超过三亩",
     ]  # fmt: skip
+    assert [s.text for s in dates("推广该品种种子未超过四年的，具备新颖性")] == ["未超过四年"]
     _exact(answer)
 
 
