@@ -54,3 +54,10 @@ def obligations(sentence: str) -> list[Span]:
     for m in _PERMISSION.finditer(sentence):
         out.append(Span(m.start(), m.end(), "yes", m.group(0)))
     return out
+
+
+def asks_exemption(question: str, asking: re.Pattern[str]) -> bool:
+    """Whether the clause that asks (the last one ``asking`` finds: 能免费吗, 是不是免费给) names an exemption:
+    政府免费做筛查，…不带孩子去，行不行 asks of something else."""
+    clauses = [c for c in re.split(r"[，,；;。]", question) if asking.search(c)]
+    return bool(clauses) and any(word in clauses[-1] for word in EXEMPTIONS)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
 from assistant.answer_types.number import NUMBER_CUE
 from assistant.extract import Span
-from assistant.modals import DESCRIBES_WHO, EXEMPTIONS, obligations
+from assistant.modals import DESCRIBES_WHO, EXEMPTIONS, asks_exemption, obligations
 
 _YESNO = re.compile(
     r"能不能|能否|可不可以|可否|是否|要不要|是不是|有没有|会不会|用不用|该不该|行不行|算不算|([\u4e00-\u9fff])不\1|[能可会要需得应][^，。？]{0,12}吗[？?]?$|吗[？?]?$"
@@ -379,6 +379,12 @@ class YesNo(AnswerType):
             # 养老院能不收吗 against …应当安排收住: asking to leave a duty undone, or to do the act otherwise
             # than the duty says (能不能开目录外头的药), is answered no.
             return Span(chosen.start, chosen.end, "no", chosen.text)
+        if chosen.text in EXEMPTIONS and asks_exemption(
+            info.text, _YESNO
+        ):  # 是不是免费给 vs 免费提供: granted
+            asked = _ECHOED.search(info.text)
+            word = "是" if asked is None else _ECHOES.get(asked.group(1) or asked.group(0), "是")
+            return Span(chosen.start, chosen.end, _PLAIN, word)
         return _unless_overstated(info.text, sentence, chosen, words)
 
     def short(self, span: Span) -> str | None:

@@ -55,6 +55,16 @@ def test_a_stop_to_what_is_asked_says_no() -> None:
     assert _verdict("发了暴雨红色预警，中小学是不是必须停课？", measure, ["停课", "中小学"]) != "不能"
 
 
+def test_an_exemption_the_question_asks_for_is_granted() -> None:
+    sentence = "编制农房建设设计图集等，免费提供给农民自建住宅使用并给予技术指导。"
+    assert _verdict("住建部门编的农房设计图集是不是免费给？", sentence, ["设计图集"]) == "是"
+    fee = "享受城市居民最低生活保障的残疾人家庭免交城市生活垃圾处置费。"
+    assert _verdict("低保户家里的垃圾处理费还用不用交？", fee, ["垃圾", "处置费"]) == "不需要"
+    # 免费 told before the clause that asks is no exemption asked for.
+    screening = "监护人应当保证未成年人及时接受政府免费提供的疾病和残疾筛查。"
+    assert _verdict("政府免费做残疾筛查，爹妈不带孩子去，行不行？", screening, ["筛查"]) != "是"
+
+
 def test_a_lack_that_describes_who_rules_nothing() -> None:
     sentence = "保障不具有接受普通教育能力的残疾未成年人在特殊教育学校接受义务教育。"
     assert _verdict("残疾娃能不能上学？", sentence, ["残疾", "教育"]) is None
