@@ -12,7 +12,8 @@ from assistant.answer_types import QuestionInfo
 from assistant.constraints import Unmet
 from assistant.extract import opens_numbered_item
 from assistant.reader import Evidence
-from corpus.tokenize import default_tokenizer
+from assistant.term_match import occurrences
+from corpus.tokenize import default_tokenizer, word_offsets
 
 __all__ = [
     "acting_item_first",
@@ -119,11 +120,10 @@ def _asked_term(question: str) -> str | None:
     m = _TERM_ASKED.search(question)
     if m is None or m.group(1)[-1] in _NOT_A_TERM:
         return None
-    at, start = m.end(1), 0
-    for word in default_tokenizer().words(question):
-        start = question.find(word, start)
-        if start < at < start + len(word) and word.endswith("期") and len(word) >= 2:
-            return word[:-1]
+    at = m.end(1)
+    for start, end in word_offsets(question, default_tokenizer().words(question)):
+        if start < at < end and question[end - 1] == "期" and end - start >= 2:
+            return question[start : end - 1]
     stem = m.group(1)
     return stem[1:] if len(stem) == 2 and stem[0] in _BEFORE_STEM else stem
 
@@ -136,13 +136,11 @@ def unstated_term(info: QuestionInfo, sentence: str) -> Unmet | None:
     stem = _asked_term(info.text)
     if stem is None:
         return None
-    at = sentence.find(stem)
-    while at >= 0:
+    for at in occurrences(sentence, stem):
         # the term, or its stem followed within six characters of its clause by 期, 时间, 年限 or a duration
         clause = _CLAUSE.match(sentence, at + len(stem))
         if clause is not None and _TERM_STATED.search(clause.group(0)[:16]):
             return None
-        at = sentence.find(stem, at + 1)
     return Unmet("value", f"现有文件中没有规定{stem}期的期限，无法据此回答。")
 
 

@@ -18,7 +18,7 @@ from assistant.consistency import unmatched_figures
 from assistant.extract import LEAD_IN_END, Span, opens_numbered_item
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Evidence
-from assistant.term_match import CONTINUING
+from assistant.term_match import CONTINUING, occurrences
 from assistant.types import Answer, Citation, Hit
 
 
@@ -266,19 +266,10 @@ def stated_condition(
         if m is None or m.group(0) in best.text:
             continue
         cond = m.group(1)
-        said = {i for t in words for k in _finds(cond, t) for i in range(k, k + len(t))}
+        said = {i for t in words for k in occurrences(cond, t) for i in range(k, k + len(t))}
         if 2 * len(said) >= len(cond) and pick_span(info, ev, terms) is not None:
             return ev
     return None
-
-
-def _finds(text: str, word: str) -> list[int]:
-    """Where ``word`` starts in ``text``, every occurrence."""
-    found, i = [], text.find(word)
-    while i >= 0:
-        found.append(i)
-        i = text.find(word, i + 1)
-    return found
 
 
 def settling_sentence(

@@ -22,7 +22,7 @@ from assistant.docmatch import DocHints, doc_region, doc_years, label_year
 from assistant.lexicon import REGIONS, province_of
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
 from assistant.reader import Evidence
-from assistant.term_match import abbreviates
+from assistant.term_match import abbreviates, occurrences
 from corpus.tokenize import stopwords
 from index.catalog import DocRecord
 
@@ -176,7 +176,7 @@ def _regional_gap(info: QuestionInfo, docs: Sequence[DocRecord]) -> Unmet | None
         if region in held:
             continue
         # Every mention is read: 江苏那边调运松木…按江苏的规定罚多少 asks for that rule at its second mention.
-        for start in (i for i in range(len(info.text)) if info.text.startswith(region, i)):
+        for start in occurrences(info.text, region):
             m = _REGIONAL_KIND.match(info.text, start + len(region))
             if m is not None:
                 return Unmet("region", f"现有文件中没有{info.text[start : m.end()]}，无法据此回答。")

@@ -24,12 +24,23 @@ __all__ = [
     "abbreviates",
     "announces",
     "colloquial_capped",
+    "occurrences",
     "referenced_words",
     "region_scaled",
     "sentence_closers",
     "separated_words",
     "weighed",
 ]
+
+
+def occurrences(text: str, word: str) -> list[int]:
+    """Where ``word`` starts in ``text``, every occurrence."""
+    found, i = [], text.find(word)
+    while i >= 0:
+        found.append(i)
+        i = text.find(word, i + 1)
+    return found
+
 
 _ALL_ITEMS = 4000  # characters: every item a lead-in announces, however long
 # An article of the same document a clause refers to (有第四十一条规定行为之一的, 违反本条例第十八条第三款规定);
