@@ -55,6 +55,11 @@ _ECHOES = {"可不可以": "可以", "是否": "是", "能": "能", "算": "算"
 _PLAIN_WORDS = frozenset(_ECHOES.values()) - {"可以"}  # 可以 is also a modal's own verdict
 
 
+def _echo(asked: re.Match[str] | None) -> str:
+    """The verdict that echoes the question's own verb (:data:`_ECHOED` found ``asked``), 是 without one."""
+    return "是" if asked is None else _ECHOES.get(asked.group(1) or asked.group(0), "是")
+
+
 def _ruling_start(sentence: str) -> int:
     """Where the ruling begins: after the last 的， that closes the case it rules (…的，享受…待遇), else 0."""
     case = sentence.rfind("的，")
@@ -83,9 +88,8 @@ def _plain_yes(question: str, sentence: str, words: Sequence[str]) -> Span | Non
         or _DEPARTS.search(_ASKING_WORDS.sub("", question))
     ):
         return None
-    word = "是" if asked is None else _ECHOES.get(asked.group(1) or asked.group(0), "是")
     at = min(sentence.find(t) for t in words if t in sentence)
-    return Span(at, at, _PLAIN, word)
+    return Span(at, at, _PLAIN, _echo(asked))
 
 
 # Kinds of span that answer no, each its own verdict: a prohibition (不得, 不允许 → 不能), a denial (不适用 → 否),
@@ -379,12 +383,9 @@ class YesNo(AnswerType):
             # 养老院能不收吗 against …应当安排收住: asking to leave a duty undone, or to do the act otherwise
             # than the duty says (能不能开目录外头的药), is answered no.
             return Span(chosen.start, chosen.end, "no", chosen.text)
-        if chosen.text in EXEMPTIONS and asks_exemption(
-            info.text, _YESNO
-        ):  # 是不是免费给 vs 免费提供: granted
-            asked = _ECHOED.search(info.text)
-            word = "是" if asked is None else _ECHOES.get(asked.group(1) or asked.group(0), "是")
-            return Span(chosen.start, chosen.end, _PLAIN, word)
+        if chosen.text in EXEMPTIONS and asks_exemption(info.text, _YESNO):
+            # 是不是免费给 against 免费提供: the exemption asked for is granted, in the question's own verb.
+            return Span(chosen.start, chosen.end, _PLAIN, _echo(_ECHOED.search(info.text)))
         return _unless_overstated(info.text, sentence, chosen, words)
 
     def short(self, span: Span) -> str | None:
