@@ -17,6 +17,7 @@ from assistant.clauses import CLAUSE, case_or_rule, clause_span
 from assistant.consistency import unmatched_figures
 from assistant.extract import LEAD_IN_END, Span, opens_numbered_item
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
+from assistant.question import analyse
 from assistant.reader import Evidence
 from assistant.term_match import CONTINUING, occurrences
 from assistant.types import Answer, Citation, Hit
@@ -131,7 +132,11 @@ def compose(
     if s == 0:
         chosen[0], parts[0] = _sentence_start(chosen[0], parts[0], evidence, budget - len(parts[0]))
         best = chosen[0]
-    second = settles or second_sentence(best, evidence, terms, policy, two_part=asks_two_cases(info.text))
+    second = (
+        settles
+        or other_asked_part(info, best, evidence)
+        or second_sentence(best, evidence, terms, policy, two_part=asks_two_cases(info.text))
+    )
     if (
         not listed
         and not item
@@ -288,6 +293,39 @@ def settling_sentence(
 _TWO_CASES = re.compile(
     r"分别|各(?:是|拿|由|算|按|给|归|要|自)|还是|一样吗|一样不|有啥区别|有什么区别|[？?][^？?]{2,}[？?]"
 )
+
+
+_QUESTION_END = re.compile(r"[？?]")
+
+
+def other_asked_part(info: QuestionInfo, best: Evidence, evidence: Sequence[Evidence]) -> Evidence | None:
+    """For a question asked in two parts (是哪个部门批的？批下来给发个啥？), the sentence right before or after
+    the best one in its passage that holds what one part asks, a body or a figure, when the best one's
+    sentence holds none of that kind: 县级人民政府民政部门…作出审批决定 before 对批准…的，发给《…证书》."""
+    parts = [p for p in _QUESTION_END.split(info.text) if len(p.strip()) >= 2]
+    if len(parts) < 2:
+        return None
+    before = [ev.text for ev in _clauses_before(best, evidence)]
+    whole = "".join(reversed(before)) + best.text + "".join(ev.text for ev in _clauses_after(best, evidence))
+    near = [
+        ev
+        for ev in evidence[1:]
+        if ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id
+        and (0 <= ev.start - best.end <= 2 or 0 <= best.start - ev.end <= 2)
+        and ev.text not in whole
+    ]
+    asked = [analyse(part) for part in parts]
+    for ev in near:
+        for part in asked:
+            kind = part.answer_type
+            # A body (谁批) or a figure (多久, 多少) is asked; a verdict or a step could be read off any sentence.
+            if (
+                (kind.asks_figure or kind.names_who_acts)
+                and kind.spans(part, ev.text)
+                and not kind.spans(part, whole)
+            ):
+                return ev
+    return None
 
 
 def asks_two_cases(question: str) -> bool:
