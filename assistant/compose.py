@@ -301,7 +301,8 @@ _QUESTION_END = re.compile(r"[？?]")
 def other_asked_part(info: QuestionInfo, best: Evidence, evidence: Sequence[Evidence]) -> Evidence | None:
     """For a question asked in two parts (是哪个部门批的？批下来给发个啥？), the sentence right before or after
     the best one in its passage that holds what one part asks, a body or a figure, when the best one's
-    sentence holds none of that kind: 县级人民政府民政部门…作出审批决定 before 对批准…的，发给《…证书》."""
+    sentence holds none of that kind (县级人民政府民政部门…作出审批决定 before 对批准…的，发给《…证书》), or holds
+    just one, which another part asking the same kind may take."""
     parts = [p for p in _QUESTION_END.split(info.text) if len(p.strip()) >= 2]
     if len(parts) < 2:
         return None
@@ -319,11 +320,17 @@ def other_asked_part(info: QuestionInfo, best: Evidence, evidence: Sequence[Evid
         for part in asked:
             kind = part.answer_type
             # A body (谁批) or a figure (多久, 多少) is asked; a verdict or a step could be read off any sentence.
-            if (
-                (kind.asks_figure or kind.names_who_acts)
-                and kind.spans(part, ev.text)
-                and not kind.spans(part, whole)
-            ):
+            if not (kind.asks_figure or kind.names_who_acts):
+                continue
+            theirs = {sp.text for sp in kind.spans(part, ev.text)}
+            mine = {sp.text for sp in kind.spans(part, whole)}
+            # 调查报告多久要交？责任人多久能定下来？: both parts ask a time, and the best sentence states one,
+            # the other part's: a different time beside it answers this part.
+            answers_other = len(mine) == 1 and any(
+                other is not part and other.answer_type is kind and kind.spans(other, whole)
+                for other in asked
+            )
+            if theirs and (not mine or (answers_other and theirs - mine)):
                 return ev
     return None
 

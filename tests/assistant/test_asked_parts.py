@@ -47,3 +47,25 @@ def test_a_part_the_best_sentence_already_answers_adds_nothing() -> None:
     answer = compose(question, analyse(question), [HIT], _evidence(question), ["残疾人", "补贴"])
     assert answer.found and "补贴领取卡" in answer.answer and "书面说明理由" in answer.answer
     assert "民政部门" not in answer.answer, answer.answer
+
+
+def test_two_parts_asking_a_time_each_get_the_time_beside_the_best_one() -> None:
+    """多久审批？批下来以后多久发卡？ asks two times. The best sentence states one (十日内, the card); the
+    sentence before it states the other (十五日内, the decision), so both are quoted."""
+    text = (
+        "第九条 县级人民政府民政部门应当自收到审核材料之日起十五日内作出审批决定。"
+        "对批准享受补贴的，应当在十日内发给补贴领取卡。"
+    )
+    chunk = chunks_of(Doc("butie2", "某某县困难残疾人生活补贴办法", text))[0]
+    hit = Hit(chunk, "某某县困难残疾人生活补贴办法", "", "", 1.0)
+    question = "残疾人补贴多久审批完？批下来以后多久发卡？"
+    info = analyse(question)
+    at = text.index("对批准")
+    evidence = [
+        Evidence(hit, s, e, text[s:e], 0.8, 1.0, score, tuple(info.answer_type.spans(info, text[s:e])))
+        for s, e, score in ((at, len(text), 1.0), (0, at, 0.6))
+    ]
+    answer = compose(question, info, [hit], evidence, ["残疾人", "补贴"])
+    assert "十日内" in answer.answer and "十五日内" in answer.answer, answer.answer
+    one = compose("批下来以后多久发卡？", analyse("批下来以后多久发卡？"), [hit], evidence, ["补贴"])
+    assert "十日内" in one.answer and "十五日内" not in one.answer, one.answer
