@@ -8,7 +8,7 @@ in a cited quote.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from itertools import islice
 
@@ -16,10 +16,17 @@ from assistant.answer_types import QuestionInfo
 from assistant.clauses import CLAUSE, case_or_rule, clause_span
 from assistant.consistency import unmatched_figures
 from assistant.extract import LEAD_IN_END, Span, opens_numbered_item
+from assistant.neighbours import (
+    asks_two_cases,
+    clauses_after,
+    clauses_before,
+    continues,
+    other_asked_part,
+    second_sentence,
+)
 from assistant.policy import DEFAULT_POLICY, AnswerPolicy
-from assistant.question import analyse
 from assistant.reader import Evidence
-from assistant.term_match import CONTINUING, occurrences
+from assistant.term_match import occurrences
 from assistant.types import Answer, Citation, Hit
 
 
@@ -141,7 +148,7 @@ def compose(
         not listed
         and not item
         and second is not None
-        and _continues(best, second)
+        and continues(best, second)
         and any(sp.kind == "listed" for sp in second.spans)
     ):
         # …及时与其签订协议。协议包括下列事项：（一）…（五）: the next sentence announces the list and reads its
@@ -150,7 +157,7 @@ def compose(
     room = budget - len(parts[0])
     if second is not None and room >= policy.min_second:
         s2, e2 = clause_window(second.text, None, terms, room - 3)
-        if to_end and s2 == 0 and _continues(best, second):
+        if to_end and s2 == 0 and continues(best, second):
             # What directly follows (the clause after its ；) is quoted with it: one quote, one citation.
             parts = [_shown(best.text[s:] + second.text[:e2]) + "[1]"]
             chosen = [replace(best, end=second.end, text=best.text + second.text)]
@@ -188,7 +195,7 @@ def _sentence_end(
 ) -> tuple[Evidence, str]:
     """A quote that stops at a ； is read on to its sentence's end while whole clauses fit in ``room``
     (旱情由…发布；旱灾由…发布；农业灾情由…发布: each clause answers one part of a 分别 question)."""
-    for nxt in _clauses_after(quoted, evidence):
+    for nxt in clauses_after(quoted, evidence):
         if len(nxt.text) > room:
             break
         room -= len(nxt.text)
@@ -203,52 +210,13 @@ def _sentence_start(
 ) -> tuple[Evidence, str]:
     """A quote that starts after a ； is read back to its sentence's start while whole clauses fit in
     ``room``: a later clause leans on the one before it (…由乡（民族乡、镇）人民政府调处；协调不成的，报…处理)."""
-    for prev in _clauses_before(quoted, evidence):
+    for prev in clauses_before(quoted, evidence):
         if len(prev.text) > room:
             break
         room -= len(prev.text)
         part = _ARTICLE_NO.sub("", _join_lines(prev.text) + part, count=1)
         quoted = replace(quoted, start=prev.start, text=prev.text + quoted.text)
     return quoted, part
-
-
-def _clauses_after(ev: Evidence, evidence: Sequence[Evidence]) -> Iterator[Evidence]:
-    """The clauses of ``ev``'s sentence after it, in order, among the sentences read: each starts where
-    the one before it ends with a ； (a sentence's clauses are read as units of their own)."""
-    later = {(x.hit.chunk.chunk_id, x.start): x for x in evidence}
-    while ev.text.rstrip().endswith(("；", ";")):
-        nxt = later.get((ev.hit.chunk.chunk_id, ev.end))
-        if nxt is None:
-            return
-        yield nxt
-        ev = nxt
-
-
-def _clauses_before(ev: Evidence, evidence: Sequence[Evidence]) -> Iterator[Evidence]:
-    """The clauses of ``ev``'s sentence before it, nearest first, among the sentences read: each ends
-    with a ； where the one after it starts (the mirror of :func:`_clauses_after`)."""
-    earlier = {(x.hit.chunk.chunk_id, x.end): x for x in evidence}
-    before = {(x.hit.chunk.doc_id, x.end): x for x in evidence}  # a sentence may end its passage
-    while True:
-        prev = earlier.get((ev.hit.chunk.chunk_id, ev.start))
-        if prev is None or not prev.text.rstrip().endswith(("；", ";")):
-            prev = before.get((ev.hit.chunk.doc_id, ev.start)) if _LEANS_BACK.match(ev.text) else None
-        if prev is None:
-            return
-        yield prev
-        ev = prev
-
-
-# A sentence that opens by taking up the one before it (符合条件的，报…批准 after …进行审核; 情况属实的，…; 逾期不改正的，…)
-# is read with it: the step or deed it continues is there.
-_LEANS_BACK = re.compile(
-    rf"(?:符合条件|不符合条件|情况属实|经审核|经审查|经核查|经核实|依照前款|前款|{'|'.join(CONTINUING)})"
-)
-
-
-def _continues(best: Evidence, ev: Evidence) -> bool:
-    """Whether ``ev`` starts where ``best`` ends, in the same passage (the next clause or sentence)."""
-    return ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id and ev.start == best.end
 
 
 # A clause's condition (没有违法所得的， / 拒不改正的， / 情节严重的，): the words up to its 的 and comma.
@@ -265,7 +233,7 @@ def stated_condition(
     if not info.answer_type.asks_figure:
         return None
     words = [t for t in terms if len(t) >= 2]
-    for ev in islice(_clauses_after(best, evidence), 3):  # the next clauses of the best one's sentence
+    for ev in islice(clauses_after(best, evidence), 3):  # the next clauses of the best one's sentence
         m = _CONDITION.match(ev.text)
         # The best clause's own condition is no other case (病故 inside 《军人病故通知书》 is not 病故的，).
         if m is None or m.group(0) in best.text:
@@ -284,104 +252,6 @@ def settling_sentence(
     for ev in evidence:
         if ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id and 0 <= ev.start - best.end <= 2:
             return ev if info.answer_type.settled(short_answer(info, pick_span(info, ev, terms))) else None
-    return None
-
-
-# 营利性的和非营利性的分别去哪儿登记, 乡里审还是县里审, 罚得一样吗, 是谁拟的？要经谁批, 老百姓该怎么办？乡里接到
-# 报告后干啥 (any two questions): the question asks of two cases or two steps, which a law often rules in two
-# neighbouring sentences.
-_TWO_CASES = re.compile(
-    r"分别|各(?:是|拿|由|算|按|给|归|要|自)|还是|一样吗|一样不|有啥区别|有什么区别|[？?][^？?]{2,}[？?]"
-)
-
-
-_QUESTION_END = re.compile(r"[？?]")
-
-
-def other_asked_part(info: QuestionInfo, best: Evidence, evidence: Sequence[Evidence]) -> Evidence | None:
-    """For a question asked in two parts (是哪个部门批的？批下来给发个啥？), the sentence right before or after
-    the best one in its passage that holds what one part asks, a body or a figure, when the best one's
-    sentence holds none of that kind (县级人民政府民政部门…作出审批决定 before 对批准…的，发给《…证书》), or holds
-    just one, which another part asking the same kind may take."""
-    parts = [p for p in _QUESTION_END.split(info.text) if len(p.strip()) >= 2]
-    if len(parts) < 2:
-        return None
-    before = [ev.text for ev in _clauses_before(best, evidence)]
-    whole = "".join(reversed(before)) + best.text + "".join(ev.text for ev in _clauses_after(best, evidence))
-    near = [
-        ev
-        for ev in evidence[1:]
-        if ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id
-        and (0 <= ev.start - best.end <= 2 or 0 <= best.start - ev.end <= 2)
-        and ev.text not in whole
-    ]
-    asked = [analyse(part) for part in parts]
-    for ev in near:
-        for part in asked:
-            kind = part.answer_type
-            # A body (谁批) or a figure (多久, 多少) is asked; a verdict or a step could be read off any sentence.
-            if not (kind.asks_figure or kind.names_who_acts):
-                continue
-            theirs = {sp.text for sp in kind.spans(part, ev.text)}
-            mine = {sp.text for sp in kind.spans(part, whole)}
-            # 调查报告多久要交？责任人多久能定下来？: both parts ask a time, and the best sentence states one,
-            # the other part's: a different time beside it answers this part.
-            answers_other = len(mine) == 1 and any(
-                other is not part and other.answer_type is kind and kind.spans(other, whole)
-                for other in asked
-            )
-            if theirs and (not mine or (answers_other and theirs - mine)):
-                return ev
-    return None
-
-
-def asks_two_cases(question: str) -> bool:
-    """Whether the question asks of two cases or steps (分别, 还是, 一样吗)."""
-    return bool(_TWO_CASES.search(question))
-
-
-def second_sentence(
-    best: Evidence, evidence: Sequence[Evidence], terms: Sequence[str], policy: AnswerPolicy = DEFAULT_POLICY,
-    two_part: bool = False,
-) -> Evidence | None:  # fmt: skip
-    """A second sentence joins the answer when it continues the best one (the clause after its ；, the
-    next sentence; found wherever it ranks) and scores at least AnswerPolicy.continuation of it, or when
-    it is among the next best, fits where the best does not and covers question terms the best lacks.
-    For a question of two cases (``two_part``), failing those, the sentence right before or after the best
-    one in its passage that speaks of a question word joins it."""
-    covered = {t for t in terms if t in best.text}
-    # What continues the best sentence is read with it wherever it ranks: its words are often not the
-    # question's (…每月公布一次；一般事项至少每季度公布一次).
-    follows = [
-        ev
-        for ev in evidence[1:]
-        if ev.hit.chunk.doc_id == best.hit.chunk.doc_id and 0 <= ev.start - best.end <= 2
-    ]
-    if follows and follows[0].score >= policy.continuation * best.score:
-        return follows[0]
-    for ev in evidence[1 : policy.second_window]:
-        if ev.hit.chunk.doc_id != best.hit.chunk.doc_id or (ev.start < best.end and ev.end > best.start):
-            continue  # another document, or text the best one already quotes (an item of its list)
-        continues = 0 <= ev.start - best.end <= 2 and ev.score >= policy.continuation * best.score
-        new = {t for t in terms if t in ev.text and len(t) > 1} - covered
-        adds = (
-            ev.score >= policy.second_sentence * best.score
-            and len(new) >= policy.second_new_terms
-            and best.fit < 1.0 <= ev.fit
-        )
-        if continues or adds:
-            return ev
-    if two_part:
-        # The other case is ruled next to the best one (before or after it), in words of its own.
-        near = [
-            ev
-            for ev in evidence[1:]
-            if ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id
-            and (0 <= ev.start - best.end <= 2 or 0 <= best.start - ev.end <= 2)
-            and any(t in ev.text and len(t) > 1 for t in terms)
-        ]
-        if near:
-            return max(near, key=lambda ev: ev.score)
     return None
 
 

@@ -22,9 +22,9 @@ from assistant.answer_types.deadline import DEADLINE
 from assistant.answer_types.yesno import YESNO
 from assistant.answerer import Answerer
 from assistant.clauses import clause_span
-from assistant.compose import second_sentence
 from assistant.docmatch import document_hints
 from assistant.extract import dates, quantities
+from assistant.neighbours import second_sentence
 from assistant.policy import DEFAULT_POLICY
 from assistant.question import analyse
 from assistant.reader import Evidence

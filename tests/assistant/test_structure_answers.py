@@ -6,8 +6,9 @@ from __future__ import annotations
 from assistant_fakes import SETTINGS, Doc, FakeKnowledgeBase, chunks_of
 
 from assistant.answerer import Answerer
-from assistant.compose import asks_two_cases, compose
+from assistant.compose import compose
 from assistant.extract import dates, enumerations, lead_in_items, quantities
+from assistant.neighbours import asks_two_cases
 from assistant.question import analyse
 from assistant.reader import Evidence
 from assistant.types import Answer, Hit
