@@ -49,7 +49,11 @@ _RESTRICTS = re.compile(
 # Questions a plain statement does not settle: of a duty (要不要批: a statement need not impose it), of two
 # cases (罚得一样吗), or proposing to depart from a rule (一刀切, 随便: the statement is the rule departed from).
 _PLAIN_UNSETTLED = re.compile(r"一样|区别|分别|还是")
-_ECHOED = re.compile(r"可不可以|是否|([\u4e00-\u9fff])[不没]\1")
+_CLAUSE_BREAK = re.compile(r"[，,；;。！!]")
+# 能拿补助不？ / 政府能给补贴不？: a verb asked and a 不 closing the question ask as 能不能 does.
+_ECHOED = re.compile(
+    r"可不可以|是否|([\u4e00-\u9fff])[不没]\1|([能会要算行是有])[^，,。；;？?]{1,12}不(?=[？?])"
+)
 _ECHOES = {"可不可以": "可以", "是否": "是", "能": "能", "算": "算", "是": "是", "有": "有", "会": "会",
            "要": "要", "用": "要", "行": "行", "该": "应该"}  # fmt: skip
 _PLAIN_WORDS = frozenset(_ECHOES.values()) - {"可以"}  # 可以 is also a modal's own verdict
@@ -57,7 +61,15 @@ _PLAIN_WORDS = frozenset(_ECHOES.values()) - {"可以"}  # 可以 is also a moda
 
 def _echo(asked: re.Match[str] | None) -> str:
     """The verdict that echoes the question's own verb (:data:`_ECHOED` found ``asked``), 是 without one."""
-    return "是" if asked is None else _ECHOES.get(asked.group(1) or asked.group(0), "是")
+    return "是" if asked is None else _ECHOES.get(asked.group(1) or asked.group(2) or asked.group(0), "是")
+
+
+def _asked_clause(question: str) -> str:
+    """The clause that asks (能拿补助不 in 没法补休，能拿补助不？) without its asking words: a 没 or 不 in the
+    situation told before it (没法补休) asks nothing about whether a thing is left undone."""
+    clauses = [c for c in _CLAUSE_BREAK.split(question) if c.strip()]
+    asked = next((c for c in reversed(clauses) if _YESNO.search(c) or _ECHOED.search(c)), question)
+    return _ECHOED.sub("", _YESNO.sub("", asked))
 
 
 def _ruling_start(sentence: str) -> int:
@@ -77,7 +89,7 @@ def _plain_yes(question: str, sentence: str, words: Sequence[str]) -> Span | Non
     # A negation inside the condition (无劳动能力、无生活来源…的，享受…待遇) says who, not whether: only the
     # ruling after the last 的， must deny nothing.
     ruling = sentence[_ruling_start(sentence) :]
-    if _RESTRICTS.search(ruling) or _ASKS_OMISSION.search(_YESNO.sub("", question)):
+    if _RESTRICTS.search(ruling) or _ASKS_OMISSION.search(_asked_clause(question)):
         return None
     asked = _ECHOED.search(question)
     if asked is None and "吗" not in question:

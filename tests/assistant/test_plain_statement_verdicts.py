@@ -55,3 +55,13 @@ def test_a_negation_in_the_condition_says_who_not_whether() -> None:
     assert _short(question, kept, ["特困", "供养", "高中"]) == "是"
     ended = "特困人员中的未成年人年满十六周岁后，不在校就读的，不再予以供养。"
     assert _short(question, ended, ["特困", "供养", "高中"]) == "不能"
+
+
+def test_a_question_closed_by_bu_asks_in_its_own_verb() -> None:
+    """能拿补助不？ asks as 能不能拿补助 does; the 没 of the situation told before it (没法补休) asks nothing
+    about a thing left undone, while one in the clause that asks (是不是不用交) still does."""
+    paid = "对参加值班、带班的人员，无法安排补休的，给予补助。"
+    words = ["值班", "补休", "补助"]
+    assert _short("镇里干部天天值班，没法补休，能拿补助不？", paid, words) == "能"
+    assert _short("镇里干部天天值班，没法补休，是不是不给补助？", paid, words) is None
+    assert _short("镇里干部天天值班，有补助不？", paid, words) == "有"
