@@ -6,6 +6,15 @@ import re
 from collections.abc import Sequence
 
 from assistant.answer_types.base import AnswerType, Cue, QuestionInfo
+from assistant.answer_types.departures import (
+    ASKING_WORDS,
+    ASKS_DUTY,
+    ASKS_SANCTION,
+    DEPARTS,
+    departs,
+    exempted,
+    overstated,
+)
 from assistant.answer_types.number import NUMBER_CUE
 from assistant.extract import Span
 from assistant.modals import DESCRIBES_WHO, EXEMPTIONS, asks_exemption, obligations
@@ -49,8 +58,8 @@ _RESTRICTS = re.compile(
 # Questions a plain statement does not settle: of a duty (要不要批: a statement need not impose it), of two
 # cases (罚得一样吗), or proposing to depart from a rule (一刀切, 随便: the statement is the rule departed from).
 _PLAIN_UNSETTLED = re.compile(r"一样|区别|分别|还是")
-_CLAUSE_BREAK = re.compile(r"[，,；;。！!]")
 # 能拿补助不？ / 政府能给补贴不？: a verb asked and a 不 closing the question ask as 能不能 does.
+_CLAUSE_BREAK = re.compile(r"[，,；;。！!]")
 _ECHOED = re.compile(
     r"可不可以|是否|([\u4e00-\u9fff])[不没]\1|([能会要算行是有])[^，,。；;？?]{1,12}不(?=[？?])"
 )
@@ -96,8 +105,8 @@ def _plain_yes(question: str, sentence: str, words: Sequence[str]) -> Span | Non
         return None
     if (
         _PLAIN_UNSETTLED.search(question)
-        or _ASKS_DUTY.search(question)
-        or _DEPARTS.search(_ASKING_WORDS.sub("", question))
+        or ASKS_DUTY.search(question)
+        or DEPARTS.search(ASKING_WORDS.sub("", question))
     ):
         return None
     at = min(sentence.find(t) for t in words if t in sentence)
@@ -166,9 +175,6 @@ def _limits_crossed(question: str, sentence: str) -> list[Span]:
 # omission (未依照规定报案的，…给予处分) says the act is a duty. Not when the question asks about the sanction
 # or the complaint itself (要罚款吗, 会被追责吗, 向谁举报), nor about the omission (学校能拒绝吗 against 拒绝…的).
 _SANCTION = re.compile(r"责令|罚款|没收|吊销|处分|拘留|追究")
-_ASKS_SANCTION = re.compile(
-    r"罚|处分|追究|追责|没收|吊销|责任|处理(?![终站厂设器])|处置|后果|怎么办|咋办|举报|反映|投诉"
-)  # 处理终端 names a thing
 _OMISSION = re.compile(r"未|没有|不按|不依|不履行|拒绝|拒不")
 _ASKS_OMISSION = re.compile(r"不|没|拒")
 
@@ -177,7 +183,7 @@ def _sanctioned_act(question: str, sentence: str, words: Sequence[str]) -> Span 
     """The sanction of a penalty clause whose condition (before its first 的，) names the asked act: a
     no for a sanctioned act, a duty (应当) for a sanctioned omission the question does not itself ask about."""
     cut = sentence.find("的，")
-    if cut < 0 or _ASKS_SANCTION.search(question):
+    if cut < 0 or ASKS_SANCTION.search(question):
         return None
     condition = sentence[:cut]
     sanction = _SANCTION.search(sentence, cut)
@@ -188,121 +194,18 @@ def _sanctioned_act(question: str, sentence: str, words: Sequence[str]) -> Span 
     return Span(sanction.start(), sanction.end(), "no", sanction.group(0))
 
 
-# A permission question whose act departs from the duty it is answered by (能不能开目录外头的处方药 against
-# 应当在目录范围内用药; 随便往外传, 硬性摊派, 还没验收就通车, 收入瞒着不报) is answered no: the duty says how
-# the act must be done, and the asker proposes to do it otherwise. Read on the question without its
-# yes/no words (能不能, 合法不？); a question that asks about a duty (该不该给补偿) keeps 应当.
-_DEPARTS = re.compile(
-    r"随便|随意|擅自|私自|自作主张|自己(?:就)?(?:能)?(?:拍板|做主|说了算)|硬性|强行|强制|一刀切|瞒"
-    r"|以外|之外|外头|范围外|[不没未](?![能会可要用得够了法到敢想愿肯知懂起下开上动住成完清见齐全])"
-)  # 不敢, 不知道, 过不下去, 揭不开锅: ability, will and potential complements propose no act
-_ASKING_WORDS = re.compile(r"([\u4e00-\u9fff])[不没]\1|[不吗][？?]?$")  # 能不能, 有没有, 合法不？
-_ASKS_DUTY = re.compile(
-    r"要不要|用不用|需不需要|需要|是不是得|得不得|必须|非得|该不该|应不应该|要[^，。？?]{0,8}吗"
-)
-
-
-# 能不能等完工以后再补装, 整改能拖一拖吗, 晚点再报: the act put off, against a duty that says when (与主体工程
-# 同时设计…, 应当立即整改, 及时报告); 拖拉机 puts nothing off.
-_PUTS_OFF = re.compile(
-    r"拖(?:一拖|着|延|到|几|些)|往后拖|再拖|[以之]后再|了再|晚[点些]|缓[一几]?缓|回头再|过后再|事后"
-)
-_PROMPT = re.compile(r"同时|立即|及时|马上|立刻|当即|事先|预先|提前")
-
-
-# Acts and the duties that undo them: a may-I question proposing the act against a sentence requiring its
-# opposite is a no (能不能把承包地收回 against …承包经营权，应当保留; 能拒收吗 against 应当接收; 能不能扣工资
-# against 应当保持其原有的工资; 能不能挪去干别的 against 专门用于…; 还能留在选委会吗 against 应当退出).
-_OPPOSITE_ACTS = (
-    (re.compile(r"收回|收走|收去"), re.compile(r"保留")),
-    (re.compile(r"拒收|拒绝接收|不收"), re.compile(r"接收|收住|收留")),
-    (re.compile(r"扣(?!押|留|除)|克扣|少发"), re.compile(r"保持|足额|按时足额")),
-    (re.compile(r"挪|改用|用到别处|干别的"), re.compile(r"专门用于|专项用于|专款专用|专项资金")),
-    (re.compile(r"留在|留任|接着当|继续当|继续担任|接着留"), re.compile(r"退出|辞去")),
-)
-
-
-def _departs(question: str, sentence: str) -> bool:
-    """Whether a permission question proposes an act that departs from the duty of the sentence."""
-    if _ASKS_DUTY.search(question) or _ASKS_SANCTION.search(question):
-        return False  # 乡政府不作为，能不能举报: the departure is another's, the asked act answers it
-    if _PUTS_OFF.search(question) and _PROMPT.search(sentence):
-        return True
-    if any(act.search(question) and undone.search(sentence) for act, undone in _OPPOSITE_ACTS):
-        return True
-    act = _ASKING_WORDS.sub("", question)
-    found = _DEPARTS.search(act)
-    if found is None:
-        return False
-    # The departure is not one the sentence itself names (不报 in …不报的，给予处分; 自行 in 可以自行…).
-    words = act[found.start() : max(found.end(), found.start() + 2)]
-    return words not in sentence
-
-
-# A question that overstates what it asks against a sentence stating no such absolute is answered no: 是不是
-# 一刀切 against 精准划定禁烧范围, 是不是必须开 against 鼓励…开具, 只写户主一个人 against 全部列明, 马上就停了
-# against 在一定期限内继续享受. Over the opened sets' yes/no questions (written independently of this
-# reading), an absolute the gold passage does not state was answered no in 33 of 36 (one yes, two without a
-# verdict). Each absolute with the words that state it; 都 is left out (about half of its questions were a yes).
-_ABSOLUTES = (
-    (re.compile(r"一刀切"), re.compile(r"一刀切")),
-    (re.compile(r"硬性|强行|强制"), re.compile(r"硬性|强制|必须")),
-    (re.compile(r"全部|全都|统统|一律"), re.compile(r"全部|全都|一律|均|所有|全")),
-    (re.compile(r"(?<![一二两三四五六七八九十几百千\d])只(?![要有是])"), re.compile(r"只|仅|限于|唯一|单独")),
-    (re.compile(r"马上|立马|立刻|当场"), re.compile(r"立即|立刻|马上|及时|当场|当日|即时|随时")),
-    (re.compile(r"随便|随意"), re.compile(r"随意|任意|自行|擅自")),
-)
-_MUST = (re.compile(r"必须|非得|一定要|务必"), re.compile(r"必须|应当|均应|须|一律"))
-_ASKS_MAY = re.compile(
-    r"能不能|可不可以|能否|可否|行不行|中不中|可以|允许|(?<![标批核水])准(?![备确时])|(?<!只)能"
-)  # 标准, 批准 ask no leave
 _OVERSTATED = "overstates"
+
 # 未经…批准，不得… : the act is forbidden only while the approval is lacking.
 _UNAPPROVED = re.compile(r"未经[^，。；]{0,24}?(?:批准|同意|许可|审批|核准|审核|登记|备案)")
 
 
-def _overstated(question: str, sentence: str) -> str | None:
-    """The no a question gets that asks an absolute the sentence does not state: 不是必须 for a duty
-    (必须, 非得), 不能 for a permission (能不能随便说), 不是 for a claim (是不是一刀切)."""
-    asked = _ASKING_WORDS.sub("", question)
-
-    def overstates(said: re.Pattern[str], states: re.Pattern[str]) -> bool:
-        return bool(said.search(asked)) and not states.search(sentence)
-
-    if overstates(*_MUST):
-        return "不是必须"
-    if not any(overstates(*pair) for pair in _ABSOLUTES):
-        return None
-    return "不能" if _ASKS_MAY.search(question) else "不是"
-
-
-# A duty with an exception (…应当申请办理许可证。渔业生产者自育、自用水产苗种的除外; 除丧失劳动能力者外，均应
-# 参加义务植树) asked about by one who suspects the case is exempt (还用办吗, 也得去吗) or who names the
-# exception's own words (村集体的水塘 against 使用本集体经济组织的水塘…的除外): 不需要.
-_EXCEPTION = re.compile(r"[^，。；：]{2,40}?的?除外|除[^，。；：]{2,30}?以?外")
-_SUSPECTS_EXEMPT = re.compile(r"[还也](?:用|要|得|需要|非得|必须)")
-
-
-def _exempted(question: str, sentence: str, words: Sequence[str]) -> bool:
-    """Whether a duty question is answered by the exception its sentence makes."""
-    suspects = bool(_SUSPECTS_EXEMPT.search(question))
-    if not (suspects or _ASKS_DUTY.search(question)):
-        return False
-    found = _EXCEPTION.search(sentence)
-    if found is None:
-        return False
-    if suspects:
-        return True
-    rest = sentence[: found.start()] + sentence[found.end() :]
-    return any(t in found.group(0) and t not in rest for t in words)
-
-
 def _unless_overstated(question: str, sentence: str, chosen: Span, words: Sequence[str]) -> Span:
-    """``chosen``, or where ``chosen`` says yes: 不需要 for an exempt case (:func:`_exempted`), the no of an
-    overstated question (:func:`_overstated`)."""
+    """``chosen``, or where ``chosen`` says yes: 不需要 for an exempt case (``departures.exempted``), the no
+    of an overstated question (``departures.overstated``)."""
     if chosen.kind not in ("yes", _PLAIN):
         return chosen
-    word = "不需要" if _exempted(question, sentence, words) else _overstated(question, sentence)
+    word = "不需要" if exempted(question, sentence, words) else overstated(question, sentence)
     return chosen if word is None else Span(chosen.start, chosen.end, _OVERSTATED, word)
 
 
@@ -358,7 +261,7 @@ class YesNo(AnswerType):
             # No modal and no plain yes, but the sentence speaks of the question: a claim or a duty it does
             # not state is still denied (是不是要求马上全铲了 against 分类有序整改). A permission asked with
             # 随便 against a plain statement stays unanswered: the statement grants nothing to depart from.
-            word = _overstated(info.text, sentence) if any(t in sentence for t in words) else None
+            word = overstated(info.text, sentence) if any(t in sentence for t in words) else None
             return None if word in (None, "不能") else Span(0, 0, _OVERSTATED, word)
         if words:
             near = [
@@ -386,12 +289,12 @@ class YesNo(AnswerType):
         chosen = (negative or permissive or ruling)[0]
         if (
             chosen.kind == "no"
-            and _ASKS_DUTY.search(info.text)
+            and ASKS_DUTY.search(info.text)
             and _UNAPPROVED.search(sentence, 0, chosen.start)
         ):
             # 要不要批 against 未经乡级人民政府批准…不得修建: what is forbidden without approval needs it.
             return Span(chosen.start, chosen.end, _OVERSTATED, "需要")
-        if chosen.text in _DUTIES and (_ASKS_TO_REFRAIN.search(info.text) or _departs(info.text, sentence)):
+        if chosen.text in _DUTIES and (_ASKS_TO_REFRAIN.search(info.text) or departs(info.text, sentence)):
             # 养老院能不收吗 against …应当安排收住: asking to leave a duty undone, or to do the act otherwise
             # than the duty says (能不能开目录外头的药), is answered no.
             return Span(chosen.start, chosen.end, "no", chosen.text)
