@@ -1,12 +1,12 @@
 """Holdout sets side by side (留出集对照): every holdout set and the refusal probe, answered and scored.
 
-    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7,holdout8,holdout9,holdout10,holdout11,holdout12,holdout13,…,holdout35,probe]
+    python bench/holdout_report.py --indexes DIR [--sets holdout,holdout2,holdout3,holdout4,holdout5,holdout6,holdout7,holdout8,holdout9,holdout10,holdout11,holdout12,holdout13,…,holdout36,probe]
         [--out DIR]
 
 Each holdout set was written over ``../shared/corpus`` and the laws of ``evaluation/data/holdout_laws.txt``
 known when it was written: the first holds 8 laws, the second 13, the third 18, the fourth 23, the
 fifth 28, the sixth 33, the seventh 38, the eighth 43, the ninth 48, the tenth 53, the eleventh 58, the
-twelfth 63, the thirteenth 83, the fourteenth 88, the fifteenth 93, the sixteenth 98, the seventeenth 103, the eighteenth 108, the nineteenth 113, the twentieth 118, the twenty-first 133, the twenty-second 138, the twenty-third 143, the twenty-fourth 148, the twenty-fifth 153, the twenty-sixth 158, the twenty-seventh 163, the twenty-eighth 168, the twenty-ninth 173, the thirtieth 178, the thirty-first 183, the thirty-second 188, the thirty-third 193, the thirty-fourth 198 and the thirty-fifth 203 (after the training sets' 64–78; the refusal probe uses the third's). ``DIR/<set>-index`` is that knowledge base; when it is missing it is built once (the laws
+twelfth 63, the thirteenth 83, the fourteenth 88, the fifteenth 93, the sixteenth 98, the seventeenth 103, the eighteenth 108, the nineteenth 113, the twentieth 118, the twenty-first 133, the twenty-second 138, the twenty-third 143, the twenty-fourth 148, the twenty-fifth 153, the twenty-sixth 158, the twenty-seventh 163, the twenty-eighth 168, the twenty-ninth 173, the thirtieth 178, the thirty-first 183, the thirty-second 188, the thirty-third 193, the thirty-fourth 198, the thirty-fifth 203 and the thirty-sixth 208 (after the training sets' 64–78; the refusal probe uses the third's). ``DIR/<set>-index`` is that knowledge base; when it is missing it is built once (the laws
 extracted from ``../shared/scale`` into ``DIR/<set>-docs``, then ``policy-assistant ingest ../shared/corpus DIR/<set>-docs --wait``, a few
 minutes each). Indexes are copied before they are asked, so a built one is never written again. Questions are asked in-process exactly as ``ask --batch``
 does (bench/calibrate.py), answers written to ``<out>/answers-<set>.jsonl`` for ``policy-assistant eval
@@ -63,7 +63,7 @@ def _named(*sets: HoldoutSet) -> dict[str, HoldoutSet]:
 # the twenty-fifth with 149–153, the twenty-sixth with 154–158, the twenty-seventh with 159–163,
 # the twenty-eighth with 164–168, the twenty-ninth with 169–173, the thirtieth with 174–178,
 # the thirty-first with 179–183, the thirty-second with 184–188, the thirty-third with 189–193,
-# the thirty-fourth with 194–198, the thirty-fifth with 199–203.
+# the thirty-fourth with 194–198, the thirty-fifth with 199–203, the thirty-sixth with 204–208.
 SETS = _named(
     HoldoutSet("holdout", "holdout_qa.jsonl", 8, "holdout-index"),
     *(
@@ -93,6 +93,7 @@ SETS = _named(
     HoldoutSet("holdout33", "holdout33_qa.jsonl", 193, "holdout33-index"),
     HoldoutSet("holdout34", "holdout34_qa.jsonl", 198, "holdout34-index"),
     HoldoutSet("holdout35", "holdout35_qa.jsonl", 203, "holdout35-index"),
+    HoldoutSet("holdout36", "holdout36_qa.jsonl", 208, "holdout36-index"),
     HoldoutSet("probe", "refusal_probe_qa.jsonl", 18, "holdout3-index"),
 )
 # Question sets written the same way over laws 64–78 and 119–128, for fitting the learned models only: never
