@@ -109,6 +109,7 @@ _NOT_A_NAME = re.compile(
     # spoken places and copulas (山东是省里统一定…办法) and 没 (没办法: no way) never stand in a title
     r"|[省市县乡镇村家这那]里|是|没"
     r"|[个了]$"  # 理事会做了个决定: a measure word or 了 before the kind makes it a deed, not a title
+    r"|(?:讨论|研究|协商|表决)$"  # 居民会议能讨论决定哪些事: 决定 is the verb these take, not a document
 )
 _YEAR = re.compile(r"(20\d{2}|19\d{2})年")
 _KINDS = ("一号文件", "条例", "办法", "决定", "建议", "意见", "规划", "通知", "促进法", "组织法")

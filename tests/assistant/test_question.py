@@ -103,6 +103,10 @@ def test_named_documents_are_found_and_question_words_are_not() -> None:
     assert named_documents("浇地纠纷按水法该怎么解决？") == ()  # 水法 is too short to name alone
     # a deed (做了个决定) is no title; each owner in front goes (河南的, 县里每年的)
     assert named_documents("合作社理事会做了个决定，我不服咋办？") == ()
+    # 决定 after the verb it completes (讨论决定, 研究决定) is a deed too; 三中全会决定 stays a title
+    assert named_documents("村民会议能讨论决定哪些事？") == ()
+    assert named_documents("班子研究决定的事能改吗？") == ()
+    assert named_documents("三中全会决定里讲了啥？") == ("三中全会决定",)
     assert named_documents("河南的乡里每年的帮扶工作方案是谁定的？") == ("帮扶工作方案",)
     # a question of belonging before a name is no part of it; a deed stays no title
     assert named_documents("养鱼塘算不算湿地保护法管的湿地？") == ("湿地保护法",)
