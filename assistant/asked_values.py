@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from assistant.answer_types import QuestionInfo
+from assistant.answer_types.base import bounds_how_often
 from assistant.constraints import Unmet
 from assistant.extract import opens_numbered_item
 from assistant.reader import Evidence
@@ -294,7 +295,7 @@ def unstated_bound(info: QuestionInfo, short: str | None, quote: str) -> Unmet |
         return None
     most, least = bool(_ASKS_MOST.search(info.text)), bool(_ASKS_LEAST.search(info.text))
     at = quote.find(short)
-    if most == least or at < 0:
+    if most == least or at < 0 or bounds_how_often(short):
         return None
     start = max(max(quote.rfind(c, 0, at) for c in _CLAUSE_END) + 1, at - 15)
     said = quote[start : at + len(short) + 2]

@@ -81,6 +81,8 @@ _DATE = re.compile(
     # From the month after: 从批准的次月起计发.
     rf"|(?:次月|当月)起"
     # How often or how early: 每三年调整一次, 每季度, 提前半年, 连续两年以上, 半年内.
+    # …without 每: 至少三年修订一次, 两年开展一次 (a count closes it, so 三年内 or 三年以上 is not read here).
+    rf"|(?<![\d{CN_DIGITS}])(?:至少|最少|最多)?(?!(?:19|20)\d{{2}}年){_NUM}个?(?:年|季度|月|周)[^，。；：\d{CN_DIGITS}]{{0,6}}?[一两\d]次"
     rf"|每{_NUM}个?(?:年|季度|月|周)|每半年|每季度|提前(?:{_NUM}个?(?:年|月|日|天|工作日|小时)|半年)"
     rf"|连续{_NUM}个?(?:年|月|日|天)(?:以上)?|半年(?:内|以内)"
     # A term before or after an event written unit last: 有效期满前3个月, 交工验收合格后一年.

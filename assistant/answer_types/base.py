@@ -272,7 +272,16 @@ def against_bound(info: QuestionInfo, span: Span) -> bool:
     if upper == lower:
         return False
     ceiling, floor = bool(_UPPER.search(span.text)), bool(_LOWER.search(span.text))
+    if bounds_how_often(span.text):
+        # 至少三年修订一次 / 每年至少召开一次: 至少 bounds how often, not the period, which answers 最长多久
+        # 修订一次 and 至少多久开一回 alike.
+        return False
     return floor and not ceiling if upper else ceiling and not floor
+
+
+def bounds_how_often(text: str) -> bool:
+    """Whether a bound is on how often, not on the period (至少三年修订一次, 每年至少召开一次)."""
+    return "至少" in text and text[-2:-1] in ("一", "两", *"0123456789") and text.endswith("次")
 
 
 def bounded(info: QuestionInfo, spans: Sequence[Span]) -> list[Span]:

@@ -40,6 +40,9 @@ ANSWERER = Answerer(KB, KB, KB.reader(), SETTINGS)
         # every year's month or end, not 每年 alone
         ("每年的十一月份为本省的森林防火宣传月。", "每年的十一月份"),
         ("参保人员应当在每年年底前缴纳下一年度的医疗保险费。", "每年年底前"),
+        # how often without 每: the period and the count it closes with; a calendar year is none
+        ("村民委员会制定的应急预案至少三年修订一次。", "至少三年修订一次"),
+        ("县级人民政府五年开展一次普查。", "五年开展一次"),
     ],
 )
 def test_a_date_or_period_is_read_as_the_whole_span_it_names(sentence: str, span: str) -> None:
@@ -48,6 +51,15 @@ def test_a_date_or_period_is_read_as_the_whole_span_it_names(sentence: str, span
 
 def test_a_lookback_is_no_period_of_its_own() -> None:
     assert dates("按照前三个月的平均用水量计量。") == []  # 前 after no event: which months, not how early
+    assert dates("2023年召开一次表彰大会。") == []  # a calendar year is no period
+
+
+def test_at_least_once_bounds_how_often_not_the_period() -> None:
+    """至少三年修订一次 answers 最长多久修订一次: its 至少 is on the count, so it is no floor on the period."""
+    sentence = "村民委员会制定的应急预案至少三年修订一次。"
+    for question in ("应急预案最长多久要修订一次？", "应急预案至少多久得修订一回？"):
+        info = analyse(question)
+        assert DEADLINE.fit(info, sentence, DEADLINE.spans(info, sentence)) == 1.0, question
 
 
 def test_how_early_is_answered_by_a_time_before_not_a_time_allowed_after() -> None:

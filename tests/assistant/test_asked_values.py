@@ -317,6 +317,9 @@ def test_a_figure_bounded_the_other_way_does_not_answer_the_most_or_the_least() 
     # a range states both bounds
     fine = "处一万元以上五万元以下的罚款。"
     assert unstated_bound(analyse("最多能罚多少钱？"), "一万元以上五万元以下", fine) is None
+    # 至少…一次 bounds how often: the period between is what 最长多久修订一次 asks
+    often = "村民委员会制定的应急预案至少三年修订一次。"
+    assert unstated_bound(analyse("应急预案最长多久要修订一次？"), "至少三年修订一次", often) is None
 
 
 STEPS = Doc(
