@@ -77,31 +77,35 @@ def other_asked_part(info: QuestionInfo, best: Evidence, evidence: Sequence[Evid
         return None
     before = [ev.text for ev in clauses_before(best, evidence)]
     whole = "".join(reversed(before)) + best.text + "".join(ev.text for ev in clauses_after(best, evidence))
-    near = [
-        ev
-        for ev in evidence[1:]
-        if ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id
-        and (0 <= ev.start - best.end <= 2 or 0 <= best.start - ev.end <= 2)
-        and ev.text not in whole
+    near = [ev for ev in evidence[1:] if _beside(best, ev) and ev.text not in whole]
+    # A body (谁批) or a figure (多久, 多少) is asked; a verdict or a step could be read off any sentence.
+    asked = [
+        part
+        for part in map(analyse, parts)
+        if part.answer_type.asks_figure or part.answer_type.names_who_acts
     ]
-    asked = [analyse(part) for part in parts]
+    # What the best one's sentence already states of each part's kind.
+    stated = [{sp.text for sp in part.answer_type.spans(part, whole)} for part in asked]
     for ev in near:
-        for part in asked:
+        for i, part in enumerate(asked):
             kind = part.answer_type
-            # A body (谁批) or a figure (多久, 多少) is asked; a verdict or a step could be read off any sentence.
-            if not (kind.asks_figure or kind.names_who_acts):
-                continue
             theirs = {sp.text for sp in kind.spans(part, ev.text)}
-            mine = {sp.text for sp in kind.spans(part, whole)}
+            mine = stated[i]
             # 调查报告多久要交？责任人多久能定下来？: both parts ask a time, and the best sentence states one,
             # the other part's: a different time beside it answers this part.
             answers_other = len(mine) == 1 and any(
-                other is not part and other.answer_type is kind and kind.spans(other, whole)
-                for other in asked
+                j != i and other.answer_type is kind and stated[j] for j, other in enumerate(asked)
             )
             if theirs and (not mine or (answers_other and theirs - mine)):
                 return ev
     return None
+
+
+def _beside(best: Evidence, ev: Evidence) -> bool:
+    """Whether ``ev`` stands right before or after ``best`` in its passage."""
+    return ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id and (
+        0 <= ev.start - best.end <= 2 or 0 <= best.start - ev.end <= 2
+    )
 
 
 def asks_two_cases(question: str) -> bool:
@@ -131,23 +135,19 @@ def second_sentence(
     for ev in evidence[1 : policy.second_window]:
         if ev.hit.chunk.doc_id != best.hit.chunk.doc_id or (ev.start < best.end and ev.end > best.start):
             continue  # another document, or text the best one already quotes (an item of its list)
-        continues = 0 <= ev.start - best.end <= 2 and ev.score >= policy.continuation * best.score
+        follows_on = 0 <= ev.start - best.end <= 2 and ev.score >= policy.continuation * best.score
         new = {t for t in terms if t in ev.text and len(t) > 1} - covered
         adds = (
             ev.score >= policy.second_sentence * best.score
             and len(new) >= policy.second_new_terms
             and best.fit < 1.0 <= ev.fit
         )
-        if continues or adds:
+        if follows_on or adds:
             return ev
     if two_part:
         # The other case is ruled next to the best one (before or after it), in words of its own.
         near = [
-            ev
-            for ev in evidence[1:]
-            if ev.hit.chunk.chunk_id == best.hit.chunk.chunk_id
-            and (0 <= ev.start - best.end <= 2 or 0 <= best.start - ev.end <= 2)
-            and any(t in ev.text and len(t) > 1 for t in terms)
+            ev for ev in evidence[1:] if _beside(best, ev) and any(t in ev.text and len(t) > 1 for t in terms)
         ]
         if near:
             return max(near, key=lambda ev: ev.score)
