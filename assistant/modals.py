@@ -56,8 +56,19 @@ def obligations(sentence: str) -> list[Span]:
     return out
 
 
+_CLAUSE_BREAK = re.compile(r"[，,；;。！!]")
+
+
+def asking_clause(question: str, *asking: re.Pattern[str]) -> str | None:
+    """The clause that asks: the last one some pattern of ``asking`` finds (能拿补助不 in 没法补休，能拿补助不？);
+    None when none does."""
+    return next(
+        (c for c in reversed(_CLAUSE_BREAK.split(question)) if any(p.search(c) for p in asking)), None
+    )
+
+
 def asks_exemption(question: str, asking: re.Pattern[str]) -> bool:
-    """Whether the clause that asks (the last one ``asking`` finds: 能免费吗, 是不是免费给) names an exemption:
+    """Whether the clause that asks (:func:`asking_clause`: 能免费吗, 是不是免费给) names an exemption:
     政府免费做筛查，…不带孩子去，行不行 asks of something else."""
-    clauses = [c for c in re.split(r"[，,；;。]", question) if asking.search(c)]
-    return bool(clauses) and any(word in clauses[-1] for word in EXEMPTIONS)
+    clause = asking_clause(question, asking)
+    return clause is not None and any(word in clause for word in EXEMPTIONS)

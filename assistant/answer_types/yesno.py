@@ -17,7 +17,7 @@ from assistant.answer_types.departures import (
 )
 from assistant.answer_types.number import NUMBER_CUE
 from assistant.extract import Span
-from assistant.modals import DESCRIBES_WHO, EXEMPTIONS, asks_exemption, obligations
+from assistant.modals import DESCRIBES_WHO, EXEMPTIONS, asking_clause, asks_exemption, obligations
 
 _YESNO = re.compile(
     r"能不能|能否|可不可以|可否|是否|要不要|是不是|有没有|会不会|用不用|该不该|行不行|算不算|([\u4e00-\u9fff])不\1|[能可会要需得应][^，。？]{0,12}吗[？?]?$|吗[？?]?$"
@@ -59,7 +59,6 @@ _RESTRICTS = re.compile(
 # cases (罚得一样吗), or proposing to depart from a rule (一刀切, 随便: the statement is the rule departed from).
 _PLAIN_UNSETTLED = re.compile(r"一样|区别|分别|还是")
 # 能拿补助不？ / 政府能给补贴不？: a verb asked and a 不 closing the question ask as 能不能 does.
-_CLAUSE_BREAK = re.compile(r"[，,；;。！!]")
 _ECHOED = re.compile(
     r"可不可以|是否|([\u4e00-\u9fff])[不没]\1|([能会要算行是有])[^，,。；;？?]{1,12}不(?=[？?])"
 )
@@ -76,8 +75,7 @@ def _echo(asked: re.Match[str] | None) -> str:
 def _asked_clause(question: str) -> str:
     """The clause that asks (能拿补助不 in 没法补休，能拿补助不？) without its asking words: a 没 or 不 in the
     situation told before it (没法补休) asks nothing about whether a thing is left undone."""
-    clauses = [c for c in _CLAUSE_BREAK.split(question) if c.strip()]
-    asked = next((c for c in reversed(clauses) if _YESNO.search(c) or _ECHOED.search(c)), question)
+    asked = asking_clause(question, _YESNO, _ECHOED) or question
     return _ECHOED.sub("", _YESNO.sub("", asked))
 
 
